@@ -1,0 +1,109 @@
+/** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
+import { z } from 'zod';
+import { featureSpecSchema } from '../features/feature-set';
+
+const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
+
+const atThreshold = z.object({
+  threshold: z.number(),
+  sensitivity: z.number(),
+  specificity: z.number(),
+  ppv: z.number(),
+  npv: z.number(),
+  f1: z.number(),
+  mcc: z.number(),
+});
+
+const calibrationBin = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  count: z.number().int(),
+  meanPredicted: z.number().nullable(),
+  observedRate: z.number().nullable(),
+});
+
+export const modelMetricsSchema = z.object({
+  auroc: interval,
+  auprc: interval,
+  brier: interval,
+  /** Expected calibration error over the 10 reliability bins. */
+  ece: z.number(),
+  calibration: z.array(calibrationBin),
+  atThreshold,
+  /** Sensitivity etc. with 95% intervals, for the threshold above. */
+  atThresholdIntervals: z.object({ sensitivity: interval, specificity: interval, ppv: interval, f1: interval, mcc: interval }),
+  roc: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number() })),
+  /** PhysioNet 2019 normalized utility (sepsis only). */
+  utility: interval.optional(),
+});
+export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
+
+export const riskBandSchema = z.enum(['LOW', 'MODERATE', 'HIGH']);
+export type RiskBand = z.infer<typeof riskBandSchema>;
+
+export const modelCardSchema = z.object({
+  cardVersion: z.literal(1),
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: z.string(),
+  version: z.string(),
+  outcome: z.string(),
+  description: z.string(),
+  intendedUse: z.string(),
+  limitations: z.array(z.string()).min(1),
+  dataset: z.object({
+    name: z.string(),
+    citation: z.string(),
+    licence: z.string(),
+    url: z.string().url(),
+    file: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    rows: z.number().int().positive(),
+    positives: z.number().int().nonnegative(),
+    /** Distinct patients, where a patient contributes several rows. */
+    patients: z.number().int().positive().optional(),
+    preprocessing: z.array(z.string()),
+  }),
+  /** The inputs a client sends, in the order of the model's vector. */
+  features: z.array(featureSpecSchema).min(1),
+  /** Features the server computes from the inputs, appended to the vector after them. */
+  derivedFeatures: z.array(z.object({ name: z.string(), label: z.string(), description: z.string() })),
+  onnx: z.object({
+    file: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    inputName: z.string(),
+    probabilityOutput: z.string(),
+    trees: z.number().int().positive(),
+  }),
+  threshold: z.object({ value: z.number().min(0).max(1), rule: z.string() }),
+  /** LOW below `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the decision threshold). */
+  riskBands: z.object({ moderateFrom: z.number().min(0).max(1), highFrom: z.number().min(0).max(1), rule: z.string() }),
+  evaluation: z.object({
+    method: z.string(),
+    folds: z.number().int(),
+    repeats: z.number().int(),
+    groupedBy: z.string().nullable(),
+    gbdt: modelMetricsSchema,
+    baseline: modelMetricsSchema,
+    /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
+    comparisons: z.array(z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() })),
+    /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
+    alarms: z.record(z.string(), z.number()).optional(),
+  }),
+  /** Mean |contribution| (log-odds) over the training rows; empty until the explainer fills it. */
+  globalImportance: z.array(z.object({ name: z.string(), meanAbsContribution: z.number() })),
+  training: z.object({
+    algorithm: z.string(),
+    seed: z.number().int(),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+    selection: z.string(),
+    baseline: z.string(),
+  }),
+});
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** The band a probability falls in. */
+export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number): RiskBand {
+  if (probability >= card.riskBands.highFrom) return 'HIGH';
+  if (probability >= card.riskBands.moderateFrom) return 'MODERATE';
+  return 'LOW';
+}

@@ -1,0 +1,76 @@
+/** Hyper-parameter choice by cross-validation inside the rows it is given (the outer training fold, or all data for the final model). */
+import { subset, type Dataset } from './dataset';
+import { groupedStratifiedKFold, splits, stratifiedKFold, type Split } from './cross-validation';
+import { fitGradientBoosting, logLoss, type GbdtParams } from './gbdt/gradient-boosting';
+import { fitLogisticRegression, predictLogit } from './logistic-regression';
+import { Rng } from './random';
+
+export interface InnerValidation {
+  /** Folds the rows are cut into. */
+  folds: number;
+  /** How many of those folds serve as validation (the rest of the rows train): `folds` is full CV, 1 a single hold-out. */
+  use: number;
+}
+
+export interface GbdtSearch {
+  base: GbdtParams;
+  /** Variations of `base` to compare; `rounds` in each is the most trees, early stopping picks fewer. */
+  grid: Partial<GbdtParams>[];
+  earlyStoppingRounds: number;
+  inner: InnerValidation;
+}
+
+export interface GbdtTrial {
+  params: Partial<GbdtParams>;
+  meanLogLoss: number;
+  meanRounds: number;
+}
+
+export interface GbdtSelection {
+  /** The winning parameters with `rounds` set to the mean early-stopping round over the inner folds. */
+  params: GbdtParams;
+  trials: GbdtTrial[];
+}
+
+/** Inner validation splits of `data`: grouped by patient when the rows carry groups. */
+export function innerSplits(data: Dataset, inner: InnerValidation, seed: number): Split[] {
+  const rng = new Rng(seed);
+  const folds = data.groups ? groupedStratifiedKFold(data.y, data.groups, inner.folds, rng) : stratifiedKFold(data.y, inner.folds, rng);
+  return splits(folds).slice(0, inner.use);
+}
+
+/** The grid point with the lowest mean validation log-loss (ties: the earlier grid point). */
+export function selectGbdtParams(data: Dataset, search: GbdtSearch, seed: number): GbdtSelection {
+  const inner = innerSplits(data, search.inner, seed);
+  const folds = inner.map((s) => ({ train: subset(data, s.train), test: subset(data, s.test) }));
+  const trials: GbdtTrial[] = search.grid.map((variation) => {
+    const params = { ...search.base, ...variation };
+    let loss = 0;
+    let rounds = 0;
+    for (const fold of folds) {
+      const fit = fitGradientBoosting(fold.train, params, { validation: fold.test, earlyStoppingRounds: search.earlyStoppingRounds });
+      loss += fit.validationLogLoss[fit.bestRounds - 1];
+      rounds += fit.bestRounds;
+    }
+    return { params: variation, meanLogLoss: loss / folds.length, meanRounds: rounds / folds.length };
+  });
+  let best = trials[0];
+  for (const trial of trials) if (trial.meanLogLoss < best.meanLogLoss) best = trial;
+  return { params: { ...search.base, ...best.params, rounds: Math.max(1, Math.round(best.meanRounds)) }, trials };
+}
+
+/** The L2 penalty with the lowest mean validation log-loss for the logistic baseline. */
+export function selectLogisticL2(data: Dataset, grid: number[], inner: InnerValidation, seed: number): number {
+  const folds = innerSplits(data, inner, seed).map((s) => ({ train: subset(data, s.train), test: subset(data, s.test) }));
+  let bestL2 = grid[0];
+  let bestLoss = Infinity;
+  for (const l2 of grid) {
+    let loss = 0;
+    for (const fold of folds) loss += logLoss(fold.test.y, predictLogit(fitLogisticRegression(fold.train, { l2 }), fold.test));
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      bestL2 = l2;
+    }
+  }
+  return bestL2;
+}

@@ -1,0 +1,20 @@
+/** Every model the project trains, by id, in training order (smallest first). */
+import { diabetesRecipe } from './diabetes';
+import { heartFailureRecipe } from './heart-failure';
+import type { ModelRecipe } from './model-recipe';
+
+export const RECIPES: ModelRecipe[] = [heartFailureRecipe, diabetesRecipe];
+
+export function recipeFor(id: string): ModelRecipe {
+  const recipe = RECIPES.find((r) => r.id === id);
+  if (!recipe) throw new UnknownModelError(id);
+  return recipe;
+}
+
+export class UnknownModelError extends Error {
+  readonly code = 'UNKNOWN_MODEL';
+  constructor(id: string) {
+    super(`unknown model "${id}"; known models: ${RECIPES.map((r) => r.id).join(', ')}`);
+    this.name = 'UnknownModelError';
+  }
+}

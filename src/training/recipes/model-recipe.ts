@@ -1,0 +1,45 @@
+/** What it takes to train one model: its description, data, features, validation design and search space. */
+import type { FeatureSet } from '../../features/feature-set';
+import type { ModelCard } from '../../inference/model-card';
+import type { Dataset } from '../dataset';
+import type { GbdtSearch, InnerValidation } from '../model-selection';
+
+export type Progress = (message: string) => void;
+
+export interface TrainingData {
+  data: Dataset;
+  sha256: string;
+  rows: number;
+  positives: number;
+  patients?: number;
+  preprocessing: string[];
+  /** Sepsis only: hourly SepsisLabel per row, rows of a patient contiguous in hour order (for the utility score). */
+  hourly?: true;
+}
+
+/** A set of the recipe's inputs to compare in cross-validation before committing to one. */
+export interface FeatureSetCandidate {
+  name: string;
+  description: string;
+  /** Inputs used, in vector order (names from the recipe's feature set). */
+  inputs: string[];
+  /** Optional inputs hidden (set missing) in this share of training rows, so the model learns their absence. */
+  hideOptionalShare: number;
+}
+
+export interface ModelRecipe {
+  id: string;
+  card: Pick<ModelCard, 'name' | 'version' | 'outcome' | 'description' | 'intendedUse' | 'limitations'>;
+  dataset: Pick<ModelCard['dataset'], 'name' | 'citation' | 'licence' | 'url' | 'file'>;
+  featureSet: FeatureSet;
+  load(dataDir: string, progress: Progress): Promise<TrainingData>;
+  /** Outer cross-validation; grouped by patient when the data has groups. */
+  evaluation: { folds: number; repeats: number };
+  search: GbdtSearch;
+  baseline: { l2Grid: number[]; inner: InnerValidation };
+  /** How the decision threshold is chosen on the out-of-fold predictions. */
+  thresholdRule: 'youden' | 'utility';
+  /** Candidates compared by cross-validation; the first is the reference. Absent: all inputs. */
+  featureCandidates?: FeatureSetCandidate[];
+  seed: number;
+}

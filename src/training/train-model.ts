@@ -1,0 +1,224 @@
+/** Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model card. */
+import { createHash } from 'node:crypto';
+import { vectorNames } from '../features/feature-set';
+import { modelCardSchema, type ModelCard } from '../inference/model-card';
+import type { Dataset } from './dataset';
+import { auroc, bootstrapCI, youdenThreshold } from './evaluation/classification-metrics';
+import { metricsReport, ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
+import { outOfFoldPredictions, type OutOfFold } from './evaluation/out-of-fold';
+import { bestUtilityThreshold } from './evaluation/sepsis-utility';
+import { utilityReport } from './evaluation/utility-report';
+import { hideColumns, selectColumns } from './feature-columns';
+import { fitGradientBoosting } from './gbdt/gradient-boosting';
+import { selectGbdtParams } from './model-selection';
+import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
+import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
+import type { TreeEnsemble } from '../explain/tree-ensemble';
+
+export interface TrainedModel {
+  card: ModelCard;
+  onnx: Uint8Array;
+  /** The final ensemble and the rows it was fitted on (before any hiding), for checks and explanations. */
+  ensemble: TreeEnsemble;
+  data: Dataset;
+}
+
+/** Bootstrap replicates for the card's intervals: plenty for small tables, fewer where a replicate costs a pass over 790k rows. */
+const REPLICATES_SMALL = 1000;
+const REPLICATES_LARGE = 200;
+const LARGE = 50_000;
+
+export async function trainModel(recipe: ModelRecipe, dataDir: string, progress: Progress): Promise<TrainedModel> {
+  progress('loading data');
+  const training = await recipe.load(dataDir, progress);
+  const candidates = recipe.featureCandidates ?? [
+    { name: 'all', description: 'every input of the feature set', inputs: recipe.featureSet.inputs.map((f) => f.name), hideOptionalShare: 0 },
+  ];
+
+  const evaluated = candidates.map((candidate) => {
+    progress(`cross-validating feature set "${candidate.name}" (${recipe.evaluation.repeats}×${recipe.evaluation.folds} folds, nested selection)`);
+    return { candidate, ...evaluateCandidate(recipe, training, candidate, progress) };
+  });
+  const chosen = chooseCandidate(evaluated);
+  const { candidate, data, oof } = chosen;
+  const groups = data.groups;
+
+  progress('computing metrics and threshold');
+  const gbdtStacked = stackRepeats(data.y, oof.gbdt, groups);
+  const baselineStacked = stackRepeats(data.y, oof.baseline, groups);
+  const replicates = data.y.length > LARGE ? REPLICATES_LARGE : REPLICATES_SMALL;
+  const report = { replicates, seed: recipe.seed };
+
+  const threshold = chooseThreshold(recipe, data, oof.gbdt);
+  const baselineThreshold = chooseThreshold(recipe, data, oof.baseline);
+  const utility = recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, oof.gbdt[0], threshold, report) : undefined;
+  const baselineUtility =
+    recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, oof.baseline[0], baselineThreshold, report) : undefined;
+  const gbdtMetrics = { ...metricsReport(gbdtStacked, threshold, report), ...(utility ? { utility: utility.utility } : {}) };
+  const baselineMetrics = {
+    ...metricsReport(baselineStacked, baselineThreshold, report),
+    ...(baselineUtility ? { utility: baselineUtility.utility } : {}),
+  };
+
+  progress('choosing hyper-parameters on all rows and fitting the final model');
+  const finalTraining = prepareTraining(data, recipe, candidate, recipe.seed);
+  const selection = selectGbdtParams(finalTraining, recipe.search, recipe.seed);
+  const params = { ...selection.params, seed: recipe.seed };
+  const ensemble = fitGradientBoosting(finalTraining, params).ensemble;
+
+  const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
+  const derived = inputs.length === recipe.featureSet.inputs.length ? recipe.featureSet.derived : [];
+  const onnx = exportOnnx(ensemble, {
+    modelId: recipe.id,
+    version: recipe.card.version,
+    featureNames: data.featureNames,
+  });
+
+  const card: ModelCard = {
+    cardVersion: 1,
+    id: recipe.id,
+    ...recipe.card,
+    dataset: {
+      ...recipe.dataset,
+      sha256: training.sha256,
+      rows: training.rows,
+      positives: training.positives,
+      ...(training.patients !== undefined ? { patients: training.patients } : {}),
+      preprocessing: training.preprocessing,
+    },
+    features: inputs,
+    derivedFeatures: derived.map(({ name, label, description }) => ({ name, label, description })),
+    onnx: {
+      file: 'model.onnx',
+      sha256: createHash('sha256').update(onnx).digest('hex'),
+      inputName: ONNX_INPUT_NAME,
+      probabilityOutput: ONNX_PROBABILITY_OUTPUT,
+      trees: ensemble.trees.length,
+    },
+    threshold: { value: threshold, rule: THRESHOLD_RULES[recipe.thresholdRule] },
+    riskBands: {
+      moderateFrom: ruleOutLevel(gbdtStacked, threshold),
+      highFrom: threshold,
+      rule: 'HIGH from the decision threshold; MODERATE from the highest probability that keeps 95% of the out-of-fold positives at or above it (a rule-out level); LOW below.',
+    },
+    evaluation: {
+      method: groups
+        ? `${recipe.evaluation.folds}-fold cross-validation grouped by patient and stratified by whether the patient ever has a positive label; hyper-parameters chosen inside each training fold; out-of-fold predictions pooled; 95% intervals by percentile bootstrap over patients (${replicates} replicates).`
+        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen by inner cross-validation inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
+      folds: recipe.evaluation.folds,
+      repeats: recipe.evaluation.repeats,
+      groupedBy: groups ? 'patient' : null,
+      gbdt: gbdtMetrics,
+      baseline: baselineMetrics,
+      comparisons: evaluated.flatMap((e) => e.comparisons),
+      ...(utility ? { alarms: utility.alarms } : {}),
+    },
+    globalImportance: [],
+    training: {
+      algorithm:
+        'Gradient-boosted decision trees (this project’s learner): log-loss, Newton leaf values, histogram split finding (≤ 255 bins), learned missing-value directions.',
+      seed: recipe.seed,
+      params: { ...params },
+      selection: `Grid ${JSON.stringify(recipe.search.grid)} over ${JSON.stringify({ ...recipe.search.base, rounds: undefined, seed: undefined })}; the lowest mean validation log-loss over ${recipe.search.inner.use} inner fold(s) of ${recipe.search.inner.folds}, with early stopping after ${recipe.search.earlyStoppingRounds} rounds without improvement; the tree count is the mean early-stopping round. Feature set: ${candidate.name} (${candidate.description}).`,
+      baseline: `Logistic regression on standardised features with missing-value indicators, L2 penalty chosen from ${JSON.stringify(recipe.baseline.l2Grid)} by inner cross-validation.`,
+    },
+  };
+  return { card: modelCardSchema.parse(card), onnx, ensemble, data };
+}
+
+const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
+  youden: 'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
+  utility:
+    'The probability (from 0.01 to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
+};
+
+function chooseThreshold(recipe: ModelRecipe, data: Dataset, predictions: Float64Array[]): number {
+  if (recipe.thresholdRule === 'utility') {
+    if (!data.groups) throw new Error(`${recipe.id}: the utility threshold needs patient groups`);
+    return bestUtilityThreshold(data.groups, data.y, predictions[0]).threshold;
+  }
+  const stacked = stackRepeats(data.y, predictions, data.groups);
+  return youdenThreshold(stacked.y, stacked.p);
+}
+
+/** The candidate's training rows: only its inputs (plus derived features when it uses every input). */
+function candidateData(recipe: ModelRecipe, training: TrainingData, candidate: FeatureSetCandidate): Dataset {
+  if (candidate.inputs.length === recipe.featureSet.inputs.length) return selectColumns(training.data, vectorNames(recipe.featureSet));
+  return selectColumns(training.data, candidate.inputs);
+}
+
+function optionalInputs(recipe: ModelRecipe, candidate: FeatureSetCandidate): string[] {
+  return candidate.inputs.filter((name) => !recipe.featureSet.inputs.find((f) => f.name === name)!.required);
+}
+
+function prepareTraining(data: Dataset, recipe: ModelRecipe, candidate: FeatureSetCandidate, seed: number): Dataset {
+  return hideColumns(data, optionalInputs(recipe, candidate), candidate.hideOptionalShare, seed);
+}
+
+interface CandidateResult {
+  data: Dataset;
+  oof: OutOfFold;
+  auroc: number;
+  /** AUROC with the optional inputs absent from the test rows (only when the candidate has optional inputs and learns their absence). */
+  aurocAbsent?: number;
+  comparisons: ModelCard['evaluation']['comparisons'];
+}
+
+function evaluateCandidate(recipe: ModelRecipe, training: TrainingData, candidate: FeatureSetCandidate, progress: Progress): CandidateResult {
+  const data = candidateData(recipe, training, candidate);
+  const optional = optionalInputs(recipe, candidate);
+  const withAbsence = candidate.hideOptionalShare > 0 && optional.length > 0;
+  const started = Date.now();
+  const oof = outOfFoldPredictions(data, {
+    folds: recipe.evaluation.folds,
+    repeats: recipe.evaluation.repeats,
+    search: recipe.search,
+    baseline: recipe.baseline,
+    seed: recipe.seed,
+    prepareTraining: withAbsence ? (train, seed) => prepareTraining(train, recipe, candidate, seed) : undefined,
+    testViews: withAbsence ? { absent: (test) => hideColumns(test, optional, 1, 0) } : undefined,
+    onFold: (done, total) => progress(`  fold ${done}/${total} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+  });
+  const stacked = stackRepeats(data.y, oof.gbdt, data.groups);
+  const comparisons: CandidateResult['comparisons'] = [];
+  const interval = (p: Float64Array[]) => {
+    const s = stackRepeats(data.y, p, data.groups);
+    const { estimate, lower, upper } = bootstrapCI(s.y, s.p, auroc, { replicates: REPLICATES_SMALL, seed: recipe.seed, groups: s.unit });
+    return { estimate, lower, upper };
+  };
+  const result: CandidateResult = { data, oof, auroc: auroc(stacked.y, stacked.p), comparisons };
+  if (recipe.featureCandidates) {
+    comparisons.push({ name: candidate.name, description: `${candidate.description}; every input present`, auroc: interval(oof.gbdt) });
+    if (withAbsence) {
+      result.aurocAbsent = auroc(stacked.y, stackRepeats(data.y, oof.views.absent, data.groups).p);
+      comparisons.push({
+        name: `${candidate.name}, optional inputs absent`,
+        description: `${candidate.description}; the optional inputs (${optional.join(', ')}) missing in every test row`,
+        auroc: interval(oof.views.absent),
+      });
+    }
+  }
+  return result;
+}
+
+/** Smallest AUROC gain that justifies asking for more inputs. */
+const MIN_GAIN = 0.005;
+/** Largest AUROC loss tolerated, against the reference, when the extra inputs are absent. */
+const MAX_ABSENT_LOSS = 0.01;
+
+/**
+ * The first candidate is the reference. A later one replaces the current choice when it beats it by
+ * MIN_GAIN and stays within MAX_ABSENT_LOSS of the reference with its optional inputs absent.
+ */
+function chooseCandidate<T extends CandidateResult & { candidate: FeatureSetCandidate }>(evaluated: T[]): T {
+  const reference = evaluated[0];
+  let chosen = reference;
+  for (const e of evaluated.slice(1)) {
+    const honestWhenAbsent = e.aurocAbsent === undefined || e.aurocAbsent >= reference.auroc - MAX_ABSENT_LOSS;
+    if (e.auroc >= chosen.auroc + MIN_GAIN && honestWhenAbsent) chosen = e;
+  }
+  for (const e of evaluated) {
+    for (const c of e.comparisons) if (e === chosen && !c.note) c.note = 'chosen';
+  }
+  return chosen;
+}
