@@ -1,6 +1,7 @@
 /** Command line of the training pipeline: `train` and `score` (see README). */
 import { parseArgs } from 'node:util';
 import { RECIPES, recipeFor } from './recipes/all-recipes';
+import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
 
 const USAGE = `usage:
@@ -28,6 +29,14 @@ async function main(argv: string[]): Promise<number> {
       log(`not reproduced: ${mismatched.join(', ')}`);
       return 1;
     }
+    return 0;
+  }
+  if (command === 'score') {
+    if (!values.model || !values.input || !values.output) {
+      log(USAGE);
+      return 2;
+    }
+    await scoreCommand({ modelId: values.model, input: values.input, output: values.output, modelsDir: values.models!, log });
     return 0;
   }
   log(USAGE);

@@ -4,6 +4,7 @@ import { groupedStratifiedKFold, splits, stratifiedKFold, type Split } from './c
 import { fitGradientBoosting, logLoss, type GbdtParams } from './gbdt/gradient-boosting';
 import { fitLogisticRegression, predictLogit } from './logistic-regression';
 import { Rng } from './random';
+import type { TreeEnsemble } from '../explain/tree-ensemble';
 
 export interface InnerValidation {
   /** Folds the rows are cut into. */
@@ -30,6 +31,8 @@ export interface GbdtSelection {
   /** The winning parameters with `rounds` set to the mean early-stopping round over the inner folds. */
   params: GbdtParams;
   trials: GbdtTrial[];
+  /** With a single hold-out: the winner as fitted on the rows outside it (early-stopped), ready to use. */
+  holdoutFit?: TreeEnsemble;
 }
 
 /** Inner validation splits of `data`: grouped by patient when the rows carry groups. */
@@ -40,23 +43,41 @@ export function innerSplits(data: Dataset, inner: InnerValidation, seed: number)
 }
 
 /** The grid point with the lowest mean validation log-loss (ties: the earlier grid point). */
-export function selectGbdtParams(data: Dataset, search: GbdtSearch, seed: number): GbdtSelection {
+export function selectGbdtParams(
+  data: Dataset,
+  search: GbdtSearch,
+  seed: number,
+  onProgress?: (round: number, validationLogLoss?: number) => void,
+): GbdtSelection {
   const inner = innerSplits(data, search.inner, seed);
   const folds = inner.map((s) => ({ train: subset(data, s.train), test: subset(data, s.test) }));
+  const holdoutFits: TreeEnsemble[] = [];
   const trials: GbdtTrial[] = search.grid.map((variation) => {
-    const params = { ...search.base, ...variation };
+    const params = { ...search.base, ...variation, seed: seed + search.base.seed };
     let loss = 0;
     let rounds = 0;
     for (const fold of folds) {
-      const fit = fitGradientBoosting(fold.train, params, { validation: fold.test, earlyStoppingRounds: search.earlyStoppingRounds });
+      const fit = fitGradientBoosting(fold.train, params, {
+        validation: fold.test,
+        earlyStoppingRounds: search.earlyStoppingRounds,
+        onRound: onProgress,
+      });
       loss += fit.validationLogLoss[fit.bestRounds - 1];
       rounds += fit.bestRounds;
+      if (folds.length === 1) holdoutFits.push(fit.ensemble);
     }
     return { params: variation, meanLogLoss: loss / folds.length, meanRounds: rounds / folds.length };
   });
-  let best = trials[0];
-  for (const trial of trials) if (trial.meanLogLoss < best.meanLogLoss) best = trial;
-  return { params: { ...search.base, ...best.params, rounds: Math.max(1, Math.round(best.meanRounds)) }, trials };
+  let winner = 0;
+  trials.forEach((trial, i) => {
+    if (trial.meanLogLoss < trials[winner].meanLogLoss) winner = i;
+  });
+  const best = trials[winner];
+  return {
+    params: { ...search.base, ...best.params, rounds: Math.max(1, Math.round(best.meanRounds)) },
+    trials,
+    ...(folds.length === 1 ? { holdoutFit: holdoutFits[winner] } : {}),
+  };
 }
 
 /** The L2 penalty with the lowest mean validation log-loss for the logistic baseline. */

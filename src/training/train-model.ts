@@ -177,7 +177,9 @@ function evaluateCandidate(recipe: ModelRecipe, training: TrainingData, candidat
     seed: recipe.seed,
     prepareTraining: withAbsence ? (train, seed) => prepareTraining(train, recipe, candidate, seed) : undefined,
     testViews: withAbsence ? { absent: (test) => hideColumns(test, optional, 1, 0) } : undefined,
+    reuseHoldoutFit: recipe.evaluation.reuseHoldoutFit,
     onFold: (done, total) => progress(`  fold ${done}/${total} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+    onRound: data.y.length > LARGE ? (round, loss) => round % 50 === 0 && progress(`    round ${round}, validation log-loss ${loss?.toFixed(5)}`) : undefined,
   });
   const stacked = stackRepeats(data.y, oof.gbdt, data.groups);
   const comparisons: CandidateResult['comparisons'] = [];

@@ -12,6 +12,8 @@ export interface BinnedFeatures {
    * binCount[f] holds missing ones. A row is in a bin ≤ b exactly when its value < cuts[f][b].
    */
   bins: Uint8Array;
+  /** The same bins column-major (feature f's bins at [f·rows, (f+1)·rows)): partitioning a node reads one feature of many rows. */
+  columns: Uint8Array;
   binCount: Int32Array;
   /** cuts[f][b] is the float32 threshold between bin b and bin b+1; the last cut is FLOAT32_MAX. */
   cuts: Float32Array[];
@@ -88,16 +90,19 @@ export function applyCuts(data: Dataset, cuts: Float32Array[]): BinnedFeatures {
   const f = data.featureNames.length;
   const n = data.y.length;
   const bins = new Uint8Array(n * f);
+  const columns = new Uint8Array(n * f);
   const binCount = Int32Array.from(cuts.map((c) => c.length));
   for (let j = 0; j < f; j++) {
     const c = cuts[j];
     const missingBin = c.length;
     for (let r = 0; r < n; r++) {
       const v = data.x[r * f + j];
-      bins[r * f + j] = Number.isNaN(v) ? missingBin : binOf(c, v);
+      const b = Number.isNaN(v) ? missingBin : binOf(c, v);
+      bins[r * f + j] = b;
+      columns[j * n + r] = b;
     }
   }
-  return { rows: n, features: f, bins, binCount, cuts };
+  return { rows: n, features: f, bins, columns, binCount, cuts };
 }
 
 /** The first bin b with v < cuts[b] (binary search; the last cut is FLOAT32_MAX). */

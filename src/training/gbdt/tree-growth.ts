@@ -19,6 +19,9 @@ interface Split {
   /** Present values in bins ≤ bin go left. */
   bin: number;
   missingLeft: boolean;
+  /** Gradient and hessian sums of the left child. */
+  gradLeft: number;
+  hessLeft: number;
 }
 
 interface PendingNode {
@@ -93,7 +96,7 @@ export function growTree(
     for (let i = 0; i < large.length; i++) large[i] -= small[i];
     const leftHistogram = leftSmaller ? small : large;
     const rightHistogram = leftSmaller ? large : small;
-    const [leftGrad, leftHess] = sums(rows, grad, hess, node.start, mid);
+    const { gradLeft: leftGrad, hessLeft: leftHess } = split;
     queue.push(
       { index: leftIndex, depth: node.depth + 1, start: node.start, end: mid, gradSum: leftGrad, hessSum: leftHess, histogram: leftHistogram },
       {
@@ -119,16 +122,6 @@ function newNode(tree: Tree): number {
   tree.leafValue.push(0);
   tree.cover.push(0);
   return tree.feature.length - 1;
-}
-
-function sums(rows: Int32Array, grad: Float64Array, hess: Float64Array, start: number, end: number): [number, number] {
-  let g = 0;
-  let h = 0;
-  for (let i = start; i < end; i++) {
-    g += grad[rows[i]];
-    h += hess[rows[i]];
-  }
-  return [g, h];
 }
 
 /** Gradient and hessian sums per (feature, bin) slot, interleaved: [g0, h0, g1, h1, …]. */
@@ -206,7 +199,7 @@ function bestSplit(
         if (gain > bestGain + 1e-12) {
           bestGain = gain;
           const noMissingSeen = !hasMissing;
-          best = { gain, feature: f, bin: b, missingLeft: noMissingSeen ? hLeft >= hRight : missingLeft };
+          best = { gain, feature: f, bin: b, missingLeft: noMissingSeen ? hLeft >= hRight : missingLeft, gradLeft: gLeft, hessLeft: hLeft };
         }
       }
     }
@@ -216,13 +209,13 @@ function bestSplit(
 
 /** Stable partition of rows[start, end) into left then right; returns the first right position. */
 function partition(binned: BinnedFeatures, rows: Int32Array, scratch: Int32Array, start: number, end: number, split: Split): number {
-  const { bins, features: width } = binned;
+  const column = binned.columns.subarray(split.feature * binned.rows, (split.feature + 1) * binned.rows);
   const missingBin = binned.binCount[split.feature];
   let left = start;
   let right = 0;
   for (let i = start; i < end; i++) {
     const r = rows[i];
-    const b = bins[r * width + split.feature];
+    const b = column[r];
     const goLeft = b === missingBin ? split.missingLeft : b <= split.bin;
     if (goLeft) rows[left++] = r;
     else scratch[right++] = r;

@@ -33,8 +33,11 @@ export interface ModelRecipe {
   dataset: Pick<ModelCard['dataset'], 'name' | 'citation' | 'licence' | 'url' | 'file'>;
   featureSet: FeatureSet;
   load(dataDir: string, progress: Progress): Promise<TrainingData>;
-  /** Outer cross-validation; grouped by patient when the data has groups. */
-  evaluation: { folds: number; repeats: number };
+  /**
+   * Outer cross-validation; grouped by patient when the data has groups. `reuseHoldoutFit`: with a
+   * single inner hold-out, each fold keeps the model fitted during selection instead of refitting.
+   */
+  evaluation: { folds: number; repeats: number; reuseHoldoutFit?: boolean };
   search: GbdtSearch;
   baseline: { l2Grid: number[]; inner: InnerValidation };
   /** How the decision threshold is chosen on the out-of-fold predictions. */

@@ -1,0 +1,102 @@
+/** `npm run score`: scores a CSV with a shipped model, writing probability, decision and risk band per row (or per patient-hour). */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { vectorize } from '../features/feature-set';
+import { featureSetOfCard } from '../features/model-features';
+import { blankImplausible, carryForward } from '../features/sepsis';
+import { riskBand, type ModelCard } from '../inference/model-card';
+import { readModelFiles } from '../inference/model-files';
+import { OnnxModel } from '../inference/onnx-model';
+import { InvalidInputError, validateInputs } from '../prediction/input-validation';
+import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
+
+export interface ScoreOptions {
+  modelId: string;
+  input: string;
+  output: string;
+  modelsDir: string;
+  log: (line: string) => void;
+}
+
+/** Rows of a scoring job: the model's vectors, and the columns that identify each row in the output. */
+interface ScoringRows {
+  vectors: Float32Array;
+  identity: Record<string, string>[];
+}
+
+export async function scoreCommand(options: ScoreOptions): Promise<number> {
+  const { card, onnx } = await readModelFiles(options.modelsDir, options.modelId);
+  const featureSet = featureSetOfCard(card);
+  const width = featureSet.inputs.length + featureSet.derived.length;
+  const rows = (await isChallengeFile(card, options.input))
+    ? await challengeRows(card, options.input, width, options.log)
+    : await tabularRows(card, options.input, width);
+
+  const model = await OnnxModel.load(onnx, { inputName: card.onnx.inputName, probabilityOutput: card.onnx.probabilityOutput, featureCount: width });
+  try {
+    const probabilities = await model.predict(rows.vectors);
+    const records = rows.identity.map((identity, i) => {
+      const p = probabilities[i];
+      return { ...identity, probability: p.toFixed(6), decision: p >= card.threshold.value ? 1 : 0, risk_band: riskBand(card, p) };
+    });
+    await writeFile(options.output, stringify(records, { header: true }));
+    options.log(`scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}) → ${options.output}`);
+    return records.length;
+  } finally {
+    await model.release();
+  }
+}
+
+/** A sepsis file in the challenge's hourly format: patient_id plus the original columns. */
+async function isChallengeFile(card: ModelCard, path: string): Promise<boolean> {
+  if (card.id !== 'sepsis') return false;
+  const head = (await readFile(path)).subarray(0, 2);
+  if (head[0] === 0x1f && head[1] === 0x8b) return true; // gzip: only the challenge format comes compressed
+  const firstLine = (await readFile(path, 'utf8')).split('\n', 1)[0];
+  return firstLine.split(',').map((c) => c.trim().replace(/^"|"$/g, '')).includes(PATIENT_ID_COLUMN);
+}
+
+/** Every patient-hour of a challenge file, carried forward exactly as in training. */
+async function challengeRows(card: ModelCard, path: string, width: number, log: (line: string) => void): Promise<ScoringRows> {
+  const { table } = await readChallengeCsv(path, { requireLabel: false });
+  const featureSet = featureSetOfCard(card);
+  const vectors = new Float32Array(table.rowCount * width);
+  const identity: Record<string, string>[] = [];
+  let blanked = 0;
+  for (let p = 0; p < table.patientIds.length; p++) {
+    const hours = patientRows(table, p).map((row) => {
+      const cleaned = blankImplausible(row);
+      blanked += cleaned.blanked.length;
+      return cleaned.row;
+    });
+    carryForward(hours).forEach((snapshot, h) => {
+      vectors.set(vectorize(featureSet, snapshot), identity.length * width);
+      identity.push({ patient_id: table.patientIds[p], ICULOS: String(hours[h].ICULOS) });
+    });
+  }
+  if (blanked > 0) log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
+  return { vectors, identity };
+}
+
+/** One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through. */
+async function tabularRows(card: ModelCard, path: string, width: number): Promise<ScoringRows> {
+  const records: Record<string, string>[] = parse(await readFile(path), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  const featureSet = featureSetOfCard(card);
+  const vectors = new Float32Array(records.length * width);
+  const problems: { name: string; message: string }[] = [];
+  records.forEach((record, i) => {
+    const values = card.features
+      .filter((f) => f.name in record)
+      .map((f) => ({ name: f.name, value: record[f.name] === '' ? null : Number(record[f.name]) }));
+    const { inputs, errors } = validateInputs(card.features, values);
+    // Row numbers count the header as line 1, as a spreadsheet shows them.
+    for (const e of errors) problems.push({ name: `line ${i + 2}: ${e.name}`, message: e.message });
+    if (errors.length === 0) vectors.set(vectorize(featureSet, inputs), i * width);
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  const passthrough = records.map((record) =>
+    Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
+  );
+  return { vectors, identity: passthrough };
+}

@@ -1,0 +1,104 @@
+import { subset } from '@/training/dataset';
+import { heartFailureRecipe } from '@/training/recipes/heart-failure';
+import type { ModelRecipe } from '@/training/recipes/model-recipe';
+import { sepsisRecipe } from '@/training/recipes/sepsis';
+import { cardJson, onnxParity, PARITY_TOLERANCE } from '@/training/train-command';
+import { trainModel } from '@/training/train-model';
+import { modelCardSchema } from '@/inference/model-card';
+import { validateInputs } from '@/prediction/input-validation';
+import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+
+const quiet = () => undefined;
+
+/** The heart-failure recipe shrunk to seconds: fewer folds, a two-point grid, short forests. */
+const quickHeartFailure: ModelRecipe = {
+  ...heartFailureRecipe,
+  evaluation: { folds: 3, repeats: 2 },
+  search: {
+    ...heartFailureRecipe.search,
+    base: { ...heartFailureRecipe.search.base, rounds: 40, learningRate: 0.1 },
+    grid: [{ maxDepth: 1 }, { maxDepth: 2 }],
+    earlyStoppingRounds: 10,
+    inner: { folds: 3, use: 3 },
+  },
+  baseline: { l2Grid: [1, 10], inner: { folds: 3, use: 3 } },
+  featureCandidates: heartFailureRecipe.featureCandidates!.slice(0, 2),
+};
+
+describe('trainModel (heart-failure, shrunk)', () => {
+  let first: Awaited<ReturnType<typeof trainModel>>;
+  beforeAll(async () => {
+    first = await trainModel(quickHeartFailure, 'data', quiet);
+  });
+
+  it('gives byte-identical model.onnx and card.json when run twice on the same data', async () => {
+    const second = await trainModel(quickHeartFailure, 'data', quiet);
+    expect(Buffer.from(second.onnx).equals(Buffer.from(first.onnx))).toBe(true);
+    expect(cardJson(second)).toBe(cardJson(first));
+  });
+
+  it('writes a card that validates and names the ONNX file by its hash', () => {
+    expect(() => modelCardSchema.parse(JSON.parse(cardJson(first)))).not.toThrow();
+    expect(first.card.onnx.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.card.dataset.sha256).toBe('9c73cea7468ff5d517801ec050fe9993da5912fce4b56f296f8df3b38dd75912');
+    expect(first.card.dataset.rows).toBe(299);
+    expect(first.card.dataset.positives).toBe(96);
+  });
+
+  it('never uses `time`, and accepts a request with exactly age, ejection_fraction and serum_creatinine', () => {
+    expect(first.card.features.map((f) => f.name)).not.toContain('time');
+    const { errors } = validateInputs(first.card.features, [
+      { name: 'age', value: 70 },
+      { name: 'ejection_fraction', value: 25 },
+      { name: 'serum_creatinine', value: 1.8 },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('compares the feature sets in cross-validation and records the comparison in the card', () => {
+    const names = first.card.evaluation.comparisons.map((c) => c.name);
+    expect(names).toEqual(['core', 'core+sodium', 'core+sodium, optional inputs absent']);
+    expect(first.card.evaluation.comparisons.filter((c) => c.note === 'chosen').length).toBeGreaterThan(0);
+  });
+
+  it('agrees with onnxruntime on every training row to within 1e-6', async () => {
+    expect(await onnxParity(first)).toBeLessThanOrEqual(PARITY_TOLERANCE);
+  });
+
+  it('exports an ONNX file that reads back as the trained ensemble', () => {
+    expect(readTreeEnsemble(first.onnx).ensemble).toEqual(first.ensemble);
+  });
+
+  it('reports intervals that contain their estimates and a threshold inside the risk bands', () => {
+    const m = first.card.evaluation.gbdt;
+    for (const i of [m.auroc, m.auprc, m.brier]) {
+      expect(i.lower).toBeLessThanOrEqual(i.estimate);
+      expect(i.upper).toBeGreaterThanOrEqual(i.estimate);
+    }
+    expect(first.card.riskBands.highFrom).toBe(first.card.threshold.value);
+    expect(first.card.riskBands.moderateFrom).toBeLessThan(first.card.riskBands.highFrom);
+  });
+});
+
+describe('trainModel (sepsis, first 1,500 patients)', () => {
+  const small: ModelRecipe = {
+    ...sepsisRecipe,
+    async load(dataDir, progress) {
+      const full = await sepsisRecipe.load(dataDir, progress);
+      const end = (full.data.groups as Int32Array).findIndex((g) => g >= 1500);
+      const rows = Int32Array.from({ length: end }, (_, i) => i);
+      const data = subset(full.data, rows);
+      return { ...full, data, rows: end, positives: data.y.reduce((a, b) => a + b, 0), patients: 1500 };
+    },
+    search: { ...sepsisRecipe.search, base: { ...sepsisRecipe.search.base, rounds: 30 }, grid: [{ maxDepth: 3 }] },
+  };
+
+  it('evaluates grouped by patient, chooses the threshold by utility and reports alarms', async () => {
+    const model = await trainModel(small, 'data', quiet);
+    expect(model.card.evaluation.groupedBy).toBe('patient');
+    expect(model.card.evaluation.gbdt.utility).toBeDefined();
+    expect(model.card.evaluation.alarms).toHaveProperty('septicAlarmedInWindow');
+    expect(model.card.derivedFeatures.map((d) => d.name)).toContain('shock_index');
+    expect(await onnxParity(model)).toBeLessThanOrEqual(PARITY_TOLERANCE);
+  });
+});
