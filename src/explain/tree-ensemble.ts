@@ -1,5 +1,9 @@
 /** The in-memory form of a binary gradient-boosted tree ensemble, shared by the trainer, the ONNX export and the explainer. */
 
+// Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
+const { exp, fround } = Math;
+const isMissing = Number.isNaN;
+
 /**
  * One regression tree in flat arrays, node 0 is the root.
  * A node is a leaf when `left[i] === -1`. Internal nodes send a row left when
@@ -31,7 +35,7 @@ export function leafIndex(tree: Tree, row: ArrayLike<number>): number {
   let node = 0;
   while (tree.left[node] !== -1) {
     const x = row[tree.feature[node]];
-    const goLeft = Number.isNaN(x) ? tree.missingGoesLeft[node] : Math.fround(x) < tree.threshold[node];
+    const goLeft = isMissing(x) ? tree.missingGoesLeft[node] : fround(x) < tree.threshold[node];
     node = goLeft ? tree.left[node] : tree.right[node];
   }
   return node;
@@ -45,5 +49,5 @@ export function predictMargin(ensemble: TreeEnsemble, row: ArrayLike<number>): n
 }
 
 export function sigmoid(margin: number): number {
-  return 1 / (1 + Math.exp(-margin));
+  return 1 / (1 + exp(-margin));
 }

@@ -21,7 +21,11 @@ export class OnnxModel {
     const input = new ort.Tensor('float32', rows, [count, this.featureCount]);
     const output = await this.session.run({ [this.inputName]: input }, [this.probabilityOutput]);
     // The probability output is [1 − p, p] per row.
-    const both = output[this.probabilityOutput].data as Float32Array;
+    const tensor = output[this.probabilityOutput];
+    if (tensor.dims.length !== 2 || tensor.dims[0] !== count || tensor.dims[1] !== 2) {
+      throw new RangeError(`${this.probabilityOutput} has shape [${tensor.dims.join(', ')}], expected [${count}, 2]`);
+    }
+    const both = tensor.data as Float32Array;
     const positive = new Float32Array(count);
     for (let i = 0; i < count; i++) positive[i] = both[2 * i + 1];
     return positive;

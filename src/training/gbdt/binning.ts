@@ -1,6 +1,9 @@
 /** Quantile binning of float32 features into at most 255 bins per feature, the basis of histogram split finding. */
 import type { Dataset } from '../dataset';
 
+// Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
+const isMissing = Number.isNaN;
+
 /** The largest float32; a split at it sends every finite value left (a "missing vs present" split). */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -77,7 +80,7 @@ export function learnCuts(data: Dataset, maxBins = 255): Float32Array[] {
     let present = 0;
     for (let r = 0; r < n; r += step) {
       const v = data.x[r * f + j];
-      if (!Number.isNaN(v)) column[present++] = v;
+      if (!isMissing(v)) column[present++] = v;
     }
     const sorted = column.slice(0, present).sort();
     cuts.push(featureCuts(sorted, maxBins));
@@ -97,7 +100,7 @@ export function applyCuts(data: Dataset, cuts: Float32Array[]): BinnedFeatures {
     const missingBin = c.length;
     for (let r = 0; r < n; r++) {
       const v = data.x[r * f + j];
-      const b = Number.isNaN(v) ? missingBin : binOf(c, v);
+      const b = isMissing(v) ? missingBin : binOf(c, v);
       bins[r * f + j] = b;
       columns[j * n + r] = b;
     }

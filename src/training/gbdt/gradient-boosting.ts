@@ -7,6 +7,9 @@ import { Rng } from '../random';
 import { applyCuts, learnCuts, type BinnedFeatures } from './binning';
 import { growTree, histogramLayout } from './tree-growth';
 
+// Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
+const { exp, log1p } = Math;
+
 export const gbdtParamsSchema = z.object({
   /** Most trees; early stopping may keep fewer. */
   rounds: z.number().int().min(1),
@@ -75,7 +78,8 @@ export function fitGradientBoosting(train: Dataset, params: GbdtParams, options:
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]);
       grad[i] = p - train.y[i];
-      hess[i] = Math.max(p * (1 - p), MIN_HESSIAN);
+      const h = p * (1 - p);
+      hess[i] = h > MIN_HESSIAN ? h : MIN_HESSIAN;
     }
     let count = 0;
     for (let i = 0; i < n; i++) if (params.subsample === 1 || rng.next() < params.subsample) sampled[count++] = i;
@@ -133,7 +137,7 @@ export function logLoss(y: ArrayLike<number>, margin: ArrayLike<number>): number
   for (let i = 0; i < y.length; i++) {
     const m = margin[i];
     // log(1 + e^m) − y·m, computed stably.
-    total += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y[i] * m;
+    total += (m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))) - y[i] * m;
   }
   return total / y.length;
 }

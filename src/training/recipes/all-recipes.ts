@@ -2,19 +2,20 @@
 import { diabetesRecipe } from './diabetes';
 import { heartFailureRecipe } from './heart-failure';
 import type { ModelRecipe } from './model-recipe';
+import { sepsisRecipe } from './sepsis';
 
-export const RECIPES: ModelRecipe[] = [heartFailureRecipe, diabetesRecipe];
+export const RECIPES: ModelRecipe[] = [heartFailureRecipe, diabetesRecipe, sepsisRecipe];
 
 export function recipeFor(id: string): ModelRecipe {
   const recipe = RECIPES.find((r) => r.id === id);
-  if (!recipe) throw new UnknownModelError(id);
+  if (!recipe) throw new UnknownRecipeError(id);
   return recipe;
 }
 
-export class UnknownModelError extends Error {
-  readonly code = 'UNKNOWN_MODEL';
+export class UnknownRecipeError extends Error {
+  readonly code = 'UNKNOWN_RECIPE';
   constructor(id: string) {
     super(`unknown model "${id}"; known models: ${RECIPES.map((r) => r.id).join(', ')}`);
-    this.name = 'UnknownModelError';
+    this.name = 'UnknownRecipeError';
   }
 }

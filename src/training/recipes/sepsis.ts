@@ -52,9 +52,9 @@ export const sepsisRecipe: ModelRecipe = {
   search: {
     base: {
       rounds: 600,
-      learningRate: 0.1,
-      maxDepth: 6,
-      minChildWeight: 20,
+      learningRate: 0.05,
+      maxDepth: 4,
+      minChildWeight: 200,
       lambda: 1,
       gamma: 0,
       subsample: 0.3,
@@ -62,7 +62,12 @@ export const sepsisRecipe: ModelRecipe = {
       maxBins: 255,
       seed: 1,
     },
-    grid: [{ maxDepth: 5 }, { maxDepth: 7, minChildWeight: 50 }],
+    // Patients contribute dozens of correlated hours, so loosely regularised trees learn patients, not
+    // sepsis: on a grouped hold-out, depth 6 with min child weight 20 stopped improving after ~27 rounds.
+    grid: [
+      { maxDepth: 4, minChildWeight: 200 },
+      { maxDepth: 6, minChildWeight: 500 },
+    ],
     earlyStoppingRounds: 20,
     inner: { folds: 5, use: 1 },
   },

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readModelFiles } from '@/inference/model-files';
+import { modelCardSchema } from '@/inference/model-card';
+import { OnnxModel } from '@/inference/onnx-model';
+
+const SHIPPED = ['sepsis', 'diabetes', 'heart-failure'];
+
+describe.each(SHIPPED)('shipped model %s', (id) => {
+  it('has a card that validates, an ONNX file with the hash the card names, and the data file the card names', async () => {
+    const { card, onnx } = await readModelFiles('models', id);
+    expect(modelCardSchema.parse(card)).toEqual(card);
+    expect(createHash('sha256').update(onnx).digest('hex')).toBe(card.onnx.sha256);
+    const data = readFileSync(join('data', card.dataset.file));
+    expect(createHash('sha256').update(data).digest('hex')).toBe(card.dataset.sha256);
+  });
+
+  it('loads in onnxruntime and returns one probability in [0, 1] per row, all-missing optional rows included', async () => {
+    const { card, onnx } = await readModelFiles('models', id);
+    const width = card.features.length + card.derivedFeatures.length;
+    const model = await OnnxModel.load(onnx, { inputName: card.onnx.inputName, probabilityOutput: card.onnx.probabilityOutput, featureCount: width });
+    const rows = new Float32Array(2 * width).fill(NaN);
+    card.features.forEach((f, j) => {
+      rows[j] = (f.min + f.max) / 2;
+      rows[width + j] = f.required ? f.min : NaN;
+    });
+    const p = await model.predict(rows);
+    expect(p).toHaveLength(2);
+    for (const v of p) expect(v >= 0 && v <= 1).toBe(true);
+    await model.release();
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+import { predictMargin, sigmoid } from '@/explain/tree-ensemble';
+import { vectorize } from '@/features/feature-set';
+import { featureSetOfCard } from '@/features/model-features';
+import { carryForward } from '@/features/sepsis';
+import { readModelFiles } from '@/inference/model-files';
+import { InvalidInputError } from '@/prediction/input-validation';
+import { scoreCommand } from '@/training/score-command';
+
+const dir = mkdtempSync(join(tmpdir(), 'score-'));
+const quiet = () => undefined;
+
+/** Probability by the pure evaluator of the ensemble read from the shipped ONNX file: a path independent of onnxruntime. */
+async function reference(modelId: string, rows: Float32Array[]): Promise<number[]> {
+  const { onnx } = await readModelFiles('models', modelId);
+  const { ensemble } = readTreeEnsemble(onnx);
+  return rows.map((row) => sigmoid(predictMargin(ensemble, row)));
+}
+
+describe('npm run score (diabetes, tabular CSV)', () => {
+  it('writes probability, decision and risk band per row, copying other columns, with missing cells as missing', async () => {
+    const input = join(dir, 'diabetes.csv');
+    const output = join(dir, 'diabetes-out.csv');
+    writeFileSync(
+      input,
+      'ref,pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age\n' +
+        'x1,6,148,72,35,,33.6,0.627,50\nx2,1,85,66,29,,26.6,0.351,31\nx3,2,,,,,,0.2,40\n',
+    );
+    await scoreCommand({ modelId: 'diabetes', input, output, modelsDir: 'models', log: quiet });
+    const rows: Record<string, string>[] = parse(readFileSync(output), { columns: true });
+    expect(rows.map((r) => r.ref)).toEqual(['x1', 'x2', 'x3']);
+
+    const { card } = await readModelFiles('models', 'diabetes');
+    const set = featureSetOfCard(card);
+    const expected = await reference('diabetes', [
+      vectorize(set, { pregnancies: 6, glucose: 148, blood_pressure: 72, skin_thickness: 35, insulin: NaN, bmi: 33.6, diabetes_pedigree_function: 0.627, age: 50 }),
+      vectorize(set, { pregnancies: 1, glucose: 85, blood_pressure: 66, skin_thickness: 29, insulin: NaN, bmi: 26.6, diabetes_pedigree_function: 0.351, age: 31 }),
+      vectorize(set, { pregnancies: 2, glucose: NaN, blood_pressure: NaN, skin_thickness: NaN, insulin: NaN, bmi: NaN, diabetes_pedigree_function: 0.2, age: 40 }),
+    ]);
+    rows.forEach((row, i) => {
+      expect(Number(row.probability)).toBeCloseTo(expected[i], 5);
+      expect(row.decision).toBe(expected[i] >= card.threshold.value ? '1' : '0');
+      expect(['LOW', 'MODERATE', 'HIGH']).toContain(row.risk_band);
+    });
+  });
+
+  it('refuses the whole file, writing nothing, when any row is invalid, naming the line, field and range', async () => {
+    const input = join(dir, 'bad.csv');
+    const output = join(dir, 'bad-out.csv');
+    writeFileSync(input, 'pregnancies,glucose,diabetes_pedigree_function,age\n1,100,0.3,40\n1,900,0.3,\n');
+    const run = scoreCommand({ modelId: 'diabetes', input, output, modelsDir: 'models', log: quiet });
+    await expect(run).rejects.toThrow(InvalidInputError);
+    await expect(run).rejects.toThrow(/line 3: glucose: 900 is outside the allowed range 20 to 600 mg\/dL; line 3: age: required/);
+    expect(existsSync(output)).toBe(false);
+  });
+});
+
+describe('npm run score (sepsis, the challenge hourly format)', () => {
+  it('scores every patient-hour from values carried forward within each patient', async () => {
+    const { SEPSIS_CHALLENGE_COLUMNS } = await import('@/features/sepsis');
+    const header = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS.filter((c) => c !== 'SepsisLabel')];
+    const hour = (id: string, iculos: number, values: Record<string, number>) =>
+      header.map((c) => (c === 'patient_id' ? id : c === 'ICULOS' ? iculos : (values[c] ?? ''))).join(',');
+    const input = join(dir, 'hourly.csv');
+    const output = join(dir, 'hourly-out.csv');
+    writeFileSync(
+      input,
+      [
+        header.join(','),
+        hour('p1', 1, { HR: 80, Age: 60, Gender: 1, Lactate: 4 }),
+        hour('p1', 2, { HR: 120, SBP: 90, Age: 60, Gender: 1 }),
+        hour('p2', 1, { HR: 70, Age: 50, Gender: 0 }),
+      ].join('\n') + '\n',
+    );
+    await scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet });
+    const rows: Record<string, string>[] = parse(readFileSync(output), { columns: true });
+    expect(rows.map((r) => [r.patient_id, r.ICULOS])).toEqual([
+      ['p1', '1'],
+      ['p1', '2'],
+      ['p2', '1'],
+    ]);
+
+    const { card } = await readModelFiles('models', 'sepsis');
+    const set = featureSetOfCard(card);
+    const blank = Object.fromEntries(SEPSIS_CHALLENGE_COLUMNS.map((c) => [c, NaN]));
+    const p1 = carryForward([
+      { ...blank, HR: 80, Age: 60, Gender: 1, Lactate: 4, ICULOS: 1 },
+      { ...blank, HR: 120, SBP: 90, Age: 60, Gender: 1, ICULOS: 2 },
+    ] as never);
+    const p2 = carryForward([{ ...blank, HR: 70, Age: 50, Gender: 0, ICULOS: 1 }] as never);
+    // Lactate from hour 1 is carried into hour 2; nothing of p1 reaches p2.
+    expect(p1[1].lactate).toBe(4);
+    expect(p2[0].lactate).toBeNaN();
+    const expected = await reference('sepsis', [...p1, ...p2].map((s) => vectorize(set, s)));
+    rows.forEach((row, i) => expect(Number(row.probability)).toBeCloseTo(expected[i], 5));
+  });
+});
