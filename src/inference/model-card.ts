@@ -23,7 +23,10 @@ const calibrationBin = z.object({
 });
 
 export const modelMetricsSchema = z.object({
+  /** Pooled over every out-of-fold prediction, with a bootstrap interval. */
   auroc: interval,
+  /** Mean and SD of the AUROC of each test fold: how published cross-validations usually report it. */
+  aurocFoldMean: z.object({ mean: z.number(), sd: z.number() }),
   auprc: interval,
   brier: interval,
   /** Expected calibration error over the 10 reliability bins. */
@@ -71,8 +74,21 @@ export const modelCardSchema = z.object({
     file: z.string(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     inputName: z.string(),
+    /** The float [N, 2] tensor holding [1 − p, p]; for a graph ending in a ZipMap, the tensor that feeds it (skl2onnx: "probabilities"). */
     probabilityOutput: z.string(),
     trees: z.number().int().positive(),
+    /**
+     * For models exported elsewhere (skl2onnx, onnxmltools) whose graph carries no covers: a CSV beside
+     * the card, header = the input feature names, empty cell = missing, whose rows give the covers
+     * TreeSHAP needs (rows reaching each node). Read only when the graph has no covers.
+     */
+    background: z
+      .object({
+        file: z.string(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        rows: z.number().int().positive(),
+      })
+      .optional(),
   }),
   threshold: z.object({ value: z.number().min(0).max(1), rule: z.string() }),
   /** LOW below `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the decision threshold). */
@@ -89,8 +105,10 @@ export const modelCardSchema = z.object({
     /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
     alarms: z.record(z.string(), z.number()).optional(),
   }),
-  /** Mean |contribution| (log-odds) over the training rows; empty until the explainer fills it. */
+  /** Mean |TreeSHAP contribution| (log-odds) of every feature of the vector over the training rows, largest first. */
   globalImportance: z.array(z.object({ name: z.string(), meanAbsContribution: z.number() })),
+  /** How many training rows that mean is over (all of them, or an evenly spaced sample). */
+  globalImportanceRows: z.number().int().positive(),
   training: z.object({
     algorithm: z.string(),
     seed: z.number().int(),

@@ -1,13 +1,17 @@
-/** Every shipped model loaded once per process (card, ONNX session, parsed ensemble), checked card against graph before use. */
-import { readdir, stat } from 'node:fs/promises';
+/** Every shipped model loaded once per process (card, ONNX session, parsed ensemble, explainer), checked card against graph before use. */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { onnx as onnxProto } from 'onnx-proto';
-import { ONNX_ML_DOMAIN, readTreeEnsemble } from '../explain/onnx-tree-ensemble';
+import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN, readTreeEnsemble } from '../explain/onnx-tree-ensemble';
 import type { TreeEnsemble } from '../explain/tree-ensemble';
-import { vectorNames, type FeatureSet } from '../features/feature-set';
+import { computeCovers, prepareExplainer, type TreeExplainer } from '../explain/tree-shap';
+import { vectorize, vectorNames, type FeatureSet } from '../features/feature-set';
 import { featureSetOfCard } from '../features/model-features';
 import type { ModelCard } from './model-card';
-import { readModelFiles } from './model-files';
+import { ModelArtifactError, readModelFiles } from './model-files';
+import { withoutZipMap } from './onnx-graph';
 import { OnnxModel } from './onnx-model';
 
 /** ai.onnx.ml versions whose TreeEnsembleClassifier onnxruntime-node runs (version 5 deprecates it). */
@@ -40,8 +44,13 @@ export interface LoadedModel {
   featureSet: FeatureSet;
   /** Names of the model's vector: the card's inputs, then its derived features. */
   vectorNames: string[];
-  /** The ensemble as the ONNX file holds it, for explanations. */
+  /**
+   * The ensemble as the ONNX file holds it. Covers come from the file or, for a model exported
+   * elsewhere without them, are counts of the card's background rows reaching each node.
+   */
   ensemble: TreeEnsemble;
+  /** TreeSHAP prepared once from `ensemble`: contributions in log-odds. */
+  explainer: TreeExplainer;
   onnx: OnnxModel;
 }
 
@@ -92,7 +101,10 @@ async function loadAll(modelsDir: string): Promise<Map<string, LoadedModel>> {
 }
 
 export async function loadModel(modelsDir: string, id: string): Promise<LoadedModel> {
-  const { card, onnx } = await readModelFiles(modelsDir, id);
+  const files = await readModelFiles(modelsDir, id);
+  const { card } = files;
+  // skl2onnx and onnxmltools end classifiers in a ZipMap, whose output onnxruntime-node cannot return.
+  const { bytes: onnx } = withoutZipMap(files.onnx);
   const featureSet = featureSetOfCard(card);
   const names = vectorNames(featureSet);
   const parsed = readTreeEnsemble(onnx);
@@ -106,11 +118,33 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   if (parsed.featureNames && parsed.featureNames.join(',') !== names.join(',')) {
     problems.push(`feature order differs: graph [${parsed.featureNames.join(', ')}], card [${names.join(', ')}]`);
   }
-  const opsets = onnxProto.ModelProto.decode(onnx).opsetImport;
-  const ml = opsets.find((o) => o.domain === ONNX_ML_DOMAIN);
+  const decoded = onnxProto.ModelProto.decode(onnx);
+  const ml = decoded.opsetImport.find((o) => o.domain === ONNX_ML_DOMAIN);
   const mlVersion = ml ? Number(ml.version) : NaN;
   if (!SUPPORTED_ML_OPSETS.includes(mlVersion)) problems.push(`ai.onnx.ml opset ${mlVersion} is not one of ${SUPPORTED_ML_OPSETS.join(', ')}`);
+  // onnxruntime fetches graph outputs only.
+  const outputs = (decoded.graph?.output ?? []).map((o) => o.name);
+  if (!outputs.includes(card.onnx.probabilityOutput)) {
+    problems.push(`onnx.probabilityOutput "${card.onnx.probabilityOutput}" is not a graph output; outputs: ${outputs.join(', ')}`);
+  }
+  if (!parsed.hasCovers && !card.onnx.background) {
+    problems.push(
+      `the graph carries no covers (${ONNX_METADATA_KEYS.treeCovers}) and the card names no onnx.background file to compute them from; ` +
+        'TreeSHAP needs one or the other',
+    );
+  }
   if (problems.length > 0) throw new ModelCardMismatchError(id, problems);
+
+  const background = parsed.hasCovers ? undefined : card.onnx.background;
+  const ensemble = background
+    ? computeCovers(parsed.ensemble, await readBackground(join(modelsDir, id), background, featureSet), names.length)
+    : parsed.ensemble;
+  let explainer: TreeExplainer;
+  try {
+    explainer = prepareExplainer(ensemble);
+  } catch (error) {
+    throw new ModelCardMismatchError(id, [`TreeSHAP cannot use the covers: ${(error as Error).message}`]);
+  }
 
   const model = await OnnxModel.load(onnx, {
     inputName: card.onnx.inputName,
@@ -126,5 +160,58 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   if (probe.length !== 1 || !(probe[0] >= 0 && probe[0] <= 1)) {
     throw new ModelCardMismatchError(id, [`the probability output is not one value in [0, 1] per row (got ${Array.from(probe)})`]);
   }
-  return { card, featureSet, vectorNames: names, ensemble: parsed.ensemble, onnx: model };
+  return { card, featureSet, vectorNames: names, ensemble, explainer, onnx: model };
+}
+
+// Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
+const parseNumber = Number;
+const isFiniteNumber = Number.isFinite;
+
+/**
+ * The card's background CSV as row-major model vectors (inputs by header name, empty cell = missing,
+ * derived features computed as for a request), after checking its sha256 and row count against the card.
+ */
+async function readBackground(dir: string, background: NonNullable<ModelCard['onnx']['background']>, featureSet: FeatureSet): Promise<Float32Array> {
+  const path = join(dir, background.file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ModelArtifactError(`${path} (the card's onnx.background, needed for covers) cannot be read: ${(error as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== background.sha256) {
+    throw new ModelArtifactError(`${path} has sha256 ${sha256} but the card's onnx.background names ${background.sha256}`);
+  }
+  let records: string[][];
+  try {
+    records = parse(bytes, { bom: true, skip_empty_lines: true });
+  } catch (error) {
+    throw new ModelArtifactError(`${path} is not a valid CSV: ${(error as Error).message}`);
+  }
+  const [rawHeader = [], ...rows] = records;
+  const header = rawHeader.map((name) => name.trim());
+  const inputs = featureSet.inputs.map((f) => f.name);
+  const sameColumns = header.length === inputs.length && new Set(header).size === header.length && inputs.every((name) => header.includes(name));
+  if (!sameColumns) {
+    throw new ModelArtifactError(`${path} has columns [${header.join(', ')}]; the card's input features are [${inputs.join(', ')}] (any order)`);
+  }
+  if (rows.length !== background.rows) {
+    throw new ModelArtifactError(`${path} has ${rows.length} rows but the card's onnx.background names ${background.rows}`);
+  }
+  const width = inputs.length + featureSet.derived.length;
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((cells, r) => {
+    const values: Record<string, number> = {};
+    for (let c = 0; c < header.length; c++) {
+      const cell = cells[c].trim();
+      const value = cell === '' ? NaN : parseNumber(cell);
+      if (cell !== '' && !isFiniteNumber(value)) {
+        throw new ModelArtifactError(`${path} data row ${r + 1}, column ${header[c]}: "${cells[c]}" is not a number (leave the cell empty for missing)`);
+      }
+      values[header[c]] = value;
+    }
+    out.set(vectorize(featureSet, values), r * width);
+  });
+  return out;
 }

@@ -1,4 +1,4 @@
-/** `npm run score`: scores a CSV with a shipped model, writing probability, decision and risk band per row (or per patient-hour). */
+/** `npm run score`: scores a CSV with a shipped model, writing probability, decision, risk band and per-feature contributions per row (or per patient-hour). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -6,8 +6,7 @@ import { vectorize } from '../features/feature-set';
 import { featureSetOfCard } from '../features/model-features';
 import { blankImplausible, carryForward } from '../features/sepsis';
 import { riskBand, type ModelCard } from '../inference/model-card';
-import { readModelFiles } from '../inference/model-files';
-import { OnnxModel } from '../inference/onnx-model';
+import { loadModel } from '../inference/model-registry';
 import { InvalidInputError, validateInputs } from '../prediction/input-validation';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
 
@@ -26,25 +25,36 @@ interface ScoringRows {
 }
 
 export async function scoreCommand(options: ScoreOptions): Promise<number> {
-  const { card, onnx } = await readModelFiles(options.modelsDir, options.modelId);
-  const featureSet = featureSetOfCard(card);
-  const width = featureSet.inputs.length + featureSet.derived.length;
-  const rows = (await isChallengeFile(card, options.input))
-    ? await challengeRows(card, options.input, width, options.log)
-    : await tabularRows(card, options.input, width);
-
-  const model = await OnnxModel.load(onnx, { inputName: card.onnx.inputName, probabilityOutput: card.onnx.probabilityOutput, featureCount: width });
+  const model = await loadModel(options.modelsDir, options.modelId);
   try {
-    const probabilities = await model.predict(rows.vectors);
+    const { card, vectorNames } = model;
+    const width = vectorNames.length;
+    const rows = (await isChallengeFile(card, options.input))
+      ? await challengeRows(card, options.input, width, options.log)
+      : await tabularRows(card, options.input, width);
+    const probabilities = await model.onnx.predict(rows.vectors);
+    const { explainer } = model;
+    const contributions = new Float64Array(width);
     const records = rows.identity.map((identity, i) => {
       const p = probabilities[i];
-      return { ...identity, probability: p.toFixed(6), decision: p >= card.threshold.value ? 1 : 0, risk_band: riskBand(card, p) };
+      explainer.explainInto(rows.vectors.subarray(i * width, (i + 1) * width), contributions, 0);
+      const explanation = Object.fromEntries(vectorNames.map((name, j) => [`contribution_${name}`, contributions[j].toFixed(6)]));
+      return {
+        ...identity,
+        probability: p.toFixed(6),
+        decision: p >= card.threshold.value ? 1 : 0,
+        risk_band: riskBand(card, p),
+        base_value: explainer.baseValue.toFixed(6),
+        ...explanation,
+      };
     });
     await writeFile(options.output, stringify(records, { header: true }));
-    options.log(`scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}) → ${options.output}`);
+    options.log(
+      `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}`,
+    );
     return records.length;
   } finally {
-    await model.release();
+    await model.onnx.release();
   }
 }
 

@@ -1,15 +1,16 @@
 /** Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model card. */
 import { createHash } from 'node:crypto';
 import { vectorNames } from '../features/feature-set';
-import { modelCardSchema, type ModelCard } from '../inference/model-card';
+import { modelCardSchema, type ModelCard, type ModelMetrics } from '../inference/model-card';
 import type { Dataset } from './dataset';
 import { auroc, bootstrapCI, youdenThreshold } from './evaluation/classification-metrics';
-import { metricsReport, ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
+import { foldMeanAuroc, metricsReport, ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
 import { outOfFoldPredictions, type OutOfFold } from './evaluation/out-of-fold';
 import { bestUtilityThreshold } from './evaluation/sepsis-utility';
 import { utilityReport } from './evaluation/utility-report';
 import { hideColumns, selectColumns } from './feature-columns';
 import { fitGradientBoosting } from './gbdt/gradient-boosting';
+import { globalImportance } from './global-importance';
 import { selectGbdtParams } from './model-selection';
 import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
@@ -44,27 +45,30 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   const groups = data.groups;
 
   progress('computing metrics and threshold');
-  const gbdtStacked = stackRepeats(data.y, oof.gbdt, groups);
-  const baselineStacked = stackRepeats(data.y, oof.baseline, groups);
   const replicates = data.y.length > LARGE ? REPLICATES_LARGE : REPLICATES_SMALL;
   const report = { replicates, seed: recipe.seed };
-
-  const threshold = chooseThreshold(recipe, data, oof.gbdt);
-  const baselineThreshold = chooseThreshold(recipe, data, oof.baseline);
-  const utility = recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, oof.gbdt[0], threshold, report) : undefined;
-  const baselineUtility =
-    recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, oof.baseline[0], baselineThreshold, report) : undefined;
-  const gbdtMetrics = { ...metricsReport(gbdtStacked, threshold, report), ...(utility ? { utility: utility.utility } : {}) };
-  const baselineMetrics = {
-    ...metricsReport(baselineStacked, baselineThreshold, report),
-    ...(baselineUtility ? { utility: baselineUtility.utility } : {}),
+  /** A model's out-of-fold metrics at its own threshold, and the alarms the threshold implies (sepsis). */
+  const evaluate = (predictions: Float64Array[]) => {
+    const threshold = chooseThreshold(recipe, data, predictions);
+    const utility = recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, predictions[0], threshold, report) : undefined;
+    const metrics: ModelMetrics = {
+      ...metricsReport(stackRepeats(data.y, predictions, groups), threshold, report),
+      aurocFoldMean: foldMeanAuroc(data.y, predictions, oof.folds),
+      ...(utility ? { utility: utility.utility } : {}),
+    };
+    return { threshold, metrics, alarms: utility?.alarms };
   };
+  const gbdt = evaluate(oof.gbdt);
+  const baseline = evaluate(oof.baseline);
+  const threshold = gbdt.threshold;
 
   progress('choosing hyper-parameters on all rows and fitting the final model');
   const finalTraining = prepareTraining(data, recipe, candidate, recipe.seed);
   const selection = selectGbdtParams(finalTraining, recipe.search, recipe.seed);
   const params = { ...selection.params, seed: recipe.seed };
   const ensemble = fitGradientBoosting(finalTraining, params).ensemble;
+  progress('explaining the training rows for global importance');
+  const importance = globalImportance(ensemble, data);
 
   const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
   const derived = inputs.length === recipe.featureSet.inputs.length ? recipe.featureSet.derived : [];
@@ -97,7 +101,7 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
     },
     threshold: { value: threshold, rule: THRESHOLD_RULES[recipe.thresholdRule] },
     riskBands: {
-      moderateFrom: ruleOutLevel(gbdtStacked, threshold),
+      moderateFrom: ruleOutLevel(stackRepeats(data.y, oof.gbdt, groups), threshold),
       highFrom: threshold,
       rule: 'HIGH from the decision threshold; MODERATE from the highest probability that keeps 95% of the out-of-fold positives at or above it (a rule-out level); LOW below.',
     },
@@ -108,12 +112,13 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
       folds: recipe.evaluation.folds,
       repeats: recipe.evaluation.repeats,
       groupedBy: groups ? 'patient' : null,
-      gbdt: gbdtMetrics,
-      baseline: baselineMetrics,
+      gbdt: gbdt.metrics,
+      baseline: baseline.metrics,
       comparisons: evaluated.flatMap((e) => e.comparisons),
-      ...(utility ? { alarms: utility.alarms } : {}),
+      ...(gbdt.alarms ? { alarms: gbdt.alarms } : {}),
     },
-    globalImportance: [],
+    globalImportance: importance.features,
+    globalImportanceRows: importance.rows,
     training: {
       algorithm:
         'Gradient-boosted decision trees (this project’s learner): log-loss, Newton leaf values, histogram split finding (≤ 255 bins), learned missing-value directions.',
@@ -129,13 +134,19 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
 const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
   youden: 'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
   utility:
-    'The probability (from 0.01 to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
+    'The probability (from 0.005 to 0.2 by 0.0025, then to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
 };
+
+/** Utility thresholds tried: hourly sepsis risk is low, so the grid is fine where the optimum lies. */
+const UTILITY_CANDIDATES: number[] = [
+  ...Array.from({ length: 79 }, (_, k) => (20 + 10 * k) / 4000),
+  ...Array.from({ length: 79 }, (_, k) => (21 + k) / 100),
+];
 
 function chooseThreshold(recipe: ModelRecipe, data: Dataset, predictions: Float64Array[]): number {
   if (recipe.thresholdRule === 'utility') {
     if (!data.groups) throw new Error(`${recipe.id}: the utility threshold needs patient groups`);
-    return bestUtilityThreshold(data.groups, data.y, predictions[0]).threshold;
+    return bestUtilityThreshold(data.groups, data.y, predictions[0], UTILITY_CANDIDATES).threshold;
   }
   const stacked = stackRepeats(data.y, predictions, data.groups);
   return youdenThreshold(stacked.y, stacked.p);

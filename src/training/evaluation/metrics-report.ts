@@ -48,7 +48,11 @@ export interface ReportOptions {
 
 const at = (key: keyof Confusion, threshold: number): Metric => (y, p) => confusionAt(y, p, threshold)[key];
 
-export function metricsReport(stacked: StackedPredictions, threshold: number, options: ReportOptions): Omit<ModelMetrics, 'utility'> {
+export function metricsReport(
+  stacked: StackedPredictions,
+  threshold: number,
+  options: ReportOptions,
+): Omit<ModelMetrics, 'utility' | 'aurocFoldMean'> {
   const { y, p, unit } = stacked;
   const boot = { replicates: options.replicates, seed: options.seed, groups: unit };
   const interval = (metric: Metric) => {
@@ -82,6 +86,23 @@ export function metricsReport(stacked: StackedPredictions, threshold: number, op
     // +Infinity (nothing predicted positive) does not survive JSON; 1 says the same for probabilities.
     roc: rocCurve(y, p, 101).map((point) => ({ ...point, threshold: Math.min(point.threshold, 1) })),
   };
+}
+
+/** Mean and sample SD of the AUROC within each test fold. */
+export function foldMeanAuroc(
+  y: Uint8Array,
+  predictions: Float64Array[],
+  folds: { repeat: number; test: Int32Array }[],
+): { mean: number; sd: number } {
+  const values = folds.map(({ repeat, test }) =>
+    auroc(
+      Array.from(test, (r) => y[r]),
+      Array.from(test, (r) => predictions[repeat][r]),
+    ),
+  );
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, sd };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface OutOfFold {
   gbdt: Float64Array[];
   baseline: Float64Array[];
   views: Record<string, Float64Array[]>;
+  /** Test rows of each outer fold, by repeat. */
+  folds: { repeat: number; test: Int32Array }[];
   /** GBDT parameters chosen in each outer fold (rounds included). */
   chosen: { repeat: number; fold: number; maxDepth: number; minChildWeight: number; rounds: number; l2: number }[];
 }
@@ -49,7 +51,13 @@ export function outOfFoldPredictions(data: Dataset, design: OutOfFoldDesign): Ou
   const n = data.y.length;
   const outer = outerSplits(data, design.folds, design.repeats, design.seed);
   const fresh = () => Array.from({ length: design.repeats }, () => new Float64Array(n).fill(NaN));
-  const result: OutOfFold = { gbdt: fresh(), baseline: fresh(), views: {}, chosen: [] };
+  const result: OutOfFold = {
+    gbdt: fresh(),
+    baseline: fresh(),
+    views: {},
+    folds: outer.map(({ repeat, test }) => ({ repeat, test })),
+    chosen: [],
+  };
   for (const name of Object.keys(design.testViews ?? {})) result.views[name] = fresh();
 
   outer.forEach((split, index) => {

@@ -48,6 +48,20 @@ describe('npm run score (diabetes, tabular CSV)', () => {
     });
   });
 
+  it('adds the base value and one log-odds contribution per feature, summing to the margin', async () => {
+    const input = join(dir, 'one.csv');
+    const output = join(dir, 'one-out.csv');
+    writeFileSync(input, 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age\n3,160,,,,31,0.5,45\n');
+    await scoreCommand({ modelId: 'diabetes', input, output, modelsDir: 'models', log: quiet });
+    const [row]: Record<string, string>[] = parse(readFileSync(output), { columns: true });
+    const { card, onnx } = await readModelFiles('models', 'diabetes');
+    const names = card.features.map((f) => f.name);
+    expect(Object.keys(row).filter((k) => k.startsWith('contribution_'))).toEqual(names.map((n) => `contribution_${n}`));
+    const total = Number(row.base_value) + names.reduce((sum, n) => sum + Number(row[`contribution_${n}`]), 0);
+    const vector = vectorize(featureSetOfCard(card), { pregnancies: 3, glucose: 160, blood_pressure: NaN, skin_thickness: NaN, insulin: NaN, bmi: 31, diabetes_pedigree_function: 0.5, age: 45 });
+    expect(total).toBeCloseTo(predictMargin(readTreeEnsemble(onnx).ensemble, vector), 5);
+  });
+
   it('refuses the whole file, writing nothing, when any row is invalid, naming the line, field and range', async () => {
     const input = join(dir, 'bad.csv');
     const output = join(dir, 'bad-out.csv');

@@ -1,4 +1,4 @@
-import { metricsReport, ruleOutLevel, stackRepeats } from '@/training/evaluation/metrics-report';
+import { foldMeanAuroc, metricsReport, ruleOutLevel, stackRepeats } from '@/training/evaluation/metrics-report';
 import { auroc } from '@/training/evaluation/classification-metrics';
 
 describe('stackRepeats', () => {
@@ -43,5 +43,18 @@ describe('metricsReport', () => {
     expect(report.atThreshold).toMatchObject({ sensitivity: 3 / 5, specificity: 4 / 5, ppv: 3 / 4 });
     expect(report.roc[0]).toEqual({ fpr: 0, tpr: 0, threshold: 1 });
     expect(report.calibration).toHaveLength(10);
+  });
+});
+
+describe('foldMeanAuroc', () => {
+  it('averages the AUROC of each test fold', () => {
+    // fold A (rows 0–3): perfectly ranked → 1; fold B (rows 4–7): inverted → 0
+    const y = Uint8Array.from([0, 0, 1, 1, 0, 0, 1, 1]);
+    const p = Float64Array.from([0.1, 0.2, 0.8, 0.9, 0.9, 0.8, 0.2, 0.1]);
+    const folds = [
+      { repeat: 0, test: Int32Array.from([0, 1, 2, 3]) },
+      { repeat: 0, test: Int32Array.from([4, 5, 6, 7]) },
+    ];
+    expect(foldMeanAuroc(y, [p], folds)).toEqual({ mean: 0.5, sd: Math.SQRT1_2 });
   });
 });

@@ -1,0 +1,118 @@
+/** `npm run bench`: prediction and explanation throughput and memory per loaded model, for every shipped model. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, type LoadedModel } from '../../src/inference/model-registry';
+import { selectColumns } from '../../src/training/feature-columns';
+import { recipeFor } from '../../src/training/recipes/all-recipes';
+
+const MODELS = ['sepsis', 'diabetes', 'heart-failure'];
+/** Each throughput figure runs for at least this long. */
+const SECONDS = 2;
+const OUT = join('bench-results', 'models.json');
+
+interface Result {
+  model: string;
+  trees: number;
+  features: number;
+  maxDepth: number;
+  predictRowsPerSecondBatch1: number;
+  predictRowsPerSecondBatch1000: number;
+  explainRowsPerSecond: number;
+  explainToPredictRatio: number;
+  memoryMiB: number;
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run with node --expose-gc (npm run bench does)');
+  collect();
+  collect();
+}
+
+/** Calls `run` (which handles `perCall` rows) until SECONDS have passed; rows per second. */
+async function throughput(perCall: number, run: (i: number) => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < 20; i++) await run(i); // warm-up
+  const start = process.hrtime.bigint();
+  let calls = 0;
+  let elapsed = 0;
+  while (elapsed < SECONDS) {
+    await run(calls++);
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  return (calls * perCall) / elapsed;
+}
+
+async function measure(id: string): Promise<Result> {
+  const training = await recipeFor(id).load('data', () => undefined);
+  gc();
+  const before = process.memoryUsage().rss;
+  const model: LoadedModel = await loadModel('models', id);
+  const { explainer } = model;
+  gc();
+  const memoryMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+
+  const width = model.vectorNames.length;
+  const data = selectColumns(training.data, model.vectorNames);
+  const rows = data.y.length;
+  const row = (i: number) => data.x.subarray((i % rows) * width, ((i % rows) + 1) * width);
+  const batch = (i: number) => {
+    const start = (i * 1000) % Math.max(1, rows - 1000);
+    return data.x.subarray(start * width, (start + Math.min(1000, rows)) * width);
+  };
+  const batchRows = Math.min(1000, rows);
+
+  const predict1 = await throughput(1, (i) => model.onnx.predict(row(i)));
+  const predict1000 = await throughput(batchRows, (i) => model.onnx.predict(batch(i)));
+  const out = new Float64Array(width);
+  const explain = await throughput(1, (i) => explainer.explainInto(row(i), out, 0));
+  await model.onnx.release();
+  return {
+    model: id,
+    trees: model.ensemble.trees.length,
+    features: width,
+    maxDepth: explainer.maxDepth,
+    predictRowsPerSecondBatch1: predict1,
+    predictRowsPerSecondBatch1000: predict1000,
+    explainRowsPerSecond: explain,
+    explainToPredictRatio: predict1 / explain,
+    memoryMiB,
+  };
+}
+
+async function main(): Promise<void> {
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    onnxruntime: (await import('onnxruntime-node/package.json')).version as string,
+  };
+  const results: Result[] = [];
+  for (const id of MODELS) results.push(await measure(id));
+
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}`);
+  console.log('one core for explanations (TreeSHAP, log-odds); onnxruntime with one intra-op thread');
+  console.table(
+    results.map((r) => ({
+      model: r.model,
+      trees: r.trees,
+      'max depth': r.maxDepth,
+      features: r.features,
+      'predict rows/s (batch 1)': fmt(r.predictRowsPerSecondBatch1),
+      'predict rows/s (batch 1000)': fmt(r.predictRowsPerSecondBatch1000),
+      'explained rows/s': fmt(r.explainRowsPerSecond),
+      'explain/predict cost': r.explainToPredictRatio.toFixed(2),
+      'memory MiB': r.memoryMiB.toFixed(1),
+    })),
+  );
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
+  console.log(`written to ${OUT}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,220 @@
+/** TreeSHAP on the shipped models: local accuracy on the training rows and agreement with brute-force Shapley values. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
+import { prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
+import type { Dataset } from '@/training/dataset';
+import { selectColumns } from '@/training/feature-columns';
+import { recipeFor } from '@/training/recipes/all-recipes';
+
+const MODELS_DIR = 'models';
+const DATA_DIR = 'data';
+/** Above this many features the whole-model brute force (2^M subsets) is too slow. */
+const BRUTE_FORCE_MAX_FEATURES = 12;
+/** Local accuracy on at most this many rows (sepsis has ~790k). */
+const LOCAL_ACCURACY_ROWS = 20_000;
+const WHOLE_MODEL_ROWS = 20;
+const PER_TREE_ROWS = 5;
+
+/** Models whose directory holds both files; read whatever is there (models may be retrained meanwhile). */
+const shipped = existsSync(MODELS_DIR)
+  ? readdirSync(MODELS_DIR)
+      .filter((id) => existsSync(join(MODELS_DIR, id, 'card.json')) && existsSync(join(MODELS_DIR, id, 'model.onnx')))
+      .sort()
+  : [];
+
+interface CardNames {
+  features: { name: string }[];
+  derivedFeatures: { name: string }[];
+}
+
+interface Loaded {
+  ensemble: TreeEnsemble;
+  explainer: TreeExplainer;
+  data: Dataset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brute-force references, independent of TreeSHAP's path bookkeeping
+
+function goesLeft(t: Tree, node: number, row: ArrayLike<number>): boolean {
+  const x = row[t.feature[node]];
+  return Number.isNaN(x) ? t.missingGoesLeft[node] : Math.fround(x) < t.threshold[node];
+}
+
+/** v(S) for one tree: splits on known features follow the row, others average their children by cover. */
+function conditionalValue(t: Tree, node: number, row: ArrayLike<number>, known: (feature: number) => boolean): number {
+  if (t.left[node] === -1) return t.leafValue[node];
+  const l = t.left[node];
+  const r = t.right[node];
+  if (known(t.feature[node])) return conditionalValue(t, goesLeft(t, node, row) ? l : r, row, known);
+  const cl = t.cover[l];
+  const cr = t.cover[r];
+  return (cl * conditionalValue(t, l, row, known) + cr * conditionalValue(t, r, row, known)) / (cl + cr);
+}
+
+const factorials = (m: number) => {
+  const f = [1];
+  for (let k = 1; k <= m; k++) f[k] = f[k - 1] * k;
+  return f;
+};
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let x = n; x; x &= x - 1) c++;
+  return c;
+}
+
+/** Shapley values of a game on `players` given v over their subsets (bit k = players[k]), added into phi. */
+function addShapley(v: Float64Array, players: number[], phi: Float64Array): void {
+  const m = players.length;
+  const fact = factorials(m);
+  players.forEach((f, k) => {
+    const bit = 1 << k;
+    for (let mask = 0; mask < 1 << m; mask++) {
+      if (mask & bit) continue;
+      const s = popcount(mask);
+      phi[f] += ((fact[s] * fact[m - s - 1]) / fact[m]) * (v[mask | bit] - v[mask]);
+    }
+  });
+}
+
+/**
+ * Shapley values of Σ_trees v_tree(S) by enumerating subsets of `players`. Restricting to the
+ * features the trees use is exact: every other feature is a null player.
+ */
+function bruteForce(trees: Tree[], row: ArrayLike<number>, players: number[], featureCount: number): Float64Array {
+  const position = new Int32Array(featureCount).fill(-1);
+  players.forEach((f, k) => (position[f] = k));
+  const v = new Float64Array(1 << players.length);
+  for (let mask = 0; mask < v.length; mask++) {
+    const known = (f: number) => position[f] >= 0 && (mask & (1 << position[f])) !== 0;
+    for (const t of trees) v[mask] += conditionalValue(t, 0, row, known);
+  }
+  const phi = new Float64Array(featureCount);
+  addShapley(v, players, phi);
+  return phi;
+}
+
+/**
+ * A second exact reference for trees using too many features to enumerate: v_tree(S) is a sum over
+ * leaves of leaf value × Π over the leaf's path of (feature known ? [row takes that branch] : the
+ * branch's cover share), so by linearity φ is the sum of each leaf game's Shapley values, and a leaf
+ * game only has the ≤ depth features on its path as players.
+ */
+function bruteForceByLeaf(t: Tree, row: ArrayLike<number>, featureCount: number): Float64Array {
+  const phi = new Float64Array(featureCount);
+  const walk = (node: number, path: { feature: number; follows: boolean; share: number }[]) => {
+    if (t.left[node] === -1) {
+      const players = [...new Set(path.map((p) => p.feature))];
+      const v = new Float64Array(1 << players.length);
+      for (let mask = 0; mask < v.length; mask++) {
+        let weight = t.leafValue[node];
+        for (const p of path) {
+          const known = (mask & (1 << players.indexOf(p.feature))) !== 0;
+          weight *= known ? (p.follows ? 1 : 0) : p.share;
+        }
+        v[mask] = weight;
+      }
+      addShapley(v, players, phi);
+      return;
+    }
+    const l = t.left[node];
+    const r = t.right[node];
+    const total = t.cover[l] + t.cover[r];
+    const left = goesLeft(t, node, row);
+    walk(l, [...path, { feature: t.feature[node], follows: left, share: t.cover[l] / total }]);
+    walk(r, [...path, { feature: t.feature[node], follows: !left, share: t.cover[r] / total }]);
+  };
+  walk(0, []);
+  return phi;
+}
+
+function usedFeatures(t: Tree): number[] {
+  return [...new Set(t.feature.filter((_, i) => t.left[i] !== -1))].sort((a, b) => a - b);
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
+      throw new Error(`${what}, feature ${i}: TreeSHAP ${actual[i]}, brute force ${expected[i]} (tolerance ${tolerance})`);
+    }
+  }
+}
+
+/** Evenly spaced row indices, so samples span the table (and sepsis' patients). */
+const sampleRows = (rows: number, count: number) => Array.from({ length: Math.min(rows, count) }, (_, k) => Math.floor(((k + 0.5) * rows) / Math.min(rows, count)));
+
+// ---------------------------------------------------------------------------------------------
+
+if (shipped.length === 0) {
+  describe.skip(`TreeSHAP on shipped models: skipped, ${MODELS_DIR}/ holds no <id>/card.json + model.onnx yet`, () => {
+    it('has nothing to check', () => undefined);
+  });
+} else {
+  describe.each(shipped)('TreeSHAP on shipped model %s', (id) => {
+    let loaded: Loaded;
+
+    beforeAll(async () => {
+      const card = JSON.parse(readFileSync(join(MODELS_DIR, id, 'card.json'), 'utf8')) as CardNames;
+      const read = readTreeEnsemble(readFileSync(join(MODELS_DIR, id, 'model.onnx')));
+      const names = [...card.features, ...card.derivedFeatures].map((f) => f.name);
+      if (read.featureNames) expect(read.featureNames).toEqual(names);
+      expect(read.ensemble.featureCount).toBe(names.length);
+      expect(read.hasCovers).toBe(true);
+      const training = await recipeFor(id).load(DATA_DIR, () => {});
+      loaded = { ensemble: read.ensemble, explainer: prepareExplainer(read.ensemble), data: selectColumns(training.data, names) };
+    }, 600_000);
+
+    it(`is locally accurate (baseValue + Σφ = margin to 1e-9) on every training row, or ${LOCAL_ACCURACY_ROWS} spread over them`, () => {
+      const { ensemble, explainer, data } = loaded;
+      const f = ensemble.featureCount;
+      const rows = data.y.length;
+      const indices = rows <= LOCAL_ACCURACY_ROWS ? Array.from({ length: rows }, (_, r) => r) : sampleRows(rows, LOCAL_ACCURACY_ROWS);
+      const phi = new Float64Array(f);
+      let worst = 0;
+      for (const r of indices) {
+        const row = data.x.subarray(r * f, (r + 1) * f);
+        explainer.explainInto(row, phi);
+        let total = explainer.baseValue;
+        for (let j = 0; j < f; j++) total += phi[j];
+        worst = Math.max(worst, Math.abs(total - predictMargin(ensemble, row)));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-9);
+    });
+
+    it(`agrees with the whole-model brute force on ${WHOLE_MODEL_ROWS} rows (models with ≤ ${BRUTE_FORCE_MAX_FEATURES} features)`, () => {
+      const { ensemble, explainer, data } = loaded;
+      const f = ensemble.featureCount;
+      if (f > BRUTE_FORCE_MAX_FEATURES) {
+        // 2^f subsets is out of reach; the per-tree check below is exact for any width.
+        expect(f).toBeGreaterThan(BRUTE_FORCE_MAX_FEATURES);
+        return;
+      }
+      const players = Array.from({ length: f }, (_, j) => j);
+      for (const r of sampleRows(data.y.length, WHOLE_MODEL_ROWS)) {
+        const row = data.x.subarray(r * f, (r + 1) * f);
+        expectClose(explainer.explain(row).contributions, bruteForce(ensemble.trees, row, players, f), 1e-9, `row ${r}`);
+      }
+    });
+
+    it(`agrees tree by tree with brute force over each tree's own features, and leaf by leaf, on ${PER_TREE_ROWS} rows`, () => {
+      const { ensemble, data } = loaded;
+      const f = ensemble.featureCount;
+      const samples = sampleRows(data.y.length, PER_TREE_ROWS);
+      ensemble.trees.forEach((tree, t) => {
+        if (tree.left[0] === -1) return;
+        const single = prepareExplainer({ featureCount: f, baseScore: 0, trees: [tree] });
+        const players = usedFeatures(tree);
+        for (const r of samples) {
+          const row = data.x.subarray(r * f, (r + 1) * f);
+          const contributions = single.explain(row).contributions;
+          // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for any tree.
+          if (players.length <= BRUTE_FORCE_MAX_FEATURES) expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
+          expectClose(contributions, bruteForceByLeaf(tree, row, f), 1e-9, `tree ${t}, row ${r} (by leaf)`);
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,478 @@
+/** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, computed covers and refusals. */
+import fc from 'fast-check';
+import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
+import {
+  computeCovers,
+  ExplainInputError,
+  explainRow,
+  explainRows,
+  InvalidCoversError,
+  MissingCoversError,
+  prepareExplainer,
+} from '@/explain/tree-shap';
+
+// ---------------------------------------------------------------------------------------------
+// Building trees by hand
+
+type Spec = { leaf: number; cover: number } | { f: number; t: number; missingLeft?: boolean; l: Spec; r: Spec };
+
+/** A Tree in preorder (root 0) from a nested spec; an internal node's cover is the sum of its children's. */
+function tree(spec: Spec): Tree {
+  const t: Tree = { feature: [], threshold: [], left: [], right: [], missingGoesLeft: [], leafValue: [], cover: [] };
+  const add = (s: Spec): number => {
+    const i = t.feature.length;
+    t.feature.push(0);
+    t.threshold.push(0);
+    t.left.push(-1);
+    t.right.push(-1);
+    t.missingGoesLeft.push(false);
+    t.leafValue.push(0);
+    t.cover.push(0);
+    if ('leaf' in s) {
+      t.leafValue[i] = s.leaf;
+      t.cover[i] = s.cover;
+    } else {
+      t.feature[i] = s.f;
+      t.threshold[i] = Math.fround(s.t);
+      t.missingGoesLeft[i] = s.missingLeft ?? false;
+      const l = add(s.l);
+      const r = add(s.r);
+      t.left[i] = l;
+      t.right[i] = r;
+      t.cover[i] = t.cover[l] + t.cover[r];
+    }
+    return i;
+  };
+  add(spec);
+  return t;
+}
+
+const ensembleOf = (featureCount: number, trees: Tree[], baseScore = 0): TreeEnsemble => ({ featureCount, baseScore, trees });
+
+// ---------------------------------------------------------------------------------------------
+// Brute-force reference, independent of TreeSHAP's path bookkeeping
+
+function goesLeft(t: Tree, node: number, row: ArrayLike<number>): boolean {
+  const x = row[t.feature[node]];
+  return Number.isNaN(x) ? t.missingGoesLeft[node] : Math.fround(x) < t.threshold[node];
+}
+
+/**
+ * v(S) for one tree: a split on a feature in S follows the row, any other split averages its two
+ * children weighted by their covers.
+ */
+function conditionalValue(t: Tree, node: number, row: ArrayLike<number>, known: (feature: number) => boolean): number {
+  if (t.left[node] === -1) return t.leafValue[node];
+  const l = t.left[node];
+  const r = t.right[node];
+  if (known(t.feature[node])) return conditionalValue(t, goesLeft(t, node, row) ? l : r, row, known);
+  const cl = t.cover[l];
+  const cr = t.cover[r];
+  return (cl * conditionalValue(t, l, row, known) + cr * conditionalValue(t, r, row, known)) / (cl + cr);
+}
+
+/**
+ * φ_i = Σ_{S ⊆ F∖{i}} |S|!(M−|S|−1)!/M! (v(S∪{i}) − v(S)) over the given players (feature indices),
+ * for the game v(S) = Σ_trees v_tree(S); features that are not players are never known.
+ */
+function bruteForceShapley(trees: Tree[], row: ArrayLike<number>, players: number[], featureCount: number): { phi: Float64Array; empty: number } {
+  const m = players.length;
+  const position = new Int32Array(featureCount).fill(-1);
+  players.forEach((f, k) => (position[f] = k));
+  const v = new Float64Array(1 << m);
+  for (let mask = 0; mask < 1 << m; mask++) {
+    const known = (f: number) => position[f] >= 0 && (mask & (1 << position[f])) !== 0;
+    for (const t of trees) v[mask] += conditionalValue(t, 0, row, known);
+  }
+  const factorial = [1];
+  for (let k = 1; k <= m; k++) factorial[k] = factorial[k - 1] * k;
+  const phi = new Float64Array(featureCount);
+  players.forEach((f, k) => {
+    const bit = 1 << k;
+    for (let mask = 0; mask < 1 << m; mask++) {
+      if (mask & bit) continue;
+      const s = popcount(mask);
+      phi[f] += ((factorial[s] * factorial[m - s - 1]) / factorial[m]) * (v[mask | bit] - v[mask]);
+    }
+  });
+  return { phi, empty: v[0] };
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let x = n; x; x &= x - 1) c++;
+  return c;
+}
+
+const allFeatures = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
+      throw new Error(`element ${i}: ${actual[i]} differs from ${expected[i]} by more than ${tolerance}\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`);
+    }
+  }
+}
+
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
+
+// ---------------------------------------------------------------------------------------------
+// Random ensembles
+
+/** float32-representable split values; rows draw from the same values so ties (x = t → right) are common. */
+const THRESHOLDS = [-2, -1, -0.5, 0, Math.fround(0.1), 0.5, 1, 2];
+/** 0.1 is not float32: it rounds to the threshold fround(0.1) and must go right although 0.1 < fround(0.1). */
+const ROW_VALUES = [...THRESHOLDS, 0.1, -3, -0.75, 0.25, 1.5, 3, NaN, NaN];
+const MAX_SPLITS = 24;
+const MAX_DEPTH = 8;
+const DRAWS = 2 * MAX_SPLITS + 1;
+
+interface TreeDraws {
+  splitChance: number;
+  maxDepth: number;
+  /** Features come from the first `pool` indices: a small pool forces the same feature to recur on a path. */
+  pool: number;
+  /** Seeds the coin flips that shape the tree (fast-check's doubles lean to 0, which would always split). */
+  shapeSeed: number;
+  features: number[];
+  thresholds: number[];
+  missingLeft: boolean[];
+  leafValues: number[];
+  leafCovers: number[];
+}
+
+const treeDraws = (featureCount: number): fc.Arbitrary<TreeDraws> =>
+  fc.record({
+    splitChance: fc.integer({ min: 30, max: 95 }).map((p) => p / 100),
+    maxDepth: fc.integer({ min: 1, max: MAX_DEPTH }),
+    pool: fc.integer({ min: 1, max: featureCount }),
+    shapeSeed: fc.integer({ min: 0, max: 0x7fffffff }),
+    features: fc.array(fc.nat(featureCount - 1), { minLength: DRAWS, maxLength: DRAWS }),
+    thresholds: fc.array(fc.constantFrom(...THRESHOLDS), { minLength: DRAWS, maxLength: DRAWS }),
+    missingLeft: fc.array(fc.boolean(), { minLength: DRAWS, maxLength: DRAWS }),
+    leafValues: fc.array(fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround), { minLength: DRAWS, maxLength: DRAWS }),
+    // Positive covers of any scale (hessian sums are not integers); parents are the sums of their children.
+    leafCovers: fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: DRAWS, maxLength: DRAWS }),
+  });
+
+/** Uniform draws in [0, 1) from a 32-bit seed (mulberry32). */
+function coins(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Grows a tree depth first, each node splitting with `splitChance` while under its `maxDepth` and
+ * MAX_SPLITS; the side grown first is random so the split budget does not all go to the left.
+ */
+function buildTree(d: TreeDraws, featureCount: number): Tree {
+  const coin = coins(d.shapeSeed);
+  let splits = 0;
+  let leaves = 0;
+  const grow = (depth: number): Spec => {
+    if (depth < d.maxDepth && splits < MAX_SPLITS && coin() < d.splitChance) {
+      const s = splits++;
+      const f = d.features[s] % Math.min(d.pool, featureCount);
+      const rightFirst = coin() < 0.5;
+      const first = grow(depth + 1);
+      const second = grow(depth + 1);
+      const [l, r] = rightFirst ? [second, first] : [first, second];
+      return { f, t: d.thresholds[s], missingLeft: d.missingLeft[s], l, r };
+    }
+    const leaf = leaves++;
+    return { leaf: d.leafValues[leaf], cover: d.leafCovers[leaf] };
+  };
+  return tree(grow(0));
+}
+
+interface Case {
+  ensemble: TreeEnsemble;
+  rows: number[][];
+}
+
+const caseOf = (maxFeatures: number, maxTrees: number): fc.Arbitrary<Case> =>
+  fc.integer({ min: 1, max: maxFeatures }).chain((featureCount) =>
+    fc
+      .record({
+        draws: fc.array(treeDraws(featureCount), { minLength: 1, maxLength: maxTrees }),
+        baseScore: fc.double({ min: -2, max: 2, noNaN: true }).map(Math.fround),
+        rows: fc.array(fc.array(fc.constantFrom(...ROW_VALUES), { minLength: featureCount, maxLength: featureCount }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+      })
+      .map(({ draws, baseScore, rows }) => ({
+        ensemble: ensembleOf(
+          featureCount,
+          draws.map((d) => buildTree(d, featureCount)),
+          baseScore,
+        ),
+        rows,
+      })),
+  );
+
+// ---------------------------------------------------------------------------------------------
+
+describe('TreeSHAP on hand-computed trees', () => {
+  // Depth 1 on x0 < 0.5: left −1 (cover 30), right 2 (cover 10); E = (30·(−1) + 10·2)/40 = −0.25.
+  const stump = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } })], 0.5);
+
+  it('gives a stump’s whole deviation from its mean to its feature, none to the unused one', () => {
+    // x0 = 1 goes right: f = 2, so φ0 = 2 − (−0.25) = 2.25 and φ1 = 0.
+    const { baseValue, contributions } = explainRow(stump, [1, 7]);
+    expect(baseValue).toBeCloseTo(0.5 - 0.25, 15);
+    expectClose(contributions, [2.25, 0], 1e-15);
+  });
+
+  it('sends a value equal to the threshold right (x < t is false) and NaN to the missing-value side', () => {
+    expectClose(explainRow(stump, [0.5, 0]).contributions, [2.25, 0], 1e-15);
+    // missingGoesLeft is false on the stump: NaN takes the right (hot) branch, as in prediction.
+    expectClose(explainRow(stump, [NaN, 0]).contributions, [2.25, 0], 1e-15);
+    const missingLeft = ensembleOf(2, [tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } })]);
+    // NaN left: f = −1, φ0 = −1 − (−0.25) = −0.75.
+    expectClose(explainRow(missingLeft, [NaN, 0]).contributions, [-0.75, 0], 1e-15);
+  });
+
+  it('compares in float32: 0.1 rounds to the threshold fround(0.1) and goes right', () => {
+    const t = ensembleOf(1, [tree({ f: 0, t: 0.1, l: { leaf: -1, cover: 1 }, r: { leaf: 1, cover: 1 } })]);
+    // E = 0; x = 0.1 (float64, below the float32 threshold 0.100000001…) still goes right: φ0 = 1.
+    expectClose(explainRow(t, [0.1]).contributions, [1], 1e-15);
+    expectClose(explainRow(t, new Float64Array([0.09999999])).contributions, [-1], 1e-15);
+  });
+
+  /*
+   * The AND tree of the paper: x0 < 0.5 → 0; else x1 < 0.5 → 0 else 1, every cell equally likely
+   * (covers 2 | 1, 1). v(∅) = 1/4.
+   * Row (1, 1): v{0} = 1/2 (x0 known, x1 averaged), v{1} = 1/2·0 + 1/2·1 = 1/2, v{0,1} = 1.
+   *   φ0 = ½[(v{0} − v∅) + (v{01} − v{1})] = ½[1/4 + 1/2] = 3/8, and φ1 = 3/8 by symmetry.
+   * Row (1, 0): v{0} = 1/2, v{1} = 0, v{01} = 0.
+   *   φ0 = ½[(1/2 − 1/4) + (0 − 0)] = 1/8, φ1 = ½[(0 − 1/4) + (0 − 1/2)] = −3/8.
+   * Row (0, 1): v{0} = 0, v{1} = 1/2, v{01} = 0.
+   *   φ0 = ½[(0 − 1/4) + (0 − 1/2)] = −3/8, φ1 = ½[(1/2 − 1/4) + (0 − 0)] = 1/8.
+   */
+  const and = ensembleOf(2, [
+    tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 2 }, r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } } }),
+  ]);
+
+  it.each([
+    [[1, 1], [3 / 8, 3 / 8]],
+    [[1, 0], [1 / 8, -3 / 8]],
+    [[0, 1], [-3 / 8, 1 / 8]],
+    [[0, 0], [-1 / 8, -1 / 8]],
+  ])('splits the AND tree’s output at row %j into %j', (row, expected) => {
+    const { baseValue, contributions } = explainRow(and, row);
+    expect(baseValue).toBe(0.25);
+    expectClose(contributions, expected, 1e-15);
+  });
+
+  /*
+   * A feature that recurs around another: x0 < 1 → 0 (cover 2), else x1 < 1 → 1 (cover 1), else
+   * x0 < 2 → 2 (cover 1) | 5 (cover 2). Row (5, 5) reaches the leaf 5.
+   * v(∅) = 2/6·0 + 4/6·[1/4·1 + 3/4·(1·2 + 2·5)/3] = 4/6 · 13/4 = 13/6.
+   * v{0} = 1/4·1 + 3/4·5 = 4 (both x0 splits follow the row, x1 averaged),
+   * v{1} = 2/6·0 + 4/6·4 = 8/3 (x0 averaged at both of its splits), v{0,1} = 5.
+   * φ0 = ½[(4 − 13/6) + (5 − 8/3)] = 25/12, φ1 = ½[(8/3 − 13/6) + (5 − 4)] = 3/4; 13/6 + 25/12 + 3/4 = 5.
+   * Treating the two x0 splits as separate players instead gives φ ≈ (2.0972, 0.7361).
+   */
+  it('unwinds a feature’s earlier split when it recurs on the path', () => {
+    const repeated = ensembleOf(2, [
+      tree({
+        f: 0,
+        t: 1,
+        l: { leaf: 0, cover: 2 },
+        r: { f: 1, t: 1, l: { leaf: 1, cover: 1 }, r: { f: 0, t: 2, l: { leaf: 2, cover: 1 }, r: { leaf: 5, cover: 2 } } },
+      }),
+    ]);
+    const { baseValue, contributions } = explainRow(repeated, [5, 5]);
+    expect(baseValue).toBeCloseTo(13 / 6, 15);
+    expectClose(contributions, [25 / 12, 3 / 4], 1e-15);
+  });
+
+  it('lets a single-leaf tree shift only the base value', () => {
+    const withLeaf = ensembleOf(2, [...and.trees, tree({ leaf: 0.75, cover: 4 })], -0.5);
+    const { baseValue, contributions } = explainRow(withLeaf, [1, 0]);
+    expect(baseValue).toBe(-0.5 + 0.25 + 0.75);
+    expectClose(contributions, [1 / 8, -3 / 8], 1e-15);
+    const onlyLeaves = ensembleOf(3, [tree({ leaf: 0.25, cover: 1 })], 1);
+    expect(explainRow(onlyLeaves, [1, 2, 3])).toEqual({ baseValue: 1.25, contributions: new Float64Array(3) });
+  });
+});
+
+describe('TreeSHAP against brute-force Shapley values', () => {
+  it('agrees to 1e-9 on random ensembles (≤ 12 features, depth ≤ 8, recurring features, NaN, ties)', () => {
+    fc.assert(
+      fc.property(caseOf(12, 4), ({ ensemble, rows }) => {
+        const explainer = prepareExplainer(ensemble);
+        for (const row of rows) {
+          const reference = bruteForceShapley(ensemble.trees, row, allFeatures(ensemble.featureCount), ensemble.featureCount);
+          const { baseValue, contributions } = explainer.explain(row);
+          expect(Math.abs(baseValue - (ensemble.baseScore + reference.empty))).toBeLessThanOrEqual(1e-9);
+          expectClose(contributions, reference.phi);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees on deep, narrow trees where one or two features recur down every path', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }).chain((featureCount) =>
+          fc.record({
+            draws: fc.array(treeDraws(featureCount).map((d) => ({ ...d, splitChance: 0.9, maxDepth: MAX_DEPTH, pool: Math.min(d.pool, 2) })), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+            row: fc.array(fc.constantFrom(...ROW_VALUES), { minLength: featureCount, maxLength: featureCount }),
+            featureCount: fc.constant(featureCount),
+          }),
+        ),
+        ({ draws, row, featureCount }) => {
+          const ensemble = ensembleOf(featureCount, draws.map((d) => buildTree(d, featureCount)));
+          const reference = bruteForceShapley(ensemble.trees, row, allFeatures(featureCount), featureCount);
+          expectClose(explainRow(ensemble, row).contributions, reference.phi);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('local accuracy', () => {
+  it('baseValue + Σ contributions = predictMargin to 1e-9 on larger random ensembles', () => {
+    fc.assert(
+      fc.property(caseOf(40, 30), ({ ensemble, rows }) => {
+        const explainer = prepareExplainer(ensemble);
+        for (const row of rows) {
+          const { baseValue, contributions } = explainer.explain(row);
+          expect(Math.abs(baseValue + sum(contributions) - predictMargin(ensemble, row))).toBeLessThanOrEqual(1e-9);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives every feature that no tree uses a contribution of exactly 0', () => {
+    fc.assert(
+      fc.property(caseOf(12, 4), ({ ensemble, rows }) => {
+        const used = new Set(ensemble.trees.flatMap((t) => t.feature.filter((_, i) => t.left[i] !== -1)));
+        const { contributions } = explainRow(ensemble, rows[0]);
+        contributions.forEach((c, j) => {
+          if (!used.has(j)) expect(c).toBe(0);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('batches and the prepared explainer', () => {
+  it('explainRows and a reused explainer give each row’s explainRow result, for float32 and float64 batches', () => {
+    fc.assert(
+      fc.property(caseOf(12, 6), ({ ensemble, rows }) => {
+        const f = ensemble.featureCount;
+        const x64 = Float64Array.from(rows.flat());
+        const x32 = Float32Array.from(x64);
+        const explainer = prepareExplainer(ensemble);
+        const batch64 = explainRows(ensemble, x64, f);
+        const batch32 = explainRows(ensemble, x32, f);
+        const into = new Float64Array(rows.length * f + 1);
+        rows.forEach((row, r) => {
+          const single = explainRow(ensemble, row);
+          // Float32 rows hold fround(x), which the explainer compares anyway.
+          expect(Array.from(batch64.contributions.subarray(r * f, (r + 1) * f))).toEqual(Array.from(single.contributions));
+          expect(Array.from(batch32.contributions.subarray(r * f, (r + 1) * f))).toEqual(Array.from(single.contributions));
+          explainer.explainInto(row, into, 1 + r * f);
+          expect(Array.from(into.subarray(1 + r * f, 1 + (r + 1) * f))).toEqual(Array.from(single.contributions));
+        });
+        expect(into[0]).toBe(0);
+        expect(batch64.baseValue).toBe(explainer.baseValue);
+        expect(batch64.featureCount).toBe(f);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reports per-tree expected values and the maximum depth', () => {
+    const e = ensembleOf(2, [
+      tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 2 }, r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } } }),
+      tree({ leaf: 0.5, cover: 4 }),
+    ]);
+    const explainer = prepareExplainer(e);
+    expect(Array.from(explainer.expectedValues)).toEqual([0.25, 0.5]);
+    expect(explainer.maxDepth).toBe(2);
+    expect(explainer.baseValue).toBe(0.75);
+  });
+
+  it('refuses rows and batches of the wrong width', () => {
+    const e = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } })]);
+    expect(() => explainRow(e, [1, 2, 3])).toThrow(ExplainInputError);
+    expect(() => explainRows(e, new Float32Array(3), 2)).toThrow(expect.objectContaining({ code: 'INVALID_EXPLAIN_INPUT' }));
+    expect(() => explainRows(e, new Float32Array(6), 3)).toThrow(ExplainInputError);
+    expect(() => prepareExplainer(e).explainInto([1, 2], new Float64Array(2), 1)).toThrow(ExplainInputError);
+  });
+});
+
+describe('computeCovers', () => {
+  // x0 < 0.5 (NaN left) → leaf A; else x1 < 1 (NaN right) → leaf B | leaf C.
+  const uncovered = tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: NaN }, r: { f: 1, t: 1, l: { leaf: 1, cover: NaN }, r: { leaf: 2, cover: NaN } } });
+  const ensemble = ensembleOf(2, [uncovered]);
+
+  it('counts the background rows reaching each node, with ties right and NaN on its missing-value side', () => {
+    const background = Float32Array.from([
+      0, 0, // left
+      0.5, 0, // tie at the root → right, then x1 = 0 < 1 → B
+      NaN, 5, // NaN at the root → left
+      1, NaN, // right, then NaN → C
+      2, 1, // right, tie → C
+    ]);
+    const covered = computeCovers(ensemble, background, 2);
+    // Node order (preorder): root, A, split on x1, B, C.
+    expect(covered.trees[0].cover).toEqual([5, 2, 3, 1, 2]);
+    expect(uncovered.cover.every(Number.isNaN)).toBe(true);
+    expect({ ...covered.trees[0], cover: [] }).toEqual({ ...uncovered, cover: [] });
+    expect(covered.trees[0].feature).not.toBe(uncovered.feature);
+    // These counts make the explanation a Shapley value of the background-weighted game.
+    const row = [1, 0];
+    expectClose(explainRow(covered, row).contributions, bruteForceShapley(covered.trees, row, [0, 1], 2).phi, 1e-12);
+  });
+
+  it('lets a row explain through a branch no background row took, but not through a split with none below it', () => {
+    // Every background row goes left at the root: B and C (and the x1 split) get cover 0.
+    const covered = computeCovers(ensemble, Float64Array.from([0, 0, 0.25, 3]), 2);
+    expect(covered.trees[0].cover).toEqual([2, 2, 0, 0, 0]);
+    // A row going left never needs the empty side: φ0 = −1 − (−1) = 0.
+    expectClose(explainRow(covered, [0, 0]).contributions, [0, 0]);
+    // A row going right reaches the x1 split, whose children no background row reached: undefined.
+    expect(() => explainRow(covered, [1, 0])).toThrow(InvalidCoversError);
+    expect(() => explainRow(covered, [1, 0])).toThrow(/tree 0 \(node 2\)/);
+  });
+
+  it('refuses an empty background or the wrong width', () => {
+    expect(() => computeCovers(ensemble, new Float32Array(0), 2)).toThrow(ExplainInputError);
+    expect(() => computeCovers(ensemble, new Float32Array(3), 2)).toThrow(ExplainInputError);
+    expect(() => computeCovers(ensemble, new Float32Array(3), 3)).toThrow(ExplainInputError);
+  });
+});
+
+describe('covers TreeSHAP refuses', () => {
+  it('throws MissingCoversError (MISSING_COVERS) for an ensemble without covers', () => {
+    const noCovers = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: 0, cover: NaN }, r: { leaf: 1, cover: NaN } })]);
+    expect(() => prepareExplainer(noCovers)).toThrow(MissingCoversError);
+    expect(() => explainRow(noCovers, [0, 0])).toThrow(expect.objectContaining({ code: 'MISSING_COVERS', name: 'MissingCoversError' }));
+    expect(() => explainRows(noCovers, new Float32Array(2), 2)).toThrow(/crc\.tree_covers/);
+  });
+
+  it('throws InvalidCoversError (INVALID_COVERS) for negative or infinite covers, or a tree whose root has no cover below it', () => {
+    const withCovers = (l: number, r: number) => ensembleOf(1, [tree({ f: 0, t: 0, l: { leaf: 0, cover: l }, r: { leaf: 1, cover: r } })]);
+    expect(() => prepareExplainer(withCovers(-1, 2))).toThrow(expect.objectContaining({ code: 'INVALID_COVERS', name: 'InvalidCoversError' }));
+    expect(() => prepareExplainer(withCovers(Infinity, 2))).toThrow(InvalidCoversError);
+    expect(() => prepareExplainer(withCovers(0, 0))).toThrow(InvalidCoversError);
+  });
+});
