@@ -1,4 +1,5 @@
 /** Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin), to one prediction of a TreeEnsemble. */
+import { findTreeProblem, InvalidTreeEnsembleError } from './onnx-tree-ensemble';
 import type { Tree, TreeEnsemble } from './tree-ensemble';
 
 /*
@@ -13,9 +14,9 @@ import type { Tree, TreeEnsemble } from './tree-ensemble';
  * normalising by the children keeps every split a proper average when an exporter's covers were
  * rounded, and keeps local accuracy exact either way because the base value uses the same weights.
  *
- * The recursion follows the paper's EXTEND / UNWIND / UNWOUND_SUM with the layout of the reference
- * implementations (shap, xgboost): every level of the recursion owns a slice of one scratch buffer
- * holding its copy of the unique path, so explaining allocates nothing.
+ * The computation is the paper's EXTEND / UNWIND / UNWOUND_SUM on the permutation weights of the
+ * unique path, arranged for speed (see PreparedTreeShap): the row-independent part of the recursion
+ * is recorded once per ensemble, every scratch buffer is sized once, and explaining allocates nothing.
  */
 
 // Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
@@ -103,7 +104,9 @@ export function computeCovers(ensemble: TreeEnsemble, backgroundRows: ArrayLike<
   if (!Number.isInteger(rows) || rows === 0) {
     throw new ExplainInputError(`background needs at least one row of ${featureCount} features, got ${backgroundRows.length} values`);
   }
-  const trees = ensemble.trees.map((tree): Tree => {
+  const trees = ensemble.trees.map((tree, t): Tree => {
+    const problem = findTreeProblem(tree, featureCount);
+    if (problem) throw new InvalidTreeEnsembleError(`tree ${t} ${problem}`);
     const cover = new Float64Array(tree.feature.length);
     for (let r = 0; r < rows; r++) {
       const base = r * featureCount;
@@ -135,9 +138,10 @@ export function computeCovers(ensemble: TreeEnsemble, backgroundRows: ArrayLike<
  * The recursion of Algorithm 2 visits the same nodes in the same order for every row, with the same
  * path lengths, zero fractions and features to unwind: only the one fractions (0 or 1: does the row
  * follow the split) depend on the row. So the preparation walks each tree once, recording per node
- * what RECURSE would compute without the row, and explaining a row is a loop over the nodes in
- * preorder doing EXTEND, UNWIND and UNWOUND_SUM on the permutation weights, without calls or
- * element-list bookkeeping.
+ * what RECURSE would compute without the row, and explaining a row is a loop over the splits in
+ * preorder doing EXTEND and UNWIND on the permutation weights (each level's weights in its own slice
+ * of one buffer, as in the reference implementations), with no recursion and no element-list
+ * bookkeeping; the leaves' UNWOUND_SUMs are taken once per split for both its leaf children.
  *
  * The permutation weights of a path are symmetric in its elements (EXTEND and UNWIND only use the
  * fractions of the element added or removed), so a path is recorded as an unordered list of the
@@ -223,6 +227,8 @@ class PreparedTreeShap implements TreeExplainer {
     let at = 0;
     ensemble.trees.forEach((tree, t) => {
       const n = tree.feature.length;
+      const problem = findTreeProblem(tree, this.featureCount);
+      if (problem) throw new InvalidTreeEnsembleError(`tree ${t} ${problem}`);
       if (n > 1) checkCovers(tree, t);
       this.addInPreorder(tree, at);
       const { expected, depth } = this.expectedValueAndDepth(at);
@@ -311,6 +317,10 @@ class PreparedTreeShap implements TreeExplainer {
     const right = this.right;
     const xf = this.xf;
     const featureOf = this.feature;
+    const threshold = this.threshold;
+    const missingLeft = this.missingLeft;
+    const unwinds = this.unwinds;
+    const subtreeEnd = this.subtreeEnd;
 
     ones[root] = 1;
     for (let node = root; node < end; node++) {
@@ -320,7 +330,7 @@ class PreparedTreeShap implements TreeExplainer {
       const one = ones[node];
       // No weight in either fraction: nothing below adds anything (and UNWIND would divide by 0).
       if (zero === 0 && one === 0) {
-        node = this.subtreeEnd[node] - 1;
+        node = subtreeEnd[node] - 1;
         continue;
       }
 
@@ -341,7 +351,7 @@ class PreparedTreeShap implements TreeExplainer {
       }
 
       // A feature already on the path: UNWIND its element; the children's fractions fold in its own.
-      const unwound = this.unwinds[node];
+      const unwound = unwinds[node];
       let incomingOne = 1;
       if (unwound !== -1) {
         incomingOne = ones[unwound];
@@ -349,7 +359,7 @@ class PreparedTreeShap implements TreeExplainer {
       }
       const r0 = right[node];
       const x = xf[featureOf[node]];
-      const goLeft = isMissing(x) ? this.missingLeft[node] === 1 : x < this.threshold[node];
+      const goLeft = isMissing(x) ? missingLeft[node] === 1 : x < threshold[node];
       ones[l0] = goLeft ? incomingOne : 0;
       ones[r0] = goLeft ? 0 : incomingOne;
       if (left[l0] === -1 || left[r0] === -1) this.explainLeaves(node, l0, r0, phi, phiOffset);
@@ -385,7 +395,8 @@ class PreparedTreeShap implements TreeExplainer {
     for (let i = 0; i < L; i++) c += w[s + i];
     for (let j = 0; j < L - 1; j++) d += w[s + j] * upOverStay[row + j];
 
-    // Each leaf child's (z, o) and value; a child that is a split, or has no weight, gets v = 0.
+    // Each child's (z, o) and leaf value; a child that is a split gets its own step, and a leaf of
+    // value 0 or with no weight in either fraction adds nothing.
     const vl = left[l0] === -1 ? this.value[l0] : 0;
     const vr = left[r0] === -1 ? this.value[r0] : 0;
     const zl = zeros[l0];

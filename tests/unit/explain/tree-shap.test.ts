@@ -1,5 +1,6 @@
 /** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, computed covers and refusals. */
 import fc from 'fast-check';
+import { InvalidTreeEnsembleError } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
 import {
   computeCovers,
@@ -474,5 +475,12 @@ describe('covers TreeSHAP refuses', () => {
     expect(() => prepareExplainer(withCovers(-1, 2))).toThrow(expect.objectContaining({ code: 'INVALID_COVERS', name: 'InvalidCoversError' }));
     expect(() => prepareExplainer(withCovers(Infinity, 2))).toThrow(InvalidCoversError);
     expect(() => prepareExplainer(withCovers(0, 0))).toThrow(InvalidCoversError);
+  });
+
+  it('throws InvalidTreeEnsembleError for a malformed tree', () => {
+    const t = tree({ f: 0, t: 0, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } });
+    const unreachable: Tree = { ...t, feature: [...t.feature, 0], threshold: [...t.threshold, 0], left: [...t.left, -1], right: [...t.right, -1], missingGoesLeft: [...t.missingGoesLeft, false], leafValue: [...t.leafValue, 5], cover: [...t.cover, 1] };
+    expect(() => prepareExplainer(ensembleOf(1, [unreachable]))).toThrow(InvalidTreeEnsembleError);
+    expect(() => prepareExplainer(ensembleOf(1, [{ ...t, feature: [3, 0, 0] }]))).toThrow(expect.objectContaining({ code: 'INVALID_TREE_ENSEMBLE' }));
   });
 });
