@@ -1,5 +1,6 @@
 /** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, computed covers and refusals. */
 import fc from 'fast-check';
+import { bruteForceShapley } from '../../support/brute-force-shapley';
 import { InvalidTreeEnsembleError } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
 import {
@@ -49,61 +50,6 @@ function tree(spec: Spec): Tree {
 }
 
 const ensembleOf = (featureCount: number, trees: Tree[], baseScore = 0): TreeEnsemble => ({ featureCount, baseScore, trees });
-
-// ---------------------------------------------------------------------------------------------
-// Brute-force reference, independent of TreeSHAP's path bookkeeping
-
-function goesLeft(t: Tree, node: number, row: ArrayLike<number>): boolean {
-  const x = row[t.feature[node]];
-  return Number.isNaN(x) ? t.missingGoesLeft[node] : Math.fround(x) < t.threshold[node];
-}
-
-/**
- * v(S) for one tree: a split on a feature in S follows the row, any other split averages its two
- * children weighted by their covers.
- */
-function conditionalValue(t: Tree, node: number, row: ArrayLike<number>, known: (feature: number) => boolean): number {
-  if (t.left[node] === -1) return t.leafValue[node];
-  const l = t.left[node];
-  const r = t.right[node];
-  if (known(t.feature[node])) return conditionalValue(t, goesLeft(t, node, row) ? l : r, row, known);
-  const cl = t.cover[l];
-  const cr = t.cover[r];
-  return (cl * conditionalValue(t, l, row, known) + cr * conditionalValue(t, r, row, known)) / (cl + cr);
-}
-
-/**
- * φ_i = Σ_{S ⊆ F∖{i}} |S|!(M−|S|−1)!/M! (v(S∪{i}) − v(S)) over the given players (feature indices),
- * for the game v(S) = Σ_trees v_tree(S); features that are not players are never known.
- */
-function bruteForceShapley(trees: Tree[], row: ArrayLike<number>, players: number[], featureCount: number): { phi: Float64Array; empty: number } {
-  const m = players.length;
-  const position = new Int32Array(featureCount).fill(-1);
-  players.forEach((f, k) => (position[f] = k));
-  const v = new Float64Array(1 << m);
-  for (let mask = 0; mask < 1 << m; mask++) {
-    const known = (f: number) => position[f] >= 0 && (mask & (1 << position[f])) !== 0;
-    for (const t of trees) v[mask] += conditionalValue(t, 0, row, known);
-  }
-  const factorial = [1];
-  for (let k = 1; k <= m; k++) factorial[k] = factorial[k - 1] * k;
-  const phi = new Float64Array(featureCount);
-  players.forEach((f, k) => {
-    const bit = 1 << k;
-    for (let mask = 0; mask < 1 << m; mask++) {
-      if (mask & bit) continue;
-      const s = popcount(mask);
-      phi[f] += ((factorial[s] * factorial[m - s - 1]) / factorial[m]) * (v[mask | bit] - v[mask]);
-    }
-  });
-  return { phi, empty: v[0] };
-}
-
-function popcount(n: number): number {
-  let c = 0;
-  for (let x = n; x; x &= x - 1) c++;
-  return c;
-}
 
 const allFeatures = (n: number) => Array.from({ length: n }, (_, i) => i);
 
