@@ -3,7 +3,16 @@
 module.exports = {
   testEnvironment: '<rootDir>/tests/support/node-environment.js',
   globalSetup: '<rootDir>/tests/support/link-data.js',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // PGlite's CommonJS build loads Node built-ins with import(), which jest's sandbox runs only under
+    // --experimental-vm-modules; compiled to require() it runs in every jest invocation without flags.
+    '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': [
+      '@swc/jest',
+      { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   testTimeout: 120000,

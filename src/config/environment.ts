@@ -1,0 +1,38 @@
+/** The process environment, parsed once with zod: the only module that reads process.env. */
+import { z } from 'zod';
+
+/** The environment names a setting that is present but unusable; the process should not start. */
+export class EnvironmentError extends Error {
+  readonly code = 'INVALID_ENVIRONMENT';
+  constructor(readonly issues: string[]) {
+    super(`invalid environment: ${issues.join('; ')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+// An empty variable (`DATABASE_URL=` in a shell or .env file) means "not set", not "invalid".
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.preprocess(unsetWhenEmpty, z.enum(['development', 'test', 'production']).default('development')),
+  /** Postgres to keep audit records in; when absent the embedded PGlite database in DATA_DIR is used. */
+  DATABASE_URL: z.preprocess(
+    unsetWhenEmpty,
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  /** Directory of the embedded PGlite database (used only without DATABASE_URL). */
+  DATA_DIR: z.preprocess(unsetWhenEmpty, z.string().default('.data/pglite')),
+  /** Directory of the shipped models (models/<id>/card.json and model.onnx). */
+  MODELS_DIR: z.preprocess(unsetWhenEmpty, z.string().default('models')),
+});
+
+export type Environment = Readonly<z.infer<typeof environmentSchema>>;
+
+/** Parses `env` (the process environment unless given) into a frozen settings object. */
+export function loadEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new EnvironmentError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,57 @@
+/** Names the offender of a graphql variable-coercion error the way the prediction service names its own offenders. */
+import type { GraphQLError } from 'graphql';
+import type { FeatureSpec } from '../features/feature-set';
+import type { FieldError } from '../prediction/input-validation';
+
+/** Input specs of each model, by model id. */
+export type FeatureSpecsByModel = ReadonlyMap<string, readonly FeatureSpec[]>;
+
+type PathKey = string | number;
+
+/** `input.rows[2].features[1].value` → ['input', 'rows', 2, 'features', 1, 'value']. */
+function parsePath(path: string): PathKey[] {
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
+}
+
+function isRecord(value: unknown): value is Record<string | number, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function range(spec: FeatureSpec): string {
+  return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
+}
+
+/**
+ * The offending input of a coercion error (graphql reports one per offender), e.g. a `value` of
+ * `1e400` arriving as Infinity. graphql gives the offender's path only inside its message
+ * (`Variable "$input" got invalid value Infinity at "input.features[1].value"; Float cannot …`);
+ * when the path ends at a feature's value, the variables tell which feature and model, and the
+ * offender is named like the service names it (`glucose`, `rows[3].glucose`) with its allowed range.
+ */
+export function coercionFieldErrors(error: GraphQLError, variables: Record<string, unknown>, specs: FeatureSpecsByModel): FieldError[] {
+  const node = error.nodes?.[0];
+  const variable = node?.kind === 'VariableDefinition' ? node.variable.name.value : undefined;
+  if (!variable) return [{ name: 'variables', message: error.message }];
+  const located = new RegExp(` at "(${variable}[^"]*)"; (.*)$`, 's').exec(error.message);
+  if (!located) return [{ name: variable, message: error.message }];
+  const [, path, reason] = located;
+  const keys = parsePath(path);
+
+  // Walk the variables along the path, remembering every object passed: the feature, its row, the input.
+  const visited: Record<string | number, unknown>[] = [];
+  let here: unknown = variables;
+  for (const key of keys) {
+    if (!isRecord(here)) break;
+    visited.push(here);
+    here = here[key];
+  }
+  const feature = keys.at(-1) === 'value' && visited.length === keys.length ? visited.at(-1) : undefined;
+  const featureName = typeof feature?.name === 'string' ? feature.name : undefined;
+  if (!featureName) return [{ name: path, message: reason }];
+
+  const rowsAt = keys.indexOf('rows');
+  const prefix = rowsAt >= 0 && typeof keys[rowsAt + 1] === 'number' ? `rows[${keys[rowsAt + 1]}].` : '';
+  const modelId = visited.map((v) => v.modelId).find((id): id is string => typeof id === 'string');
+  const spec = modelId ? specs.get(modelId)?.find((s) => s.name === featureName) : undefined;
+  return [{ name: `${prefix}${featureName}`, message: spec ? `${reason}; must be a finite number from ${range(spec)}` : reason }];
+}

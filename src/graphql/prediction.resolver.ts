@@ -1,0 +1,90 @@
+/** Predictions: make them (one or a batch) through the prediction service, read them back from the audit log. */
+import 'reflect-metadata';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
+import { MAX_BATCH_ROWS, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
+import type { GraphQLContext } from './context';
+import { edgeCursor } from './edge-cursor';
+import { perItemCost } from './limits';
+import { PredictionConnection } from './prediction-connection.type';
+import { PredictBatchInput, PredictInput, PredictionFilter, type FeatureValueInput } from './prediction.inputs';
+import { Prediction, type PredictionRecord } from './prediction.type';
+import { RiskModel, riskModelOf } from './risk-model.type';
+
+/** Page size when `first` is not given. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+// Items of each list for the cost limit, capped one past what is accepted (see perItemCost).
+function pageItems(args: Record<string, unknown>): number {
+  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  return Math.min(first, MAX_PAGE_SIZE + 1);
+}
+
+function batchItems(args: Record<string, unknown>): number {
+  const input = args.input as { rows?: unknown } | undefined;
+  return Math.min(Array.isArray(input?.rows) ? input.rows.length : 0, MAX_BATCH_ROWS + 1);
+}
+
+// An omitted value means missing, like null; the service reads only null as missing.
+function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
+  return features.map(({ name, value }) => ({ name, value: value ?? null }));
+}
+
+function auditFilter(filter: PredictionFilter | null | undefined): AuditFilter {
+  return {
+    modelId: filter?.modelId ?? undefined,
+    patientRef: filter?.patientRef ?? undefined,
+    riskBand: filter?.riskBand ?? undefined,
+    from: filter?.from ?? undefined,
+    to: filter?.to ?? undefined,
+  };
+}
+
+@Resolver(() => Prediction)
+export class PredictionResolver {
+  @Query(() => Prediction, { nullable: true, description: 'One stored prediction, or null when no prediction has this id.' })
+  prediction(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<PredictionRecord | null> {
+    return services.audit.get(id);
+  }
+
+  @Query(() => PredictionConnection, {
+    description: 'Stored predictions matching the filter, newest first, a page at a time.',
+    complexity: perItemCost(pageItems),
+  })
+  async predictions(
+    @Arg('filter', () => PredictionFilter, { nullable: true }) filter: PredictionFilter | null | undefined,
+    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: "A previous page's `pageInfo.endCursor` (or an edge's cursor)." })
+    after: string | null | undefined,
+    @Ctx() { services }: GraphQLContext,
+  ): Promise<PredictionConnection> {
+    const page = await services.audit.list(auditFilter(filter), first ?? DEFAULT_PAGE_SIZE, after ?? null);
+    return {
+      edges: page.records.map((record) => ({ cursor: edgeCursor(record), node: record })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused.' })
+  predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() { services, requestId }: GraphQLContext): Promise<PredictionRecord> {
+    return services.predictions.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, requestId);
+  }
+
+  @Mutation(() => [Prediction], {
+    description: 'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch.',
+    complexity: perItemCost(batchItems),
+  })
+  predictBatch(
+    @Arg('input', () => PredictBatchInput) input: PredictBatchInput,
+    @Ctx() { services, requestId }: GraphQLContext,
+  ): Promise<PredictionRecord[]> {
+    const rows = input.rows.map((row) => ({ features: featureValues(row.features), patientRef: row.patientRef }));
+    return services.predictions.predictBatch(input.modelId, rows, requestId);
+  }
+
+  @FieldResolver(() => RiskModel)
+  async model(@Root() prediction: PredictionRecord, @Ctx() { services }: GraphQLContext): Promise<RiskModel> {
+    return riskModelOf((await services.registry.get(prediction.modelId)).card);
+  }
+}

@@ -1,0 +1,453 @@
+/** The migration runner, on real Postgres and on PGlite: the migrated database is what schema.prisma describes, recorded as Prisma records it, and append-only. */
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database, type DatabaseKind } from '@/db/database';
+import { FailedMigrationError, MigrationChecksumError, MigrationError, migrate, readMigrations } from '@/db/migrations';
+
+// The workplace's Postgres (DESIGN.md, "Environment facts"); each run gets its own database.
+const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
+const SCHEMA_FILE = join('prisma', 'schema.prisma');
+const MIGRATIONS_DIR = join('prisma', 'migrations');
+
+interface TestDatabase {
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+async function postgresDatabase(): Promise<TestDatabase> {
+  const name = `crc_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    open: () => openDatabase({ databaseUrl: `${POSTGRES}/${name}` }),
+    async dispose() {
+      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+// A fresh PGlite cluster costs seconds of initdb; copying an empty one made once costs milliseconds.
+let pgliteTemplate: Promise<string> | undefined;
+
+async function emptyPgliteCluster(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'crc-pglite-template-'));
+  const db = await openDatabase({ dataDir: dir });
+  await db.close();
+  return dir;
+}
+
+async function pgliteDatabase(): Promise<TestDatabase> {
+  const template = await (pgliteTemplate ??= emptyPgliteCluster());
+  const dir = await mkdtemp(join(tmpdir(), 'crc-pglite-'));
+  await cp(template, join(dir, 'pglite'), { recursive: true });
+  return {
+    open: () => openDatabase({ dataDir: join(dir, 'pglite') }),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+afterAll(async () => {
+  if (pgliteTemplate) await rm(await pgliteTemplate, { recursive: true, force: true });
+});
+
+const DATABASES: [DatabaseKind, () => Promise<TestDatabase>][] = [
+  ['postgres', postgresDatabase],
+  ['pglite', pgliteDatabase],
+];
+
+// ---- What schema.prisma says the database holds, read from the file itself ----
+
+interface ExpectedColumn {
+  column: string;
+  /** information_schema's data_type, or the enum's name for enum columns. */
+  type: string;
+  nullable: boolean;
+  /** information_schema's column_default, null when the database supplies none. */
+  default: string | null;
+  /** For timestamps, the fractional-second digits. */
+  precision?: number;
+}
+
+interface ExpectedTable {
+  table: string;
+  columns: ExpectedColumn[];
+  primaryKey: string[];
+  indexes: { name: string; columns: string[] }[];
+}
+
+interface ExpectedSchema {
+  tables: ExpectedTable[];
+  enums: { name: string; values: string[] }[];
+}
+
+function mapped(attributes: string): string | null {
+  return /@@?map\("([^"]+)"\)/.exec(attributes)?.[1] ?? null;
+}
+
+/**
+ * Reads the models and enums of a Prisma schema and derives the Postgres objects `prisma migrate`
+ * creates for them (Prisma's documented type mapping for PostgreSQL). Anything this reader does not
+ * know fails the test, so that the schema cannot grow past what is checked.
+ */
+function expectedSchema(source: string): ExpectedSchema {
+  const text = source.replace(/\/\/.*$/gm, '');
+  const blocks = [...text.matchAll(/^(model|enum)\s+(\w+)\s*\{([^}]*)\}/gm)];
+  const enums = new Map<string, { name: string; values: string[] }>();
+  for (const [, kind, name, body] of blocks) {
+    if (kind !== 'enum') continue;
+    const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
+    enums.set(name, { name: mapped(body) ?? name, values: lines.filter((l) => !l.startsWith('@@')) });
+  }
+  const scalar: Record<string, string> = {
+    String: 'text',
+    Boolean: 'boolean',
+    Int: 'integer',
+    BigInt: 'bigint',
+    Float: 'double precision',
+    Json: 'jsonb',
+    Bytes: 'bytea',
+    DateTime: 'timestamp without time zone',
+  };
+  const native: Record<string, string> = {
+    Uuid: 'uuid',
+    Text: 'text',
+    Timestamptz: 'timestamp with time zone',
+    Timestamp: 'timestamp without time zone',
+    DoublePrecision: 'double precision',
+  };
+  const tables: ExpectedTable[] = [];
+  for (const [, kind, name, body] of blocks) {
+    if (kind !== 'model') continue;
+    const table = mapped(body.split('\n').filter((l) => l.trim().startsWith('@@')).join(' ')) ?? name;
+    const columns: ExpectedColumn[] = [];
+    const dbName = new Map<string, string>();
+    const primaryKey: string[] = [];
+    const indexes: ExpectedTable['indexes'] = [];
+    for (const raw of body.split('\n')) {
+      const line = raw.trim();
+      if (!line) continue;
+      const index = /^@@index\(\[([^\]]+)\]\)$/.exec(line);
+      if (index) {
+        const fields = index[1].split(',').map((f) => f.trim());
+        const cols = fields.map((f) => dbName.get(f) ?? f);
+        indexes.push({ name: `${table}_${cols.join('_')}_idx`, columns: cols });
+        continue;
+      }
+      if (/^@@map\(/.test(line)) continue;
+      if (line.startsWith('@@')) throw new Error(`schema reader: block attribute not checked: ${line}`);
+      const field = /^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line);
+      if (!field) throw new Error(`schema reader: cannot read field line: ${line}`);
+      const [, fieldName, type, modifier, attributes] = field;
+      if (modifier === '[]') throw new Error(`schema reader: list fields are not checked: ${line}`);
+      const column = mapped(attributes) ?? fieldName;
+      dbName.set(fieldName, column);
+      const nativeType = /@db\.(\w+)(?:\((\d+)\))?/.exec(attributes);
+      let columnType: string;
+      let precision: number | undefined;
+      if (enums.has(type)) columnType = enums.get(type)!.name;
+      else if (nativeType) {
+        if (!native[nativeType[1]]) throw new Error(`schema reader: native type not checked: ${nativeType[0]}`);
+        columnType = native[nativeType[1]];
+        if (nativeType[2] !== undefined) precision = Number(nativeType[2]);
+      } else if (scalar[type]) columnType = scalar[type];
+      else throw new Error(`schema reader: type not checked: ${type}`);
+      if (type === 'DateTime' && precision === undefined) precision = 3;
+      const defaultArg = /@default\((.*?)\)(?=\s+@|\s*$)/.exec(attributes)?.[1];
+      let columnDefault: string | null = null;
+      if (defaultArg === 'now()') columnDefault = 'CURRENT_TIMESTAMP';
+      else if (defaultArg?.startsWith('dbgenerated(')) columnDefault = /dbgenerated\("(.*)"\)/.exec(defaultArg)![1];
+      else if (defaultArg !== undefined) throw new Error(`schema reader: default not checked: ${defaultArg}`);
+      for (const attribute of attributes.matchAll(/@(\w+(?:\.\w+)?)/g)) {
+        if (!['id', 'default', 'map', `db.${nativeType?.[1]}`].includes(attribute[1])) {
+          throw new Error(`schema reader: attribute not checked: @${attribute[1]} in ${line}`);
+        }
+      }
+      if (/@id\b/.test(attributes)) primaryKey.push(column);
+      columns.push({ column, type: columnType, nullable: modifier === '?', default: columnDefault, ...(precision !== undefined ? { precision } : {}) });
+    }
+    tables.push({ table, columns, primaryKey, indexes });
+  }
+  return { tables, enums: [...enums.values()] };
+}
+
+// ---- What the migrated database holds, read from the catalogs ----
+
+async function actualTable(db: Database, table: string): Promise<ExpectedTable> {
+  return db.transaction(async (tx) => {
+    const columns = await tx.query<{
+      column_name: string;
+      data_type: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      datetime_precision: number | null;
+    }>(
+      `SELECT column_name, data_type, udt_name, is_nullable, column_default, datetime_precision
+         FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    const indexes = await tx.query<{ name: string; columns: string; primary: boolean }>(
+      `SELECT i.relname AS name, string_agg(a.attname, ',' ORDER BY k.n) AS columns, bool_or(ix.indisprimary) AS primary
+         FROM pg_index ix
+         JOIN pg_class i ON i.oid = ix.indexrelid
+         JOIN pg_class t ON t.oid = ix.indrelid
+         JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = 'public'
+         CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n)
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+        WHERE t.relname = $1
+        GROUP BY i.relname ORDER BY i.relname`,
+      [table],
+    );
+    const primary = indexes.find((i) => i.primary);
+    return {
+      table,
+      columns: columns.map((c) => ({
+        column: c.column_name,
+        type: c.data_type === 'USER-DEFINED' ? c.udt_name : c.data_type,
+        nullable: c.is_nullable === 'YES',
+        default: c.column_default,
+        ...(c.data_type.startsWith('timestamp') ? { precision: Number(c.datetime_precision) } : {}),
+      })),
+      primaryKey: primary ? primary.columns.split(',') : [],
+      indexes: indexes.filter((i) => !i.primary).map((i) => ({ name: i.name, columns: i.columns.split(',') })),
+    };
+  });
+}
+
+async function scalarQuery<T>(db: Database, sql: string, params: unknown[] = []): Promise<T[]> {
+  return db.transaction((tx) => tx.query<Record<string, T>>(sql, params)).then((rows) => rows.map((r) => Object.values(r)[0]));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('schema.prisma reader used by these tests', () => {
+  it('derives the prediction table, its enum and its indexes', async () => {
+    const expected = expectedSchema(await readFile(SCHEMA_FILE, 'utf8'));
+    expect(expected.tables.map((t) => t.table)).toEqual(['prediction']);
+    expect(expected.enums).toEqual([{ name: 'risk_band', values: ['LOW', 'MODERATE', 'HIGH'] }]);
+    const prediction = expected.tables[0];
+    expect(prediction.primaryKey).toEqual(['id']);
+    expect(prediction.columns.find((c) => c.column === 'created_at')).toEqual({
+      column: 'created_at',
+      type: 'timestamp with time zone',
+      nullable: false,
+      default: 'CURRENT_TIMESTAMP',
+      precision: 3,
+    });
+    expect(prediction.indexes.map((i) => i.columns)).toEqual([
+      ['model_id', 'created_at'],
+      ['patient_ref', 'created_at'],
+      ['risk_band', 'created_at'],
+      ['created_at', 'id'],
+    ]);
+  });
+
+  it('refuses a schema feature it does not check', () => {
+    expect(() => expectedSchema('model A {\n  id Int @id @unique\n}')).toThrow(/@unique/);
+    expect(() => expectedSchema('model A {\n  id Int @id\n  @@unique([id])\n}')).toThrow(/@@unique/);
+  });
+});
+
+describe.each(DATABASES)('migrations on %s', (_kind, create) => {
+  let database: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await create();
+    db = await database.open();
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await database?.dispose();
+  });
+
+  it('applies every migration once, in order, and records it as Prisma does', async () => {
+    const files = await readMigrations(MIGRATIONS_DIR);
+    const first = await migrate(db, { migrationsDir: MIGRATIONS_DIR });
+    expect(first.applied).toEqual(files.map((f) => f.name));
+    expect(first.applied).toEqual([...first.applied].sort());
+
+    const rows = await db.transaction((tx) =>
+      tx.query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; started_at: Date; logs: string | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+        'SELECT * FROM "_prisma_migrations" ORDER BY started_at',
+      ),
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(first.applied);
+    for (const row of rows) {
+      const sql = await readFile(join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'), 'utf8');
+      expect(row.checksum).toBe(sha256(sql));
+      expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+      expect(row).toMatchObject({ logs: null, rolled_back_at: null, applied_steps_count: 1 });
+    }
+
+    const second = await migrate(db, { migrationsDir: MIGRATIONS_DIR });
+    expect(second.applied).toEqual([]);
+    expect(await scalarQuery(db, 'SELECT count(*)::int FROM "_prisma_migrations"')).toEqual([rows.length]);
+  });
+
+  it('keeps its bookkeeping in a table shaped exactly like the one Prisma creates', async () => {
+    const table = await actualTable(db, '_prisma_migrations');
+    expect(table.columns).toEqual([
+      { column: 'id', type: 'character varying', nullable: false, default: null },
+      { column: 'checksum', type: 'character varying', nullable: false, default: null },
+      { column: 'finished_at', type: 'timestamp with time zone', nullable: true, default: null, precision: 6 },
+      { column: 'migration_name', type: 'character varying', nullable: false, default: null },
+      { column: 'logs', type: 'text', nullable: true, default: null },
+      { column: 'rolled_back_at', type: 'timestamp with time zone', nullable: true, default: null, precision: 6 },
+      { column: 'started_at', type: 'timestamp with time zone', nullable: false, default: 'now()', precision: 6 },
+      { column: 'applied_steps_count', type: 'integer', nullable: false, default: '0' },
+    ]);
+    expect(table.primaryKey).toEqual(['id']);
+    const lengths = await scalarQuery(
+      db,
+      `SELECT string_agg(column_name || ':' || character_maximum_length, ',' ORDER BY ordinal_position)
+         FROM information_schema.columns WHERE table_name = '_prisma_migrations' AND character_maximum_length IS NOT NULL`,
+    );
+    expect(lengths).toEqual(['id:36,checksum:64,migration_name:255']);
+  });
+
+  it('leaves the database as schema.prisma describes it: tables, columns, types, nullability, defaults, indexes, enums', async () => {
+    const expected = expectedSchema(await readFile(SCHEMA_FILE, 'utf8'));
+    const tables = await scalarQuery<string>(
+      db,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    expect(tables).toEqual(['_prisma_migrations', ...expected.tables.map((t) => t.table)].sort());
+    for (const table of expected.tables) {
+      const actual = await actualTable(db, table.table);
+      expect(actual.columns).toEqual(table.columns);
+      expect(actual.primaryKey).toEqual(table.primaryKey);
+      expect(actual.indexes).toEqual([...table.indexes].sort((a, b) => a.name.localeCompare(b.name)));
+      const pkeyName = await scalarQuery(db, `SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = $1::regclass`, [table.table]);
+      expect(pkeyName).toEqual([`${table.table}_pkey`]);
+    }
+    const enums = await db.transaction((tx) =>
+      tx.query<{ name: string; values: string }>(
+        `SELECT t.typname AS name, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS values
+           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace s ON s.oid = t.typnamespace AND s.nspname = 'public'
+          GROUP BY t.typname ORDER BY t.typname`,
+      ),
+    );
+    expect(enums.map((e) => ({ name: e.name, values: e.values.split(',') }))).toEqual(expected.enums);
+  });
+
+  describe('the prediction table is append-only', () => {
+    const insert = `INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band,
+        base_value, contributions, request_id, latency_ms)
+      VALUES ('diabetes', '1', $1, '[]', '[]', 0.5, true, 'MODERATE', 0, '[]', 'req-1', 1) RETURNING id`;
+
+    let id: string;
+    beforeAll(async () => {
+      [id] = await scalarQuery<string>(db, insert, [sha256('model')]);
+    });
+
+    it.each([
+      ['UPDATE', `UPDATE prediction SET requester = 'someone'`],
+      ['DELETE', 'DELETE FROM prediction'],
+      ['TRUNCATE', 'TRUNCATE prediction'],
+      ['UPDATE', `UPDATE prediction SET requester = 'someone' WHERE false`],
+    ])('rejects %s: %s', async (operation, statement) => {
+      await expect(db.transaction((tx) => tx.exec(statement))).rejects.toThrow(
+        `prediction is an append-only audit log: ${operation} is not allowed`,
+      );
+      expect(await scalarQuery(db, 'SELECT requester FROM prediction WHERE id = $1', [id])).toEqual([null]);
+    });
+
+    it('still accepts inserts, with the id and createdAt filled in by the database', async () => {
+      const [row] = await db.transaction((tx) => tx.query<{ id: string; created_at: Date }>(`${insert}, created_at`, [sha256('model')]));
+      expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(row.created_at).toBeInstanceOf(Date);
+    });
+  });
+});
+
+describe.each(DATABASES)('migration history on %s', (kind, create) => {
+  let database: TestDatabase;
+  let db: Database;
+  let dir: string;
+
+  beforeEach(async () => {
+    database = await create();
+    db = await database.open();
+    dir = await mkdtemp(join(tmpdir(), 'crc-migrations-'));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await db?.close();
+    await database?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function addMigration(name: string, sql: string): Promise<void> {
+    await mkdir(join(dir, name));
+    await writeFile(join(dir, name, 'migration.sql'), sql);
+  }
+
+  it('refuses to go on when an applied migration was changed, applying nothing new', async () => {
+    const [init] = (await migrate(db, { migrationsDir: dir })).applied;
+    await appendFile(join(dir, init, 'migration.sql'), '\n-- an edit after the fact\n');
+    await addMigration('29990101000000_later', 'CREATE TABLE later_table (id int);');
+    const refused = migrate(db, { migrationsDir: dir });
+    await expect(refused).rejects.toBeInstanceOf(MigrationChecksumError);
+    await expect(refused).rejects.toMatchObject({ code: 'MIGRATION_CHECKSUM_MISMATCH', migrationName: init });
+    expect(await scalarQuery(db, `SELECT to_regclass('later_table')::text`)).toEqual([null]);
+  });
+
+  it('still recognises an applied migration whose line endings were converted (as Prisma does)', async () => {
+    const [init] = (await migrate(db, { migrationsDir: dir })).applied;
+    const file = join(dir, init, 'migration.sql');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/\n/g, '\r\n'));
+    expect((await migrate(db, { migrationsDir: dir })).applied).toEqual([]);
+  });
+
+  it('applies a later migration alone, after the recorded ones', async () => {
+    await migrate(db, { migrationsDir: dir });
+    await addMigration('29990101000000_later', 'CREATE TABLE later_table (id int);\nCREATE INDEX later_idx ON later_table (id);');
+    expect((await migrate(db, { migrationsDir: dir })).applied).toEqual(['29990101000000_later']);
+    expect(await scalarQuery(db, `SELECT to_regclass('later_table')::text`)).toEqual(['later_table']);
+  });
+
+  it('rolls a failing migration back completely: no half-applied DDL, no _prisma_migrations row', async () => {
+    await migrate(db, { migrationsDir: dir });
+    await addMigration('29990101000000_broken', 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
+    const failed = migrate(db, { migrationsDir: dir });
+    await expect(failed).rejects.toBeInstanceOf(MigrationError);
+    await expect(failed).rejects.toMatchObject({ code: 'MIGRATION_FAILED', migrationName: '29990101000000_broken' });
+    expect(await scalarQuery(db, `SELECT to_regclass('half_done')::text`)).toEqual([null]);
+    expect(await scalarQuery(db, `SELECT count(*)::int FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`)).toEqual([0]);
+  });
+
+  it('refuses to run while Prisma has recorded an unfinished migration (P3009)', async () => {
+    await migrate(db, { migrationsDir: dir });
+    await db.transaction((tx) =>
+      tx.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ($1, $2, 'x_failed', 0)`, [
+        '00000000-0000-4000-8000-000000000000',
+        sha256('x'),
+      ]),
+    );
+    await expect(migrate(db, { migrationsDir: dir })).rejects.toBeInstanceOf(FailedMigrationError);
+  });
+
+  // PGlite is one process's embedded database: a second instance on the same directory is not allowed.
+  (kind === 'postgres' ? it : it.skip)('lets concurrent runners apply each migration exactly once', async () => {
+    const other = await database.open();
+    try {
+      const results = await Promise.all([migrate(db, { migrationsDir: dir }), migrate(other, { migrationsDir: dir })]);
+      expect(results.flatMap((r) => r.applied).sort()).toEqual((await readMigrations(dir)).map((f) => f.name));
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,462 @@
+/** The documented client operations (graphql/operations) against the shipped models, and every error shape a client can meet. */
+import type { GraphQLFormattedError } from 'graphql';
+import { DatabaseUnavailableError } from '@/db/database';
+import { MAX_COST } from '@/graphql/limits';
+import { ModelRegistry } from '@/inference/model-registry';
+import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
+import type { AuditLog } from '@/audit/audit-log';
+import { operations, startTestServer, type Reply } from '../../support/graphql-server';
+import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
+
+const registry = new ModelRegistry('models');
+afterAll(() => registry.close());
+
+const PIMA_ROW = [
+  { name: 'pregnancies', value: 6 },
+  { name: 'glucose', value: 148 },
+  { name: 'blood_pressure', value: 72 },
+  { name: 'skin_thickness', value: 35 },
+  { name: 'insulin', value: null },
+  { name: 'bmi', value: 33.6 },
+  { name: 'diabetes_pedigree_function', value: 0.627 },
+  { name: 'age', value: 50 },
+];
+const HEART_FAILURE_ROW = [
+  { name: 'age', value: 75 },
+  { name: 'ejection_fraction', value: 20 },
+  { name: 'serum_creatinine', value: 1.9 },
+];
+
+/** A clock one second further on each call, so that records have distinct, ordered createdAt. */
+function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {
+  let t = start;
+  return () => new Date((t += 1000));
+}
+
+function setup(options: { audit?: AuditLog; predictions?: PredictionService } = {}) {
+  const audit = new PagedMemoryAuditLog(tickingClock());
+  const server = startTestServer({ registry, audit: options.audit ?? audit, predictions: options.predictions });
+  return { audit, ...server };
+}
+
+interface Contribution {
+  name: string;
+  value: number | null;
+  contribution: number;
+}
+interface PredictionData {
+  id: string;
+  probability: number;
+  positive: boolean;
+  riskBand: string;
+  baseValue: number;
+  contributions: Contribution[];
+  features: { name: string; value: number | null }[];
+  patientRef: string | null;
+  model: { id: string; threshold: number };
+}
+
+function ok<T>(reply: Reply, field: string): T {
+  expect(reply.errors).toBeUndefined();
+  return (reply.data as Record<string, T>)[field];
+}
+
+/** The one error of a reply, checked to carry a code. */
+function onlyError(reply: Reply): GraphQLFormattedError & { extensions: { code: string; fields?: { name: string; message: string }[] } } {
+  expect(reply.errors).toHaveLength(1);
+  const [error] = reply.errors as GraphQLFormattedError[];
+  expect(typeof error.extensions?.code).toBe('string');
+  return error as ReturnType<typeof onlyError>;
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+
+function expectExplained(prediction: PredictionData) {
+  const magnitudes = prediction.contributions.map((c) => Math.abs(c.contribution));
+  expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
+  const margin = prediction.baseValue + prediction.contributions.reduce((s, c) => s + c.contribution, 0);
+  // Contributions are log-odds; onnxruntime's float32 probability limits agreement to about 1e-6.
+  expect(Math.abs(margin - logit(prediction.probability))).toBeLessThan(1e-5);
+}
+
+describe('ListModels and GetModel', () => {
+  it('lists every shipped model with its inputs, ranges and cross-validated AUROC', async () => {
+    const { run } = setup();
+    const models = ok<{ id: string; threshold: number; features: { name: string; min: number; max: number; required: boolean }[]; metrics: { auroc: { estimate: number; lower: number; upper: number } }; dataset: { rows: number } }[]>(
+      await run(operations.ListModels),
+      'models',
+    );
+    expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'sepsis']);
+    const heartFailure = models.find((m) => m.id === 'heart-failure');
+    expect(heartFailure?.features.map((f) => f.name)).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
+    expect(heartFailure?.dataset.rows).toBe(299);
+    for (const { metrics } of models) {
+      expect(metrics.auroc.lower).toBeLessThanOrEqual(metrics.auroc.estimate);
+      expect(metrics.auroc.estimate).toBeLessThanOrEqual(metrics.auroc.upper);
+    }
+  });
+
+  it("returns one model's card as the card file holds it, and null for an unknown id", async () => {
+    const { run } = setup();
+    const card = (await registry.get('diabetes')).card;
+    const model = ok<Record<string, unknown>>(await run(operations.GetModel, { id: 'diabetes' }), 'model');
+    expect(model).toMatchObject({
+      id: 'diabetes',
+      version: card.version,
+      threshold: card.threshold.value,
+      riskBands: { moderateFrom: card.riskBands.moderateFrom, highFrom: card.riskBands.highFrom },
+      metrics: {
+        auroc: card.evaluation.gbdt.auroc,
+        sensitivity: card.evaluation.gbdt.atThresholdIntervals.sensitivity,
+        npv: card.evaluation.gbdt.atThreshold.npv,
+        utility: null,
+      },
+      dataset: { rows: card.dataset.rows, licence: card.dataset.licence, sha256: card.dataset.sha256 },
+      globalImportance: card.globalImportance,
+    });
+    expect(ok(await run(operations.GetModel, { id: 'no-such-model' }), 'model')).toBeNull();
+  });
+});
+
+describe('Predict', () => {
+  it('scores, explains in log-odds and stores a diabetes prediction, echoing the features as received', async () => {
+    const { run, audit } = setup();
+    const prediction = ok<PredictionData>(
+      await run(operations.Predict, { input: { modelId: 'diabetes', features: PIMA_ROW, patientRef: 'MRN-1' } }),
+      'predict',
+    );
+    const card = (await registry.get('diabetes')).card;
+    expect(prediction.probability).toBeGreaterThan(0);
+    expect(prediction.probability).toBeLessThan(1);
+    expect(prediction.positive).toBe(prediction.probability >= card.threshold.value);
+    expect(prediction.model).toMatchObject({ id: 'diabetes', threshold: card.threshold.value });
+    expect(prediction.features).toEqual(PIMA_ROW);
+    expect(prediction.contributions.find((c) => c.name === 'insulin')?.value).toBeNull();
+    expectExplained(prediction);
+    expect(audit.records.map((r) => r.id)).toEqual([prediction.id]);
+    expect(audit.records[0]).toMatchObject({ probability: prediction.probability, patientRef: 'MRN-1' });
+  });
+
+  it('accepts heart-failure with exactly age, ejection fraction and serum creatinine', async () => {
+    const { run } = setup();
+    const prediction = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }), 'predict');
+    expect(prediction.contributions.map((c) => c.name).sort()).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
+    expect(prediction.patientRef).toBeNull();
+    expectExplained(prediction);
+  });
+
+  it('treats an omitted value like null: missing', async () => {
+    const { run } = setup();
+    const features = PIMA_ROW.map(({ name, value }) => (name === 'insulin' ? { name } : { name, value }));
+    const prediction = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'diabetes', features } }), 'predict');
+    expect(prediction.features.find((f) => f.name === 'insulin')).toEqual({ name: 'insulin', value: null });
+  });
+});
+
+describe('PredictBatch', () => {
+  it('scores the rows in order, each explained', async () => {
+    const { run, audit } = setup();
+    const rows = [
+      { features: PIMA_ROW, patientRef: 'A' },
+      { features: PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 90 } : f)), patientRef: 'B' },
+      { features: PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 199 } : f)) },
+    ];
+    const predictions = ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }), 'predictBatch');
+    expect(predictions.map((p) => p.patientRef)).toEqual(['A', 'B', null]);
+    predictions.forEach(expectExplained);
+    expect(predictions[1].probability).toBeLessThan(predictions[2].probability);
+    expect(audit.records).toHaveLength(3);
+  });
+
+  it(`accepts a full batch of ${MAX_BATCH_ROWS} rows within the cost limit`, async () => {
+    const { run } = setup();
+    const rows = Array.from({ length: MAX_BATCH_ROWS }, () => ({ features: HEART_FAILURE_ROW }));
+    const predictions = ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'heart-failure', rows } }), 'predictBatch');
+    expect(predictions).toHaveLength(MAX_BATCH_ROWS);
+  });
+});
+
+describe('GetPrediction', () => {
+  it('reads a stored prediction back with the request id it was made under, and null for an unknown id', async () => {
+    const { run } = setup();
+    const made = ok<PredictionData>(
+      await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }, new Map([['x-request-id', 'client-trace-42']])),
+      'predict',
+    );
+    const read = ok<PredictionData & { requestId: string; modelVersion: string }>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
+    expect(read).toMatchObject({ id: made.id, probability: made.probability, baseValue: made.baseValue, requestId: 'client-trace-42' });
+    expect(read.contributions).toEqual(made.contributions);
+    expect(read.features).toEqual(HEART_FAILURE_ROW);
+    expect(read.modelVersion).toBe((await registry.get('heart-failure')).card.version);
+    expect(ok(await run(operations.GetPrediction, { id: 'no-such-id' }), 'prediction')).toBeNull();
+  });
+});
+
+describe('ListPredictions', () => {
+  interface Page {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: { id: string; modelId: string; patientRef: string | null; riskBand: string; createdAt: string } }[];
+  }
+
+  /** Five stored predictions, one second apart: three diabetes (patients P1, P1, P2), two heart-failure (P3). */
+  async function seeded() {
+    const context = setup();
+    const diabetes = (patientRef: string) => ({ features: PIMA_ROW, patientRef });
+    const made = ok<PredictionData[]>(
+      await context.run(operations.PredictBatch, { input: { modelId: 'diabetes', rows: [diabetes('P1'), diabetes('P1'), diabetes('P2')] } }),
+      'predictBatch',
+    );
+    made.push(...ok<PredictionData[]>(
+      await context.run(operations.PredictBatch, { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW, patientRef: 'P3' }, { features: HEART_FAILURE_ROW, patientRef: 'P3' }] } }),
+      'predictBatch',
+    ));
+    const newestFirst = [...made].reverse().map((p) => p.id);
+    return { ...context, newestFirst };
+  }
+
+  it('pages through every prediction newest first with first/after, pageInfo and totalCount', async () => {
+    const { run, newestFirst } = await seeded();
+    const seen: string[] = [];
+    let after: string | null = null;
+    const pages: Page[] = [];
+    do {
+      const page: Page = ok<Page>(await run(operations.ListPredictions, { first: 2, after }), 'predictions');
+      pages.push(page);
+      expect(page.totalCount).toBe(5);
+      expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor);
+      seen.push(...page.edges.map((e) => e.node.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(pages.map((p) => p.edges.length)).toEqual([2, 2, 1]);
+    expect(seen).toEqual(newestFirst);
+    // Any edge's cursor continues right after that edge.
+    const fromEdge = ok<Page>(await run(operations.ListPredictions, { first: 1, after: pages[0].edges[0].cursor }), 'predictions');
+    expect(fromEdge.edges.map((e) => e.node.id)).toEqual([newestFirst[1]]);
+  });
+
+  it('uses a page of 20 when first is not given', async () => {
+    const { run } = await seeded();
+    const page = ok<Page>(await run(operations.ListPredictions, {}), 'predictions');
+    expect(page.edges).toHaveLength(5);
+    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: page.edges[4].cursor });
+  });
+
+  it('filters by model, patient, risk band and a half-open time range', async () => {
+    const { run, audit } = await seeded();
+    const list = async (filter: Record<string, unknown>) => ok<Page>(await run(operations.ListPredictions, { filter }), 'predictions');
+    expect((await list({ modelId: 'heart-failure' })).edges.map((e) => e.node.patientRef)).toEqual(['P3', 'P3']);
+    expect((await list({ patientRef: 'P1' })).totalCount).toBe(2);
+    expect((await list({ modelId: 'diabetes', patientRef: 'P3' })).totalCount).toBe(0);
+    const band = audit.records[0].riskBand;
+    const inBand = await list({ riskBand: band });
+    expect(inBand.totalCount).toBe(audit.records.filter((r) => r.riskBand === band).length);
+    expect(inBand.edges.every((e) => e.node.riskBand === band)).toBe(true);
+    // Records were stamped one second apart: [1], [2] and [3] fall in [createdAt of 1, createdAt of 4).
+    const at = (i: number) => audit.records[i].createdAt.toISOString();
+    const window = await list({ from: at(1), to: at(4) });
+    expect(window.edges.map((e) => e.node.id)).toEqual([3, 2, 1].map((i) => audit.records[i].id));
+    expect(window.edges[0].node.createdAt).toBe(at(3));
+  });
+
+  it('refuses a page size outside 1 to 100 and a cursor it did not hand out, naming the argument', async () => {
+    const { run } = await seeded();
+    for (const first of [0, 101, -1]) {
+      const error = onlyError(await run(operations.ListPredictions, { first }));
+      expect(error.extensions.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions.fields).toEqual([{ name: 'first', message: `must be an integer from 1 to 100, got ${first}` }]);
+    }
+    const error = onlyError(await run(operations.ListPredictions, { after: 'bm90LWEtY3Vyc29y' }));
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.fields).toEqual([{ name: 'after', message: expect.stringContaining('not a valid cursor') }]);
+  });
+});
+
+describe('input errors: BAD_USER_INPUT naming every offender with its allowed values, nothing stored', () => {
+  async function refusal(query: string, variables: Record<string, unknown>) {
+    const { run, audit } = setup();
+    const reply = await run(query, variables);
+    expect(audit.records).toHaveLength(0);
+    const error = onlyError(reply);
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    return error;
+  }
+
+  it('an unknown model, listing the known ones', async () => {
+    const error = await refusal(operations.Predict, { input: { modelId: 'cancer', features: PIMA_ROW } });
+    expect(error.extensions.fields).toEqual([{ name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, sepsis' }]);
+    expect(error.path).toEqual(['predict']);
+  });
+
+  it('unknown, duplicate and missing required features together', async () => {
+    const features = [...HEART_FAILURE_ROW.filter((f) => f.name !== 'serum_creatinine'), { name: 'age', value: 80 }, { name: 'time', value: 30 }];
+    const error = await refusal(operations.Predict, { input: { modelId: 'heart-failure', features } });
+    expect(error.extensions.fields).toEqual([
+      { name: 'age', message: 'given more than once' },
+      { name: 'time', message: 'unknown feature; allowed: age, ejection_fraction, serum_creatinine' },
+      { name: 'serum_creatinine', message: 'required; give a value from 0.2 to 15 mg/dL' },
+    ]);
+    expect(error.message).toContain('serum_creatinine');
+  });
+
+  it('a required feature sent as null', async () => {
+    const features = HEART_FAILURE_ROW.map((f) => (f.name === 'age' ? { name: 'age', value: null } : f));
+    const error = await refusal(operations.Predict, { input: { modelId: 'heart-failure', features } });
+    expect(error.extensions.fields).toEqual([{ name: 'age', message: 'required and may not be null; give a value from 18 to 110 years' }]);
+  });
+
+  it('an out-of-range value, with the range', async () => {
+    const features = PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 900 } : f));
+    const error = await refusal(operations.Predict, { input: { modelId: 'diabetes', features } });
+    expect(error.extensions.fields).toEqual([{ name: 'glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' }]);
+  });
+
+  it('a non-finite value (1e400 in the JSON variables) is refused by graphql, named like the service names it', async () => {
+    // JSON.parse reads 1e400 as Infinity, which GraphQL's Float cannot represent.
+    const { input } = JSON.parse(`{"input": {"modelId": "diabetes", "features": [{"name": "age", "value": 50}, {"name": "glucose", "value": 1e400}]}}`);
+    const error = await refusal(operations.Predict, { input });
+    expect(error.message).toContain('Float cannot represent non numeric value: Infinity');
+    expect(error.extensions.fields).toEqual([
+      { name: 'glucose', message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL' },
+    ]);
+  });
+
+  it('a non-finite value in a batch names its row', async () => {
+    const rows = [{ features: PIMA_ROW }, { features: PIMA_ROW.map((f) => (f.name === 'bmi' ? { ...f, value: -Infinity } : f)) }];
+    const error = await refusal(operations.PredictBatch, { input: { modelId: 'diabetes', rows } });
+    expect(error.extensions.fields).toEqual([
+      { name: 'rows[1].bmi', message: 'Float cannot represent non numeric value: -Infinity; must be a finite number from 10 to 80 kg/m²' },
+    ]);
+  });
+
+  it('offenders in several rows of a batch, each named by its row', async () => {
+    const rows = [
+      { features: PIMA_ROW.map((f) => (f.name === 'age' ? { ...f, value: 5 } : f)) },
+      { features: PIMA_ROW },
+      { features: PIMA_ROW.filter((f) => f.name !== 'pregnancies'), patientRef: '' },
+    ];
+    const error = await refusal(operations.PredictBatch, { input: { modelId: 'diabetes', rows } });
+    expect(error.extensions.fields).toEqual([
+      { name: 'rows[0].age', message: '5 is outside the allowed range 21 to 100 years' },
+      { name: 'rows[2].pregnancies', message: 'required; give a value from 0 to 20 count' },
+      { name: 'rows[2].patientRef', message: 'must be 1 to 128 characters; got 0' },
+    ]);
+  });
+
+  it('an empty batch and an oversized one, with the allowed size', async () => {
+    const empty = await refusal(operations.PredictBatch, { input: { modelId: 'diabetes', rows: [] } });
+    expect(empty.extensions.fields).toEqual([{ name: 'rows', message: 'a batch holds 1 to 1000 rows; got 0' }]);
+    const rows = Array.from({ length: MAX_BATCH_ROWS + 1 }, () => ({ features: HEART_FAILURE_ROW }));
+    const oversized = await refusal(operations.PredictBatch, { input: { modelId: 'heart-failure', rows } });
+    expect(oversized.extensions.fields).toEqual([{ name: 'rows', message: 'a batch holds 1 to 1000 rows; got 1001' }]);
+  });
+
+  it('a missing required variable keeps graphql’s message and names the variable', async () => {
+    const error = await refusal(operations.Predict, {});
+    expect(error.extensions.fields).toEqual([{ name: 'input', message: expect.stringContaining('was not provided') }]);
+  });
+});
+
+describe('limits', () => {
+  it('refuses an operation nested deeper than the depth limit before running it', async () => {
+    const { run } = setup();
+    // The schema itself is too shallow to exceed the limit, but the depth rule reads the document as sent.
+    const reply = await run('query Deep { models { features { a { b { c { d { e { f { g { h } } } } } } } } } }');
+    const codes = new Set(reply.errors?.map((e) => e.extensions?.code));
+    expect(codes).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+    expect(reply.errors?.map((e) => e.message)).toContain(
+      'The operation nests fields more than 8 levels deep; the limit is 8. Ask for the nested data in a separate operation.',
+    );
+  });
+
+  it('refuses an operation whose estimated cost exceeds the limit, naming cost and limit, and stores nothing', async () => {
+    const { run, audit } = setup();
+    // A full batch that also asks for each prediction's model card: about 28 fields per row.
+    const costly = `mutation Costly($input: PredictBatchInput!) {
+      predictBatch(input: $input) {
+        id
+        model {
+          id name description
+          features { name label unit description min max required }
+          metrics { auroc { estimate lower upper } auprc { estimate lower upper } }
+          dataset { name citation licence rows }
+        }
+      }
+    }`;
+    const rows = Array.from({ length: MAX_BATCH_ROWS }, () => ({ features: HEART_FAILURE_ROW }));
+    const reply = await run(costly, { input: { modelId: 'heart-failure', rows } });
+    const error = onlyError(reply);
+    expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error.message).toMatch(new RegExp(`^The operation's estimated cost is \\d+; the limit is ${MAX_COST}\\.`));
+    expect(reply.status).toBe(400);
+    expect(audit.records).toHaveLength(0);
+  });
+
+  it('keeps introspection on, even with NODE_ENV=production (where Apollo would turn it off)', async () => {
+    // Next's types declare NODE_ENV read-only; the test sets it the way a deployment would.
+    const env = process.env as Record<string, string | undefined>;
+    const nodeEnv = env.NODE_ENV;
+    env.NODE_ENV = 'production';
+    try {
+      const { run } = setup();
+      const reply = await run('{ __schema { queryType { name } } __type(name: "Prediction") { fields { name } } }');
+      expect(reply.data).toMatchObject({ __schema: { queryType: { name: 'Query' } } });
+    } finally {
+      env.NODE_ENV = nodeEnv;
+    }
+  });
+});
+
+describe('unexpected and infrastructure errors', () => {
+  it('masks an unexpected error as INTERNAL_SERVER_ERROR with the request id, and logs the original with it', async () => {
+    const failing = new PredictionService(registry, new PagedMemoryAuditLog());
+    failing.predict = async () => {
+      throw new Error('ECONNRESET at 10.0.0.7: secret internals');
+    };
+    const { run, logs } = setup({ predictions: failing });
+    const reply = await run(operations.Predict, { input: { modelId: 'diabetes', features: PIMA_ROW } }, new Map([['x-request-id', 'trace-7']]));
+    const error = onlyError(reply);
+    expect(error).toMatchObject({ message: 'Internal server error; request id trace-7', path: ['predict'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-7' } });
+    expect(JSON.stringify(reply)).not.toContain('secret');
+    const logged = logs.find((l) => l.level === 50);
+    expect(logged).toMatchObject({ requestId: 'trace-7', err: { message: 'ECONNRESET at 10.0.0.7: secret internals' } });
+  });
+
+  it('masks an unexpected error from a read (the audit log throwing a plain Error)', async () => {
+    const broken: AuditLog = {
+      append: async () => [],
+      get: async () => {
+        throw new Error('relation "prediction" does not exist');
+      },
+      list: async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    };
+    const { run } = setup({ audit: broken });
+    for (const reply of [await run(operations.GetPrediction, { id: 'x' }), await run(operations.ListPredictions, {})]) {
+      const error = onlyError(reply);
+      expect(error.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(error.message).toBe(`Internal server error; request id ${reply.requestId}`);
+    }
+  });
+
+  it('reports an unreachable database as SERVICE_UNAVAILABLE (HTTP 503), without its details', async () => {
+    const down = new PagedMemoryAuditLog();
+    down.append = async () => {
+      throw new DatabaseUnavailableError('connect ECONNREFUSED 127.0.0.1:5432');
+    };
+    const { run } = setup({ audit: down });
+    const reply = await run(operations.Predict, { input: { modelId: 'diabetes', features: PIMA_ROW } });
+    const error = onlyError(reply);
+    expect(error.extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.message).not.toContain('127.0.0.1');
+    expect(reply.status).toBe(503);
+  });
+
+  it('gives every error a code, including syntax and validation errors', async () => {
+    const { run } = setup();
+    expect(onlyError(await run('{ models { id ')).extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(onlyError(await run('{ models { idd } }')).extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(onlyError(await run(operations.ListPredictions, { first: 'ten' })).extensions.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '@/db/database';
+import { migrate } from '@/db/migrations';
+import { buildApp, startApp, type RunningApp } from '../../support/next-server';
+
+const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
+
+interface GraphQLReply {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[] };
+}
+
+async function graphql(app: RunningApp, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLReply> {
+  const response = await fetch(`${app.url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const PREDICT = `mutation Predict($input: PredictInput!) {
+  predict(input: $input) { id probability positive riskBand baseValue contributions { name value contribution } patientRef }
+}`;
+const COUNT = `query { predictions { totalCount } }`;
+const HEART = [
+  { name: 'age', value: 75 },
+  { name: 'ejection_fraction', value: 20 },
+  { name: 'serum_creatinine', value: 1.9 },
+];
+
+/** A fresh Postgres database for one run, migrated as `npm run db:migrate` would. */
+async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `crc_http_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = `${POSTGRES}/${name}`;
+  const db = await openDatabase({ databaseUrl: url });
+  await migrate(db);
+  await db.close();
+  return {
+    url,
+    async drop() {
+      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+beforeAll(() => buildApp(), 300_000);
+
+describe.each([
+  ['the embedded database (PGlite)', 'pglite'],
+  ['Postgres (DATABASE_URL)', 'postgres'],
+])('the API over HTTP on %s', (_label, kind) => {
+  let app: RunningApp;
+  let postgres: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+
+  beforeAll(async () => {
+    if (kind === 'postgres') {
+      postgres = await freshPostgres();
+      app = await startApp({ DATABASE_URL: postgres.url });
+    } else {
+      app = await startApp({ DATA_DIR: join(mkdtempSync(join(tmpdir(), 'crc-http-')), 'pglite') });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    await postgres?.drop();
+  });
+
+  it('reports health 200 with the models loaded and the database answering', async () => {
+    const response = await fetch(`${app.url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      models: { ok: true, loaded: ['diabetes', 'heart-failure', 'sepsis'] },
+      database: { ok: true, kind },
+    });
+  });
+
+  it('predicts, explains in log-odds and stores the record, readable by id', async () => {
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART, patientRef: 'MRN-7' } });
+    expect(reply.status).toBe(200);
+    const prediction = reply.body.data!.predict as { id: string; probability: number; baseValue: number; contributions: { contribution: number }[] };
+    const margin = prediction.baseValue + prediction.contributions.reduce((s, c) => s + c.contribution, 0);
+    expect(margin).toBeCloseTo(Math.log(prediction.probability / (1 - prediction.probability)), 5);
+    const read = await graphql(app, 'query($id: ID!) { prediction(id: $id) { id patientRef model { id } } }', { id: prediction.id });
+    expect(read.body.data!.prediction).toEqual({ id: prediction.id, patientRef: 'MRN-7', model: { id: 'heart-failure' } });
+  });
+
+  it('answers bad input with BAD_USER_INPUT naming each field and its range, and stores nothing', async () => {
+    const before = (await graphql(app, COUNT)).body.data!.predictions as { totalCount: number };
+    const reply = await graphql(app, PREDICT, {
+      input: { modelId: 'heart-failure', features: [...HEART.slice(0, 2), { name: 'serum_creatinine', value: 40 }, { name: 'time', value: 30 }] },
+    });
+    expect(reply.body.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [
+        { name: 'serum_creatinine', message: '40 is outside the allowed range 0.2 to 15 mg/dL' },
+        { name: 'time', message: expect.stringMatching(/^unknown feature; allowed: /) },
+      ],
+    });
+    const after = (await graphql(app, COUNT)).body.data!.predictions as { totalCount: number };
+    expect(after.totalCount).toBe(before.totalCount);
+  });
+
+  it('names an unknown model', async () => {
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'nope', features: HEART } });
+    expect(reply.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: 'modelId' }] });
+  });
+
+  it('refuses broken JSON (400), another content type (415) and an oversized body (413), each with a code', async () => {
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${app.url}/api/graphql`, { method: 'POST', headers: { 'content-type': type }, body });
+    const broken = await post('{"query": ');
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const text = await post('{ models { id } }', 'text/plain');
+    expect(text.status).toBe(415);
+    expect((await text.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const huge = await post(JSON.stringify({ query: '{ models { id } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }));
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('keeps introspection on', async () => {
+    const reply = await graphql(app, '{ __schema { queryType { name } } }');
+    expect(reply.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+});
+
+describe('the API over HTTP with the database unreachable', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    // Port 1 on loopback refuses at once: a database server that is down.
+    app = await startApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+  }, 120_000);
+  afterAll(() => app?.stop());
+
+  it('reports health 503 saying the database, not the models, is the problem', async () => {
+    const response = await fetch(`${app.url}/api/health`);
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.models.ok).toBe(true);
+    expect(body.database.ok).toBe(false);
+  });
+
+  it('answers predict with SERVICE_UNAVAILABLE within 2 seconds', async () => {
+    const started = Date.now();
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } });
+    expect(reply.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

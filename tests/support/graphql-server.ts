@@ -1,0 +1,59 @@
+/** A GraphQL server over the shipped models, the documented client operations, and a runner that returns what a client would see. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import pino from 'pino';
+import type { AuditLog } from '@/audit/audit-log';
+import { createApolloServer } from '@/graphql/apollo-server';
+import { createContext, type GraphQLServices, type RequestHeaders } from '@/graphql/context';
+import type { ModelRegistry } from '@/inference/model-registry';
+import { PredictionService } from '@/prediction/prediction-service';
+
+const OPERATIONS_DIR = 'graphql/operations';
+
+/** graphql/operations/<Name>.graphql by Name. */
+export const operations: Readonly<Record<string, string>> = Object.fromEntries(
+  readdirSync(OPERATIONS_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => [basename(f, '.graphql'), readFileSync(join(OPERATIONS_DIR, f), 'utf8')]),
+);
+
+export interface Reply {
+  data: Record<string, unknown> | null | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
+  status: number | undefined;
+  requestId: string;
+}
+
+export interface TestServer {
+  services: GraphQLServices;
+  /** Every log line written, parsed. */
+  logs: Record<string, unknown>[];
+  run(query: string, variables?: Record<string, unknown>, headers?: RequestHeaders): Promise<Reply>;
+  stop(): Promise<void>;
+}
+
+export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService }): TestServer {
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const services: GraphQLServices = {
+    registry: options.registry,
+    audit: options.audit,
+    predictions: options.predictions ?? new PredictionService(options.registry, options.audit),
+    logger,
+  };
+  const server = createApolloServer(services);
+  return {
+    services,
+    logs,
+    async run(query, variables, headers) {
+      const contextValue = createContext(services, headers);
+      const response = await server.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      // What a client reads: the JSON of the result (a DateTime is a Date until serialized).
+      const { data, errors } = JSON.parse(JSON.stringify(response.body.singleResult)) as FormattedExecutionResult;
+      return { data, errors, status: response.http.status, requestId: contextValue.requestId };
+    },
+    stop: () => server.stop(),
+  };
+}

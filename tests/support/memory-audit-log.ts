@@ -1,0 +1,21 @@
+/** An AuditLog kept in memory, for testing the prediction service without a database; append is all or nothing like the real one. */
+import { randomUUID } from 'node:crypto';
+import type { AuditLog, AuditRecord, NewAuditRecord } from '@/audit/audit-log';
+
+export class MemoryAuditLog implements AuditLog {
+  readonly records: AuditRecord[] = [];
+
+  async append(records: NewAuditRecord[]): Promise<AuditRecord[]> {
+    const stored = records.map((r) => ({ ...r, id: randomUUID(), createdAt: new Date() }));
+    this.records.push(...stored);
+    return stored;
+  }
+
+  async get(id: string): Promise<AuditRecord | null> {
+    return this.records.find((r) => r.id === id) ?? null;
+  }
+
+  async list(): Promise<never> {
+    throw new Error('not used by these tests');
+  }
+}

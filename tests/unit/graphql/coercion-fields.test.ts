@@ -1,0 +1,56 @@
+/** Coercion errors name their offender like the prediction service does: the feature (with its row in a batch) and its allowed range. */
+import { execute, parse, type GraphQLError } from 'graphql';
+import { coercionFieldErrors, type FeatureSpecsByModel } from '@/graphql/coercion-fields';
+import { buildGraphQLSchema } from '@/graphql/schema';
+import type { FeatureSpec } from '@/features/feature-set';
+
+const schema = buildGraphQLSchema();
+const glucose: FeatureSpec = { name: 'glucose', label: 'Glucose', unit: 'mg/dL', description: 'd', min: 20, max: 600, required: false, missing: 'm' };
+const pedigree: FeatureSpec = { ...glucose, name: 'diabetes_pedigree_function', unit: null, min: 0.05, max: 3 };
+const specs: FeatureSpecsByModel = new Map([['diabetes', [glucose, pedigree]]]);
+
+/** The coercion errors graphql reports for these variables (execution stops before any resolver). */
+function coercionErrors(source: string, variableValues: Record<string, unknown>): readonly GraphQLError[] {
+  const result = execute({ schema, document: parse(source), variableValues });
+  if (result instanceof Promise || !result.errors) throw new Error('expected coercion errors');
+  return result.errors;
+}
+
+const PREDICT = 'mutation P($input: PredictInput!) { predict(input: $input) { id } }';
+const BATCH = 'mutation B($input: PredictBatchInput!) { predictBatch(input: $input) { id } }';
+
+it('names a non-finite feature value by feature, with its range and unit', () => {
+  const variables = { input: { modelId: 'diabetes', features: [{ name: 'age', value: 40 }, { name: 'glucose', value: Infinity }] } };
+  const [error] = coercionErrors(PREDICT, variables);
+  expect(coercionFieldErrors(error, variables, specs)).toEqual([
+    { name: 'glucose', message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL' },
+  ]);
+});
+
+it('names the row of a batch, one error per offender', () => {
+  const variables = {
+    input: { modelId: 'diabetes', rows: [{ features: [{ name: 'glucose', value: NaN }] }, { features: [{ name: 'diabetes_pedigree_function', value: '0.5' }] }] },
+  };
+  const named = coercionErrors(BATCH, variables).flatMap((e) => coercionFieldErrors(e, variables, specs));
+  expect(named).toEqual([
+    { name: 'rows[0].glucose', message: 'Float cannot represent non numeric value: NaN; must be a finite number from 20 to 600 mg/dL' },
+    { name: 'rows[1].diabetes_pedigree_function', message: 'Float cannot represent non numeric value: "0.5"; must be a finite number from 0.05 to 3' },
+  ]);
+});
+
+it('names the feature without a range when the model is unknown', () => {
+  const variables = { input: { modelId: 'cancer', features: [{ name: 'glucose', value: -Infinity }] } };
+  const [error] = coercionErrors(PREDICT, variables);
+  expect(coercionFieldErrors(error, variables, specs)).toEqual([{ name: 'glucose', message: 'Float cannot represent non numeric value: -Infinity' }]);
+});
+
+it("falls back to graphql's path for anything but a feature value, and to the variable when there is no path", () => {
+  const wrongId = { input: { modelId: 7.5, features: [] } };
+  expect(coercionFieldErrors(coercionErrors(PREDICT, wrongId)[0], wrongId, specs)).toEqual([
+    { name: 'input.modelId', message: 'ID cannot represent value: 7.5' },
+  ]);
+  const missing = {};
+  expect(coercionFieldErrors(coercionErrors(PREDICT, missing)[0], missing, specs)).toEqual([
+    { name: 'input', message: 'Variable "$input" of required type "PredictInput!" was not provided.' },
+  ]);
+});
