@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import {
   InvalidAuditRecordError,
   InvalidCursorError,
@@ -16,9 +15,9 @@ import {
 } from '@/audit/audit-log';
 import { DatabaseUnavailableError, openDatabase, type Database, type DatabaseKind } from '@/db/database';
 import { migrate } from '@/db/migrations';
+import { createPostgresDatabase, TEST_POSTGRES } from '../../support/test-databases';
 
 // The workplace's Postgres (DESIGN.md, "Environment facts"); each run gets its own database.
-const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 
 interface TestDatabase {
   db: Database;
@@ -26,20 +25,13 @@ interface TestDatabase {
 }
 
 async function postgresDatabase(): Promise<TestDatabase> {
-  const name = `crc_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const db = await openDatabase({ databaseUrl: `${POSTGRES}/${name}` });
+  const fresh = await createPostgresDatabase('crc_test');
+  const db = await openDatabase({ databaseUrl: fresh.url });
   return {
     db,
     async dispose() {
       await db.close();
-      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      await fresh.drop();
     },
   };
 }
@@ -346,7 +338,7 @@ describe('an unreachable database', () => {
   });
 
   it('is reported as DatabaseUnavailableError when the database does not exist', async () => {
-    const db = await openDatabase({ databaseUrl: `${POSTGRES}/crc_missing_${randomBytes(4).toString('hex')}` });
+    const db = await openDatabase({ databaseUrl: `${TEST_POSTGRES}/crc_missing_${randomBytes(4).toString('hex')}` });
     try {
       await expect(prismaAuditLog(db.prisma).list({}, 10)).rejects.toBeInstanceOf(DatabaseUnavailableError);
     } finally {

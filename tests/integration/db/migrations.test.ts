@@ -1,14 +1,13 @@
 /** The migration runner, on real Postgres and on PGlite: the migrated database is what schema.prisma describes, recorded as Prisma records it, and append-only. */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Database, type DatabaseKind } from '@/db/database';
 import { FailedMigrationError, MigrationChecksumError, MigrationError, migrate, readMigrations } from '@/db/migrations';
+import { createPostgresDatabase } from '../../support/test-databases';
 
 // The workplace's Postgres (DESIGN.md, "Environment facts"); each run gets its own database.
-const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 const SCHEMA_FILE = join('prisma', 'schema.prisma');
 const MIGRATIONS_DIR = join('prisma', 'migrations');
 
@@ -18,20 +17,8 @@ interface TestDatabase {
 }
 
 async function postgresDatabase(): Promise<TestDatabase> {
-  const name = `crc_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return {
-    open: () => openDatabase({ databaseUrl: `${POSTGRES}/${name}` }),
-    async dispose() {
-      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const fresh = await createPostgresDatabase('crc_test');
+  return { open: () => openDatabase({ databaseUrl: fresh.url }), dispose: fresh.drop };
 }
 
 // A fresh PGlite cluster costs seconds of initdb; copying an empty one made once costs milliseconds.
@@ -440,8 +427,9 @@ describe.each(DATABASES)('migration history on %s', (kind, create) => {
     await expect(migrate(db, { migrationsDir: dir })).rejects.toBeInstanceOf(FailedMigrationError);
   });
 
-  // PGlite is one process's embedded database: a second instance on the same directory is not allowed.
-  (kind === 'postgres' ? it : it.skip)('lets concurrent runners apply each migration exactly once', async () => {
+  // PGlite is one process's embedded database: a second instance on the same directory is not allowed,
+  // so concurrent runners exist only on Postgres.
+  if (kind === 'postgres') it('lets concurrent runners apply each migration exactly once', async () => {
     const other = await database.open();
     try {
       const results = await Promise.all([migrate(db, { migrationsDir: dir }), migrate(other, { migrationsDir: dir })]);

@@ -7,25 +7,11 @@ import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-servi
 import type { AuditLog } from '@/audit/audit-log';
 import { operations, startTestServer, type Reply } from '../../support/graphql-server';
 import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
+import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
 
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
 
-const PIMA_ROW = [
-  { name: 'pregnancies', value: 6 },
-  { name: 'glucose', value: 148 },
-  { name: 'blood_pressure', value: 72 },
-  { name: 'skin_thickness', value: 35 },
-  { name: 'insulin', value: null },
-  { name: 'bmi', value: 33.6 },
-  { name: 'diabetes_pedigree_function', value: 0.627 },
-  { name: 'age', value: 50 },
-];
-const HEART_FAILURE_ROW = [
-  { name: 'age', value: 75 },
-  { name: 'ejection_fraction', value: 20 },
-  { name: 'serum_creatinine', value: 1.9 },
-];
 
 /** A clock one second further on each call, so that records have distinct, ordered createdAt. */
 function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { buildApp, startApp, type RunningApp } from '../../support/next-server';
+import { HEART_FAILURE_ROW } from '../../support/requests';
+import { createPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
 
-const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 
 interface GraphQLReply {
   status: number;
@@ -27,32 +26,15 @@ const PREDICT = `mutation Predict($input: PredictInput!) {
   predict(input: $input) { id probability positive riskBand baseValue contributions { name value contribution } patientRef }
 }`;
 const COUNT = `query { predictions { totalCount } }`;
-const HEART = [
-  { name: 'age', value: 75 },
-  { name: 'ejection_fraction', value: 20 },
-  { name: 'serum_creatinine', value: 1.9 },
-];
+const HEART = HEART_FAILURE_ROW;
 
 /** A fresh Postgres database for one run, migrated as `npm run db:migrate` would. */
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `crc_http_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `${POSTGRES}/${name}`;
-  const db = await openDatabase({ databaseUrl: url });
+async function freshPostgres(): Promise<PostgresTestDatabase> {
+  const fresh = await createPostgresDatabase('crc_http');
+  const db = await openDatabase({ databaseUrl: fresh.url });
   await migrate(db);
   await db.close();
-  return {
-    url,
-    async drop() {
-      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  return fresh;
 }
 
 beforeAll(() => buildApp(), 300_000);

@@ -2,20 +2,11 @@ import { ModelRegistry } from '@/inference/model-registry';
 import { InvalidInputError } from '@/prediction/input-validation';
 import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
 import { MemoryAuditLog } from '../../support/memory-audit-log';
+import { PIMA_ROW } from '../../support/requests';
 
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
 
-const PIMA_ROW = [
-  { name: 'pregnancies', value: 6 },
-  { name: 'glucose', value: 148 },
-  { name: 'blood_pressure', value: 72 },
-  { name: 'skin_thickness', value: 35 },
-  { name: 'insulin', value: null },
-  { name: 'bmi', value: 33.6 },
-  { name: 'diabetes_pedigree_function', value: 0.627 },
-  { name: 'age', value: 50 },
-];
 
 function setup() {
   const audit = new MemoryAuditLog();
