@@ -57,3 +57,24 @@ export function startTestServer(options: { registry: ModelRegistry; audit: Audit
     stop: () => server.stop(),
   };
 }
+
+/** A contribution as the documented operations select it (log-odds). */
+export interface Contribution {
+  name: string;
+  value: number | null;
+  contribution: number;
+}
+
+/** A Prediction as the documented Predict and GetPrediction operations select it. */
+export interface PredictionData {
+  id: string;
+  probability: number;
+  positive: boolean;
+  riskBand: string;
+  baseValue: number;
+  contributions: Contribution[];
+  features: { name: string; value: number | null }[];
+  patientRef: string | null;
+  createdAt: string;
+  model: { id: string; threshold: number };
+}

@@ -8,7 +8,7 @@ import { prismaAuditLog } from '@/audit/audit-log';
 import { openDatabase, type Database, type DatabaseKind } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
-import { operations, startTestServer, type Reply, type TestServer } from '../../support/graphql-server';
+import { operations, startTestServer, type PredictionData, type Reply, type TestServer } from '../../support/graphql-server';
 import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
 import { createPostgresDatabase } from '../../support/test-databases';
 
@@ -58,23 +58,6 @@ const DATABASES: [DatabaseKind, () => Promise<TestDatabase>][] = [
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
 
-interface Contribution {
-  name: string;
-  value: number | null;
-  contribution: number;
-}
-interface PredictionData {
-  id: string;
-  probability: number;
-  positive: boolean;
-  riskBand: string;
-  baseValue: number;
-  contributions: Contribution[];
-  features: { name: string; value: number | null }[];
-  patientRef: string | null;
-  createdAt: string;
-  model: { id: string; threshold: number };
-}
 interface Page {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };

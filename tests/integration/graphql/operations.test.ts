@@ -5,7 +5,7 @@ import { MAX_COST } from '@/graphql/limits';
 import { ModelRegistry } from '@/inference/model-registry';
 import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
 import type { AuditLog } from '@/audit/audit-log';
-import { operations, startTestServer, type Reply } from '../../support/graphql-server';
+import { operations, startTestServer, type PredictionData, type Reply } from '../../support/graphql-server';
 import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
 import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
 
@@ -25,22 +25,6 @@ function setup(options: { audit?: AuditLog; predictions?: PredictionService } = 
   return { audit, ...server };
 }
 
-interface Contribution {
-  name: string;
-  value: number | null;
-  contribution: number;
-}
-interface PredictionData {
-  id: string;
-  probability: number;
-  positive: boolean;
-  riskBand: string;
-  baseValue: number;
-  contributions: Contribution[];
-  features: { name: string; value: number | null }[];
-  patientRef: string | null;
-  model: { id: string; threshold: number };
-}
 
 function ok<T>(reply: Reply, field: string): T {
   expect(reply.errors).toBeUndefined();
