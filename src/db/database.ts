@@ -80,6 +80,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
   const nested = field(error, 'errors');
   if (Array.isArray(nested) && nested.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;
+  // Raw queries carry the adapter's error in meta.driverAdapterError (Prisma code P2010).
+  if (isDatabaseUnavailable(field(field(error, 'meta'), 'driverAdapterError'), depth + 1)) return true;
   return isDatabaseUnavailable(field(error, 'cause'), depth + 1);
 }
 

@@ -228,6 +228,34 @@ async function httpPhase(label: string, app: RunningApp, bodies: string[], rowsP
   return figures;
 }
 
+/**
+ * The ceiling the HTTP path sets before any model or database work: `{ __typename }` through the same
+ * route (Next.js route handler, body checks, Apollo, limits plugins) at the same 32 connections.
+ */
+async function floorPhase(app: RunningApp): Promise<{ requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }> {
+  process.stdout.write(`HTTP { __typename } ×32 (no model, no database): warm-up ${WARMUP_SECONDS}s, `);
+  const body = JSON.stringify({ query: '{ __typename }' });
+  let ok = 0;
+  let bad = 0;
+  const run = (seconds: number) =>
+    autocannon({
+      url: `${app.url}/api/graphql`,
+      connections: 32,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      requests: [{ onResponse: (status: number, reply: string) => void (status === 200 && reply.includes('"__typename":"Query"') ? ok++ : bad++) }],
+    });
+  const warm = await run(WARMUP_SECONDS);
+  process.stdout.write(`measure ${SECONDS}s … `);
+  ok = 0;
+  const r = await run(SECONDS);
+  const figures = { requestsPerSecond: ok / r.duration, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: bad + r.errors + warm.errors };
+  console.log(`${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms`);
+  return figures;
+}
+
 // ---------- in-process baseline ----------
 
 interface BaselineFigures {
@@ -356,6 +384,7 @@ async function main(): Promise<void> {
     app = await startApp({ DATABASE_URL: database.url });
 
     const http = { storedExpected: 0, unanswered: 0, cutOffRowsMax: 0 };
+    const floor = await floorPhase(app);
     const single = await httpPhase('predict ×32', app, singleBodies(), 1, 32, http);
     const batch100 = await httpPhase('predictBatch(100) ×8', app, batchBodies(100), 100, 8, http);
     const batch1000 = await httpPhase('predictBatch(1000) ×8', app, batchBodies(1000), 1000, 8, http);
@@ -412,6 +441,7 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of table) console.log(line(r));
+    console.log(`\nHTTP ceiling: { __typename } through the same route and server answers ${fmt(floor.requestsPerSecond)} req/s (p50 ${fmt(floor.p50Ms, 1)} ms, p99 ${fmt(floor.p99Ms, 1)} ms) at 32 connections with no model or database work.`);
     console.log('\nTargets:');
     console.log(`  single predict ≥ ${fmt(TARGET_SINGLE_RPS)}/s with p99 ≤ ${TARGET_SINGLE_P99_MS} ms at 32 connections: ${fmt(single.requestsPerSecond)}/s, p99 ${fmt(single.p99Ms, 1)} ms → ${singleMet ? 'MET' : 'MISSED'}`);
     console.log(`  predictBatch(1000) ≥ ${fmt(TARGET_BATCH_ROWS_PER_S)} rows/s stored: ${fmt(batch1000.rowsPerSecond)} rows/s → ${batchMet ? 'MET' : 'MISSED'}`);
@@ -433,6 +463,7 @@ async function main(): Promise<void> {
       model: MODEL,
       secondsPerMeasurement: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
+      httpCeiling: { operation: '{ __typename }', connections: 32, ...floor },
       scenarios: rows.map(([name, h, b]) => ({ name, http: h, inProcess: b, httpToInProcessRatio: h.rowsPerSecond / b.rowsPerSecond })),
       targets: {
         singlePredict: { requestsPerSecond: TARGET_SINGLE_RPS, p99Ms: TARGET_SINGLE_P99_MS, measuredRequestsPerSecond: single.requestsPerSecond, measuredP99Ms: single.p99Ms, met: singleMet },
@@ -447,7 +478,7 @@ async function main(): Promise<void> {
     mkdirSync('bench-results', { recursive: true });
     writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
     console.log(`\nwrote ${OUT}`);
-    const anyErrors = rows.some(([, h, b]) => errorsOf(h) > 0 || b.errors > 0);
+    const anyErrors = floor.errors > 0 || rows.some(([, h, b]) => errorsOf(h) > 0 || b.errors > 0);
     if (anyErrors || !httpCountOk || !baselineCountOk) process.exitCode = 1;
   } finally {
     await cleanup();

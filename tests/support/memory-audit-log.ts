@@ -18,4 +18,12 @@ export class MemoryAuditLog implements AuditLog {
   async list(): Promise<never> {
     throw new Error('not used by these tests');
   }
+
+  async count(): Promise<never> {
+    throw new Error('not used by these tests');
+  }
+
+  stream(): AsyncIterable<AuditRecord> {
+    throw new Error('not used by these tests');
+  }
 }

@@ -40,16 +40,7 @@ export class PagedMemoryAuditLog implements AuditLog {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new InvalidPageRequestError(`first: must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
     }
-    const matching = this.records
-      .filter(
-        (r) =>
-          (filter.modelId === undefined || r.modelId === filter.modelId) &&
-          (filter.patientRef === undefined || r.patientRef === filter.patientRef) &&
-          (filter.riskBand === undefined || r.riskBand === filter.riskBand) &&
-          (filter.from === undefined || r.createdAt >= filter.from) &&
-          (filter.to === undefined || r.createdAt < filter.to),
-      )
-      .sort(newestFirst);
+    const matching = this.matching(filter);
     let start = 0;
     if (after) {
       const cursor = this.records.find((r) => encode(r) === after);
@@ -60,5 +51,26 @@ export class PagedMemoryAuditLog implements AuditLog {
     const records = matching.slice(start, start + first);
     const last = records.at(-1);
     return { records, hasNextPage: start + first < matching.length, endCursor: last ? encode(last) : null, totalCount: matching.length };
+  }
+
+  async count(filter: AuditFilter): Promise<number> {
+    return this.matching(filter).length;
+  }
+
+  async *stream(filter: AuditFilter): AsyncIterable<AuditRecord> {
+    yield* this.matching(filter);
+  }
+
+  private matching(filter: AuditFilter): AuditRecord[] {
+    return this.records
+      .filter(
+        (r) =>
+          (filter.modelId === undefined || r.modelId === filter.modelId) &&
+          (filter.patientRef === undefined || r.patientRef === filter.patientRef) &&
+          (filter.riskBand === undefined || r.riskBand === filter.riskBand) &&
+          (filter.from === undefined || r.createdAt >= filter.from) &&
+          (filter.to === undefined || r.createdAt < filter.to),
+      )
+      .sort(newestFirst);
   }
 }

@@ -8,6 +8,7 @@ import {
   InvalidCursorError,
   InvalidPageRequestError,
   MAX_PAGE_SIZE,
+  STREAM_CHUNK,
   prismaAuditLog,
   type AuditLog,
   type AuditRecord,
@@ -307,12 +308,43 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     });
   });
 
+  describe('count and stream', () => {
+    let streamed: AuditRecord[];
+
+    beforeAll(async () => {
+      // More than one chunk, in two batches with distinct createdAt, so the keyset crosses both a tie and a chunk edge.
+      streamed = await log.append(Array.from({ length: STREAM_CHUNK }, (_, i) => record({ modelId: 'stream', riskBand: i % 4 === 0 ? 'HIGH' : 'LOW' })));
+      await sleep(5);
+      streamed.push(...(await log.append(Array.from({ length: 7 }, () => record({ modelId: 'stream', riskBand: 'HIGH' })))));
+    });
+
+    it('counts the records matching a filter', async () => {
+      await expect(log.count({ modelId: 'stream' })).resolves.toBe(STREAM_CHUNK + 7);
+      await expect(log.count({ modelId: 'stream', riskBand: 'HIGH' })).resolves.toBe(STREAM_CHUNK / 4 + 7);
+      await expect(log.count({ modelId: 'no such model' })).resolves.toBe(0);
+    });
+
+    it('streams every matching record newest first, across chunks, each once', async () => {
+      const all: AuditRecord[] = [];
+      for await (const r of log.stream({ modelId: 'stream' })) all.push(r);
+      expect(all).toHaveLength(STREAM_CHUNK + 7);
+      expect(all).toEqual(newestFirst(streamed));
+      const high: AuditRecord[] = [];
+      for await (const r of log.stream({ modelId: 'stream', riskBand: 'HIGH' })) high.push(r);
+      expect(high).toEqual(newestFirst(streamed.filter((r) => r.riskBand === 'HIGH')));
+    });
+
+    it('streams nothing when nothing matches', async () => {
+      for await (const r of log.stream({ modelId: 'no such model' })) throw new Error(`unexpected record ${r.id}`);
+    });
+  });
+
   it('sees its database answer a ping', async () => {
     await expect(database.db.ping()).resolves.toBeUndefined();
   });
 
   it('offers no way to change or remove a record', () => {
-    expect(Object.keys(log).sort()).toEqual(['append', 'get', 'list']);
+    expect(Object.keys(log).sort()).toEqual(['append', 'count', 'get', 'list', 'stream']);
     expect(Object.isFrozen(log)).toBe(true);
   });
 });

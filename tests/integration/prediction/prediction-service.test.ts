@@ -93,6 +93,13 @@ describe('PredictionService.predict', () => {
     const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, 'r'));
     expect(error.fields).toEqual([{ name: 'patientRef', message: 'must be 1 to 128 characters; got 129' }]);
   });
+
+  it.each(['MRN\u00001', 'MRN\n1', 'MRN\u007f'])('refuses a patientRef with a control character (%j), which Postgres could not store', async (patientRef) => {
+    const { service, audit } = setup();
+    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef }, 'r'));
+    expect(error.fields).toEqual([{ name: 'patientRef', message: 'must not contain control characters' }]);
+    expect(audit.records).toHaveLength(0);
+  });
 });
 
 describe('PredictionService.predictBatch', () => {
