@@ -1,12 +1,49 @@
-/** The root layout of every page. */
+/** The root layout of every page: the header with navigation, and the one stylesheet. */
 import type { ReactNode } from 'react';
+import './globals.css';
+import { NavLink } from '@/ui/nav-link';
 
 export const metadata = { title: 'Clinical Risk Console', description: 'Validated clinical risk models, explained feature by feature.' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem', lineHeight: 1.5 }}>{children}</body>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <nav aria-label="Main">
+            <NavLink href="/" className="brand">
+              Clinical Risk Console
+            </NavLink>
+            <ul>
+              <li>
+                <NavLink href="/">Overview</NavLink>
+              </li>
+              <li>
+                <NavLink href="/models/sepsis">Sepsis</NavLink>
+              </li>
+              <li>
+                <NavLink href="/models/diabetes">Diabetes</NavLink>
+              </li>
+              <li>
+                <NavLink href="/models/heart-failure">Heart failure</NavLink>
+              </li>
+              <li>
+                <NavLink href="/predictions">Audit</NavLink>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <footer className="site-footer">
+          <p>
+            Decision support only: every answer is explained and stored for audit. Contributions are in log-odds, not probabilities. API:{' '}
+            <code>/api/graphql</code>.
+          </p>
+        </footer>
+      </body>
     </html>
   );
 }

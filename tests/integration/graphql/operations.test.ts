@@ -401,6 +401,8 @@ describe('unexpected and infrastructure errors', () => {
       list: async () => {
         throw new TypeError('cannot read properties of undefined');
       },
+      count: async () => 0,
+      stream: async function* () {},
     };
     const { run } = setup({ audit: broken });
     for (const reply of [await run(operations.GetPrediction, { id: 'x' }), await run(operations.ListPredictions, {})]) {

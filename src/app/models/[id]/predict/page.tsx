@@ -1,0 +1,32 @@
+/** Predict: a form generated from the model card; the answer, its explanation and a what-if comparison appear below it. */
+import { services } from '@/config/service-container';
+import { PredictForm } from '@/ui/predict-form';
+import { predictFromForm } from './actions';
+import { NavLink } from '@/ui/nav-link';
+import { NotFound } from '@/ui/route-states';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return { title: `Predict ${id} — Clinical Risk Console` };
+}
+
+export default async function PredictPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { registry } = await services();
+  const model = (await registry.load()).get(id);
+  // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
+  // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
+  if (!model) return <NotFound what="model" back={{ href: '/', label: 'See the models on the overview' }} />;
+  const { card } = model;
+  return (
+    <>
+      <h1>Predict: {card.name}</h1>
+      <p className="lead">
+        {card.outcome} <NavLink href={`/models/${card.id}`}>About this model</NavLink>: its validation, limitations and inputs.
+      </p>
+      <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+    </>
+  );
+}

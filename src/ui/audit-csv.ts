@@ -1,0 +1,39 @@
+/** One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so every model fits one header. */
+import type { AuditRecord } from '../audit/audit-log';
+
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'created_at',
+  'model_id',
+  'model_version',
+  'onnx_sha256',
+  'patient_ref',
+  'probability',
+  'positive',
+  'risk_band',
+  'base_value_log_odds',
+  'inputs_json',
+  'contributions_log_odds_json',
+  'request_id',
+  'latency_ms',
+] as const;
+
+export function auditCsvRow(r: AuditRecord): Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number> {
+  return {
+    id: r.id,
+    created_at: r.createdAt.toISOString(),
+    model_id: r.modelId,
+    model_version: r.modelVersion,
+    onnx_sha256: r.onnxSha256,
+    patient_ref: r.patientRef ?? '',
+    // Full precision: an export must reproduce what was stored, not what a page displays.
+    probability: r.probability,
+    positive: r.positive ? 'true' : 'false',
+    risk_band: r.riskBand,
+    base_value_log_odds: r.baseValue,
+    inputs_json: JSON.stringify(r.inputs),
+    contributions_log_odds_json: JSON.stringify(r.contributions),
+    request_id: r.requestId,
+    latency_ms: r.latencyMs,
+  };
+}

@@ -1,0 +1,95 @@
+'use client';
+/**
+ * The predict form, generated from the model card. It submits through a server action, so it works
+ * without JavaScript too (Next.js posts the form and renders the action's state); with JavaScript the
+ * page is not reloaded. Field errors sit next to their fields and every value typed is kept.
+ */
+import { useActionState } from 'react';
+import type { FeatureSpec } from '../features/feature-set';
+import { PredictionResult } from './prediction-result';
+import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
+
+interface Props {
+  modelName: string;
+  features: FeatureSpec[];
+  action: (state: PredictFormState, form: FormData) => Promise<PredictFormState>;
+}
+
+function Field({ spec, value, error }: { spec: FeatureSpec; value: string; error?: string }) {
+  const id = `feature-${spec.name}`;
+  const unit = spec.unit ? ` ${spec.unit}` : '';
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>
+        {spec.label}
+        {spec.unit ? <span className="unit"> ({spec.unit})</span> : null}
+        {spec.required ? <span className="required"> required</span> : <span className="optional"> optional</span>}
+      </label>
+      <input
+        id={id}
+        name={spec.name}
+        type="text"
+        inputMode="decimal"
+        autoComplete="off"
+        defaultValue={value}
+        required={spec.required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+      />
+      <p id={`${id}-hint`} className="hint">
+        {spec.min} to {spec.max}
+        {unit}
+        {spec.required ? '' : '; leave blank if not measured'}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function PredictForm({ modelName, features, action }: Props) {
+  const [state, formAction, pending] = useActionState(action, EMPTY_FORM_STATE);
+  const errorCount = Object.keys(state.errors).length;
+  return (
+    <>
+      <form action={formAction} className="predict-form" noValidate aria-describedby="form-summary">
+        <input type="hidden" name="previousId" value={state.result?.id ?? state.previous?.id ?? ''} />
+        <p id="form-summary" className={errorCount || state.formError ? 'error' : 'muted'} role={errorCount || state.formError ? 'alert' : undefined}>
+          {state.formError ??
+            (errorCount
+              ? `${errorCount} field${errorCount > 1 ? 's need' : ' needs'} attention; nothing was stored.`
+              : `Enter the patient's values for ${modelName}. Optional values may be left blank.`)}
+        </p>
+        <fieldset>
+          <legend>Patient values</legend>
+          <div className="fields">
+            {features.map((spec) => (
+              <Field key={spec.name} spec={spec} value={state.values[spec.name] ?? ''} error={state.errors[spec.name]} />
+            ))}
+          </div>
+        </fieldset>
+        <div className={`field${state.errors.patientRef ? ' field-invalid' : ''}`}>
+          <label htmlFor="patientRef">
+            Patient reference <span className="optional"> optional</span>
+          </label>
+          <input id="patientRef" name="patientRef" type="text" maxLength={128} defaultValue={state.values.patientRef ?? ''} aria-describedby="patientRef-hint" />
+          <p id="patientRef-hint" className="hint">
+            An identifier such as an MRN, kept with the audit record; not sent to the model.
+          </p>
+          {state.errors.patientRef ? (
+            <p id="patientRef-error" className="error" role="alert">
+              {state.errors.patientRef}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" disabled={pending}>
+          {pending ? 'Predicting…' : state.result ? 'Predict again with these values (what-if)' : 'Predict'}
+        </button>
+      </form>
+      {state.result ? <PredictionResult view={state.result} previous={state.previous} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+/** What the predict form's server action does: read the fields, predict through the service (which stores the record), and say what to show next. */
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log';
+import { DatabaseUnavailableError } from '../db/database';
+import type { ModelRegistry } from '../inference/model-registry';
+import { InvalidInputError, validateInputs, type FieldError } from '../prediction/input-validation';
+import type { PredictionService } from '../prediction/prediction-service';
+import { readFormFeatures } from './form-features';
+import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
+import { predictionView } from './prediction-view';
+
+export interface PredictSubmissionServices {
+  registry: ModelRegistry;
+  prediction: PredictionService;
+  audit: AuditLog;
+}
+
+function byField(errors: FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors) out[e.name] = out[e.name] ? `${out[e.name]}; ${e.message}` : e.message;
+  return out;
+}
+
+/**
+ * Fields: one per model input (blank = missing), `patientRef`, and `previousId` (the prediction on
+ * screen, kept as the "before" of a what-if). The model is the route's, never a form field.
+ */
+export async function submitPrediction(services: PredictSubmissionServices, modelId: string, form: FormData): Promise<PredictFormState> {
+  const model = (await services.registry.load()).get(modelId);
+  if (!model) return { ...EMPTY_FORM_STATE, formError: `Unknown model "${modelId}".` };
+  const { card } = model;
+  const read = readFormFeatures(
+    form,
+    card.features.map((f) => f.name),
+  );
+  const patientRef = typeof form.get('patientRef') === 'string' ? String(form.get('patientRef')).trim() : '';
+  const values = { ...read.values, patientRef };
+  const previousId = form.get('previousId');
+  const previousRecord = typeof previousId === 'string' && previousId ? await services.audit.get(previousId).catch(() => null) : null;
+  const previous = previousRecord && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
+
+  if (read.errors.length > 0) {
+    // Report the other fields' range problems too, so one submission shows everything to fix.
+    const unparsed = new Set(read.errors.map((e) => e.name));
+    const others = validateInputs(
+      card.features,
+      read.features.filter((f) => !unparsed.has(f.name)),
+    ).errors.filter((e) => !unparsed.has(e.name));
+    return { values, errors: byField([...read.errors, ...others]), formError: null, result: null, previous };
+  }
+  try {
+    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, `dashboard-${randomUUID()}`);
+    return { values, errors: {}, formError: null, result: predictionView(record, card), previous };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { values, errors: byField(error.fields), formError: null, result: null, previous };
+    if (error instanceof DatabaseUnavailableError) {
+      return { values, errors: {}, formError: 'The audit database is unavailable, so nothing was predicted or stored. Try again in a moment.', result: null, previous };
+    }
+    throw error;
+  }
+}

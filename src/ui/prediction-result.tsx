@@ -1,0 +1,120 @@
+/** One prediction's answer: probability, risk band, decision at the threshold and the waterfall of contributions; beside the previous answer in a what-if. */
+import { WaterfallChart } from './charts/waterfall-chart';
+import { featureValue, percent, signedLogOdds } from './format';
+import type { PredictionView } from './prediction-view';
+import { RiskBadge } from './risk-badge';
+import { NavLink } from './nav-link';
+
+function Decision({ view }: { view: PredictionView }) {
+  return (
+    <>
+      {view.positive ? 'At or above' : 'Below'} the decision threshold of {percent(view.threshold)}: <strong>{view.positive ? 'positive' : 'negative'}</strong>
+    </>
+  );
+}
+
+function Summary({ view, heading }: { view: PredictionView; heading: string }) {
+  return (
+    <div className="summary" data-testid="prediction-summary">
+      <h3>{heading}</h3>
+      <p className="probability" aria-label={`Probability ${percent(view.probability)}`}>
+        {percent(view.probability)}
+      </p>
+      <p>
+        Risk band <RiskBadge band={view.riskBand} />
+      </p>
+      <p>
+        <Decision view={view} />
+      </p>
+    </div>
+  );
+}
+
+/** The contributions of the new answer beside the old, row by row (log-odds). */
+function Comparison({ before, after }: { before: PredictionView; after: PredictionView }) {
+  const old = new Map(before.contributions.map((c) => [c.name, c]));
+  return (
+    <table className="data">
+      <caption>What changed, feature by feature (contributions in log-odds)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Feature</th>
+          <th scope="col">Before: value</th>
+          <th scope="col">Now: value</th>
+          <th scope="col" className="num">Before</th>
+          <th scope="col" className="num">Now</th>
+          <th scope="col" className="num">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {after.contributions.map((c) => {
+          const was = old.get(c.name);
+          const changed = was !== undefined && was.value !== c.value;
+          return (
+            <tr key={c.name} className={changed ? 'changed' : undefined}>
+              <th scope="row">{c.label}</th>
+              <td>{was ? featureValue(was.value, was.unit) : '–'}</td>
+              <td>
+                {featureValue(c.value, c.unit)}
+                {changed ? ' (changed)' : ''}
+              </td>
+              <td className="num">{was ? signedLogOdds(was.contribution) : '–'}</td>
+              <td className="num">{signedLogOdds(c.contribution)}</td>
+              <td className="num">{was ? signedLogOdds(c.contribution - was.contribution) : '–'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function ContributionTable({ view }: { view: PredictionView }) {
+  return (
+    <table className="data">
+      <caption>
+        Contributions in log-odds, largest first: base value {signedLogOdds(view.baseValue, 3)} plus all contributions gives the output{' '}
+        {signedLogOdds(view.baseValue + view.contributions.reduce((s, c) => s + c.contribution, 0), 3)} = logit({percent(view.probability)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Feature</th>
+          <th scope="col">Value</th>
+          <th scope="col" className="num">Contribution (log-odds)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.contributions.map((c) => (
+          <tr key={c.name}>
+            <th scope="row">{c.label}</th>
+            <td>{featureValue(c.value, c.unit)}</td>
+            <td className="num">{signedLogOdds(c.contribution, 3)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function PredictionResult({ view, previous }: { view: PredictionView; previous?: PredictionView | null }) {
+  return (
+    <section className="result" aria-labelledby="result-heading" data-testid="prediction-result">
+      <h2 id="result-heading">Result</h2>
+      <div className="summaries">
+        {previous ? <Summary view={previous} heading="Before" /> : null}
+        <Summary view={view} heading={previous ? 'Now' : 'This patient'} />
+      </div>
+      <p className="muted">
+        Stored as audit record <NavLink href={`/predictions/${view.id}`}>{view.id}</NavLink>.
+      </p>
+      <WaterfallChart baseValue={view.baseValue} contributions={view.contributions} probability={view.probability} threshold={view.threshold} title="Why: each feature's contribution (log-odds)" />
+      {previous ? (
+        <details>
+          <summary>The previous answer&apos;s explanation</summary>
+          <WaterfallChart baseValue={previous.baseValue} contributions={previous.contributions} probability={previous.probability} threshold={previous.threshold} title="Before: each feature's contribution (log-odds)" />
+        </details>
+      ) : null}
+      {previous ? <Comparison before={previous} after={view} /> : <ContributionTable view={view} />}
+    </section>
+  );
+}

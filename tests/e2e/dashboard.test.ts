@@ -1,0 +1,197 @@
+/**
+ * The dashboard in headless Chromium against `next start` on a fresh Postgres: for each model, predict
+ * through the form and see the result and its chart, find the record in the audit list, open its detail,
+ * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript.
+ * Every page visited leaves a screenshot in tests/artifacts/screenshots.
+ */
+import { parse } from 'csv-parse/sync';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase } from '@/db/database';
+import { migrate } from '@/db/migrations';
+import { launchBrowser, saveScreenshot, withJavaScriptDisabled, withPage } from '../support/browser';
+import { buildApp, startApp, type RunningApp } from '../support/next-server';
+import { createPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
+
+let database: PostgresTestDatabase;
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  database = await createPostgresDatabase('crc_e2e');
+  const db = await openDatabase({ databaseUrl: database.url });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  buildApp();
+  app = await startApp({ DATABASE_URL: database.url });
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await database?.drop();
+});
+
+/** Valid values for each model's form: every required input and some optional ones left blank. */
+const PATIENTS: Record<string, Record<string, string>> = {
+  'heart-failure': { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' },
+  diabetes: { pregnancies: '2', glucose: '148', blood_pressure: '72', bmi: '33.6', diabetes_pedigree_function: '0.627', age: '50' },
+  sepsis: { age: '68', gender: '1', iculos: '30', heart_rate: '118', resp_rate: '28', temperature: '38.9', sbp: '92', map: '65', lactate: '3.1' },
+};
+
+const runId = Date.now().toString(36);
+
+async function fill(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) await page.fill(`#feature-${name}`, value);
+}
+
+describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) => {
+  const patientRef = `E2E-${modelId}-${runId}`;
+  let recordId: string;
+  let shownProbability: string;
+
+  it('predicts through the form and shows the probability, risk band, decision and waterfall chart', async () => {
+    await withPage(browser, async (page) => {
+      await page.goto(`${app.url}/models/${modelId}/predict`);
+      await fill(page, PATIENTS[modelId]);
+      await page.fill('#patientRef', patientRef);
+      await page.click('button[type=submit]');
+      const result = page.getByTestId('prediction-result');
+      await result.waitFor({ timeout: 30_000 });
+      shownProbability = (await result.locator('.probability').first().innerText()).trim();
+      expect(shownProbability).toMatch(/^\d+\.\d+%$/);
+      await expect(result.locator('.badge').first().innerText()).resolves.toMatch(/^(LOW|MODERATE|HIGH)$/);
+      await expect(result.innerText()).resolves.toMatch(/(At or above|Below) the decision threshold of \d+\.\d+%: (positive|negative)/);
+      const chart = result.locator('svg[role=img]').first();
+      await expect(chart.isVisible()).resolves.toBe(true);
+      await expect(chart.innerHTML()).resolves.toContain('log-odds');
+      const link = result.locator('a[href^="/predictions/"]').first();
+      recordId = (await link.getAttribute('href'))!.split('/').pop()!;
+      expect(recordId).toMatch(/^[0-9a-f-]{36}$/);
+      // The values typed stay in the form for a what-if.
+      for (const [name, value] of Object.entries(PATIENTS[modelId])) await expect(page.inputValue(`#feature-${name}`)).resolves.toBe(value);
+      await saveScreenshot(page, `predict-${modelId}`);
+    });
+  });
+
+  it('finds the prediction in the audit list by patient and opens its detail', async () => {
+    await withPage(browser, async (page) => {
+      await page.goto(`${app.url}/predictions`);
+      await page.fill('#filter-patientRef', patientRef);
+      await page.selectOption('#filter-modelId', modelId);
+      await page.click('form.filters button[type=submit]');
+      await page.waitForURL(/patientRef=/);
+      const rows = page.locator('[data-testid=audit-table] tbody tr');
+      await expect(rows.count()).resolves.toBe(1);
+      await expect(rows.first().innerText()).resolves.toContain(shownProbability);
+      await saveScreenshot(page, `audit-list-${modelId}`);
+      await rows.first().locator(`a[href="/predictions/${recordId}"]`).click();
+      await page.waitForURL(`**/predictions/${recordId}`);
+      const body = await page.locator('main').innerText();
+      expect(body).toContain(recordId);
+      expect(body).toContain(patientRef);
+      expect(body).toMatch(/ONNX sha256\s+[0-9a-f]{64}/);
+      expect(body).toContain(shownProbability);
+      await expect(page.locator('main svg[role=img]').count()).resolves.toBeGreaterThan(0);
+      await saveScreenshot(page, `audit-detail-${modelId}`);
+    });
+  });
+
+  it('exports the filtered rows as CSV with the stored values', async () => {
+    await withPage(browser, async (page) => {
+      await page.goto(`${app.url}/predictions?patientRef=${encodeURIComponent(patientRef)}`);
+      const href = await page.locator('a', { hasText: 'Export CSV' }).getAttribute('href');
+      expect(href).toBe(`/predictions/export.csv?patientRef=${encodeURIComponent(patientRef)}`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+      const text = await download.createReadStream().then(async (stream) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      });
+      const rows = parse(text, { columns: true }) as Record<string, string>[];
+      expect(rows).toHaveLength(1);
+      const [row] = rows;
+      expect(row).toMatchObject({ id: recordId, model_id: modelId, patient_ref: patientRef });
+      expect(`${(Number(row.probability) * 100).toFixed(Number(row.probability) < 0.01 ? 2 : 1)}%`).toBe(shownProbability);
+      const contributions = JSON.parse(row.contributions_log_odds_json) as { contribution: number }[];
+      const logit = Math.log(Number(row.probability) / (1 - Number(row.probability)));
+      expect(Number(row.base_value_log_odds) + contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(logit, 4);
+    });
+  });
+});
+
+describe('the predict form with bad input', () => {
+  it('shows an out-of-range value next to its field, keeps the values and stores nothing', async () => {
+    const patientRef = `E2E-bad-${runId}`;
+    await withPage(browser, async (page) => {
+      await page.goto(`${app.url}/models/heart-failure/predict`);
+      await fill(page, { age: '200', ejection_fraction: '20', serum_creatinine: '1.9' });
+      await page.fill('#patientRef', patientRef);
+      await page.click('button[type=submit]');
+      const error = page.locator('#feature-age-error');
+      await error.waitFor({ timeout: 30_000 });
+      await expect(error.innerText()).resolves.toBe('200 is outside the allowed range 18 to 110 years');
+      await expect(page.getAttribute('#feature-age', 'aria-invalid')).resolves.toBe('true');
+      await expect(page.getAttribute('#feature-age', 'aria-describedby')).resolves.toContain('feature-age-error');
+      await expect(page.inputValue('#feature-age')).resolves.toBe('200');
+      await expect(page.inputValue('#feature-ejection_fraction')).resolves.toBe('20');
+      await expect(page.getByTestId('prediction-result').count()).resolves.toBe(0);
+      await saveScreenshot(page, 'predict-out-of-range');
+      await page.goto(`${app.url}/predictions?patientRef=${patientRef}`);
+      await expect(page.locator('main').innerText()).resolves.toContain('No records match these filters.');
+    });
+  });
+});
+
+describe('without JavaScript', () => {
+  it('predicts through the server action, then compares a what-if with the previous answer', async () => {
+    await withJavaScriptDisabled(browser, async (page) => {
+      await page.goto(`${app.url}/models/heart-failure/predict`);
+      await fill(page, { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' });
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      await page.getByTestId('prediction-result').waitFor({ timeout: 30_000 });
+      const before = await page.locator('.probability').first().innerText();
+      await page.fill('#feature-ejection_fraction', '55');
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      await page.getByRole('heading', { name: 'Before' }).waitFor({ timeout: 30_000 });
+      const [was, now] = await page.locator('.probability').allInnerTexts();
+      expect(was).toBe(before);
+      expect(parseFloat(now)).toBeLessThan(parseFloat(was));
+      await expect(page.locator('tr.changed').first().innerText()).resolves.toContain('Ejection fraction');
+      await saveScreenshot(page, 'predict-what-if-no-js');
+    });
+  });
+
+  it.each(['/', '/models/sepsis', '/models/diabetes', '/models/heart-failure', '/predictions'])('renders %s with its charts and tables', async (path) => {
+    await withJavaScriptDisabled(browser, async (page) => {
+      const response = await page.goto(`${app.url}${path}`);
+      expect(response?.status()).toBe(200);
+      await expect(page.locator('h1').first().innerText()).resolves.not.toBe('');
+      if (path.startsWith('/models/')) {
+        // ROC, calibration and importance, each with an accessible name.
+        const charts = page.locator('main svg[role=img]');
+        await expect(charts.count()).resolves.toBeGreaterThanOrEqual(3);
+        for (const chart of await charts.all()) await expect(chart.getAttribute('aria-labelledby')).resolves.toBeTruthy();
+      }
+      await saveScreenshot(page, `page${path === '/' ? '-overview' : path.replace(/\//g, '-')}`);
+    });
+  });
+
+  it('shows the not-found state for an unknown model or record, and 404 for an unknown address', async () => {
+    await withJavaScriptDisabled(browser, async (page) => {
+      // Shown by the page itself (status 200): Next.js 16.4 serves notFound() as an empty body without JavaScript.
+      for (const path of ['/models/cancer', '/models/cancer/predict', '/predictions/00000000-0000-4000-8000-000000000000', '/predictions/not-a-uuid']) {
+        await page.goto(`${app.url}${path}`);
+        await expect(page.locator('h1').first().innerText()).resolves.toBe('Not found');
+        await expect(page.locator('main').innerText()).resolves.toMatch(/There is no (model|audit record) at this address/);
+      }
+      const response = await page.goto(`${app.url}/no/such/page`);
+      expect(response?.status()).toBe(404);
+      await expect(page.locator('h1').first().innerText()).resolves.toBe('Not found');
+      await saveScreenshot(page, 'not-found');
+    });
+  });
+});

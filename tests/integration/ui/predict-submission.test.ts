@@ -1,0 +1,92 @@
+import { DatabaseUnavailableError } from '@/db/database';
+import { ModelRegistry } from '@/inference/model-registry';
+import { PredictionService } from '@/prediction/prediction-service';
+import { submitPrediction } from '@/ui/predict-submission';
+import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
+
+const registry = new ModelRegistry('models');
+afterAll(() => registry.close());
+
+function setup() {
+  const audit = new PagedMemoryAuditLog();
+  const prediction = new PredictionService(registry, audit);
+  return { audit, submit: (modelId: string, fields: Record<string, string>) => submitPrediction({ registry, prediction, audit }, modelId, form(fields)) };
+}
+
+function form(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+
+describe('submitting the predict form', () => {
+  it('predicts, stores one record and shows it with labelled log-odds contributions that add up to the logit', async () => {
+    const { audit, submit } = setup();
+    const state = await submit('heart-failure', { age: '75', ejection_fraction: '20', serum_creatinine: '1.9', patientRef: ' MRN-7 ' });
+    expect(state.errors).toEqual({});
+    expect(state.formError).toBeNull();
+    expect(audit.records).toHaveLength(1);
+    const [stored] = audit.records;
+    expect(state.result).toMatchObject({ id: stored.id, probability: stored.probability, riskBand: stored.riskBand, positive: stored.positive });
+    expect(stored.patientRef).toBe('MRN-7');
+    expect(stored.requestId).toMatch(/^dashboard-/);
+    const result = state.result!;
+    expect(result.contributions.map((c) => c.label).sort()).toEqual(['Age', 'Ejection fraction', 'Serum creatinine']);
+    expect(result.contributions.find((c) => c.name === 'serum_creatinine')).toMatchObject({ unit: 'mg/dL', value: 1.9 });
+    const sum = result.baseValue + result.contributions.reduce((s, c) => s + c.contribution, 0);
+    expect(sum).toBeCloseTo(logit(result.probability), 5);
+    expect(state.values).toEqual({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9', patientRef: 'MRN-7' });
+  });
+
+  it('puts every problem next to its field, keeps what was typed and stores nothing', async () => {
+    const { audit, submit } = setup();
+    const state = await submit('heart-failure', { age: 'old', ejection_fraction: '95', serum_creatinine: '' });
+    expect(state.result).toBeNull();
+    expect(state.errors).toEqual({
+      age: 'must be a number, got "old"',
+      ejection_fraction: '95 is outside the allowed range 5 to 90 %',
+      serum_creatinine: 'required; give a value from 0.2 to 15 mg/dL',
+    });
+    expect(state.values).toMatchObject({ age: 'old', ejection_fraction: '95', serum_creatinine: '' });
+    expect(audit.records).toHaveLength(0);
+  });
+
+  it('shows the previous answer beside the new one for a what-if, and stores both', async () => {
+    const { audit, submit } = setup();
+    const first = await submit('heart-failure', { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' });
+    const second = await submit('heart-failure', { age: '75', ejection_fraction: '45', serum_creatinine: '1.9', previousId: first.result!.id });
+    expect(second.previous).toEqual(first.result);
+    expect(second.result!.id).not.toBe(first.result!.id);
+    expect(second.result!.probability).toBeLessThan(first.result!.probability);
+    expect(audit.records).toHaveLength(2);
+  });
+
+  it("ignores a previousId that names nothing or another model's record", async () => {
+    const { submit } = setup();
+    const other = await submit('diabetes', { glucose: '150', bmi: '33', age: '50', pregnancies: '1', blood_pressure: '70', diabetes_pedigree_function: '0.5' });
+    expect(other.errors).toEqual({});
+    for (const previousId of ['not-an-id', other.result!.id]) {
+      const state = await submit('heart-failure', { age: '75', ejection_fraction: '20', serum_creatinine: '1.9', previousId });
+      expect(state.previous).toBeNull();
+      expect(state.result).not.toBeNull();
+    }
+  });
+
+  it('says the database is unavailable, with nothing stored, instead of failing the page', async () => {
+    const audit = new PagedMemoryAuditLog();
+    audit.append = async () => {
+      throw new DatabaseUnavailableError('connection refused');
+    };
+    const prediction = new PredictionService(registry, audit);
+    const state = await submitPrediction({ registry, prediction, audit }, 'heart-failure', form({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9' }));
+    expect(state.formError).toMatch(/unavailable.*nothing was predicted or stored/);
+    expect(state.values.age).toBe('75');
+  });
+
+  it('names an unknown model', async () => {
+    const { submit } = setup();
+    expect((await submit('cancer', {})).formError).toBe('Unknown model "cancer".');
+  });
+});

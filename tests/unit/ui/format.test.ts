@@ -1,0 +1,35 @@
+import { featureValue, interval, percent, signedLogOdds, utcTime, withInterval } from '@/ui/format';
+
+describe('formatting for the pages', () => {
+  it('shows probabilities as percentages, with two decimals below 1%', () => {
+    expect(percent(0.2892154)).toBe('28.9%');
+    expect(percent(0.0275)).toBe('2.8%');
+    expect(percent(0.004)).toBe('0.40%');
+    expect(percent(0)).toBe('0.0%');
+    expect(percent(1)).toBe('100.0%');
+    expect(percent(NaN)).toBe('–');
+  });
+
+  it('shows an estimate with its interval', () => {
+    const auroc = { estimate: 0.7960673, lower: 0.7378153, upper: 0.8463121 };
+    expect(withInterval(auroc)).toBe('0.796 (0.738–0.846)');
+    expect(interval(auroc)).toBe('0.738–0.846');
+  });
+
+  it('signs log-odds with a true minus and no sign for a rounded zero', () => {
+    expect(signedLogOdds(0.4249)).toBe('+0.42');
+    expect(signedLogOdds(-0.071)).toBe('−0.07');
+    expect(signedLogOdds(-0.001)).toBe('±0.00');
+  });
+
+  it('shows values with their unit and missing for null', () => {
+    expect(featureValue(75, 'years')).toBe('75 years');
+    expect(featureValue(1.100000023841858, 'mg/dL')).toBe('1.1 mg/dL');
+    expect(featureValue(null, 'mg/dL')).toBe('missing');
+    expect(featureValue(0.5)).toBe('0.5');
+  });
+
+  it('shows times in UTC whatever the server zone', () => {
+    expect(utcTime(new Date('2026-11-23T18:45:07.123Z'))).toBe('2026-11-23 18:45:07 UTC');
+  });
+});
