@@ -5,17 +5,16 @@
  * is compared with the successes counted. Writes bench-results/api.json.
  */
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { prismaAuditLog } from '../../src/audit/audit-log';
 import { openDatabase, type Database } from '../../src/db/database';
-import { migrate } from '../../src/db/migrations';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type PredictionRow } from '../../src/prediction/prediction-service';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
+import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
 
 const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
 const OUT = join('bench-results', 'api.json');
@@ -83,30 +82,6 @@ function batchBodies(size: number): string[] {
 
 // ---------- fresh database ----------
 
-async function freshPostgres(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const name = `crc_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `${POSTGRES}/${name}`;
-  const db = await openDatabase({ databaseUrl: url });
-  try {
-    await migrate(db);
-  } finally {
-    await db.close();
-  }
-  return {
-    name,
-    url,
-    async drop() {
-      const client = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 async function countRows(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -350,7 +325,7 @@ function machine() {
 
 async function main(): Promise<void> {
   const started = new Date();
-  let database: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+  let database: PostgresTestDatabase | undefined;
   let app: RunningApp | undefined;
   let db: Database | undefined;
   let registry: ModelRegistry | undefined;
@@ -379,7 +354,7 @@ async function main(): Promise<void> {
       console.log('next build …');
       buildApp();
     }
-    database = await freshPostgres();
+    database = await createMigratedPostgresDatabase('crc_bench', POSTGRES);
     console.log(`database ${database.name}; model ${MODEL}; ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
     app = await startApp({ DATABASE_URL: database.url });
 

@@ -6,24 +6,16 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { openDatabase } from '@/db/database';
-import { migrate } from '@/db/migrations';
 import { launchBrowser, saveScreenshot, withJavaScriptDisabled, withPage } from '../support/browser';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
-import { createPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
+import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
 
 let database: PostgresTestDatabase;
 let app: RunningApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  database = await createPostgresDatabase('crc_e2e');
-  const db = await openDatabase({ databaseUrl: database.url });
-  try {
-    await migrate(db);
-  } finally {
-    await db.close();
-  }
+  database = await createMigratedPostgresDatabase('crc_e2e');
   buildApp();
   app = await startApp({ DATABASE_URL: database.url });
   browser = await launchBrowser();

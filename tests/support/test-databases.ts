@@ -1,11 +1,13 @@
 /** Throwaway databases on the machine's Postgres (127.0.0.1:5432, user postgres, trust auth), one per test file. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/database';
+import { migrate } from '../../src/db/migrations';
 
 export const TEST_POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${server}/postgres` });
   await client.connect();
   try {
     await client.query(sql);
@@ -15,14 +17,27 @@ async function admin(sql: string): Promise<void> {
 }
 
 export interface PostgresTestDatabase {
+  name: string;
   url: string;
   /** Drops the database, ending any connection still open to it. */
   drop(): Promise<void>;
 }
 
-/** A new, empty database named `<prefix>_<random>`. */
-export async function createPostgresDatabase(prefix: string): Promise<PostgresTestDatabase> {
+/** A new, empty database named `<prefix>_<random>` on `server` (by default the machine's Postgres). */
+export async function createPostgresDatabase(prefix: string, server = TEST_POSTGRES): Promise<PostgresTestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  return { url: `${TEST_POSTGRES}/${name}`, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  await admin(server, `CREATE DATABASE ${name}`);
+  return { name, url: `${server}/${name}`, drop: () => admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** As createPostgresDatabase, with the project's migrations applied. */
+export async function createMigratedPostgresDatabase(prefix: string, server = TEST_POSTGRES): Promise<PostgresTestDatabase> {
+  const database = await createPostgresDatabase(prefix, server);
+  const db = await openDatabase({ databaseUrl: database.url });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  return database;
 }
