@@ -58,7 +58,7 @@ export default async function Overview() {
       {latest.records.length === 0 ? (
         <p className="muted">No predictions yet. Open a model and predict to see them here.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Table, scrolls sideways on narrow screens">
           <table className="data">
             <caption>The {latest.records.length} most recent of {latest.totalCount.toLocaleString('en-US')} audit records</caption>
             <thead>

@@ -35,6 +35,8 @@ export class InvalidPageRequestError extends Error {
 export const MAX_PAGE_SIZE = 100;
 
 const riskBandSchema = z.enum(RISK_BANDS);
+/** LOW, MODERATE, HIGH: the database enum's values, in its order. */
+export const RISK_BAND_VALUES = riskBandSchema.options;
 const featureValueSchema = z.object({ name: z.string().min(1), value: z.number().nullable() });
 
 /**

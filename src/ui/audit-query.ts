@@ -1,7 +1,7 @@
 /** The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written back for links. */
-import type { AuditFilter, RiskBand } from '../audit/audit-log';
+import { RISK_BAND_VALUES, type AuditFilter, type RiskBand } from '../audit/audit-log';
 
-export const RISK_BANDS: readonly RiskBand[] = ['LOW', 'MODERATE', 'HIGH'];
+export const RISK_BANDS: readonly RiskBand[] = RISK_BAND_VALUES;
 
 /** What the list page shows: the filter as typed (for the form), as parsed (for the query), and what was wrong. */
 export interface AuditQuery {
@@ -15,9 +15,15 @@ export interface AuditQuery {
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
-function single(params: SearchParams, name: string): string {
-  const value = params[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+/** The first value of a repeated parameter; trimmed unless `exact` (a patientRef is matched as stored). */
+function single(params: SearchParams, name: string, exact = false): string {
+  const value = (Array.isArray(params[name]) ? params[name][0] : params[name]) ?? '';
+  return exact ? value : value.trim();
+}
+
+/** A URL's query as SearchParams, keeping repeated parameters, so a route reads it exactly as a page does. */
+export function searchParamsOf(url: URL): SearchParams {
+  return Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]));
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -37,7 +43,7 @@ export function readAuditQuery(params: SearchParams, modelIds: readonly string[]
   const form = {
     modelId: single(params, 'modelId'),
     riskBand: single(params, 'riskBand'),
-    patientRef: single(params, 'patientRef'),
+    patientRef: single(params, 'patientRef', true),
     from: single(params, 'from'),
     to: single(params, 'to'),
   };

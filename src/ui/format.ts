@@ -1,11 +1,22 @@
 /** How numbers, probabilities and times read on every page: one place, so every view agrees. */
 
-/** A probability as a percentage, with more digits where small values would otherwise all read "0%". */
-export function percent(p: number): string {
+/** A probability as a percentage to three significant digits, so a small threshold (2.75%) keeps its digits. */
+export function percent(p: number, significant = 3): string {
   if (!Number.isFinite(p)) return '–';
   const pct = p * 100;
-  const digits = pct !== 0 && Math.abs(pct) < 1 ? 2 : 1;
-  return `${pct.toFixed(digits)}%`;
+  return pct >= 100 ? '100%' : `${pct.toPrecision(significant)}%`;
+}
+
+/**
+ * Two probabilities with as many digits as it takes for unequal values to read differently: "33.36%
+ * is below the threshold of 33.37%", never "33.4% is below 33.4%".
+ */
+export function distinctPercents(a: number, b: number): [string, string] {
+  for (let digits = 3; digits < 8; digits++) {
+    const pair: [string, string] = [percent(a, digits), percent(b, digits)];
+    if (a === b || pair[0] !== pair[1]) return pair;
+  }
+  return [percent(a, 8), percent(b, 8)];
 }
 
 /** A metric estimate with its 95% interval, e.g. "0.796 (0.738–0.846)". */

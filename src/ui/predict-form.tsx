@@ -75,7 +75,15 @@ export function PredictForm({ modelName, features, action }: Props) {
           <label htmlFor="patientRef">
             Patient reference <span className="optional"> optional</span>
           </label>
-          <input id="patientRef" name="patientRef" type="text" maxLength={128} defaultValue={state.values.patientRef ?? ''} aria-describedby="patientRef-hint" />
+          <input
+            id="patientRef"
+            name="patientRef"
+            type="text"
+            maxLength={128}
+            defaultValue={state.values.patientRef ?? ''}
+            aria-invalid={state.errors.patientRef ? true : undefined}
+            aria-describedby={`patientRef-hint${state.errors.patientRef ? ' patientRef-error' : ''}`}
+          />
           <p id="patientRef-hint" className="hint">
             An identifier such as an MRN, kept with the audit record; not sent to the model.
           </p>

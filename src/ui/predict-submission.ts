@@ -36,7 +36,14 @@ export async function submitPrediction(services: PredictSubmissionServices, mode
   const patientRef = typeof form.get('patientRef') === 'string' ? String(form.get('patientRef')).trim() : '';
   const values = { ...read.values, patientRef };
   const previousId = form.get('previousId');
-  const previousRecord = typeof previousId === 'string' && previousId ? await services.audit.get(previousId).catch(() => null) : null;
+  // The "before" of a what-if is a nicety: an audit database that cannot answer must not stop the prediction.
+  const previousRecord =
+    typeof previousId === 'string' && previousId
+      ? await services.audit.get(previousId).catch((error: unknown) => {
+          if (error instanceof DatabaseUnavailableError) return null;
+          throw error;
+        })
+      : null;
   const previous = previousRecord && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
 
   if (read.errors.length > 0) {
@@ -49,7 +56,9 @@ export async function submitPrediction(services: PredictSubmissionServices, mode
     return { values, errors: byField([...read.errors, ...others]), formError: null, result: null, previous };
   }
   try {
-    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, `dashboard-${randomUUID()}`);
+    // The request id tells an auditor where an answer came from, and whether it was a what-if on a previous one.
+    const requestId = `dashboard-${previous ? `what-if-${previous.id.slice(0, 8)}-` : ''}${randomUUID()}`;
+    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, requestId);
     return { values, errors: {}, formError: null, result: predictionView(record, card), previous };
   } catch (error) {
     if (error instanceof InvalidInputError) return { values, errors: byField(error.fields), formError: null, result: null, previous };

@@ -1,14 +1,17 @@
 /** One prediction's answer: probability, risk band, decision at the threshold and the waterfall of contributions; beside the previous answer in a what-if. */
 import { WaterfallChart } from './charts/waterfall-chart';
-import { featureValue, percent, signedLogOdds } from './format';
+import { distinctPercents, featureValue, percent, signedLogOdds } from './format';
 import type { PredictionView } from './prediction-view';
 import { RiskBadge } from './risk-badge';
 import { NavLink } from './nav-link';
 
 function Decision({ view }: { view: PredictionView }) {
+  const verdict = <strong>{view.positive ? 'positive' : 'negative'}</strong>;
+  if (view.threshold === null) return <>Decision at version {view.modelVersion}&apos;s threshold: {verdict}</>;
+  const [probability, threshold] = distinctPercents(view.probability, view.threshold);
   return (
     <>
-      {view.positive ? 'At or above' : 'Below'} the decision threshold of {percent(view.threshold)}: <strong>{view.positive ? 'positive' : 'negative'}</strong>
+      {probability} is {view.positive ? 'at or above' : 'below'} the decision threshold of {threshold}: {verdict}
     </>
   );
 }
@@ -107,11 +110,11 @@ export function PredictionResult({ view, previous }: { view: PredictionView; pre
       <p className="muted">
         Stored as audit record <NavLink href={`/predictions/${view.id}`}>{view.id}</NavLink>.
       </p>
-      <WaterfallChart baseValue={view.baseValue} contributions={view.contributions} probability={view.probability} threshold={view.threshold} title="Why: each feature's contribution (log-odds)" />
+      <WaterfallChart baseValue={view.baseValue} contributions={view.contributions} probability={view.probability} threshold={view.threshold ?? undefined} title="Why: each feature's contribution (log-odds)" />
       {previous ? (
         <details>
           <summary>The previous answer&apos;s explanation</summary>
-          <WaterfallChart baseValue={previous.baseValue} contributions={previous.contributions} probability={previous.probability} threshold={previous.threshold} title="Before: each feature's contribution (log-odds)" />
+          <WaterfallChart baseValue={previous.baseValue} contributions={previous.contributions} probability={previous.probability} threshold={previous.threshold ?? undefined} title="Before: each feature's contribution (log-odds)" />
         </details>
       ) : null}
       {previous ? <Comparison before={previous} after={view} /> : <ContributionTable view={view} />}

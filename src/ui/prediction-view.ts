@@ -20,7 +20,8 @@ export interface PredictionView {
   probability: number;
   positive: boolean;
   riskBand: AuditRecord['riskBand'];
-  threshold: number;
+  /** The decision threshold of the version that answered; null when the service now runs another version. */
+  threshold: number | null;
   /** Log-odds. */
   baseValue: number;
   /** Sorted by |contribution|, largest first, as stored. */
@@ -44,7 +45,9 @@ export function predictionView(record: AuditRecord, card: ModelCard): Prediction
     probability: record.probability,
     positive: record.positive,
     riskBand: record.riskBand,
-    threshold: card.threshold.value,
+    // A record made by an older model version was decided at that version's threshold, which the
+    // current card does not know; showing today's would contradict the stored decision.
+    threshold: record.modelVersion === card.version ? card.threshold.value : null,
     baseValue: record.baseValue,
     contributions: record.contributions.map((c) => ({
       name: c.name,

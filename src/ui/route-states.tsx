@@ -32,6 +32,8 @@ export function Failure({ what, error, reset }: { what: string; error: Error & {
         <button type="button" onClick={reset}>
           Try again
         </button>{' '}
+        {/* The button needs JavaScript; reloading does the same without it. */}
+        <a href="">Reload the page</a>{' '}
         <a href="/">Back to the overview</a>
       </p>
     </div>

@@ -23,8 +23,10 @@ import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../su
 const PAGES: { path: string; marker: string }[] = [
   { path: '/', marker: '<h1' },
   { path: '/models/heart-failure', marker: '<h1' },
+  { path: '/models/diabetes', marker: '<h1' },
   { path: '/models/sepsis', marker: '<h1' },
   { path: '/models/heart-failure/predict', marker: '<h1' },
+  { path: '/models/diabetes/predict', marker: '<h1' },
   { path: '/models/sepsis/predict', marker: '<h1' },
   { path: '/predictions', marker: '<h1' },
   { path: '/predictions?modelId=sepsis&riskBand=HIGH', marker: '<h1' },

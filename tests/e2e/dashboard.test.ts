@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
+import { percent } from '@/ui/format';
 import { launchBrowser, saveScreenshot, withJavaScriptDisabled, withPage } from '../support/browser';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
@@ -56,7 +57,7 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
       shownProbability = (await result.locator('.probability').first().innerText()).trim();
       expect(shownProbability).toMatch(/^\d+\.\d+%$/);
       await expect(result.locator('.badge').first().innerText()).resolves.toMatch(/^(LOW|MODERATE|HIGH)$/);
-      await expect(result.innerText()).resolves.toMatch(/(At or above|Below) the decision threshold of \d+\.\d+%: (positive|negative)/);
+      await expect(result.innerText()).resolves.toMatch(/\d+\.\d+% is (at or above|below) the decision threshold of \d+\.\d+%: (positive|negative)/);
       const chart = result.locator('svg[role=img]').first();
       await expect(chart.isVisible()).resolves.toBe(true);
       await expect(chart.innerHTML()).resolves.toContain('log-odds');
@@ -107,7 +108,7 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
       expect(rows).toHaveLength(1);
       const [row] = rows;
       expect(row).toMatchObject({ id: recordId, model_id: modelId, patient_ref: patientRef });
-      expect(`${(Number(row.probability) * 100).toFixed(Number(row.probability) < 0.01 ? 2 : 1)}%`).toBe(shownProbability);
+      expect(percent(Number(row.probability))).toBe(shownProbability);
       const contributions = JSON.parse(row.contributions_log_odds_json) as { contribution: number }[];
       const logit = Math.log(Number(row.probability) / (1 - Number(row.probability)));
       expect(Number(row.base_value_log_odds) + contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(logit, 4);

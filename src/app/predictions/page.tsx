@@ -36,7 +36,7 @@ export default async function PredictionsPage({ searchParams }: { searchParams: 
       <form className="filters" method="get" action="/predictions" aria-label="Filter audit records">
         <div className="field">
           <label htmlFor="filter-modelId">Model</label>
-          <select id="filter-modelId" name="modelId" defaultValue={query.form.modelId} aria-describedby={described('modelId')}>
+          <select id="filter-modelId" name="modelId" defaultValue={query.form.modelId} aria-invalid={query.errors.modelId ? true : undefined} aria-describedby={described('modelId')}>
             <option value="">All models</option>
             {models.map(({ card }) => (
               <option key={card.id} value={card.id}>
@@ -48,7 +48,7 @@ export default async function PredictionsPage({ searchParams }: { searchParams: 
         </div>
         <div className="field">
           <label htmlFor="filter-riskBand">Risk band</label>
-          <select id="filter-riskBand" name="riskBand" defaultValue={query.form.riskBand} aria-describedby={described('riskBand')}>
+          <select id="filter-riskBand" name="riskBand" defaultValue={query.form.riskBand} aria-invalid={query.errors.riskBand ? true : undefined} aria-describedby={described('riskBand')}>
             <option value="">Any</option>
             {RISK_BANDS.map((band) => (
               <option key={band} value={band}>
@@ -93,7 +93,7 @@ export default async function PredictionsPage({ searchParams }: { searchParams: 
           {page.records.length === 0 ? (
             <p className="muted">No records match these filters.</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Table, scrolls sideways on narrow screens">
               <table className="data" data-testid="audit-table">
                 <caption>Audit records, newest first{query.after ? ' (a later page)' : ''}</caption>
                 <thead>

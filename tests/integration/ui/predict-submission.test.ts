@@ -58,6 +58,9 @@ describe('submitting the predict form', () => {
     const first = await submit('heart-failure', { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' });
     const second = await submit('heart-failure', { age: '75', ejection_fraction: '45', serum_creatinine: '1.9', previousId: first.result!.id });
     expect(second.previous).toEqual(first.result);
+    // Marked in the audit trail as a what-if on the first answer.
+    expect(audit.records[1].requestId).toMatch(new RegExp(`^dashboard-what-if-${first.result!.id.slice(0, 8)}-`));
+    expect(audit.records[0].requestId).not.toMatch(/what-if/);
     expect(second.result!.id).not.toBe(first.result!.id);
     expect(second.result!.probability).toBeLessThan(first.result!.probability);
     expect(audit.records).toHaveLength(2);

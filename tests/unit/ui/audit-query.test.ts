@@ -1,10 +1,10 @@
-import { auditQueryString, readAuditQuery } from '@/ui/audit-query';
+import { auditQueryString, readAuditQuery, searchParamsOf } from '@/ui/audit-query';
 
 const MODELS = ['sepsis', 'diabetes', 'heart-failure'];
 
 describe('the audit list query string', () => {
   it('reads every filter, with dates as whole UTC days and the end day inclusive', () => {
-    const q = readAuditQuery({ modelId: 'sepsis', riskBand: 'HIGH', patientRef: ' MRN-7 ', from: '2026-11-03', to: '2026-11-05', after: 'abc' }, MODELS);
+    const q = readAuditQuery({ modelId: ' sepsis', riskBand: 'HIGH', patientRef: 'MRN-7', from: '2026-11-03', to: '2026-11-05', after: 'abc' }, MODELS);
     expect(q.errors).toEqual({});
     expect(q.filter).toEqual({
       modelId: 'sepsis',
@@ -37,8 +37,14 @@ describe('the audit list query string', () => {
     expect(readAuditQuery({ from: '2026-11-05', to: '2026-11-05' }, MODELS).errors).toEqual({});
   });
 
-  it('uses the first of repeated parameters', () => {
+  it('uses the first of repeated parameters, from a page or a URL alike', () => {
     expect(readAuditQuery({ modelId: ['diabetes', 'sepsis'] }, MODELS).filter.modelId).toBe('diabetes');
+    const url = new URL('http://x/predictions/export.csv?modelId=diabetes&modelId=sepsis&riskBand=LOW');
+    expect(readAuditQuery(searchParamsOf(url), MODELS).filter).toEqual({ modelId: 'diabetes', riskBand: 'LOW' });
+  });
+
+  it('matches a patientRef exactly as stored, spaces included', () => {
+    expect(readAuditQuery({ patientRef: ' MRN-7' }, MODELS).filter.patientRef).toBe(' MRN-7');
   });
 
   it('writes back only the given filters, and the cursor when asked', () => {

@@ -1,13 +1,19 @@
-import { featureValue, interval, percent, signedLogOdds, utcTime, withInterval } from '@/ui/format';
+import { distinctPercents, featureValue, interval, percent, signedLogOdds, utcTime, withInterval } from '@/ui/format';
 
 describe('formatting for the pages', () => {
-  it('shows probabilities as percentages, with two decimals below 1%', () => {
+  it('shows probabilities as percentages to three significant digits', () => {
     expect(percent(0.2892154)).toBe('28.9%');
-    expect(percent(0.0275)).toBe('2.8%');
-    expect(percent(0.004)).toBe('0.40%');
-    expect(percent(0)).toBe('0.0%');
-    expect(percent(1)).toBe('100.0%');
+    expect(percent(0.0275)).toBe('2.75%');
+    expect(percent(0.004)).toBe('0.400%');
+    expect(percent(0)).toBe('0.00%');
+    expect(percent(1)).toBe('100%');
     expect(percent(NaN)).toBe('–');
+  });
+
+  it('gives a probability and a threshold enough digits to read differently when they differ', () => {
+    expect(distinctPercents(0.3336, 0.33365)).toEqual(['33.36%', '33.37%']);
+    expect(distinctPercents(0.2, 0.2892)).toEqual(['20.0%', '28.9%']);
+    expect(distinctPercents(0.25, 0.25)).toEqual(['25.0%', '25.0%']);
   });
 
   it('shows an estimate with its interval', () => {

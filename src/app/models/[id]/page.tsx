@@ -88,7 +88,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
 
       <h2>Performance</h2>
       <p className="muted">{card.evaluation.method}</p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Table, scrolls sideways on narrow screens">
         <table className="data">
           <caption>Gradient-boosted trees (shipped) beside the logistic-regression baseline; 95% bootstrap intervals in brackets</caption>
           <thead>
@@ -154,7 +154,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
       </div>
 
       <h2>Inputs</h2>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Table, scrolls sideways on narrow screens">
         <table className="data">
           <caption>The values a request sends; a value outside its range is refused</caption>
           <thead>

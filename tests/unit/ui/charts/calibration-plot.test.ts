@@ -48,7 +48,7 @@ describe('the calibration plot', () => {
   it('gives every bin in words in the description, empty ones counted', () => {
     const desc = innerText(markup, 'desc');
     expect(desc).toContain('GBDT (shipped): 5 bins, 2 empty and not shown');
-    expect(desc).toContain('bin 0.0–0.1: n = 756,327, mean predicted 1.6%, observed 1.6%');
+    expect(desc).toContain('bin 0.0–0.1: n = 756,327, mean predicted 1.59%, observed 1.59%');
     expect(desc).toContain('bin 0.2–0.3: n = 29, mean predicted 25.0%, observed 50.0%');
   });
 
