@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { asDatabaseError } from '../db/database';
+import { GENESIS_HASH, linkHash, verifyLinks, type ChainReport } from './audit-chain';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
 
@@ -159,13 +160,23 @@ async function query<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-// Column order of the unnest below; each $n is one column's values for the whole batch.
+// Column order of the unnest below: each array parameter is one column's values for the whole batch;
+// $15 is the one createdAt of the batch.
 const INSERT_UNNESTED = `
   INSERT INTO prediction (id, model_id, model_version, onnx_sha256, inputs, vector, probability, positive,
-                          risk_band, base_value, contributions, patient_ref, request_id, latency_ms)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[],
-                       $8::bool[], $9::text[]::risk_band[], $10::float8[], $11::jsonb[], $12::text[], $13::text[], $14::float8[])
-  RETURNING id, created_at`;
+                          risk_band, base_value, contributions, patient_ref, request_id, latency_ms,
+                          sequence, previous_hash, hash, created_at)
+  SELECT u.*, $15::timestamptz
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::bool[],
+                $9::text[]::risk_band[], $10::float8[], $11::jsonb[], $12::text[], $13::text[], $14::float8[],
+                $16::text[]::bigint[], $17::text[], $18::text[]) AS u`;
+
+/** The advisory lock that serialises appends: one arbitrary 64-bit key, "CRCAUDIT" in ASCII. */
+const CHAIN_LOCK = '4851013696513919316';
+
+// sequence as text: bigint arrives from the drivers as a string or a BigInt, text is the same everywhere.
+// (ORDER BY names the table's column: the text alias would sort '999' after '2501'.)
+const CHAIN_HEAD = 'SELECT p.sequence::text AS sequence, p.hash FROM prediction p WHERE p.sequence IS NOT NULL ORDER BY p.sequence DESC LIMIT 1';
 
 const NEWEST_FIRST: Prisma.PredictionOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
@@ -180,36 +191,50 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
         // Ids are made here so the stored rows can be handed back in the caller's order.
         return { id: randomUUID(), ...parsed.data };
       });
-      // One statement whatever the batch size: column arrays unnested into rows, so a batch is one
-      // implicit transaction (all or none) with 14 bind parameters. Prisma's createMany compiles a
-      // query per row and cost ~1 ms per record; this costs a few microseconds.
-      const column = <K extends keyof (typeof checked)[number]>(key: K) => checked.map((row) => row[key]);
-      const json = (key: 'inputs' | 'vector' | 'contributions') => checked.map((row) => JSON.stringify(row[key]));
-      const stored = await query(() =>
-        prisma.$queryRawUnsafe<{ id: string; created_at: Date }[]>(
-          INSERT_UNNESTED,
-          column('id'),
-          column('modelId'),
-          column('modelVersion'),
-          column('onnxSha256'),
-          json('inputs'),
-          json('vector'),
-          column('probability'),
-          column('positive'),
-          column('riskBand'),
-          column('baseValue'),
-          json('contributions'),
-          column('patientRef'),
-          column('requestId'),
-          column('latencyMs'),
-        ),
+      // Appends are serialised by a transaction-scoped advisory lock, so that concurrent writers (other
+      // requests, other processes) each extend the chain's current head and never fork it. Inside, one
+      // INSERT whatever the batch size: column arrays unnested into rows (14 + 4 bind parameters);
+      // Prisma's createMany compiled a query per row and cost ~1 ms per record.
+      return query(() =>
+        prisma.$transaction(async (tx) => {
+          await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
+          const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
+          let sequence = head ? Number(head.sequence) : 0;
+          let previousHash = head?.hash ?? GENESIS_HASH;
+          // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
+          const createdAt = new Date();
+          const chained = checked.map((record) => {
+            const link = { ...record, createdAt, sequence: ++sequence, requester: null, previousHash };
+            const hash = linkHash(previousHash, link);
+            previousHash = hash;
+            return { ...link, hash };
+          });
+          const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
+          const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
+          await tx.$queryRawUnsafe(
+            INSERT_UNNESTED,
+            column('id'),
+            column('modelId'),
+            column('modelVersion'),
+            column('onnxSha256'),
+            json('inputs'),
+            json('vector'),
+            column('probability'),
+            column('positive'),
+            column('riskBand'),
+            column('baseValue'),
+            json('contributions'),
+            column('patientRef'),
+            column('requestId'),
+            column('latencyMs'),
+            createdAt.toISOString(),
+            chained.map((row) => String(row.sequence)),
+            column('previousHash'),
+            column('hash'),
+          );
+          return checked.map((record) => ({ ...record, createdAt }));
+        }),
       );
-      const createdAt = new Map(stored.map((row) => [row.id, new Date(row.created_at)]));
-      return checked.map((record) => {
-        const at = createdAt.get(record.id);
-        if (!at) throw new InvalidAuditRecordError(`audit record ${record.id} was not returned by the insert`);
-        return { ...record, createdAt: at };
-      });
     },
 
     async get(id: string): Promise<AuditRecord | null> {
@@ -256,4 +281,28 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       }
     },
   });
+}
+
+/**
+ * Walks the whole chain in sequence order, recomputing every link (`npm run audit:verify`). Reads
+ * STREAM_CHUNK records per query, so memory stays flat whatever the table's size.
+ */
+export async function verifyAuditChain(prisma: PrismaClient): Promise<ChainReport> {
+  const unchained = await query(() => prisma.prediction.count({ where: { sequence: null } }));
+  async function* links() {
+    let after = BigInt(0);
+    for (;;) {
+      const rows = await query(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
+      for (const row of rows) {
+        yield {
+          record: { ...toAuditRecord(row), sequence: Number(row.sequence), requester: row.requester },
+          previousHash: row.previousHash ?? '',
+          hash: row.hash ?? '',
+        };
+      }
+      if (rows.length < STREAM_CHUNK) return;
+      after = rows[rows.length - 1].sequence as bigint;
+    }
+  }
+  return verifyLinks(links(), unchained);
 }

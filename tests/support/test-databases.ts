@@ -1,7 +1,10 @@
 /** Throwaway databases on the machine's Postgres (127.0.0.1:5432, user postgres, trust auth), one per test file. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase } from '../../src/db/database';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database';
 import { migrate } from '../../src/db/migrations';
 
 export const TEST_POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
@@ -41,3 +44,39 @@ export async function createMigratedPostgresDatabase(prefix: string, server = TE
   }
   return database;
 }
+
+/** An open, unmigrated database of either kind, for tests that run on both. */
+export interface TestDatabase {
+  db: Database;
+  dispose(): Promise<void>;
+}
+
+async function postgresDatabase(): Promise<TestDatabase> {
+  const fresh = await createPostgresDatabase('crc_test');
+  const db = await openDatabase({ databaseUrl: fresh.url });
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      await fresh.drop();
+    },
+  };
+}
+
+async function pgliteDatabase(): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'crc-pglite-'));
+  const db = await openDatabase({ dataDir: join(dir, 'pglite') });
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The machine's Postgres (a throwaway database each) and embedded PGlite (a temporary directory each). */
+export const DATABASES: [DatabaseKind, () => Promise<TestDatabase>][] = [
+  ['postgres', postgresDatabase],
+  ['pglite', pgliteDatabase],
+];

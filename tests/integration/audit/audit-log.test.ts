@@ -1,8 +1,5 @@
 /** The Prisma audit log on real Postgres and on PGlite: all-or-nothing appends, reads, filters and newest-first keyset pages. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   InvalidAuditRecordError,
   InvalidCursorError,
@@ -14,45 +11,9 @@ import {
   type AuditRecord,
   type NewAuditRecord,
 } from '@/audit/audit-log';
-import { DatabaseUnavailableError, openDatabase, type Database, type DatabaseKind } from '@/db/database';
+import { DatabaseUnavailableError, openDatabase } from '@/db/database';
 import { migrate } from '@/db/migrations';
-import { createPostgresDatabase, TEST_POSTGRES } from '../../support/test-databases';
-
-// The workplace's Postgres (DESIGN.md, "Environment facts"); each run gets its own database.
-
-interface TestDatabase {
-  db: Database;
-  dispose(): Promise<void>;
-}
-
-async function postgresDatabase(): Promise<TestDatabase> {
-  const fresh = await createPostgresDatabase('crc_test');
-  const db = await openDatabase({ databaseUrl: fresh.url });
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      await fresh.drop();
-    },
-  };
-}
-
-async function pgliteDatabase(): Promise<TestDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'crc-pglite-'));
-  const db = await openDatabase({ dataDir: join(dir, 'pglite') });
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const DATABASES: [DatabaseKind, () => Promise<TestDatabase>][] = [
-  ['postgres', postgresDatabase],
-  ['pglite', pgliteDatabase],
-];
+import { DATABASES, TEST_POSTGRES, type TestDatabase } from '../../support/test-databases';
 
 const ONNX_SHA256 = createHash('sha256').update('diabetes model').digest('hex');
 

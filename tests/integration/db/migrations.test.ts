@@ -67,7 +67,7 @@ interface ExpectedTable {
   table: string;
   columns: ExpectedColumn[];
   primaryKey: string[];
-  indexes: { name: string; columns: string[] }[];
+  indexes: { name: string; columns: string[]; unique: boolean }[];
 }
 
 interface ExpectedSchema {
@@ -125,7 +125,13 @@ function expectedSchema(source: string): ExpectedSchema {
       if (index) {
         const fields = index[1].split(',').map((f) => f.trim());
         const cols = fields.map((f) => dbName.get(f) ?? f);
-        indexes.push({ name: `${table}_${cols.join('_')}_idx`, columns: cols });
+        indexes.push({ name: `${table}_${cols.join('_')}_idx`, columns: cols, unique: false });
+        continue;
+      }
+      const unique = /^@@unique\(\[([^\]]+)\]\)$/.exec(line);
+      if (unique) {
+        const cols = unique[1].split(',').map((f) => dbName.get(f.trim()) ?? f.trim());
+        indexes.push({ name: `${table}_${cols.join('_')}_key`, columns: cols, unique: true });
         continue;
       }
       if (/^@@map\(/.test(line)) continue;
@@ -181,8 +187,9 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
          FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
       [table],
     );
-    const indexes = await tx.query<{ name: string; columns: string; primary: boolean }>(
-      `SELECT i.relname AS name, string_agg(a.attname, ',' ORDER BY k.n) AS columns, bool_or(ix.indisprimary) AS primary
+    const indexes = await tx.query<{ name: string; columns: string; primary: boolean; unique: boolean }>(
+      `SELECT i.relname AS name, string_agg(a.attname, ',' ORDER BY k.n) AS columns, bool_or(ix.indisprimary) AS primary,
+              bool_or(ix.indisunique) AS unique
          FROM pg_index ix
          JOIN pg_class i ON i.oid = ix.indexrelid
          JOIN pg_class t ON t.oid = ix.indrelid
@@ -204,7 +211,7 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
         ...(c.data_type.startsWith('timestamp') ? { precision: Number(c.datetime_precision) } : {}),
       })),
       primaryKey: primary ? primary.columns.split(',') : [],
-      indexes: indexes.filter((i) => !i.primary).map((i) => ({ name: i.name, columns: i.columns.split(',') })),
+      indexes: indexes.filter((i) => !i.primary).map((i) => ({ name: i.name, columns: i.columns.split(','), unique: i.unique })),
     };
   });
 }
@@ -229,17 +236,19 @@ describe('schema.prisma reader used by these tests', () => {
       default: 'CURRENT_TIMESTAMP',
       precision: 3,
     });
-    expect(prediction.indexes.map((i) => i.columns)).toEqual([
-      ['model_id', 'created_at'],
-      ['patient_ref', 'created_at'],
-      ['risk_band', 'created_at'],
-      ['created_at', 'id'],
+    expect(prediction.indexes.map((i) => [i.columns, i.unique])).toEqual([
+      [['model_id', 'created_at'], false],
+      [['patient_ref', 'created_at'], false],
+      [['risk_band', 'created_at'], false],
+      [['created_at', 'id'], false],
+      [['sequence'], true],
+      [['hash'], true],
     ]);
   });
 
   it('refuses a schema feature it does not check', () => {
     expect(() => expectedSchema('model A {\n  id Int @id @unique\n}')).toThrow(/@unique/);
-    expect(() => expectedSchema('model A {\n  id Int @id\n  @@unique([id])\n}')).toThrow(/@@unique/);
+    expect(() => expectedSchema('model A {\n  id Int @id\n  @@fulltext([id])\n}')).toThrow(/@@fulltext/);
   });
 });
 
