@@ -17,6 +17,7 @@ module.exports = {
     '@prisma/adapter-pg',
     'pg',
     'pino',
+    'prom-client',
   ],
   reactStrictMode: true,
   poweredByHeader: false,

@@ -5,6 +5,7 @@ import { asDatabaseError } from '../db/database';
 import { GENESIS_HASH, linkHash, verifyLinks, type ChainReport } from './audit-chain';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
+import { brandInstances } from '../config/process-wide';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
 export class InvalidAuditRecordError extends Error {
@@ -14,6 +15,8 @@ export class InvalidAuditRecordError extends Error {
     this.name = 'InvalidAuditRecordError';
   }
 }
+// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
+brandInstances(InvalidAuditRecordError, 'InvalidAuditRecordError');
 
 /** `after` is not a cursor this log handed out. */
 export class InvalidCursorError extends Error {
@@ -23,6 +26,8 @@ export class InvalidCursorError extends Error {
     this.name = 'InvalidCursorError';
   }
 }
+// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
+brandInstances(InvalidCursorError, 'InvalidCursorError');
 
 /** A page size or filter outside what `list` accepts. */
 export class InvalidPageRequestError extends Error {
@@ -32,6 +37,8 @@ export class InvalidPageRequestError extends Error {
     this.name = 'InvalidPageRequestError';
   }
 }
+// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
+brandInstances(InvalidPageRequestError, 'InvalidPageRequestError');
 
 export const MAX_PAGE_SIZE = 100;
 

@@ -1,10 +1,12 @@
 /** The process's one set of services (model registry, database, audit log, prediction service), built on first use and shared by every route and page. */
-import { prismaAuditLog, type AuditLog } from '../audit/audit-log';
+import { prismaAuditLog, type AuditLog, type AuditRecord } from '../audit/audit-log';
 import { openDatabase, type Database } from '../db/database';
 import { migrate } from '../db/migrations';
 import { ModelRegistry } from '../inference/model-registry';
 import { PredictionService } from '../prediction/prediction-service';
+import { processMetrics } from '../telemetry/metrics';
 import { loadEnvironment } from './environment';
+import { processWide } from './process-wide';
 
 export interface Services {
   database: Database;
@@ -25,8 +27,13 @@ function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one directory would corrupt it. */
+function shared<T>(name: string, build: () => Promise<T>): () => Promise<T> {
+  return processWide(name, () => once(build));
+}
+
 /** Every shipped model, loaded and checked against its card. */
-export const modelRegistry = once(async () => {
+export const modelRegistry = shared('model-registry', async () => {
   const registry = new ModelRegistry(loadEnvironment().MODELS_DIR);
   await registry.load();
   return registry;
@@ -36,15 +43,19 @@ export const modelRegistry = once(async () => {
  * The audit database. Without DATABASE_URL the embedded database is migrated here, so the quick
  * start needs no server and no step of its own; a real Postgres is migrated by `npm run db:migrate`.
  */
-export const database = once(async () => {
+export const database = shared('database', async () => {
   const environment = loadEnvironment();
   const db = await openDatabase({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR });
   if (db.kind === 'pglite') await migrate(db);
   return db;
 });
 
-export const services = once(async (): Promise<Services> => {
+export const services = shared('services', async (): Promise<Services> => {
   const [registry, db] = await Promise.all([modelRegistry(), database()]);
   const audit = prismaAuditLog(db.prisma);
-  return { database: db, registry, audit, prediction: new PredictionService(registry, audit) };
+  const metrics = processMetrics();
+  const countStored = (records: AuditRecord[]) => {
+    for (const r of records) metrics.predictions.inc({ model: r.modelId, risk_band: r.riskBand });
+  };
+  return { database: db, registry, audit, prediction: new PredictionService(registry, audit, countStored) };
 });

@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { loadEnvironment } from '../config/environment';
 import { PrismaClient } from './generated/client';
+import { brandInstances } from '../config/process-wide';
 
 /** The database cannot be reached (refused, timed out, closed): the caller may retry later. */
 export class DatabaseUnavailableError extends Error {
@@ -15,6 +16,8 @@ export class DatabaseUnavailableError extends Error {
     this.name = 'DatabaseUnavailableError';
   }
 }
+// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
+brandInstances(DatabaseUnavailableError, 'DatabaseUnavailableError');
 
 /** Raw SQL on one connection inside one transaction; `exec` runs a multi-statement script. */
 export interface SqlTransaction {

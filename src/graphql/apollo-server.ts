@@ -1,9 +1,28 @@
 /** The Apollo server over the services: the schema, its limits and error mapping. Not started here: the Next.js route mounts it. */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext, GraphQLServices } from './context';
 import { errorMappingPlugin } from './error-mapping';
 import { costLimitPlugin, depthLimitRule } from './limits';
+import { requestLogPlugin } from './request-log';
 import { buildGraphQLSchema } from './schema';
+
+/**
+ * Apollo runs every plugin's willSendResponse at once; the request log must see the codes the error
+ * mapping settles on, so their hooks run one after the other. Only willSendResponse is composed: it
+ * is the one hook these plugins use.
+ */
+function inOrder(...plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart(request) {
+      const listeners = await Promise.all(plugins.map((plugin) => plugin.requestDidStart?.(request)));
+      return {
+        async willSendResponse(response) {
+          for (const listener of listeners) await listener?.willSendResponse?.(response);
+        },
+      };
+    },
+  };
+}
 
 /** One per process; pass every request a context from `createContext(services, headers)`. */
 export function createApolloServer(services: GraphQLServices): ApolloServer<GraphQLContext> {
@@ -14,7 +33,7 @@ export function createApolloServer(services: GraphQLServices): ApolloServer<Grap
     // Stack traces would leak internals; unexpected errors are logged with the request id instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule],
-    plugins: [costLimitPlugin, errorMappingPlugin],
+    plugins: [costLimitPlugin, inOrder(errorMappingPlugin, requestLogPlugin)],
     logger: services.logger.child({ component: 'apollo' }),
   });
 }

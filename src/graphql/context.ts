@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log';
 import type { ModelRegistry } from '../inference/model-registry';
 import type { PredictionService } from '../prediction/prediction-service';
+import type { Metrics } from '../telemetry/metrics';
 
 /** What the server is built from; one set per process. */
 export interface GraphQLServices {
@@ -11,6 +12,7 @@ export interface GraphQLServices {
   predictions: PredictionService;
   audit: AuditLog;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export interface GraphQLContext {

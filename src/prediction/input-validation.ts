@@ -1,5 +1,6 @@
 /** Checks a request's feature values against the model card: names, required inputs, finiteness and plausible ranges. */
 import type { FeatureSpec } from '../features/feature-set';
+import { brandInstances } from '../config/process-wide';
 
 export interface FieldError {
   name: string;
@@ -14,6 +15,8 @@ export class InvalidInputError extends Error {
     this.name = 'InvalidInputError';
   }
 }
+// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
+brandInstances(InvalidInputError, 'InvalidInputError');
 
 function range(spec: FeatureSpec): string {
   return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;

@@ -25,9 +25,11 @@ export interface PredictionRow {
 }
 
 export class PredictionService {
+  /** `onStored` hears of every record once it is stored (metrics); it must not throw. */
   constructor(
     private readonly registry: ModelRegistry,
     private readonly audit: AuditLog,
+    private readonly onStored: (records: AuditRecord[]) => void = () => undefined,
   ) {}
 
   /** One prediction, stored before it is returned; nothing is stored when the input is invalid. */
@@ -95,7 +97,9 @@ export class PredictionService {
     });
     // Latency covers validation, inference and explanation, the work the record describes.
     const latencyMs = (performance.now() - started) / rows.length;
-    return this.audit.append(records.map((r) => ({ ...r, latencyMs })));
+    const stored = await this.audit.append(records.map((r) => ({ ...r, latencyMs })));
+    this.onStored(stored);
+    return stored;
   }
 
   private async model(modelId: string): Promise<LoadedModel> {

@@ -4,6 +4,9 @@
  * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript.
  * Every page visited leaves a screenshot in tests/artifacts/screenshots.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { percent } from '@/ui/format';
@@ -186,5 +189,44 @@ describe('without JavaScript', () => {
       await expect(page.locator('h1').first().innerText()).resolves.toBe('Not found');
       await saveScreenshot(page, 'not-found');
     });
+  });
+});
+
+describe('the quick start: dashboard and API in one process on the embedded database', () => {
+  let dataDir: string;
+  let embedded: RunningApp;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'crc-e2e-pglite-'));
+    embedded = await startApp({ DATA_DIR: join(dataDir, 'pglite'), DATABASE_URL: '' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await embedded?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows in the dashboard what the API stored, and answers through the API what the dashboard stored', async () => {
+    const patientRef = `E2E-embedded-${runId}`;
+    const graphql = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`${embedded.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    };
+    const stored = await graphql('mutation($input: PredictInput!) { predict(input: $input) { id } }', {
+      input: { modelId: 'heart-failure', patientRef, features: [{ name: 'age', value: 75 }, { name: 'ejection_fraction', value: 20 }, { name: 'serum_creatinine', value: 1.9 }] },
+    });
+    expect(stored.errors).toBeUndefined();
+    await withPage(browser, async (page) => {
+      await page.goto(`${embedded.url}/predictions?patientRef=${patientRef}`);
+      await expect(page.locator('[data-testid=audit-table] tbody tr').count()).resolves.toBe(1);
+      await page.goto(`${embedded.url}/models/heart-failure/predict`);
+      await fill(page, PATIENTS['heart-failure']);
+      await page.fill('#patientRef', patientRef);
+      await page.click('button[type=submit]');
+      await page.getByTestId('prediction-result').waitFor({ timeout: 30_000 });
+      await saveScreenshot(page, 'predict-embedded');
+    });
+    const listed = await graphql('query($filter: PredictionFilter) { predictions(filter: $filter) { totalCount } }', { filter: { patientRef } });
+    expect(listed).toEqual({ data: { predictions: { totalCount: 2 } } });
   });
 });

@@ -8,6 +8,7 @@ import { createApolloServer } from '@/graphql/apollo-server';
 import { createContext, type GraphQLServices, type RequestHeaders } from '@/graphql/context';
 import type { ModelRegistry } from '@/inference/model-registry';
 import { PredictionService } from '@/prediction/prediction-service';
+import { createMetrics } from '@/telemetry/metrics';
 
 const OPERATIONS_DIR = 'graphql/operations';
 
@@ -41,6 +42,7 @@ export function startTestServer(options: { registry: ModelRegistry; audit: Audit
     audit: options.audit,
     predictions: options.predictions ?? new PredictionService(options.registry, options.audit),
     logger,
+    metrics: createMetrics(),
   };
   const server = createApolloServer(services);
   return {

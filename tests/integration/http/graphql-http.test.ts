@@ -79,6 +79,25 @@ describe.each([
     expect(read.body.data!.prediction).toEqual({ id: prediction.id, patientRef: 'MRN-7', model: { id: 'heart-failure' } });
   });
 
+  it('counts requests by outcome and stored predictions by model and band at /api/metrics', async () => {
+    const metric = async (line: RegExp) => Number(line.exec(await (await fetch(`${app.url}/api/metrics`)).text())?.[1] ?? 0);
+    const predictions = /crc_predictions_total\{model="heart-failure",risk_band="HIGH"\} (\d+)/;
+    const ok = /crc_graphql_requests_total\{operation="Predict",outcome="OK"\} (\d+)/;
+    const bad = /crc_graphql_requests_total\{operation="Predict",outcome="BAD_USER_INPUT"\} (\d+)/;
+    const before = { predictions: await metric(predictions), ok: await metric(ok), bad: await metric(bad) };
+    // Age 95, ejection fraction 15: HIGH whatever the creatinine.
+    await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 95 }, { name: 'ejection_fraction', value: 15 }, { name: 'serum_creatinine', value: 3 }] } });
+    await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 500 }] } });
+    const response = await fetch(`${app.url}/api/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/crc_graphql_request_duration_seconds_bucket\{le="0.1",operation="Predict",outcome="OK"\} \d+/);
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+    await expect(metric(predictions)).resolves.toBe(before.predictions + 1);
+    await expect(metric(ok)).resolves.toBe(before.ok + 1);
+    await expect(metric(bad)).resolves.toBe(before.bad + 1);
+  });
+
   it('answers bad input with BAD_USER_INPUT naming each field and its range, and stores nothing', async () => {
     const before = (await graphql(app, COUNT)).body.data!.predictions as { totalCount: number };
     const reply = await graphql(app, PREDICT, {

@@ -88,6 +88,16 @@ describe('PredictionService.predict', () => {
     expect(audit.records).toEqual([]);
   });
 
+  it('tells onStored of the records once they are stored, and of nothing when the input is refused', async () => {
+    const heard: string[][] = [];
+    const audit = new MemoryAuditLog();
+    const service = new PredictionService(registry, audit, (records) => heard.push(records.map((r) => r.id)));
+    const stored = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW }], 'req-s');
+    expect(heard).toEqual([stored.map((r) => r.id)]);
+    await rejection(service.predict('diabetes', { features: [] }, 'req-bad'));
+    expect(heard).toHaveLength(1);
+  });
+
   it('refuses a patientRef longer than an identifier', async () => {
     const { service } = setup();
     const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, 'r'));

@@ -6,6 +6,7 @@ import { services } from '@/config/service-container';
 import { createApolloServer } from '@/graphql/apollo-server';
 import { createContext, type GraphQLContext, type GraphQLServices } from '@/graphql/context';
 import { refuseBody } from '@/graphql/request-body';
+import { processMetrics } from '@/telemetry/metrics';
 import { startupErrorResponse } from '@/graphql/startup-error';
 
 export const dynamic = 'force-dynamic';
@@ -17,7 +18,7 @@ const logger = pino();
 // Built on the first request, not at import: Next imports route modules while building.
 function getHandler(): Promise<Handler> {
   handler ??= services().then(({ registry, audit, prediction }) => {
-    const graphqlServices: GraphQLServices = { registry, audit, predictions: prediction, logger };
+    const graphqlServices: GraphQLServices = { registry, audit, predictions: prediction, logger, metrics: processMetrics() };
     return startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(graphqlServices), {
       context: async (request) => createContext(graphqlServices, request.headers),
     });
