@@ -1,7 +1,7 @@
 /** The audit log of predictions: append-only writes and newest-first keyset pages (the only module with Prisma queries). */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { asDatabaseError } from '../db/database';
+import { asDatabaseError, DatabaseUnavailableError } from '../db/database';
 import { GENESIS_HASH, linkHash, verifyLinks, type ChainReport } from './audit-chain';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
@@ -187,8 +187,122 @@ const CHAIN_HEAD = 'SELECT p.sequence::text AS sequence, p.hash FROM prediction 
 
 const NEWEST_FIRST: Prisma.PredictionOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
+type CheckedRecord = NewAuditRecord & { id: string };
+
+/**
+ * Stores records as the next links of the chain, in one transaction: all or none. Appends are
+ * serialised by a transaction-scoped advisory lock, so writers in other processes extend the current
+ * head and never fork the chain. One INSERT whatever the batch size: column arrays unnested into rows
+ * (18 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
+ */
+async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
+    const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
+    let sequence = head ? Number(head.sequence) : 0;
+    let previousHash = head?.hash ?? GENESIS_HASH;
+    // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
+    const createdAt = new Date();
+    const chained = checked.map((record) => {
+      const link = { ...record, createdAt, sequence: ++sequence, requester: null, previousHash };
+      const hash = linkHash(previousHash, link);
+      previousHash = hash;
+      return { ...link, hash };
+    });
+    const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
+    const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
+    await tx.$queryRawUnsafe(
+      INSERT_UNNESTED,
+      column('id'),
+      column('modelId'),
+      column('modelVersion'),
+      column('onnxSha256'),
+      json('inputs'),
+      json('vector'),
+      column('probability'),
+      column('positive'),
+      column('riskBand'),
+      column('baseValue'),
+      json('contributions'),
+      column('patientRef'),
+      column('requestId'),
+      column('latencyMs'),
+      createdAt.toISOString(),
+      chained.map((row) => String(row.sequence)),
+      column('previousHash'),
+      column('hash'),
+    );
+    return checked.map((record) => ({ ...record, createdAt }));
+  });
+}
+
+/** Most records one coalesced transaction takes; a caller's batch is never split. */
+const MAX_COALESCED_RECORDS = 5000;
+
+interface PendingAppend {
+  records: CheckedRecord[];
+  resolve(stored: AuditRecord[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Appends arriving while a write is in flight wait and go together in the next transaction: the chain
+ * admits one writer at a time, and one transaction of many callers' records costs about what one
+ * caller's costs. Each caller still gets all of its records or none: when a coalesced write fails for
+ * any reason but an unreachable database, each caller's batch is retried alone, so a record only one
+ * caller sent cannot fail the others.
+ */
+function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[]) => Promise<AuditRecord[]> {
+  const queue: PendingAppend[] = [];
+  let writing = false;
+
+  async function writeAlone(pending: PendingAppend): Promise<void> {
+    try {
+      pending.resolve(await insertChained(prisma, pending.records));
+    } catch (error) {
+      pending.reject(asDatabaseError(error));
+    }
+  }
+
+  async function drain(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const group: PendingAppend[] = [queue.shift() as PendingAppend];
+      let size = group[0].records.length;
+      while (queue.length > 0 && size + queue[0].records.length <= MAX_COALESCED_RECORDS) {
+        size += queue[0].records.length;
+        group.push(queue.shift() as PendingAppend);
+      }
+      if (group.length === 1) {
+        await writeAlone(group[0]);
+        continue;
+      }
+      try {
+        const stored = await insertChained(prisma, group.flatMap((p) => p.records));
+        let offset = 0;
+        for (const pending of group) {
+          pending.resolve(stored.slice(offset, offset + pending.records.length));
+          offset += pending.records.length;
+        }
+      } catch (error) {
+        const failure = asDatabaseError(error);
+        if (failure instanceof DatabaseUnavailableError) for (const pending of group) pending.reject(failure);
+        else for (const pending of group) await writeAlone(pending);
+      }
+    }
+    writing = false;
+  }
+
+  return (records) =>
+    new Promise<AuditRecord[]>((resolve, reject) => {
+      queue.push({ records, resolve, reject });
+      if (!writing) void drain();
+    });
+}
+
 /** The audit log kept in the `prediction` table. It has no way to change or remove a record. */
 export function prismaAuditLog(prisma: PrismaClient): AuditLog {
+  const write = coalescingWriter(prisma);
   return Object.freeze({
     async append(records: NewAuditRecord[]): Promise<AuditRecord[]> {
       if (records.length === 0) return [];
@@ -198,50 +312,7 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
         // Ids are made here so the stored rows can be handed back in the caller's order.
         return { id: randomUUID(), ...parsed.data };
       });
-      // Appends are serialised by a transaction-scoped advisory lock, so that concurrent writers (other
-      // requests, other processes) each extend the chain's current head and never fork it. Inside, one
-      // INSERT whatever the batch size: column arrays unnested into rows (14 + 4 bind parameters);
-      // Prisma's createMany compiled a query per row and cost ~1 ms per record.
-      return query(() =>
-        prisma.$transaction(async (tx) => {
-          await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
-          const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
-          let sequence = head ? Number(head.sequence) : 0;
-          let previousHash = head?.hash ?? GENESIS_HASH;
-          // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
-          const createdAt = new Date();
-          const chained = checked.map((record) => {
-            const link = { ...record, createdAt, sequence: ++sequence, requester: null, previousHash };
-            const hash = linkHash(previousHash, link);
-            previousHash = hash;
-            return { ...link, hash };
-          });
-          const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
-          const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
-          await tx.$queryRawUnsafe(
-            INSERT_UNNESTED,
-            column('id'),
-            column('modelId'),
-            column('modelVersion'),
-            column('onnxSha256'),
-            json('inputs'),
-            json('vector'),
-            column('probability'),
-            column('positive'),
-            column('riskBand'),
-            column('baseValue'),
-            json('contributions'),
-            column('patientRef'),
-            column('requestId'),
-            column('latencyMs'),
-            createdAt.toISOString(),
-            chained.map((row) => String(row.sequence)),
-            column('previousHash'),
-            column('hash'),
-          );
-          return checked.map((record) => ({ ...record, createdAt }));
-        }),
-      );
+      return write(checked);
     },
 
     async get(id: string): Promise<AuditRecord | null> {

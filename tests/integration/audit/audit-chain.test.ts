@@ -60,6 +60,14 @@ describe.each(DATABASES)('the audit chain on %s', (_kind, create) => {
     expect(links).toBe('72');
   });
 
+  it("fails only the caller whose record the database refuses when concurrent appends go in one transaction", async () => {
+    const refused = { ...record(99), patientRef: 'bad\u0000ref' };
+    const results = await Promise.allSettled([log.append([record(1)]), log.append([record(2), record(3)]), log.append([refused]), log.append([record(4)])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseFulfilledResult<{ requestId: string }[]>).value.map((r) => r.requestId)).toEqual(['chain-request-2', 'chain-request-3']);
+    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 4, firstBroken: null });
+  });
+
   it('names the first record edited in SQL with the append-only trigger disabled', async () => {
     await log.append([record(1), record(2), record(3), record(4), record(5)]);
     await sql(
