@@ -1,4 +1,5 @@
 /** One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so every model fits one header. */
+import { stringify } from 'csv-stringify/sync';
 import type { AuditRecord } from '../audit/audit-log';
 
 export const AUDIT_CSV_COLUMNS = [
@@ -36,4 +37,28 @@ export function auditCsvRow(r: AuditRecord): Record<(typeof AUDIT_CSV_COLUMNS)[n
     request_id: r.requestId,
     latency_ms: r.latencyMs,
   };
+}
+
+/** Rows per chunk written: one web-stream chunk per row costs more than the rows themselves. */
+const ROWS_PER_CHUNK = 500;
+
+/**
+ * The CSV file of `records`, header first, in chunks of ROWS_PER_CHUNK rows as they are read, so a
+ * large export never sits in memory whole; an error from `records` ends the iteration with it, so a
+ * download fails instead of ending short. Formulas are escaped: a patientRef such as =HYPERLINK(…)
+ * must stay text when the file is opened in a spreadsheet.
+ */
+export async function* auditCsvChunks(records: AsyncIterable<AuditRecord>): AsyncIterable<Buffer> {
+  const options = { columns: [...AUDIT_CSV_COLUMNS], escape_formulas: true };
+  let rows: ReturnType<typeof auditCsvRow>[] = [];
+  let header = true;
+  for await (const record of records) {
+    rows.push(auditCsvRow(record));
+    if (rows.length === ROWS_PER_CHUNK) {
+      yield Buffer.from(stringify(rows, { ...options, header }));
+      header = false;
+      rows = [];
+    }
+  }
+  if (rows.length > 0 || header) yield Buffer.from(stringify(rows, { ...options, header }));
 }
