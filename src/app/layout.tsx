@@ -2,8 +2,32 @@
 import type { ReactNode } from 'react';
 import './globals.css';
 import { NavLink } from '@/ui/nav-link';
+import { currentViewer } from '@/ui/viewer';
+import { signOut } from './sign-in/actions';
 
 export const metadata = { title: 'Clinical Risk Console', description: 'Validated clinical risk models, explained feature by feature.' };
+
+// The header says who is signed in; a database that cannot say must not take every page down with it.
+async function Viewer() {
+  const viewer = await currentViewer().catch(() => null);
+  if (!viewer) {
+    return (
+      <p className="viewer">
+        <NavLink href="/sign-in">Sign in</NavLink>
+      </p>
+    );
+  }
+  return (
+    <form className="viewer" action={signOut}>
+      <span>
+        Signed in as <strong>{viewer.name}</strong> <span className="muted">({viewer.role})</span>
+      </span>{' '}
+      <button type="submit" className="button-secondary">
+        Sign out
+      </button>
+    </form>
+  );
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -35,6 +59,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </li>
             </ul>
           </nav>
+          <Viewer />
         </header>
         <main id="main">{children}</main>
         <footer className="site-footer">

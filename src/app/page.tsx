@@ -3,6 +3,8 @@ import { services } from '@/config/service-container';
 import { interval, percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';
+import { readableRecords } from '@/access/roles';
+import { requireViewer } from '@/ui/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,12 +13,17 @@ function startOfUtcDay(now: Date): Date {
 }
 
 export default async function Overview() {
+  const viewer = await requireViewer('/');
+  // A clinician's overview counts and lists only the predictions it asked for.
+  const scope = readableRecords(viewer);
   const { registry, audit } = await services();
   const models = await registry.list();
   const today = startOfUtcDay(new Date());
   const [counts, latest] = await Promise.all([
-    Promise.all(models.map(async ({ card }) => ({ total: await audit.count({ modelId: card.id }), today: await audit.count({ modelId: card.id, from: today }) }))),
-    audit.list({}, 10),
+    Promise.all(
+      models.map(async ({ card }) => ({ total: await audit.count({ ...scope, modelId: card.id }), today: await audit.count({ ...scope, modelId: card.id, from: today }) })),
+    ),
+    audit.list(scope, 10),
   ]);
   const names = new Map(models.map(({ card }) => [card.id, card.name]));
   return (

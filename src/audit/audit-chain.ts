@@ -12,7 +12,6 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** A record as the chain covers it: every stored field, and its place in the chain. */
 export interface ChainedRecord extends AuditRecord {
   sequence: number;
-  requester: string | null;
 }
 
 /**

@@ -69,6 +69,8 @@ export const newAuditRecordSchema = z.object({
   patientRef: z.string().nullable(),
   requestId: z.string().min(1),
   latencyMs: z.number().nonnegative(),
+  /** The id of the API key that asked (directly or through a dashboard session); null only on records older than access control. */
+  requester: z.string().min(1).nullable(),
 });
 
 export type RiskBand = z.infer<typeof riskBandSchema>;
@@ -80,6 +82,8 @@ export interface AuditRecord extends NewAuditRecord {
 
 /** Every given field narrows the list; the time range is half-open: from ≤ createdAt < to. */
 export interface AuditFilter {
+  /** Only records this key asked for (a clinician sees no others). */
+  requester?: string;
   modelId?: string;
   patientRef?: string;
   riskBand?: RiskBand;
@@ -151,6 +155,7 @@ function filterWhere(filter: AuditFilter): Prisma.PredictionWhereInput {
     }
   }
   return {
+    requester: filter.requester,
     modelId: filter.modelId,
     patientRef: filter.patientRef,
     riskBand: filter.riskBand,
@@ -168,15 +173,15 @@ async function query<T>(call: () => Promise<T>): Promise<T> {
 }
 
 // Column order of the unnest below: each array parameter is one column's values for the whole batch;
-// $15 is the one createdAt of the batch.
+// $15 is the one createdAt of the batch, appended after the unnested columns.
 const INSERT_UNNESTED = `
   INSERT INTO prediction (id, model_id, model_version, onnx_sha256, inputs, vector, probability, positive,
                           risk_band, base_value, contributions, patient_ref, request_id, latency_ms,
-                          sequence, previous_hash, hash, created_at)
+                          sequence, previous_hash, hash, requester, created_at)
   SELECT u.*, $15::timestamptz
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::bool[],
                 $9::text[]::risk_band[], $10::float8[], $11::jsonb[], $12::text[], $13::text[], $14::float8[],
-                $16::text[]::bigint[], $17::text[], $18::text[]) AS u`;
+                $16::text[]::bigint[], $17::text[], $18::text[], $19::text[]) AS u`;
 
 /** The advisory lock that serialises appends: one arbitrary 64-bit key, "CRCAUDIT" in ASCII. */
 const CHAIN_LOCK = '4851013696513919316';
@@ -193,7 +198,7 @@ type CheckedRecord = NewAuditRecord & { id: string };
  * Stores records as the next links of the chain, in one transaction: all or none. Appends are
  * serialised by a transaction-scoped advisory lock, so writers in other processes extend the current
  * head and never fork the chain. One INSERT whatever the batch size: column arrays unnested into rows
- * (18 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
+ * (19 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
  */
 async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
   return prisma.$transaction(async (tx) => {
@@ -204,7 +209,7 @@ async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Pr
     // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
     const createdAt = new Date();
     const chained = checked.map((record) => {
-      const link = { ...record, createdAt, sequence: ++sequence, requester: null, previousHash };
+      const link = { ...record, createdAt, sequence: ++sequence, previousHash };
       const hash = linkHash(previousHash, link);
       previousHash = hash;
       return { ...link, hash };
@@ -231,6 +236,7 @@ async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Pr
       chained.map((row) => String(row.sequence)),
       column('previousHash'),
       column('hash'),
+      column('requester'),
     );
     return checked.map((record) => ({ ...record, createdAt }));
   });
@@ -373,7 +379,7 @@ export async function verifyAuditChain(prisma: PrismaClient): Promise<ChainRepor
       const rows = await query(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
       for (const row of rows) {
         yield {
-          record: { ...toAuditRecord(row), sequence: Number(row.sequence), requester: row.requester },
+          record: { ...toAuditRecord(row), sequence: Number(row.sequence) },
           previousHash: row.previousHash ?? '',
           hash: row.hash ?? '',
         };

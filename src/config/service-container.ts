@@ -1,4 +1,7 @@
-/** The process's one set of services (model registry, database, audit log, prediction service), built on first use and shared by every route and page. */
+/** The process's one set of services (model registry, database, audit log, prediction service, API keys and sessions), built on first use and shared by every route and page. */
+import { prismaApiKeyStore, type ApiKeyStore } from '../access/api-keys';
+import { createFirstAdminKey, firstAdminKeyBanner } from '../access/first-admin-key';
+import { prismaSessionStore, type SessionStore } from '../access/sessions';
 import { prismaAuditLog, type AuditLog, type AuditRecord } from '../audit/audit-log';
 import { openDatabase, type Database } from '../db/database';
 import { migrate } from '../db/migrations';
@@ -13,6 +16,8 @@ export interface Services {
   registry: ModelRegistry;
   audit: AuditLog;
   prediction: PredictionService;
+  keys: ApiKeyStore;
+  sessions: SessionStore;
 }
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
@@ -40,13 +45,18 @@ export const modelRegistry = shared('model-registry', async () => {
 });
 
 /**
- * The audit database. Without DATABASE_URL the embedded database is migrated here, so the quick
- * start needs no server and no step of its own; a real Postgres is migrated by `npm run db:migrate`.
+ * The audit database. Without DATABASE_URL the embedded database is migrated here, and on its first
+ * start given an admin key (printed once), so the quick start needs no server and no step of its own;
+ * a real Postgres is migrated by `npm run db:migrate` and given keys by `npm run keys`.
  */
 export const database = shared('database', async () => {
   const environment = loadEnvironment();
   const db = await openDatabase({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR });
-  if (db.kind === 'pglite') await migrate(db);
+  if (db.kind === 'pglite') {
+    await migrate(db);
+    const key = await createFirstAdminKey(prismaApiKeyStore(db.prisma));
+    if (key) process.stdout.write(firstAdminKeyBanner(key));
+  }
   return db;
 });
 
@@ -57,5 +67,12 @@ export const services = shared('services', async (): Promise<Services> => {
   const countStored = (records: AuditRecord[]) => {
     for (const r of records) metrics.predictions.inc({ model: r.modelId, risk_band: r.riskBand });
   };
-  return { database: db, registry, audit, prediction: new PredictionService(registry, audit, countStored) };
+  return {
+    database: db,
+    registry,
+    audit,
+    prediction: new PredictionService(registry, audit, countStored),
+    keys: prismaApiKeyStore(db.prisma),
+    sessions: prismaSessionStore(db.prisma),
+  };
 });

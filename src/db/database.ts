@@ -1,5 +1,6 @@
 /** Opens the audit database: Postgres through @prisma/adapter-pg when DATABASE_URL is set, else embedded PGlite on disk. */
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -7,6 +8,7 @@ import pg from 'pg';
 import { loadEnvironment } from '../config/environment';
 import { PrismaClient } from './generated/client';
 import { brandInstances } from '../config/process-wide';
+import { lockDirectory, type DirectoryLock } from './embedded-directory-lock';
 
 /** The database cannot be reached (refused, timed out, closed): the caller may retry later. */
 export class DatabaseUnavailableError extends Error {
@@ -18,6 +20,40 @@ export class DatabaseUnavailableError extends Error {
 }
 // Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
 brandInstances(DatabaseUnavailableError, 'DatabaseUnavailableError');
+
+/** Another live process (or this one) has the embedded database's directory open; two would corrupt it. */
+export class EmbeddedDatabaseInUseError extends DatabaseUnavailableError {
+  readonly reason = 'EMBEDDED_DATABASE_IN_USE';
+  constructor(
+    readonly directory: string,
+    readonly holderPid: number,
+    readonly lockFile: string,
+  ) {
+    super(
+      holderPid === process.pid
+        ? `the embedded database in ${directory} is already open in this process (pid ${holderPid}); close it before opening it again`
+        : `the embedded database in ${directory} is in use by another process (pid ${holderPid}); stop that process, or set DATA_DIR to another directory ` +
+            `(if no process ${holderPid} uses it, delete ${lockFile})`,
+    );
+    this.name = 'EmbeddedDatabaseInUseError';
+  }
+}
+// Subclasses need their own brand: they would inherit the parent's Symbol.hasInstance, which accepts every DatabaseUnavailableError.
+brandInstances(EmbeddedDatabaseInUseError, 'EmbeddedDatabaseInUseError');
+
+/** The embedded database's directory cannot be created or written (permissions, read-only file system, a file in the way). */
+export class EmbeddedDirectoryUnusableError extends DatabaseUnavailableError {
+  readonly reason = 'EMBEDDED_DIRECTORY_UNUSABLE';
+  constructor(
+    readonly directory: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the embedded database directory ${directory} ${problem}; fix it or set DATA_DIR to another directory`, options);
+    this.name = 'EmbeddedDirectoryUnusableError';
+  }
+}
+brandInstances(EmbeddedDirectoryUnusableError, 'EmbeddedDirectoryUnusableError');
 
 /** Raw SQL on one connection inside one transaction; `exec` runs a multi-statement script. */
 export interface SqlTransaction {
@@ -151,9 +187,53 @@ async function openPostgres(databaseUrl: string, connectionTimeoutMs: number): P
   };
 }
 
+/** What a file-system error on the data directory means, for a person. */
+function directoryProblem(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const uid = process.getuid?.();
+  const who = uid === undefined ? 'this process' : `this process (uid ${uid})`;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `is not writable by ${who} (${code})`;
+    case 'EROFS':
+      return 'is on a read-only file system (EROFS)';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `is not a directory, or lies under a file (${code})`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `has no space left (${code})`;
+    default:
+      return undefined;
+  }
+}
+
+/** Creates `dataDir` if needed and takes its lock, turning every refusal into an error naming the directory and the problem. */
+async function claimDirectory(dataDir: string): Promise<DirectoryLock> {
+  const directory = resolve(dataDir);
+  let attempt;
+  try {
+    await mkdir(directory, { recursive: true });
+    attempt = await lockDirectory(directory);
+  } catch (error) {
+    const problem = directoryProblem(error);
+    if (problem) throw new EmbeddedDirectoryUnusableError(directory, problem, { cause: error });
+    throw error;
+  }
+  if ('heldBy' in attempt) throw new EmbeddedDatabaseInUseError(directory, attempt.heldBy.pid, attempt.heldBy.lockFile);
+  return attempt.lock;
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const lock = dataDir.includes('://') ? undefined : await claimDirectory(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
@@ -182,8 +262,12 @@ async function openPglite(dataDir: string): Promise<Database> {
       }
     },
     close: onceOnly(async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        await lock?.release();
+      }
     }),
   };
 }
@@ -198,6 +282,7 @@ export async function openDatabase(options: DatabaseOptions = fromEnvironment())
   try {
     return await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
   } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
     throw new DatabaseUnavailableError(`the embedded database in ${options.dataDir ?? DEFAULT_DATA_DIR} cannot be opened: ${(error as Error).message}`, { cause: error });
   }
 }

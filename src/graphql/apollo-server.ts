@@ -1,6 +1,7 @@
 /** The Apollo server over the services: the schema, its limits and error mapping. Not started here: the Next.js route mounts it. */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext, GraphQLServices } from './context';
+import { credentialsPlugin } from './authentication';
 import { errorMappingPlugin } from './error-mapping';
 import { costLimitPlugin, depthLimitRule } from './limits';
 import { requestLogPlugin } from './request-log';
@@ -24,7 +25,7 @@ function inOrder(...plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer
   };
 }
 
-/** One per process; pass every request a context from `createContext(services, headers)`. */
+/** One per process; pass every request a context from `await createContext(services, headers)`. */
 export function createApolloServer(services: GraphQLServices): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema: buildGraphQLSchema(),
@@ -33,7 +34,7 @@ export function createApolloServer(services: GraphQLServices): ApolloServer<Grap
     // Stack traces would leak internals; unexpected errors are logged with the request id instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule],
-    plugins: [costLimitPlugin, inOrder(errorMappingPlugin, requestLogPlugin)],
+    plugins: [credentialsPlugin, costLimitPlugin, inOrder(errorMappingPlugin, requestLogPlugin)],
     logger: services.logger.child({ component: 'apollo' }),
   });
 }

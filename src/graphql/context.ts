@@ -1,7 +1,10 @@
-/** The per-request GraphQL context: a request id, the services resolvers call, and a logger tagged with the id. */
+/** The per-request GraphQL context: a request id, who is asking (from the bearer key), the services resolvers call, and a logger tagged with the id. */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { principalFrom, type ApiKeyStore } from '../access/api-keys';
+import type { Principal } from '../access/roles';
 import type { AuditLog } from '../audit/audit-log';
+import { asDatabaseError } from '../db/database';
 import type { ModelRegistry } from '../inference/model-registry';
 import type { PredictionService } from '../prediction/prediction-service';
 import type { Metrics } from '../telemetry/metrics';
@@ -11,6 +14,7 @@ export interface GraphQLServices {
   registry: ModelRegistry;
   predictions: PredictionService;
   audit: AuditLog;
+  keys: ApiKeyStore;
   logger: Logger;
   metrics: Metrics;
 }
@@ -18,6 +22,14 @@ export interface GraphQLServices {
 export interface GraphQLContext {
   requestId: string;
   services: GraphQLServices;
+  /** The key the request carried; null when it carried none (public fields only). */
+  principal: Principal | null;
+  /**
+   * Why the credentials the request carried were refused (an unknown key, an unreadable header, a
+   * database that cannot check them). The request is refused whole before anything runs
+   * (authentication.ts): a caller who sent a key should never get an answer as somebody else.
+   */
+  credentialsRefused: Error | null;
   /** `services.logger` with the request id on every line. */
   logger: Logger;
 }
@@ -38,7 +50,14 @@ export function requestIdFrom(headers?: RequestHeaders): string {
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function createContext(services: GraphQLServices, headers?: RequestHeaders): GraphQLContext {
+export async function createContext(services: GraphQLServices, headers?: RequestHeaders): Promise<GraphQLContext> {
   const requestId = requestIdFrom(headers);
-  return { requestId, services, logger: services.logger.child({ requestId }) };
+  let principal: Principal | null = null;
+  let credentialsRefused: Error | null = null;
+  try {
+    principal = await principalFrom(services.keys, headers?.get('authorization'));
+  } catch (error) {
+    credentialsRefused = asDatabaseError(error) as Error;
+  }
+  return { requestId, services, principal, credentialsRefused, logger: services.logger.child({ requestId }) };
 }

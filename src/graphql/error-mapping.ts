@@ -1,7 +1,8 @@
 /** Maps every error of a GraphQL response once: domain errors to stable codes naming the offending fields, anything unexpected to a logged, masked INTERNAL_SERVER_ERROR. */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AccessDeniedError, AuthenticationRequiredError } from '../access/roles';
 import { InvalidCursorError, InvalidPageRequestError } from '../audit/audit-log';
 import { DatabaseUnavailableError } from '../db/database';
 import type { LoadedModel } from '../inference/model-registry';
@@ -10,6 +11,8 @@ import { coercionFieldErrors, type FeatureSpecsByModel } from './coercion-fields
 import type { GraphQLContext } from './context';
 
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+export const FORBIDDEN = 'FORBIDDEN';
 
 /**
  * Codes Apollo gives errors about the request itself (syntax, validation, variable coercion) and the
@@ -30,6 +33,8 @@ export type ErrorKind =
   | { kind: 'user-input'; message: string; fields: FieldError[] }
   | { kind: 'variable-coercion'; error: GraphQLError }
   | { kind: 'unavailable'; cause: DatabaseUnavailableError }
+  | { kind: 'unauthenticated'; message: string }
+  | { kind: 'forbidden'; message: string }
   | { kind: 'request' }
   | { kind: 'unexpected'; cause: unknown };
 
@@ -41,7 +46,11 @@ function auditFieldErrors(error: Error): FieldError[] {
 
 /** `error` as Apollo hands it over (a resolver's error is wrapped with its path); `code` is Apollo's code for it. */
 export function classifyError(error: GraphQLError | undefined, code: unknown): ErrorKind {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // An error a plugin threw before execution (refused credentials) arrives wrapped, without a path.
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
+  if (original instanceof AuthenticationRequiredError) return { kind: 'unauthenticated', message: original.message };
+  if (original instanceof AccessDeniedError) return { kind: 'forbidden', message: original.message };
   if (original instanceof InvalidInputError) return { kind: 'user-input', message: original.message, fields: original.fields };
   if (original instanceof InvalidCursorError || original instanceof InvalidPageRequestError) {
     return { kind: 'user-input', message: original.message, fields: auditFieldErrors(original) };
@@ -76,6 +85,10 @@ export async function mapError(formatted: GraphQLFormattedError, kind: ErrorKind
         ...where,
         extensions: { code: SERVICE_UNAVAILABLE, requestId },
       };
+    case 'unauthenticated':
+      return { message: `Unauthenticated: ${kind.message}`, ...where, extensions: { code: UNAUTHENTICATED, requestId } };
+    case 'forbidden':
+      return { message: `Forbidden: ${kind.message}`, ...where, extensions: { code: FORBIDDEN, requestId } };
     case 'request':
       return { ...formatted, extensions: { ...formatted.extensions, requestId } };
     case 'unexpected':
@@ -121,8 +134,16 @@ export const errorMappingPlugin: ApolloServerPlugin<GraphQLContext> = {
           }),
         );
         body.singleResult.errors = mapped;
-        // Nothing answered and the database is down: a retryable 503 rather than a 200 with errors.
-        if (body.singleResult.data == null && mapped.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) response.http.status = 503;
+        // Nothing answered (no data, or null for every field asked): the HTTP status says why, as a
+        // client or proxy reads it (a retryable 503 for a database that is down, 401 for missing or
+        // refused credentials, 403 for a role without the permission) rather than a 200 with errors.
+        const { data } = body.singleResult;
+        if (data == null || Object.values(data).every((value) => value === null)) {
+          const codes = new Set(mapped.map((e) => e.extensions?.code));
+          const status = codes.has(SERVICE_UNAVAILABLE) ? 503 : codes.has(UNAUTHENTICATED) ? 401 : codes.has(FORBIDDEN) ? 403 : undefined;
+          if (status) response.http.status = status;
+          if (status === 401) response.http.headers.set('www-authenticate', 'Bearer realm="clinical-risk-console"');
+        }
       },
     };
   },

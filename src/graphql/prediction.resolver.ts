@@ -1,8 +1,9 @@
 /** Predictions: make them (one or a batch) through the prediction service, read them back from the audit log. */
 import 'reflect-metadata';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { readableRecords, type Principal } from '../access/roles';
 import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
-import { MAX_BATCH_ROWS, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
+import { MAX_BATCH_ROWS, type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';
 import { perItemCost } from './limits';
@@ -30,8 +31,10 @@ function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
   return features.map(({ name, value }) => ({ name, value: value ?? null }));
 }
 
-function auditFilter(filter: PredictionFilter | null | undefined): AuditFilter {
+/** The filter as asked, narrowed to the records the principal may read. */
+function auditFilter(filter: PredictionFilter | null | undefined, principal: Principal | null): AuditFilter {
   return {
+    ...readableRecords(principal),
     modelId: filter?.modelId ?? undefined,
     patientRef: filter?.patientRef ?? undefined,
     riskBand: filter?.riskBand ?? undefined,
@@ -40,15 +43,26 @@ function auditFilter(filter: PredictionFilter | null | undefined): AuditFilter {
   };
 }
 
+// Runs only behind @Authorized('predict'), so a principal is present.
+function originOf({ requestId, principal }: GraphQLContext): RequestOrigin {
+  return { requestId, requester: (principal as Principal).keyId };
+}
+
 @Resolver(() => Prediction)
 export class PredictionResolver {
-  @Query(() => Prediction, { nullable: true, description: 'One stored prediction, or null when no prediction has this id.' })
-  prediction(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<PredictionRecord | null> {
-    return services.audit.get(id);
+  @Query(() => Prediction, {
+    nullable: true,
+    description: 'One stored prediction, or null when none has this id. Needs a key: a clinician sees only the predictions it asked for (another\'s id reads as null).',
+  })
+  async prediction(@Arg('id', () => ID) id: string, @Ctx() { services, principal }: GraphQLContext): Promise<PredictionRecord | null> {
+    const { requester } = readableRecords(principal);
+    const record = await services.audit.get(id);
+    // Someone else's record is answered as if it did not exist: its existence is not this caller's to know.
+    return record && (requester === undefined || record.requester === requester) ? record : null;
   }
 
   @Query(() => PredictionConnection, {
-    description: 'Stored predictions matching the filter, newest first, a page at a time.',
+    description: 'Stored predictions matching the filter, newest first, a page at a time. Needs a key: a clinician sees only the predictions it asked for.',
     complexity: perItemCost(pageItems),
   })
   async predictions(
@@ -56,9 +70,9 @@ export class PredictionResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: "A previous page's `pageInfo.endCursor` (or an edge's cursor)." })
     after: string | null | undefined,
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, principal }: GraphQLContext,
   ): Promise<PredictionConnection> {
-    const page = await services.audit.list(auditFilter(filter), first ?? DEFAULT_PAGE_SIZE, after ?? null);
+    const page = await services.audit.list(auditFilter(filter, principal), first ?? DEFAULT_PAGE_SIZE, after ?? null);
     return {
       edges: page.records.map((record) => ({ cursor: edgeCursor(record), node: record })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
@@ -66,21 +80,23 @@ export class PredictionResolver {
     };
   }
 
-  @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused.' })
-  predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() { services, requestId }: GraphQLContext): Promise<PredictionRecord> {
-    return services.predictions.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, requestId);
+  @Authorized('predict')
+  @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.' })
+  predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() context: GraphQLContext): Promise<PredictionRecord> {
+    return context.services.predictions.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
   }
 
+  @Authorized('predict')
   @Mutation(() => [Prediction], {
-    description: 'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch.',
+    description: 'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
     complexity: perItemCost(batchItems),
   })
   predictBatch(
     @Arg('input', () => PredictBatchInput) input: PredictBatchInput,
-    @Ctx() { services, requestId }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
   ): Promise<PredictionRecord[]> {
     const rows = input.rows.map((row) => ({ features: featureValues(row.features), patientRef: row.patientRef }));
-    return services.predictions.predictBatch(input.modelId, rows, requestId);
+    return context.services.predictions.predictBatch(input.modelId, rows, originOf(context));
   }
 
   @FieldResolver(() => RiskModel)

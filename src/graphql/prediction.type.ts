@@ -87,6 +87,9 @@ export class Prediction {
 
   @Field(() => Float, { description: 'Server time spent on validation, inference and explanation, per row, in milliseconds.' })
   latencyMs!: number;
+
+  @Field(() => ID, { nullable: true, description: 'Id of the API key that asked for it (`ApiKey.id`); null only for records older than access control.' })
+  requester!: string | null;
 }
 
 /** What a resolver returns for a Prediction: an audit record fits it; `model` is resolved from the registry. */

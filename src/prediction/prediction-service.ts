@@ -24,6 +24,14 @@ export interface PredictionRow {
   patientRef?: string | null;
 }
 
+/** Where a prediction request came from, kept on its audit record. */
+export interface RequestOrigin {
+  /** The request's id (the caller's x-request-id, or one made for it). */
+  requestId: string;
+  /** The id of the API key that asked (directly or through a dashboard session). */
+  requester: string;
+}
+
 export class PredictionService {
   /** `onStored` hears of every record once it is stored (metrics); it must not throw. */
   constructor(
@@ -33,13 +41,13 @@ export class PredictionService {
   ) {}
 
   /** One prediction, stored before it is returned; nothing is stored when the input is invalid. */
-  async predict(modelId: string, row: PredictionRow, requestId: string): Promise<AuditRecord> {
-    const [record] = await this.predictBatch(modelId, [row], requestId, { single: true });
+  async predict(modelId: string, row: PredictionRow, origin: RequestOrigin): Promise<AuditRecord> {
+    const [record] = await this.predictBatch(modelId, [row], origin, { single: true });
     return record;
   }
 
   /** Every row or none: all are validated before any is scored, and all are stored in one transaction. */
-  async predictBatch(modelId: string, rows: PredictionRow[], requestId: string, options: { single?: boolean } = {}): Promise<AuditRecord[]> {
+  async predictBatch(modelId: string, rows: PredictionRow[], origin: RequestOrigin, options: { single?: boolean } = {}): Promise<AuditRecord[]> {
     const started = performance.now();
     const model = await this.model(modelId);
     if (rows.length === 0 || rows.length > MAX_BATCH_ROWS) {
@@ -91,7 +99,8 @@ export class PredictionService {
           }))
           .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.name.localeCompare(b.name)),
         patientRef: row.patientRef ?? null,
-        requestId,
+        requestId: origin.requestId,
+        requester: origin.requester,
         latencyMs: 0,
       };
     });

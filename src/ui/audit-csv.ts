@@ -16,6 +16,7 @@ export const AUDIT_CSV_COLUMNS = [
   'inputs_json',
   'contributions_log_odds_json',
   'request_id',
+  'requester_key_id',
   'latency_ms',
 ] as const;
 
@@ -35,6 +36,7 @@ export function auditCsvRow(r: AuditRecord): Record<(typeof AUDIT_CSV_COLUMNS)[n
     inputs_json: JSON.stringify(r.inputs),
     contributions_log_odds_json: JSON.stringify(r.contributions),
     request_id: r.requestId,
+    requester_key_id: r.requester ?? '',
     latency_ms: r.latencyMs,
   };
 }

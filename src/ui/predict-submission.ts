@@ -1,5 +1,6 @@
 /** What the predict form's server action does: read the fields, predict through the service (which stores the record), and say what to show next. */
 import { randomUUID } from 'node:crypto';
+import { AccessDeniedError, can, readableRecords, type Principal } from '../access/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { DatabaseUnavailableError } from '../db/database';
 import type { ModelRegistry } from '../inference/model-registry';
@@ -23,9 +24,12 @@ function byField(errors: FieldError[]): Record<string, string> {
 
 /**
  * Fields: one per model input (blank = missing), `patientRef`, and `previousId` (the prediction on
- * screen, kept as the "before" of a what-if). The model is the route's, never a form field.
+ * screen, kept as the "before" of a what-if). The model is the route's, never a form field. `viewer`
+ * is the signed-in principal: without one, or without the predict permission, nothing is predicted.
  */
-export async function submitPrediction(services: PredictSubmissionServices, modelId: string, form: FormData): Promise<PredictFormState> {
+export async function submitPrediction(services: PredictSubmissionServices, viewer: Principal | null, modelId: string, form: FormData): Promise<PredictFormState> {
+  if (!viewer) return { ...EMPTY_FORM_STATE, formError: 'You are not signed in (or your session has ended), so nothing was predicted or stored. Sign in and submit again.' };
+  if (!can(viewer, 'predict')) return { ...EMPTY_FORM_STATE, formError: `Nothing was predicted: ${new AccessDeniedError(viewer.role, 'predict').message}.` };
   const model = (await services.registry.load()).get(modelId);
   if (!model) return { ...EMPTY_FORM_STATE, formError: `Unknown model "${modelId}".` };
   const { card } = model;
@@ -44,7 +48,10 @@ export async function submitPrediction(services: PredictSubmissionServices, mode
           throw error;
         })
       : null;
-  const previous = previousRecord && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
+  // Only a record this viewer may read can be the "before": an id from elsewhere is ignored.
+  const { requester } = readableRecords(viewer);
+  const readable = previousRecord && (requester === undefined || previousRecord.requester === requester);
+  const previous = readable && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
 
   if (read.errors.length > 0) {
     // Report the other fields' range problems too, so one submission shows everything to fix.
@@ -58,7 +65,7 @@ export async function submitPrediction(services: PredictSubmissionServices, mode
   try {
     // The request id tells an auditor where an answer came from, and whether it was a what-if on a previous one.
     const requestId = `dashboard-${previous ? `what-if-${previous.id.slice(0, 8)}-` : ''}${randomUUID()}`;
-    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, requestId);
+    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, { requestId, requester: viewer.keyId });
     return { values, errors: {}, formError: null, result: predictionView(record, card), previous };
   } catch (error) {
     if (error instanceof InvalidInputError) return { values, errors: byField(error.fields), formError: null, result: null, previous };

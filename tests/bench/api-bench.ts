@@ -13,8 +13,10 @@ import { prismaAuditLog } from '../../src/audit/audit-log';
 import { openDatabase, type Database } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type PredictionRow } from '../../src/prediction/prediction-service';
+import { bearer, createKey } from '../support/api-keys';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
+import { variedRows } from '../support/varied-rows';
 
 const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
 const OUT = join('bench-results', 'api.json');
@@ -35,36 +37,10 @@ if (MODEL !== 'heart-failure' && MODEL !== 'diabetes') throw new Error(`--model 
 
 // ---------- realistic, varied inputs (deterministic) ----------
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-const round = (v: number, digits: number) => Number(v.toFixed(digits));
+/** The clinician key every HTTP request sends, made in the fresh database before the server starts. */
+let apiKey = '';
 
-function makeRows(count: number, seed: number): PredictionRow[] {
-  const r = lcg(seed);
-  const between = (lo: number, hi: number, digits = 0) => round(lo + r() * (hi - lo), digits);
-  return Array.from({ length: count }, (_, i) => ({
-    patientRef: `MRN-${seed}-${i}`,
-    features:
-      MODEL === 'heart-failure'
-        ? [
-            { name: 'age', value: between(40, 95) },
-            { name: 'ejection_fraction', value: between(14, 70) },
-            { name: 'serum_creatinine', value: between(0.5, 6, 1) },
-          ]
-        : [
-            { name: 'pregnancies', value: between(0, 10) },
-            { name: 'glucose', value: between(70, 190) },
-            { name: 'blood_pressure', value: between(50, 100) },
-            { name: 'skin_thickness', value: r() < 0.3 ? null : between(10, 50) },
-            { name: 'insulin', value: r() < 0.5 ? null : between(20, 400) },
-            { name: 'bmi', value: between(19, 48, 1) },
-            { name: 'diabetes_pedigree_function', value: between(0.08, 1.8, 3) },
-            { name: 'age', value: between(21, 75) },
-          ],
-  }));
-}
+const makeRows = (count: number, seed: number): PredictionRow[] => variedRows(MODEL, count, seed);
 
 const PREDICT = `mutation Predict($input: PredictInput!) {
   predict(input: $input) { id probability positive riskBand baseValue contributions { name value contribution } }
@@ -154,7 +130,7 @@ async function cannon(app: RunningApp, bodies: string[], rowsPerRequest: number,
     duration: seconds,
     timeout: 30,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(apiKey) },
     requests: [
       {
         method: 'POST',
@@ -218,7 +194,7 @@ async function floorPhase(app: RunningApp): Promise<{ requestsPerSecond: number;
       connections: 32,
       duration: seconds,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(apiKey) },
       body,
       requests: [{ onResponse: (status: number, reply: string) => void (status === 200 && reply.includes('"__typename":"Query"') ? ok++ : bad++) }],
     });
@@ -267,7 +243,7 @@ async function loop(service: PredictionService, batches: PredictionRow[][], conc
       const batch = batches[next++ % batches.length];
       const t = performance.now();
       try {
-        const records = batch.length === 1 ? [await service.predict(MODEL, batch[0], 'bench')] : await service.predictBatch(MODEL, batch, 'bench');
+        const records = batch.length === 1 ? [await service.predict(MODEL, batch[0], { requestId: 'bench', requester: 'bench' })] : await service.predictBatch(MODEL, batch, { requestId: 'bench', requester: 'bench' });
         if (records.length !== batch.length || !records.every((x) => typeof x.id === 'string')) throw new Error('missing ids');
         latencies.push(performance.now() - t);
         ok++;
@@ -355,6 +331,7 @@ async function main(): Promise<void> {
       buildApp();
     }
     database = await createMigratedPostgresDatabase('crc_bench', POSTGRES);
+    apiKey = (await createKey({ databaseUrl: database.url }, 'clinician', 'api bench')).key;
     console.log(`database ${database.name}; model ${MODEL}; ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
     app = await startApp({ DATABASE_URL: database.url });
 

@@ -8,6 +8,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { prismaApiKeyStore } from '../../src/access/api-keys';
+import { prismaSessionStore, SESSION_COOKIE } from '../../src/access/sessions';
 import { prismaAuditLog, type AuditRecord } from '../../src/audit/audit-log';
 import { openDatabase, type Database } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
@@ -180,7 +182,7 @@ async function seed(service: PredictionService, registry: ModelRegistry): Promis
     const modelId = SEED_MODELS[k];
     const batch = makeRows(modelId, k);
     const batchStarted = performance.now();
-    const records: AuditRecord[] = await service.predictBatch(modelId, batch, `bench-pages-seed-${k}`);
+    const records: AuditRecord[] = await service.predictBatch(modelId, batch, { requestId: `bench-pages-seed-${k}`, requester: 'bench-pages' });
     rows += records.length;
     const counts = (byModel[modelId] ??= { rows: 0, seconds: 0, LOW: 0, MODERATE: 0, HIGH: 0 });
     counts.seconds += (performance.now() - batchStarted) / 1000;
@@ -221,10 +223,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** The session cookie every GET sends: pages are read as an auditor, who sees every seeded record. */
+let sessionCookie = '';
+
 /** One GET, timed from before `fetch` to the last byte of the body. */
 async function timedGet(url: string): Promise<{ status: number; body: string; ms: number }> {
   const t = performance.now();
-  const res = await fetch(url, { redirect: 'manual' });
+  const res = await fetch(url, { redirect: 'manual', headers: { cookie: sessionCookie } });
   const body = await res.text();
   return { status: res.status, body, ms: performance.now() - t };
 }
@@ -347,6 +352,8 @@ async function main(): Promise<void> {
     db = await openDatabase({ databaseUrl: database.url });
     registry = new ModelRegistry('models');
     const seeded = await seed(new PredictionService(registry, prismaAuditLog(db.prisma)), registry);
+    const { record: auditor } = await prismaApiKeyStore(db.prisma).create({ name: 'page bench', role: 'auditor', createdBy: 'bench' });
+    sessionCookie = `${SESSION_COOKIE}=${(await prismaSessionStore(db.prisma).start(auditor.id)).token}`;
     await closeSeeder();
     console.log(
       `seeded ${fmt(seeded.rows)} records in ${fmt(seeded.seconds, 1)} s (${fmt(seeded.rowsPerSecond)} rows/s; models loaded beforehand in ${fmt(seeded.modelLoadSeconds, 1)} s): ` +

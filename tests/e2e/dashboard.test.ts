@@ -1,15 +1,19 @@
 /**
  * The dashboard in headless Chromium against `next start` on a fresh Postgres: for each model, predict
  * through the form and see the result and its chart, find the record in the audit list, open its detail,
- * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript.
+ * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript;
+ * sign-in with an API key, what each role sees, and a forged cross-origin form refused.
  * Every page visited leaves a screenshot in tests/artifacts/screenshots.
  */
+import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import pg from 'pg';
 import { percent } from '@/ui/format';
+import { bearer, createKey, firstAdminKeyIn } from '../support/api-keys';
 import { launchBrowser, saveScreenshot, withJavaScriptDisabled, withPage } from '../support/browser';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
@@ -17,13 +21,50 @@ import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../su
 let database: PostgresTestDatabase;
 let app: RunningApp;
 let browser: Browser;
+/** Keys made in the database before the server starts. */
+const keys: Record<'ward7' | 'ward9' | 'auditor', { key: string; id: string }> = {} as never;
+/** The cookies of a clinician (Ward 7) signed in through the form: most tests browse as this clinician. */
+let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** Signs in through /sign-in in `page` and waits for the page it returns to. */
+async function signIn(page: Page, baseUrl: string, key: string, next = '/'): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.fill('#api-key', key);
+  await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.click('form.sign-in button[type=submit]')]);
+}
 
 beforeAll(async () => {
   database = await createMigratedPostgresDatabase('crc_e2e');
+  keys.ward7 = await createKey({ databaseUrl: database.url }, 'clinician', 'Ward 7');
+  keys.ward9 = await createKey({ databaseUrl: database.url }, 'clinician', 'Ward 9');
+  keys.auditor = await createKey({ databaseUrl: database.url }, 'auditor', 'Audit office');
   buildApp();
   app = await startApp({ DATABASE_URL: database.url });
   browser = await launchBrowser();
+  const context = await browser.newContext();
+  await signIn(await context.newPage(), app.url, keys.ward7.key);
+  signedIn = await context.storageState();
+  await context.close();
 }, 300_000);
+
+/** A page signed in as the Ward 7 clinician, in a context of its own. */
+function asClinician<T>(use: (page: Page) => Promise<T>): Promise<T> {
+  return withPage(browser, use, { storageState: signedIn });
+}
+
+function asClinicianWithoutJavaScript<T>(use: (page: Page) => Promise<T>): Promise<T> {
+  return withJavaScriptDisabled(browser, use, { storageState: signedIn });
+}
+
+async function storedFor(patientRef: string): Promise<number> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM prediction WHERE patient_ref = $1', [patientRef])).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -50,11 +91,11 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
   let shownProbability: string;
 
   it('predicts through the form and shows the probability, risk band, decision and waterfall chart', async () => {
-    await withPage(browser, async (page) => {
+    await asClinician(async (page) => {
       await page.goto(`${app.url}/models/${modelId}/predict`);
       await fill(page, PATIENTS[modelId]);
       await page.fill('#patientRef', patientRef);
-      await page.click('button[type=submit]');
+      await page.click('main button[type=submit]');
       const result = page.getByTestId('prediction-result');
       await result.waitFor({ timeout: 30_000 });
       shownProbability = (await result.locator('.probability').first().innerText()).trim();
@@ -74,7 +115,7 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
   });
 
   it('finds the prediction in the audit list by patient and opens its detail', async () => {
-    await withPage(browser, async (page) => {
+    await asClinician(async (page) => {
       await page.goto(`${app.url}/predictions`);
       await page.fill('#filter-patientRef', patientRef);
       await page.selectOption('#filter-modelId', modelId);
@@ -97,7 +138,7 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
   });
 
   it('exports the filtered rows as CSV with the stored values', async () => {
-    await withPage(browser, async (page) => {
+    await asClinician(async (page) => {
       await page.goto(`${app.url}/predictions?patientRef=${encodeURIComponent(patientRef)}`);
       const href = await page.locator('a', { hasText: 'Export CSV' }).getAttribute('href');
       expect(href).toBe(`/predictions/export.csv?patientRef=${encodeURIComponent(patientRef)}`);
@@ -122,11 +163,11 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
 describe('the predict form with bad input', () => {
   it('shows an out-of-range value next to its field, keeps the values and stores nothing', async () => {
     const patientRef = `E2E-bad-${runId}`;
-    await withPage(browser, async (page) => {
+    await asClinician(async (page) => {
       await page.goto(`${app.url}/models/heart-failure/predict`);
       await fill(page, { age: '200', ejection_fraction: '20', serum_creatinine: '1.9' });
       await page.fill('#patientRef', patientRef);
-      await page.click('button[type=submit]');
+      await page.click('main button[type=submit]');
       const error = page.locator('#feature-age-error');
       await error.waitFor({ timeout: 30_000 });
       await expect(error.innerText()).resolves.toBe('200 is outside the allowed range 18 to 110 years');
@@ -144,14 +185,14 @@ describe('the predict form with bad input', () => {
 
 describe('without JavaScript', () => {
   it('predicts through the server action, then compares a what-if with the previous answer', async () => {
-    await withJavaScriptDisabled(browser, async (page) => {
+    await asClinicianWithoutJavaScript(async (page) => {
       await page.goto(`${app.url}/models/heart-failure/predict`);
       await fill(page, { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' });
-      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
       await page.getByTestId('prediction-result').waitFor({ timeout: 30_000 });
       const before = await page.locator('.probability').first().innerText();
       await page.fill('#feature-ejection_fraction', '55');
-      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
       await page.getByRole('heading', { name: 'Before' }).waitFor({ timeout: 30_000 });
       const [was, now] = await page.locator('.probability').allInnerTexts();
       expect(was).toBe(before);
@@ -162,7 +203,7 @@ describe('without JavaScript', () => {
   });
 
   it.each(['/', '/models/sepsis', '/models/diabetes', '/models/heart-failure', '/predictions'])('renders %s with its charts and tables', async (path) => {
-    await withJavaScriptDisabled(browser, async (page) => {
+    await asClinicianWithoutJavaScript(async (page) => {
       const response = await page.goto(`${app.url}${path}`);
       expect(response?.status()).toBe(200);
       await expect(page.locator('h1').first().innerText()).resolves.not.toBe('');
@@ -177,7 +218,7 @@ describe('without JavaScript', () => {
   });
 
   it('shows the not-found state for an unknown model or record, and 404 for an unknown address', async () => {
-    await withJavaScriptDisabled(browser, async (page) => {
+    await asClinicianWithoutJavaScript(async (page) => {
       // Shown by the page itself (status 200): Next.js 16.4 serves notFound() as an empty body without JavaScript.
       for (const path of ['/models/cancer', '/models/cancer/predict', '/predictions/00000000-0000-4000-8000-000000000000', '/predictions/not-a-uuid']) {
         await page.goto(`${app.url}${path}`);
@@ -192,13 +233,122 @@ describe('without JavaScript', () => {
   });
 });
 
+describe('signing in, roles and forged forms', () => {
+  it('sends a visitor to sign in and back, refuses a wrong key next to the field, and signs out, all without JavaScript', async () => {
+    await withJavaScriptDisabled(browser, async (page) => {
+      await page.goto(`${app.url}/predictions?modelId=sepsis`);
+      expect(page.url()).toBe(`${app.url}/sign-in?next=${encodeURIComponent('/predictions?modelId=sepsis')}`);
+      await page.fill('#api-key', `crc_${'x'.repeat(43)}`);
+      await Promise.all([page.waitForLoadState('load'), page.click('form.sign-in button[type=submit]')]);
+      await expect(page.locator('#api-key-error').innerText()).resolves.toBe('That key is not valid: it is unknown or has been revoked.');
+      await expect(page.getAttribute('#api-key', 'aria-invalid')).resolves.toBe('true');
+      await saveScreenshot(page, 'sign-in-refused');
+      await page.fill('#api-key', keys.ward9.key);
+      await Promise.all([page.waitForURL(`${app.url}/predictions?modelId=sepsis`), page.click('form.sign-in button[type=submit]')]);
+      await expect(page.locator('header .viewer').innerText()).resolves.toMatch(/Signed in as Ward 9\s+\(clinician\)/);
+      const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'crc_session');
+      // Scripts cannot read it, and no other site's form or request carries it.
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+      expect(cookie.value).not.toContain(keys.ward9.key);
+      await Promise.all([page.waitForURL(`${app.url}/sign-in`), page.click('header .viewer button[type=submit]')]);
+      await page.goto(`${app.url}/predictions`);
+      expect(page.url()).toBe(`${app.url}/sign-in?next=${encodeURIComponent('/predictions')}`);
+    });
+  });
+
+  it("shows a clinician only its own records: another clinician's are absent from the list, the export and the detail", async () => {
+    const patientRef = `E2E-ward9-${runId}`;
+    let recordId = '';
+    await withPage(browser, async (page) => {
+      await signIn(page, app.url, keys.ward9.key, '/models/heart-failure/predict');
+      await fill(page, PATIENTS['heart-failure']);
+      await page.fill('#patientRef', patientRef);
+      await page.click('main button[type=submit]');
+      const link = page.getByTestId('prediction-result').locator('a[href^="/predictions/"]').first();
+      await link.waitFor({ timeout: 30_000 });
+      recordId = (await link.getAttribute('href'))!.split('/').pop()!;
+    });
+    await asClinician(async (page) => {
+      await page.goto(`${app.url}/predictions?patientRef=${patientRef}`);
+      await expect(page.locator('main').innerText()).resolves.toContain('No records match these filters.');
+      await page.goto(`${app.url}/predictions/${recordId}`);
+      await expect(page.locator('h1').first().innerText()).resolves.toBe('Not found');
+      const csv = await page.request.get(`${app.url}/predictions/export.csv?patientRef=${patientRef}`);
+      expect((parse(await csv.text(), { columns: true }) as unknown[]).length).toBe(0);
+    });
+    await withPage(browser, async (page) => {
+      await signIn(page, app.url, keys.auditor.key, `/predictions/${recordId}`);
+      await expect(page.locator('main').innerText()).resolves.toMatch(/Requested by\s+Ward 9 \(clinician key crc_/);
+      await saveScreenshot(page, 'audit-detail-as-auditor');
+    });
+  });
+
+  it('lets an auditor read every record but not predict', async () => {
+    await withPage(browser, async (page) => {
+      await signIn(page, app.url, keys.auditor.key, '/models/diabetes/predict');
+      await expect(page.locator('main [role=alert]').innerText()).resolves.toContain('the auditor role may not make predictions');
+      await expect(page.locator('#feature-glucose').count()).resolves.toBe(0);
+      await page.goto(`${app.url}/predictions`);
+      await expect(page.locator('[data-testid=audit-table] tbody tr').count()).resolves.toBeGreaterThan(0);
+      await saveScreenshot(page, 'predict-refused-auditor');
+    });
+  });
+
+  it("refuses the predict form posted from another origin, though the browser sends the session cookie along, and stores nothing", async () => {
+    const patientRef = `E2E-forged-${runId}`;
+    // The form exactly as the dashboard serves it (without JavaScript: its hidden action fields), filled in.
+    const fields = await asClinicianWithoutJavaScript(async (page) => {
+      await page.goto(`${app.url}/models/heart-failure/predict`);
+      return page
+        .locator('form')
+        .last()
+        .evaluate((form: HTMLFormElement) => Array.from(form.querySelectorAll('input')).map((input): [string, string] => [input.name, input.value]));
+    });
+    const values = { ...Object.fromEntries(fields), ...PATIENTS['heart-failure'], patientRef };
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const inputs = Object.entries(values).map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`).join('');
+    // Another origin on the same host: same-site, so the Lax cookie does go with the post; only the
+    // Origin check (Next.js server actions) stands between this page and a stored prediction.
+    const attacker: Server = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html');
+      response.end(`<form id="f" method="post" enctype="multipart/form-data" action="${app.url}/models/heart-failure/predict">${inputs}</form><script>f.submit()</script>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = attacker.address() as { port: number };
+      await asClinician(async (page) => {
+        const posted = page.waitForResponse((r) => r.url() === `${app.url}/models/heart-failure/predict` && r.request().method() === 'POST');
+        await page.goto(`http://127.0.0.1:${port}/`);
+        const response = await posted;
+        expect(response.request().headers().cookie ?? (await response.request().allHeaders()).cookie).toContain('crc_session=');
+        expect(response.status()).toBeGreaterThanOrEqual(400);
+      });
+      expect(await storedFor(patientRef)).toBe(0);
+      // The same fields posted from the dashboard's own origin do predict: the refusal above was the origin's.
+      const cookie = signedIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const body = new FormData();
+      for (const [name, value] of Object.entries(values)) body.set(name, value);
+      const own = await fetch(`${app.url}/models/heart-failure/predict`, { method: 'POST', body, headers: { cookie, origin: app.url }, redirect: 'manual' });
+      expect(own.status).toBe(200);
+      expect(await storedFor(patientRef)).toBe(1);
+    } finally {
+      attacker.close();
+    }
+  });
+});
+
 describe('the quick start: dashboard and API in one process on the embedded database', () => {
   let dataDir: string;
   let embedded: RunningApp;
+  /** Printed once by the server on its first start (the README's quick start). */
+  let adminKey: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'crc-e2e-pglite-'));
     embedded = await startApp({ DATA_DIR: join(dataDir, 'pglite'), DATABASE_URL: '' });
+    const deadline = Date.now() + 10_000;
+    while (!/crc_\w/.test(embedded.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    adminKey = firstAdminKeyIn(embedded.output());
   }, 120_000);
 
   afterAll(async () => {
@@ -209,7 +359,11 @@ describe('the quick start: dashboard and API in one process on the embedded data
   it('shows in the dashboard what the API stored, and answers through the API what the dashboard stored', async () => {
     const patientRef = `E2E-embedded-${runId}`;
     const graphql = async (query: string, variables: Record<string, unknown>) => {
-      const response = await fetch(`${embedded.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(`${embedded.url}/api/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(adminKey) },
+        body: JSON.stringify({ query, variables }),
+      });
       return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
     };
     const stored = await graphql('mutation($input: PredictInput!) { predict(input: $input) { id } }', {
@@ -217,12 +371,13 @@ describe('the quick start: dashboard and API in one process on the embedded data
     });
     expect(stored.errors).toBeUndefined();
     await withPage(browser, async (page) => {
-      await page.goto(`${embedded.url}/predictions?patientRef=${patientRef}`);
+      // The same key signs in to the dashboard.
+      await signIn(page, embedded.url, adminKey, `/predictions?patientRef=${patientRef}`);
       await expect(page.locator('[data-testid=audit-table] tbody tr').count()).resolves.toBe(1);
       await page.goto(`${embedded.url}/models/heart-failure/predict`);
       await fill(page, PATIENTS['heart-failure']);
       await page.fill('#patientRef', patientRef);
-      await page.click('button[type=submit]');
+      await page.click('main button[type=submit]');
       await page.getByTestId('prediction-result').waitFor({ timeout: 30_000 });
       await saveScreenshot(page, 'predict-embedded');
     });

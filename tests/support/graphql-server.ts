@@ -7,8 +7,10 @@ import type { AuditLog } from '@/audit/audit-log';
 import { createApolloServer } from '@/graphql/apollo-server';
 import { createContext, type GraphQLServices, type RequestHeaders } from '@/graphql/context';
 import type { ModelRegistry } from '@/inference/model-registry';
+import type { ApiKeyStore } from '@/access/api-keys';
 import { PredictionService } from '@/prediction/prediction-service';
 import { createMetrics } from '@/telemetry/metrics';
+import { MemoryApiKeyStore } from './memory-api-keys';
 
 const OPERATIONS_DIR = 'graphql/operations';
 
@@ -26,18 +28,32 @@ export interface Reply {
   requestId: string;
 }
 
+/** Headers a request carries; `authorization` absent means the server's default admin key, null means none at all. */
+export type RunHeaders = Map<string, string | null> | Headers | Record<string, string | null>;
+
 export interface TestServer {
   services: GraphQLServices;
+  /** The keys the server knows; tests make keys of other roles here. */
+  keys: ApiKeyStore;
   /** Every log line written, parsed. */
   logs: Record<string, unknown>[];
-  run(query: string, variables?: Record<string, unknown>, headers?: RequestHeaders): Promise<Reply>;
+  /** Runs as an admin unless the headers say otherwise (a clinician's `authorization`, or null for no key). */
+  run(query: string, variables?: Record<string, unknown>, headers?: RunHeaders): Promise<Reply>;
   stop(): Promise<void>;
 }
 
-export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService }): TestServer {
+function withDefaultKey(headers: RunHeaders | undefined, admin: string): RequestHeaders {
+  const given: RequestHeaders = !headers ? new Map() : headers instanceof Map || headers instanceof Headers ? headers : new Map(Object.entries(headers));
+  return { get: (name) => (name === 'authorization' && given.get(name) === undefined ? admin : given.get(name)) };
+}
+
+export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService; keys?: ApiKeyStore }): TestServer {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const keys = options.keys ?? new MemoryApiKeyStore();
+  const admin = keys.create({ name: 'test server admin', role: 'admin', createdBy: 'test' }).then(({ key }) => `Bearer ${key}`);
   const services: GraphQLServices = {
+    keys,
     registry: options.registry,
     audit: options.audit,
     predictions: options.predictions ?? new PredictionService(options.registry, options.audit),
@@ -47,9 +63,10 @@ export function startTestServer(options: { registry: ModelRegistry; audit: Audit
   const server = createApolloServer(services);
   return {
     services,
+    keys,
     logs,
     async run(query, variables, headers) {
-      const contextValue = createContext(services, headers);
+      const contextValue = await createContext(services, withDefaultKey(headers, await admin));
       const response = await server.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // What a client reads: the JSON of the result (a DateTime is a Date until serialized).

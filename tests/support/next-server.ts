@@ -26,6 +26,10 @@ async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string;
+  /** The `next start` process, which serves the requests itself (for reading its memory in /proc). */
+  pid: number;
+  /** Everything the server has printed so far, stdout and stderr. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
   }
   return {
     url,
+    pid: child.pid!,
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

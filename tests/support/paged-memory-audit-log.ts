@@ -65,6 +65,7 @@ export class PagedMemoryAuditLog implements AuditLog {
     return this.records
       .filter(
         (r) =>
+          (filter.requester === undefined || r.requester === filter.requester) &&
           (filter.modelId === undefined || r.modelId === filter.modelId) &&
           (filter.patientRef === undefined || r.patientRef === filter.patientRef) &&
           (filter.riskBand === undefined || r.riskBand === filter.riskBand) &&

@@ -5,6 +5,8 @@ import { auditQueryString, readAuditQuery, RISK_BANDS, type SearchParams } from 
 import { percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';
+import { readableRecords } from '@/access/roles';
+import { requireViewer } from '@/ui/viewer';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Audit records — Clinical Risk Console' };
@@ -20,9 +22,14 @@ function FilterError({ name, errors }: { name: string; errors: Record<string, st
 }
 
 export default async function PredictionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const back = new URLSearchParams(Object.entries(params).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : []))).toString();
+  const viewer = await requireViewer(`/predictions${back ? `?${back}` : ''}`);
   const { registry, audit } = await services();
   const models = await registry.list();
-  const query = readAuditQuery(await searchParams, models.map((m) => m.card.id));
+  const asked = readAuditQuery(params, models.map((m) => m.card.id));
+  // A clinician sees only the predictions it asked for.
+  const query = { ...asked, filter: { ...asked.filter, ...readableRecords(viewer) } };
   const names = new Map(models.map(({ card }) => [card.id, card.name]));
   const usable = Object.keys(query.errors).length === 0;
   let page = usable ? await audit.list(query.filter, PAGE_SIZE, query.after).catch((error: unknown) => (error instanceof InvalidCursorError ? null : Promise.reject(error))) : null;

@@ -19,6 +19,7 @@ function record(i: number): NewAuditRecord {
     patientRef: `chain-${i}`,
     requestId: `chain-request-${i}`,
     latencyMs: 0.5,
+    requester: 'key-under-test',
   };
 }
 

@@ -39,6 +39,7 @@ function record(overrides: Partial<NewAuditRecord> = {}): NewAuditRecord {
     patientRef: 'patient-1',
     requestId: 'request-1',
     latencyMs: 1.5,
+    requester: 'key-under-test',
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 /** The migration runner, on real Postgres and on PGlite: the migrated database is what schema.prisma describes, recorded as Prisma records it, and append-only. */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,8 @@ interface ExpectedTable {
   columns: ExpectedColumn[];
   primaryKey: string[];
   indexes: { name: string; columns: string[]; unique: boolean }[];
+  /** Prisma names a foreign key <table>_<columns>_fkey; ON UPDATE is always CASCADE for required relations. */
+  foreignKeys: { name: string; columns: string[]; references: string; referencedColumns: string[]; onDelete: string }[];
 }
 
 interface ExpectedSchema {
@@ -87,6 +90,7 @@ function mapped(attributes: string): string | null {
 function expectedSchema(source: string): ExpectedSchema {
   const text = source.replace(/\/\/.*$/gm, '');
   const blocks = [...text.matchAll(/^(model|enum)\s+(\w+)\s*\{([^}]*)\}/gm)];
+  const tableOf = new Map(blocks.filter(([, kind]) => kind === 'model').map(([, , name, body]) => [name, mapped(body.split('\n').filter((l) => l.trim().startsWith('@@')).join(' ')) ?? name]));
   const enums = new Map<string, { name: string; values: string[] }>();
   for (const [, kind, name, body] of blocks) {
     if (kind !== 'enum') continue;
@@ -118,6 +122,7 @@ function expectedSchema(source: string): ExpectedSchema {
     const dbName = new Map<string, string>();
     const primaryKey: string[] = [];
     const indexes: ExpectedTable['indexes'] = [];
+    const relations: { fields: string[]; model: string; references: string[]; onDelete: string }[] = [];
     for (const raw of body.split('\n')) {
       const line = raw.trim();
       if (!line) continue;
@@ -139,6 +144,17 @@ function expectedSchema(source: string): ExpectedSchema {
       const field = /^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line);
       if (!field) throw new Error(`schema reader: cannot read field line: ${line}`);
       const [, fieldName, type, modifier, attributes] = field;
+      if (tableOf.has(type)) {
+        // A relation field has no column: the list side holds nothing, the other side names its key columns.
+        if (modifier === '[]' && attributes === '') continue;
+        const relation = /^@relation\(fields: \[([^\]]+)\], references: \[([^\]]+)\], onDelete: (\w+)\)$/.exec(attributes);
+        if (!relation || modifier) throw new Error(`schema reader: relation not checked: ${line}`);
+        const list = (names: string) => names.split(',').map((f) => f.trim());
+        const onDelete = { Restrict: 'RESTRICT', Cascade: 'CASCADE', SetNull: 'SET NULL', NoAction: 'NO ACTION' }[relation[3]];
+        if (!onDelete) throw new Error(`schema reader: onDelete not checked: ${relation[3]}`);
+        relations.push({ fields: list(relation[1]), model: type, references: list(relation[2]), onDelete });
+        continue;
+      }
       if (modifier === '[]') throw new Error(`schema reader: list fields are not checked: ${line}`);
       const column = mapped(attributes) ?? fieldName;
       dbName.set(fieldName, column);
@@ -159,14 +175,20 @@ function expectedSchema(source: string): ExpectedSchema {
       else if (defaultArg?.startsWith('dbgenerated(')) columnDefault = /dbgenerated\("(.*)"\)/.exec(defaultArg)![1];
       else if (defaultArg !== undefined) throw new Error(`schema reader: default not checked: ${defaultArg}`);
       for (const attribute of attributes.matchAll(/@(\w+(?:\.\w+)?)/g)) {
-        if (!['id', 'default', 'map', `db.${nativeType?.[1]}`].includes(attribute[1])) {
+        if (!['id', 'unique', 'default', 'map', `db.${nativeType?.[1]}`].includes(attribute[1])) {
           throw new Error(`schema reader: attribute not checked: @${attribute[1]} in ${line}`);
         }
       }
       if (/@id\b/.test(attributes)) primaryKey.push(column);
+      if (/@unique\b/.test(attributes)) indexes.push({ name: `${table}_${column}_key`, columns: [column], unique: true });
       columns.push({ column, type: columnType, nullable: modifier === '?', default: columnDefault, ...(precision !== undefined ? { precision } : {}) });
     }
-    tables.push({ table, columns, primaryKey, indexes });
+    const foreignKeys = relations.map((r) => {
+      const cols = r.fields.map((f) => dbName.get(f) ?? f);
+      // Referenced columns are named as the referenced model maps them; every key here is a plain id.
+      return { name: `${table}_${cols.join('_')}_fkey`, columns: cols, references: tableOf.get(r.model)!, referencedColumns: r.references, onDelete: r.onDelete };
+    });
+    tables.push({ table, columns, primaryKey, indexes, foreignKeys });
   }
   return { tables, enums: [...enums.values()] };
 }
@@ -200,6 +222,17 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
         GROUP BY i.relname ORDER BY i.relname`,
       [table],
     );
+    const foreignKeys = await tx.query<{ name: string; columns: string; references: string; referenced_columns: string; on_delete: string }>(
+      `SELECT c.conname AS name,
+              (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
+              c.confrelid::regclass::text AS references,
+              (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, n)
+                 JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS referenced_columns,
+              CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'a' THEN 'NO ACTION' ELSE c.confdeltype::text END AS on_delete
+         FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = $1::regclass ORDER BY c.conname`,
+      [table],
+    );
     const primary = indexes.find((i) => i.primary);
     return {
       table,
@@ -212,6 +245,13 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
       })),
       primaryKey: primary ? primary.columns.split(',') : [],
       indexes: indexes.filter((i) => !i.primary).map((i) => ({ name: i.name, columns: i.columns.split(','), unique: i.unique })),
+      foreignKeys: foreignKeys.map((f) => ({
+        name: f.name,
+        columns: f.columns.split(','),
+        references: f.references.replace(/^"|"$/g, ''),
+        referencedColumns: f.referenced_columns.split(','),
+        onDelete: f.on_delete,
+      })),
     };
   });
 }
@@ -225,8 +265,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe('schema.prisma reader used by these tests', () => {
   it('derives the prediction table, its enum and its indexes', async () => {
     const expected = expectedSchema(await readFile(SCHEMA_FILE, 'utf8'));
-    expect(expected.tables.map((t) => t.table)).toEqual(['prediction']);
-    expect(expected.enums).toEqual([{ name: 'risk_band', values: ['LOW', 'MODERATE', 'HIGH'] }]);
+    expect(expected.tables.map((t) => t.table)).toEqual(['prediction', 'api_key', 'session']);
+    expect(expected.enums).toEqual([
+      { name: 'risk_band', values: ['LOW', 'MODERATE', 'HIGH'] },
+      { name: 'role', values: ['clinician', 'auditor', 'admin'] },
+    ]);
     const prediction = expected.tables[0];
     expect(prediction.primaryKey).toEqual(['id']);
     expect(prediction.columns.find((c) => c.column === 'created_at')).toEqual({
@@ -246,8 +289,20 @@ describe('schema.prisma reader used by these tests', () => {
     ]);
   });
 
+  it('derives the access tables: a unique key hash, and sessions that cannot outlive the key they belong to', () => {
+    const [, apiKey, session] = expectedSchema(readFileSync(SCHEMA_FILE, 'utf8')).tables;
+    expect(apiKey.indexes).toEqual([{ name: 'api_key_secret_hash_key', columns: ['secret_hash'], unique: true }]);
+    expect(apiKey.columns.find((c) => c.column === 'role')).toMatchObject({ type: 'role', nullable: false });
+    expect(apiKey.foreignKeys).toEqual([]);
+    expect(session.foreignKeys).toEqual([
+      { name: 'session_api_key_id_fkey', columns: ['api_key_id'], references: 'api_key', referencedColumns: ['id'], onDelete: 'RESTRICT' },
+    ]);
+    expect(session.columns.map((c) => c.column)).toEqual(['id', 'token_hash', 'api_key_id', 'created_at', 'expires_at']);
+  });
+
   it('refuses a schema feature it does not check', () => {
-    expect(() => expectedSchema('model A {\n  id Int @id @unique\n}')).toThrow(/@unique/);
+    expect(() => expectedSchema('model A {\n  id Int @id @updatedAt\n}')).toThrow(/@updatedAt/);
+    expect(() => expectedSchema('model A {\n  id Int @id\n  b B @relation(fields: [id], references: [id])\n}\nmodel B {\n  id Int @id\n}')).toThrow(/relation not checked/);
     expect(() => expectedSchema('model A {\n  id Int @id\n  @@fulltext([id])\n}')).toThrow(/@@fulltext/);
   });
 });
@@ -325,6 +380,7 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
       expect(actual.columns).toEqual(table.columns);
       expect(actual.primaryKey).toEqual(table.primaryKey);
       expect(actual.indexes).toEqual([...table.indexes].sort((a, b) => a.name.localeCompare(b.name)));
+      expect(actual.foreignKeys).toEqual(table.foreignKeys);
       const pkeyName = await scalarQuery(db, `SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = $1::regclass`, [table.table]);
       expect(pkeyName).toEqual([`${table.table}_pkey`]);
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@/db/database';
 import { migrate } from '@/db/migrations';
+import { bearer, createKey, firstAdminKeyIn } from '../../support/api-keys';
 import { buildApp, startApp, type RunningApp } from '../../support/next-server';
 import { HEART_FAILURE_ROW } from '../../support/requests';
 import { createPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
@@ -13,13 +14,23 @@ interface GraphQLReply {
   body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[] };
 }
 
-async function graphql(app: RunningApp, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLReply> {
+/** The key every request of a suite sends unless told otherwise (set in its beforeAll). */
+let key = '';
+
+async function graphql(app: RunningApp, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = bearer(key)): Promise<GraphQLReply & { headers: Headers }> {
   const response = await fetch(`${app.url}/api/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+/** The first-start banner is printed while the server comes up; its output may trail /api/health's answer by a moment. */
+async function firstAdminKeyOf(app: RunningApp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (!/crc_\w/.test(app.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return firstAdminKeyIn(app.output());
 }
 
 const PREDICT = `mutation Predict($input: PredictInput!) {
@@ -45,13 +56,20 @@ describe.each([
 ])('the API over HTTP on %s', (_label, kind) => {
   let app: RunningApp;
   let postgres: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+  let auditorKey: string;
 
   beforeAll(async () => {
     if (kind === 'postgres') {
       postgres = await freshPostgres();
+      key = (await createKey({ databaseUrl: postgres.url }, 'clinician')).key;
+      auditorKey = (await createKey({ databaseUrl: postgres.url }, 'auditor')).key;
       app = await startApp({ DATABASE_URL: postgres.url });
     } else {
+      // The quick start: an empty embedded database, whose first start makes and prints an admin key.
       app = await startApp({ DATA_DIR: join(mkdtempSync(join(tmpdir(), 'crc-http-')), 'pglite') });
+      key = await firstAdminKeyOf(app);
+      const made = await graphql(app, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { name: 'audit office', role: 'auditor' } });
+      auditorKey = (made.body.data!.createApiKey as { key: string }).key;
     }
   }, 120_000);
   afterAll(async () => {
@@ -80,7 +98,8 @@ describe.each([
   });
 
   it('counts requests by outcome and stored predictions by model and band at /api/metrics', async () => {
-    const metric = async (line: RegExp) => Number(line.exec(await (await fetch(`${app.url}/api/metrics`)).text())?.[1] ?? 0);
+    const scrape = () => fetch(`${app.url}/api/metrics`, { headers: bearer(auditorKey) });
+    const metric = async (line: RegExp) => Number(line.exec(await (await scrape()).text())?.[1] ?? 0);
     const predictions = /crc_predictions_total\{model="heart-failure",risk_band="HIGH"\} (\d+)/;
     const ok = /crc_graphql_requests_total\{operation="Predict",outcome="OK"\} (\d+)/;
     const bad = /crc_graphql_requests_total\{operation="Predict",outcome="BAD_USER_INPUT"\} (\d+)/;
@@ -88,7 +107,7 @@ describe.each([
     // Age 95, ejection fraction 15: HIGH whatever the creatinine.
     await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 95 }, { name: 'ejection_fraction', value: 15 }, { name: 'serum_creatinine', value: 3 }] } });
     await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 500 }] } });
-    const response = await fetch(`${app.url}/api/metrics`);
+    const response = await scrape();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/crc_graphql_request_duration_seconds_bucket\{le="0.1",operation="Predict",outcome="OK"\} \d+/);
@@ -133,6 +152,42 @@ describe.each([
     expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('serves /api/metrics to a key only', async () => {
+    const anonymous = await fetch(`${app.url}/api/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toMatch(/^UNAUTHENTICATED: /);
+    expect((await fetch(`${app.url}/api/metrics`, { headers: bearer(`crc_${'C'.repeat(43)}`) })).status).toBe(401);
+  });
+
+  it('refuses predict without a key: 401, a Bearer challenge, UNAUTHENTICATED, nothing stored', async () => {
+    const before = (await graphql(app, COUNT)).body.data!.predictions as { totalCount: number };
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } }, {});
+    expect(reply.status).toBe(401);
+    expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    expect(reply.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(reply.body.errors?.[0].message).toMatch(/Authorization: Bearer <key>/);
+    expect(((await graphql(app, COUNT)).body.data!.predictions as { totalCount: number }).totalCount).toBe(before.totalCount);
+  });
+
+  it('serves model metadata without a key, and refuses a forged key even there', async () => {
+    const open = await graphql(app, '{ models { id } }', {}, {});
+    expect(open.status).toBe(200);
+    expect(open.body.data!.models).toHaveLength(3);
+    const forged = await graphql(app, '{ models { id } }', {}, bearer(`crc_${'A'.repeat(43)}`));
+    expect(forged.status).toBe(401);
+    expect(forged.body.errors?.[0]).toMatchObject({ message: 'Unauthenticated: the API key is not valid: unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(forged.body.data).toBeUndefined();
+  });
+
+  it('refuses predict to an auditor key with 403 FORBIDDEN, and lets it read the records', async () => {
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } }, bearer(auditorKey));
+    expect(reply.status).toBe(403);
+    expect(reply.body.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const read = await graphql(app, COUNT, {}, bearer(auditorKey));
+    expect(read.status).toBe(200);
+    expect((read.body.data!.predictions as { totalCount: number }).totalCount).toBeGreaterThan(0);
+  });
+
   it('keeps introspection on', async () => {
     const reply = await graphql(app, '{ __schema { queryType { name } } }');
     expect(reply.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
@@ -156,9 +211,10 @@ describe('the API over HTTP with the database unreachable', () => {
     expect(body.database.ok).toBe(false);
   });
 
-  it('answers predict with SERVICE_UNAVAILABLE within 2 seconds', async () => {
+  it('answers predict with SERVICE_UNAVAILABLE (503) within 2 seconds: the key cannot even be checked', async () => {
     const started = Date.now();
-    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } });
+    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } }, bearer(`crc_${'B'.repeat(43)}`));
+    expect(reply.status).toBe(503);
     expect(reply.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2000);
   });

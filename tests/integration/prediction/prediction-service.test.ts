@@ -23,10 +23,13 @@ async function rejection(promise: Promise<unknown>): Promise<InvalidInputError> 
   throw new Error('expected an InvalidInputError');
 }
 
+/** Every prediction names the key that asked for it. */
+const origin = (requestId: string) => ({ requestId, requester: 'key-under-test' });
+
 describe('PredictionService.predict', () => {
   it('returns and stores the probability, decision, band and one log-odds contribution per feature', async () => {
     const { audit, service } = setup();
-    const record = await service.predict('diabetes', { features: PIMA_ROW, patientRef: 'MRN-1' }, 'req-1');
+    const record = await service.predict('diabetes', { features: PIMA_ROW, patientRef: 'MRN-1' }, origin('req-1'));
     const model = await registry.get('diabetes');
     const vector = Float32Array.from(record.vector, (v) => (v === null ? NaN : v));
     const [p] = await registry.predict('diabetes', vector);
@@ -49,7 +52,7 @@ describe('PredictionService.predict', () => {
     const record = await service.predict(
       'heart-failure',
       { features: [{ name: 'age', value: 75 }, { name: 'ejection_fraction', value: 20 }, { name: 'serum_creatinine', value: 1.9 }] },
-      'req-2',
+      origin('req-2'),
     );
     expect(record.probability).toBeGreaterThan(0);
     // Inputs are reported as sent, not as their float32 images (1.9 → 1.899999976…).
@@ -61,7 +64,7 @@ describe('PredictionService.predict', () => {
     const record = await service.predict(
       'sepsis',
       { features: [{ name: 'age', value: 70 }, { name: 'gender', value: 1 }, { name: 'iculos', value: 5 }, { name: 'heart_rate', value: 120 }, { name: 'sbp', value: 80 }] },
-      'req-3',
+      origin('req-3'),
     );
     expect(record.contributions.find((c) => c.name === 'shock_index')?.value).toBeCloseTo(1.5, 6);
     expect(record.contributions.find((c) => c.name === 'measured_lab_count')?.value).toBe(0);
@@ -70,7 +73,7 @@ describe('PredictionService.predict', () => {
   it('names every offending field with its allowed range and stores nothing', async () => {
     const { audit, service } = setup();
     const error = await rejection(
-      service.predict('diabetes', { features: [...PIMA_ROW.filter((f) => f.name !== 'age'), { name: 'glucose', value: 900 }, { name: 'height', value: 1 }] }, 'r'),
+      service.predict('diabetes', { features: [...PIMA_ROW.filter((f) => f.name !== 'age'), { name: 'glucose', value: 900 }, { name: 'height', value: 1 }] }, origin('r')),
     );
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.fields).toEqual([
@@ -83,7 +86,7 @@ describe('PredictionService.predict', () => {
 
   it('refuses an unknown model, naming the known ones', async () => {
     const { audit, service } = setup();
-    const error = await rejection(service.predict('icu-mortality', { features: [] }, 'r'));
+    const error = await rejection(service.predict('icu-mortality', { features: [] }, origin('r')));
     expect(error.fields).toEqual([{ name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, sepsis' }]);
     expect(audit.records).toEqual([]);
   });
@@ -92,21 +95,21 @@ describe('PredictionService.predict', () => {
     const heard: string[][] = [];
     const audit = new MemoryAuditLog();
     const service = new PredictionService(registry, audit, (records) => heard.push(records.map((r) => r.id)));
-    const stored = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW }], 'req-s');
+    const stored = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW }], origin('req-s'));
     expect(heard).toEqual([stored.map((r) => r.id)]);
-    await rejection(service.predict('diabetes', { features: [] }, 'req-bad'));
+    await rejection(service.predict('diabetes', { features: [] }, origin('req-bad')));
     expect(heard).toHaveLength(1);
   });
 
   it('refuses a patientRef longer than an identifier', async () => {
     const { service } = setup();
-    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, 'r'));
+    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, origin('r')));
     expect(error.fields).toEqual([{ name: 'patientRef', message: 'must be 1 to 128 characters; got 129' }]);
   });
 
   it.each(['MRN\u00001', 'MRN\n1', 'MRN\u007f'])('refuses a patientRef with a control character (%j), which Postgres could not store', async (patientRef) => {
     const { service, audit } = setup();
-    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef }, 'r'));
+    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef }, origin('r')));
     expect(error.fields).toEqual([{ name: 'patientRef', message: 'must not contain control characters' }]);
     expect(audit.records).toHaveLength(0);
   });
@@ -115,7 +118,7 @@ describe('PredictionService.predict', () => {
 describe('PredictionService.predictBatch', () => {
   it('scores every row and stores them together', async () => {
     const { audit, service } = setup();
-    const records = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW, patientRef: 'MRN-2' }], 'req-b');
+    const records = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW, patientRef: 'MRN-2' }], origin('req-b'));
     expect(records).toHaveLength(2);
     expect(records[0].probability).toBe(records[1].probability);
     expect(audit.records).toHaveLength(2);
@@ -124,17 +127,17 @@ describe('PredictionService.predictBatch', () => {
   it('stores nothing when one row is invalid, naming the row', async () => {
     const { audit, service } = setup();
     const bad = PIMA_ROW.map((f) => (f.name === 'bmi' ? { name: 'bmi', value: 200 } : f));
-    const error = await rejection(service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: bad }], 'r'));
+    const error = await rejection(service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: bad }], origin('r')));
     expect(error.fields).toEqual([{ name: 'rows[1].bmi', message: '200 is outside the allowed range 10 to 80 kg/m²' }]);
     expect(audit.records).toEqual([]);
   });
 
   it('refuses an empty batch and one over the limit, stating the limit', async () => {
     const { service } = setup();
-    expect((await rejection(service.predictBatch('diabetes', [], 'r'))).fields).toEqual([
+    expect((await rejection(service.predictBatch('diabetes', [], origin('r')))).fields).toEqual([
       { name: 'rows', message: `a batch holds 1 to ${MAX_BATCH_ROWS} rows; got 0` },
     ]);
     const tooMany = Array.from({ length: MAX_BATCH_ROWS + 1 }, () => ({ features: PIMA_ROW }));
-    expect((await rejection(service.predictBatch('diabetes', tooMany, 'r'))).fields[0].message).toBe('a batch holds 1 to 1000 rows; got 1001');
+    expect((await rejection(service.predictBatch('diabetes', tooMany, origin('r')))).fields[0].message).toBe('a batch holds 1 to 1000 rows; got 1001');
   });
 });

@@ -1,3 +1,4 @@
+import type { Principal } from '@/access/roles';
 import { DatabaseUnavailableError } from '@/db/database';
 import { ModelRegistry } from '@/inference/model-registry';
 import { PredictionService } from '@/prediction/prediction-service';
@@ -5,12 +6,13 @@ import { submitPrediction } from '@/ui/predict-submission';
 import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
 
 const registry = new ModelRegistry('models');
+const CLINICIAN: Principal = { keyId: '6f1d1c9e-0000-4000-8000-000000000001', name: 'Ward 7', role: 'clinician' };
 afterAll(() => registry.close());
 
 function setup() {
   const audit = new PagedMemoryAuditLog();
   const prediction = new PredictionService(registry, audit);
-  return { audit, submit: (modelId: string, fields: Record<string, string>) => submitPrediction({ registry, prediction, audit }, modelId, form(fields)) };
+  return { audit, submit: (modelId: string, fields: Record<string, string>) => submitPrediction({ registry, prediction, audit }, CLINICIAN, modelId, form(fields)) };
 }
 
 function form(fields: Record<string, string>): FormData {
@@ -83,7 +85,7 @@ describe('submitting the predict form', () => {
       throw new DatabaseUnavailableError('connection refused');
     };
     const prediction = new PredictionService(registry, audit);
-    const state = await submitPrediction({ registry, prediction, audit }, 'heart-failure', form({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9' }));
+    const state = await submitPrediction({ registry, prediction, audit }, CLINICIAN, 'heart-failure', form({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9' }));
     expect(state.formError).toMatch(/unavailable.*nothing was predicted or stored/);
     expect(state.values.age).toBe('75');
   });
@@ -91,5 +93,32 @@ describe('submitting the predict form', () => {
   it('names an unknown model', async () => {
     const { submit } = setup();
     expect((await submit('cancer', {})).formError).toBe('Unknown model "cancer".');
+  });
+
+  it('records the signed-in key as the requester', async () => {
+    const { submit, audit } = setup();
+    await submit('heart-failure', { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' });
+    expect(audit.records.map((r) => r.requester)).toEqual([CLINICIAN.keyId]);
+  });
+
+  it("ignores a previousId naming another clinician's record: it is not this viewer's to see", async () => {
+    const audit = new PagedMemoryAuditLog();
+    const prediction = new PredictionService(registry, audit);
+    const other = await prediction.predict('heart-failure', { features: [{ name: 'age', value: 60 }, { name: 'ejection_fraction', value: 40 }, { name: 'serum_creatinine', value: 1 }] }, { requestId: 'r', requester: 'another-key' });
+    const state = await submitPrediction({ registry, prediction, audit }, CLINICIAN, 'heart-failure', form({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9', previousId: other.id }));
+    expect(state.result).not.toBeNull();
+    expect(state.previous).toBeNull();
+  });
+
+  it.each([
+    ['nobody signed in', null, 'You are not signed in (or your session has ended), so nothing was predicted or stored. Sign in and submit again.'],
+    ['an auditor', { keyId: 'a', name: 'Audit office', role: 'auditor' } as Principal, 'Nothing was predicted: the auditor role may not make predictions; roles that may: clinician, admin.'],
+  ])('refuses %s, storing nothing', async (_label, viewer, message) => {
+    const audit = new PagedMemoryAuditLog();
+    const prediction = new PredictionService(registry, audit);
+    const state = await submitPrediction({ registry, prediction, audit }, viewer, 'heart-failure', form({ age: '75', ejection_fraction: '20', serum_creatinine: '1.9' }));
+    expect(state.formError).toBe(message);
+    expect(state.result).toBeNull();
+    expect(audit.records).toHaveLength(0);
   });
 });

@@ -22,10 +22,10 @@ describe('requestIdFrom', () => {
   });
 });
 
-it('tags every log line of the request with its id', () => {
+it('tags every log line of the request with its id', async () => {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({}, { write: (line: string) => void lines.push(JSON.parse(line)) });
-  const context = createContext({ logger } as unknown as GraphQLServices, headers('req-9'));
+  const context = await createContext({ logger } as unknown as GraphQLServices, headers('req-9'));
   context.logger.info('hello');
   expect(lines[0]).toMatchObject({ requestId: 'req-9', msg: 'hello' });
 });

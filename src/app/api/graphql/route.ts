@@ -17,10 +17,10 @@ const logger = pino();
 
 // Built on the first request, not at import: Next imports route modules while building.
 function getHandler(): Promise<Handler> {
-  handler ??= services().then(({ registry, audit, prediction }) => {
-    const graphqlServices: GraphQLServices = { registry, audit, predictions: prediction, logger, metrics: processMetrics() };
+  handler ??= services().then(({ registry, audit, prediction, keys }) => {
+    const graphqlServices: GraphQLServices = { registry, audit, predictions: prediction, keys, logger, metrics: processMetrics() };
     return startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(graphqlServices), {
-      context: async (request) => createContext(graphqlServices, request.headers),
+      context: (request) => createContext(graphqlServices, request.headers),
     });
   });
   handler.catch(() => {

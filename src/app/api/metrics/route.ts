@@ -1,9 +1,25 @@
-/** GET /api/metrics: the process's Prometheus metrics (requests, latency, predictions, process). */
+/** GET /api/metrics: the process's Prometheus metrics (requests, latency, predictions, process), for any API key (a scraper sends one as a bearer token). */
+import { principalFrom } from '@/access/api-keys';
+import { AuthenticationRequiredError } from '@/access/roles';
+import { services } from '@/config/service-container';
+import { DatabaseUnavailableError } from '@/db/database';
 import { processMetrics } from '@/telemetry/metrics';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(): Promise<Response> {
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const principal = await principalFrom((await services()).keys, request.headers.get('authorization'));
+    if (!principal) throw new AuthenticationRequiredError();
+  } catch (error) {
+    if (error instanceof AuthenticationRequiredError) {
+      return new Response(`UNAUTHENTICATED: ${error.message}\n`, { status: 401, headers: { ...TEXT, 'www-authenticate': 'Bearer realm="clinical-risk-console"' } });
+    }
+    if (error instanceof DatabaseUnavailableError) return new Response('SERVICE_UNAVAILABLE: the key cannot be checked while the database is unavailable\n', { status: 503, headers: TEXT });
+    throw error;
+  }
   const { registry } = processMetrics();
   return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
 }

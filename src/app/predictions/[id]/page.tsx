@@ -5,6 +5,8 @@ import { PredictionResult } from '@/ui/prediction-result';
 import { labelsOf, predictionView } from '@/ui/prediction-view';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
+import { readableRecords } from '@/access/roles';
+import { requireViewer } from '@/ui/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,12 +17,16 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { registry, audit } = await services();
-  const record = await audit.get(id);
+  const { requester } = readableRecords(await requireViewer(`/predictions/${encodeURIComponent(id)}`));
+  const { registry, audit, keys } = await services();
+  const found = await audit.get(id);
+  // Another key's record reads as not found for a clinician: its existence is not theirs to know.
+  const record = found && (requester === undefined || found.requester === requester) ? found : null;
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
   if (!record) return <NotFound what="audit record" back={{ href: '/predictions', label: 'Back to the audit records' }} />;
   const model = (await registry.load()).get(record.modelId);
+  const requesterKey = record.requester ? (await keys.list()).find((k) => k.id === record.requester) : undefined;
   const card = model?.card;
   const labels = card ? labelsOf(card) : new Map<string, { label: string; unit: string | null }>();
   const vectorNames = card ? [...card.features.map((f) => f.name), ...card.derivedFeatures.map((f) => f.name)] : [];
@@ -48,6 +54,16 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
         <dt>Request id</dt>
         <dd>
           <code>{record.requestId}</code>
+        </dd>
+        <dt>Requested by</dt>
+        <dd>
+          {requesterKey ? (
+            <>
+              {requesterKey.name} <span className="muted">({requesterKey.role} key {requesterKey.prefix}…)</span>
+            </>
+          ) : (
+            (record.requester ?? 'not recorded (before access control)')
+          )}
         </dd>
         <dt>Latency</dt>
         <dd>{record.latencyMs.toFixed(2)} ms (validation, inference and explanation)</dd>

@@ -3,19 +3,27 @@ import { Readable } from 'node:stream';
 import { services } from '@/config/service-container';
 import { auditCsvChunks } from '@/ui/audit-csv';
 import { readAuditQuery, searchParamsOf } from '@/ui/audit-query';
+import { readableRecords } from '@/access/roles';
+import { currentViewer } from '@/ui/viewer';
 
 export const dynamic = 'force-dynamic';
 
+const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+
 export async function GET(request: Request): Promise<Response> {
+  const viewer = await currentViewer();
+  if (!viewer) return new Response('Sign in to export audit records: /sign-in\n', { status: 401, headers: TEXT });
   const { registry, audit } = await services();
   const models = await registry.list();
   const query = readAuditQuery(searchParamsOf(new URL(request.url)), models.map((m) => m.card.id));
   if (Object.keys(query.errors).length > 0) {
     const reasons = Object.entries(query.errors).map(([name, message]) => `${name}: ${message}`);
-    return new Response(`Cannot export: ${reasons.join('; ')}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response(`Cannot export: ${reasons.join('; ')}\n`, { status: 400, headers: TEXT });
   }
+  // A clinician exports only the predictions it asked for.
+  const filter = { ...query.filter, ...readableRecords(viewer) };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
-  return new Response(Readable.toWeb(Readable.from(auditCsvChunks(audit.stream(query.filter)))) as ReadableStream<Uint8Array>, {
+  return new Response(Readable.toWeb(Readable.from(auditCsvChunks(audit.stream(filter)))) as ReadableStream<Uint8Array>, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="predictions-${stamp}.csv"`,

@@ -1,10 +1,12 @@
 'use server';
-/** The predict form's server action: a shell over submitPrediction with the process's services. */
+/** The predict form's server action: a shell over submitPrediction with the process's services and the signed-in principal. */
 import { services } from '@/config/service-container';
 import type { PredictFormState } from '@/ui/predict-form-state';
 import { submitPrediction } from '@/ui/predict-submission';
+import { currentViewer } from '@/ui/viewer';
 
 export async function predictFromForm(modelId: string, _state: PredictFormState, form: FormData): Promise<PredictFormState> {
   const { registry, prediction, audit } = await services();
-  return submitPrediction({ registry, prediction, audit }, modelId, form);
+  // Checked here as well as on the page: an action is an endpoint anyone can post to.
+  return submitPrediction({ registry, prediction, audit }, await currentViewer(), modelId, form);
 }

@@ -4,6 +4,8 @@ import { PredictForm } from '@/ui/predict-form';
 import { predictFromForm } from './actions';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
+import { AccessDeniedError, can } from '@/access/roles';
+import { requireViewer } from '@/ui/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,6 +16,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PredictPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  const viewer = await requireViewer(`/models/${encodeURIComponent(id)}/predict`);
   const { registry } = await services();
   const model = (await registry.load()).get(id);
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
@@ -26,7 +29,13 @@ export default async function PredictPage({ params }: { params: Promise<{ id: st
       <p className="lead">
         {card.outcome} <NavLink href={`/models/${card.id}`}>About this model</NavLink>: its validation, limitations and inputs.
       </p>
-      <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+      {can(viewer, 'predict') ? (
+        <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+      ) : (
+        <p className="error" role="alert">
+          You are signed in as {viewer.name}, and {new AccessDeniedError(viewer.role, 'predict').message}. Sign in with another key to predict.
+        </p>
+      )}
     </>
   );
 }

@@ -1,0 +1,19 @@
+/**
+ * Next.js calls `register` once when the server starts: the services are built then rather than on
+ * the first request, so the embedded database's first admin key is printed at start and a database
+ * that cannot be opened is reported at once.
+ */
+export async function register(): Promise<void> {
+  // Next.js compiles this file for the Edge runtime too, and inlines NEXT_RUNTIME at build time: the
+  // guard keeps the Node-only services (onnxruntime, the databases) out of the Edge bundle. Not a
+  // setting, so not read through config/environment.
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { services } = await import('./config/service-container');
+  try {
+    await services();
+  } catch (error) {
+    // The server still starts: /api/health and every request report the cause until it is fixed.
+    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
+    process.stderr.write(`the services could not start${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}

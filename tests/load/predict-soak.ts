@@ -1,0 +1,702 @@
+/**
+ * The predict soak: sustained load at a fixed number of connections on the predict mutation over HTTP
+ * (autocannon → `next start` → GraphQL → PredictionService → Postgres), every acknowledged prediction id
+ * checked in the database afterwards, and the server's resident memory sampled throughout. Used by
+ * `npm run soak` (tests/load/soak.ts) and, shortened, by tests/integration/http/soak.test.ts.
+ */
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { bearer, createKey } from '../support/api-keys';
+import { buildApp, startApp, type RunningApp } from '../support/next-server';
+import { createMigratedPostgresDatabase, TEST_POSTGRES, type PostgresTestDatabase } from '../support/test-databases';
+import { LOAD_MODELS, variedRows, type LoadModelId } from '../support/varied-rows';
+
+export interface SoakOptions {
+  /** Seconds of measured load. */
+  seconds: number;
+  /** Concurrent keep-alive connections, each with one request in flight. */
+  connections: number;
+  /** Least seconds of the same load before the measurement (JIT, connection pools, every model's first use)… */
+  warmupSeconds: number;
+  /** …continued until the server's RSS levels off (levelledOff), for at most this many seconds. */
+  warmupMaxSeconds: number;
+  /** Quiet seconds after the warm-up and after the load, each ended by an at-rest memory reading. */
+  idleSeconds: number;
+  /** Seconds between progress lines. */
+  progressSeconds: number;
+  /** Models asked in turn, request by request. */
+  models: readonly LoadModelId[];
+  /** A request unanswered after this many seconds counts as a timeout. */
+  timeoutSeconds: number;
+  /** Headers added to every request (the API key's, for one). */
+  headers?: Record<string, string>;
+  /** Progress lines (one every progressSeconds); silent when absent. */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_SOAK: SoakOptions = {
+  seconds: 60,
+  connections: 64,
+  warmupSeconds: 10,
+  warmupMaxSeconds: 60,
+  idleSeconds: 5,
+  progressSeconds: 2,
+  models: LOAD_MODELS,
+  timeoutSeconds: 10,
+};
+
+/** The server's RSS is read this often during the warm-up and the load. */
+const READING_MS = 250;
+/** The level of the RSS under load is the median of the readings over this many final seconds of a phase. */
+const LEVEL_SECONDS = 5;
+
+/**
+ * "Memory stable": the RSS level at the end of the load may exceed the level at its start by at most
+ * max(64 MiB, 15 % of the start level).
+ * - A level is the median of the readings (4 a second) over the last 5 s of a phase under the same load:
+ *   at 64 connections the RSS wanders ±15 MiB with V8's collections and spikes by up to 60 MiB, so two
+ *   single readings could differ by as much as the bound. Readings at rest (after `idleSeconds`) are
+ *   reported but not judged: 20 s of idle gave back nothing here, V8 keeps the heap it has grown.
+ * - The start level is that of the end of a warm-up which lasts until the RSS levels off (levelledOff),
+ *   so code, the three ONNX sessions, Prisma's pool and V8's heap grown for 64 requests in flight are in
+ *   it. Measured here (2 cores, ~400 req/s): 160 MiB at startup, ~350 after 5 s of load, level at
+ *   430–470 after ~5,000 requests and for the rest of a minute.
+ * - 64 MiB is twice the wander; 15 % scales it for a bigger server. A leak grows with the requests served:
+ *   3 KB kept per prediction (an audit record, a response) is ~64 MiB after 22,000 predictions, about a
+ *   minute here; the 8-second CI run (~3,000 predictions) catches only leaks of ~20 KB per prediction.
+ */
+export function memoryBoundMiB(startMiB: number): number {
+  return Math.max(64, 0.15 * startMiB);
+}
+
+export interface MemorySample {
+  /** Seconds since the soak began (the start of the warm-up). */
+  atSeconds: number;
+  phase: 'startup' | 'warm-up' | 'at rest before' | 'load' | 'at rest after';
+  rssMiB: number;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The level of `phase`: the median of its readings over its last LEVEL_SECONDS. */
+export function levelMiB(samples: readonly MemorySample[], phase: MemorySample['phase']): number {
+  const own = samples.filter((x) => x.phase === phase);
+  if (own.length === 0) return NaN;
+  const from = own[own.length - 1].atSeconds - LEVEL_SECONDS;
+  return median(own.filter((x) => x.atSeconds >= from).map((x) => x.rssMiB));
+}
+
+/**
+ * The RSS has levelled off under load: the median of the last `windowSeconds` of readings is within
+ * max(8 MiB, 2 %) of the median of the `windowSeconds` before. V8 grows its heap in steps over the first
+ * few thousand requests at 64 connections (+110 MiB here over ~15 s, then no higher for the rest of a
+ * minute). A leak slower than that slips through here and is judged by the bound over the whole load.
+ */
+export function levelledOff(samples: readonly MemorySample[], windowSeconds = LEVEL_SECONDS): boolean {
+  if (samples.length === 0) return false;
+  const last = samples[samples.length - 1].atSeconds;
+  if (last - samples[0].atSeconds < 2 * windowSeconds) return false;
+  const recent = median(samples.filter((x) => x.atSeconds > last - windowSeconds).map((x) => x.rssMiB));
+  const before = median(samples.filter((x) => x.atSeconds > last - 2 * windowSeconds && x.atSeconds <= last - windowSeconds).map((x) => x.rssMiB));
+  return recent <= before + Math.max(8, 0.02 * before);
+}
+
+/**
+ * prom-client's process figures, MiB: the RSS as the server sees it (a check that /proc/<pid> reads the
+ * process that serves), V8's heap (used and reserved) and memory outside it (ArrayBuffers, WASM, native
+ * objects V8 knows of).
+ */
+export interface HeapReading {
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
+export interface SoakErrors {
+  /** Sum of every kind below but `unanswered`, which overlaps timeouts and socket errors. */
+  total: number;
+  /** Answers other than 200, by status code. */
+  non200: Record<string, number>;
+  /** 200 answers carrying GraphQL errors, by extensions.code. */
+  graphql: Record<string, number>;
+  /** 200 answers without errors that lack the id, answer another request, or are not JSON. */
+  badBodies: number;
+  timeouts: number;
+  /** Connection errors other than timeouts, by error code. */
+  socket: Record<string, number>;
+  /** Requests sent and never answered (after the graceful stop, only those lost to the two kinds above). */
+  unanswered: number;
+  firstProblem?: string;
+}
+
+export interface SoakResult {
+  startedAt: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  options: Omit<SoakOptions, 'log' | 'headers'> & { headerNames: string[] };
+  measured: {
+    seconds: number;
+    sent: number;
+    answered: number;
+    ok: number;
+    requestsPerSecond: number;
+    latencyMs: { p50: number; p90: number; p99: number; max: number };
+  };
+  /**
+   * CPU during the measured load, in % of one core: the machine's busy time, the server's, this process's
+   * (autocannon and the checks), and the rest — Postgres, and any other work on the machine, which makes
+   * the figures noisy when it is large.
+   */
+  cpu: { capacityPercent: number; machinePercent: number; serverPercent: number; loadGeneratorPercent: number; restPercent: number };
+  warmup: { seconds: number; sent: number; ok: number; /** The RSS levelled off before warmupMaxSeconds. */ levelledOff: boolean };
+  errors: SoakErrors;
+  ids: {
+    /** Distinct ids answered with a 200, warm-up included. */
+    acknowledged: number;
+    /** An id answered twice. */
+    duplicates: number;
+    /** Rows in the prediction table afterwards (a fresh database: only this soak's). */
+    stored: number;
+    /** Acknowledged ids with no row. */
+    missing: number;
+    /** Acknowledged ids whose row holds another request's patientRef. */
+    mismatched: number;
+    /** Rows whose id nobody was given. */
+    unacknowledged: number;
+  };
+  memory: {
+    /** Before the first request. */
+    startupMiB: number;
+    /** After the warm-up and `idleSeconds` of rest. */
+    atRestBeforeMiB: number;
+    /** The level (median, last 5 s) at the end of the warm-up. */
+    startMiB: number;
+    /** The highest reading during the measured load. */
+    peakMiB: number;
+    /** The level (median, last 5 s) at the end of the measured load. */
+    endMiB: number;
+    /** After the load and `idleSeconds` of rest. */
+    atRestAfterMiB: number;
+    /** endMiB − startMiB, judged against boundMiB. */
+    growthMiB: number;
+    boundMiB: number;
+    /** The kernel's high-water mark of the server's RSS, over its whole life. */
+    highWaterMiB: number;
+    /** What the RSS is made of at the two readings at rest, from the server's /api/metrics (null if it did not answer). */
+    heapAtStart: HeapReading | null;
+    heapAtEnd: HeapReading | null;
+    samples: MemorySample[];
+  };
+  failures: string[];
+  passed: boolean;
+}
+
+// ---------- the server's memory ----------
+
+function procStatusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}
+
+/** Reads the heap figures from /api/metrics; null when they cannot be had (they only explain the RSS, never decide the verdict). */
+async function heapReading(url: string, headers: Record<string, string>): Promise<HeapReading | null> {
+  try {
+    const response = await fetch(`${url}/api/metrics`, { headers, signal: AbortSignal.timeout(5000) });
+    if (!response.ok) return null;
+    const text = await response.text();
+    const value = (name: string) => {
+      const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+      return match ? Number((Number(match[1]) / 2 ** 20).toFixed(1)) : NaN;
+    };
+    const reading = { rssMiB: value('process_resident_memory_bytes'), heapUsedMiB: value('nodejs_heap_size_used_bytes'), heapTotalMiB: value('nodejs_heap_size_total_bytes'), externalMiB: value('nodejs_external_memory_bytes') };
+    return Object.values(reading).every(Number.isFinite) ? reading : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds so far: the machine's busy time, the server's and this process's (autocannon and the checks). */
+interface CpuCounters {
+  wall: number;
+  machineBusy: number;
+  server: number;
+  self: number;
+}
+
+/** USER_HZ: /proc reports CPU time in these ticks (100 on every Linux build that matters here). */
+const TICKS_PER_SECOND = 100;
+
+function cpuCounters(pid: number): CpuCounters {
+  const [, ...machine] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
+  const idle = machine[3] + (machine[4] ?? 0); // idle + iowait
+  const total = machine.slice(0, 8).reduce((a, b) => a + b, 0); // user … steal (guest time is already in user)
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const server = Number(fields[11]) + Number(fields[12]); // utime, stime
+  const self = process.cpuUsage();
+  return { wall: performance.now() / 1000, machineBusy: (total - idle) / TICKS_PER_SECOND, server: server / TICKS_PER_SECOND, self: (self.user + self.system) / 1e6 };
+}
+
+/** Where the CPU went between two readings, in % of one core. */
+function cpuShares(a: CpuCounters, b: CpuCounters, cores: number): SoakResult['cpu'] {
+  const wall = b.wall - a.wall;
+  const pct = (seconds: number) => Math.round((100 * seconds) / wall);
+  const machinePercent = pct(b.machineBusy - a.machineBusy);
+  const serverPercent = pct(b.server - a.server);
+  const loadGeneratorPercent = pct(b.self - a.self);
+  return { capacityPercent: 100 * cores, machinePercent, serverPercent, loadGeneratorPercent, restPercent: Math.max(0, machinePercent - serverPercent - loadGeneratorPercent) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------- requests ----------
+
+const PREDICT = readFileSync(join('graphql', 'operations', 'Predict.graphql'), 'utf8');
+/** Distinct feature sets per model; every request also carries a patientRef of its own. */
+const POOL = 512;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Tally {
+  sent: number;
+  answered: number;
+  ok: number;
+  lastAnswerAt: number;
+  non200: Record<string, number>;
+  graphql: Record<string, number>;
+  badBodies: number;
+  timeouts: number;
+  socket: Record<string, number>;
+  firstProblem?: string;
+}
+
+const newTally = (): Tally => ({ sent: 0, answered: 0, ok: 0, lastAnswerAt: 0, non200: {}, graphql: {}, badBodies: 0, timeouts: 0, socket: {} });
+const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
+
+/** What a soak run shares across its phases: the request sequence and every acknowledged id. */
+class Ledger {
+  private seq = 0;
+  /** id → the patientRef of the request it answered. */
+  readonly acknowledged = new Map<string, string>();
+  duplicates = 0;
+  private readonly pools: Record<LoadModelId, ReturnType<typeof variedRows>>;
+
+  constructor(
+    private readonly models: readonly LoadModelId[],
+    private readonly runTag: string,
+  ) {
+    this.pools = { 'heart-failure': variedRows('heart-failure', POOL, 11), diabetes: variedRows('diabetes', POOL, 12), sepsis: variedRows('sepsis', POOL, 13) };
+  }
+
+  /** The next request's body and its patientRef (unique in the run, so a row names its request). */
+  next(): { body: string; ref: string } {
+    const n = this.seq++;
+    const modelId = this.models[n % this.models.length];
+    const row = this.pools[modelId][Math.floor(n / this.models.length) % POOL];
+    const ref = `soak-${this.runTag}-${n}`;
+    return { ref, body: JSON.stringify({ operationName: 'Predict', query: PREDICT, variables: { input: { modelId, patientRef: ref, features: row.features } } }) };
+  }
+
+  /** Classifies one answer to the request that sent `ref`. */
+  record(tally: Tally, status: number, body: string, ref: string | undefined): void {
+    tally.answered++;
+    tally.lastAnswerAt = performance.now();
+    if (status !== 200) {
+      bump(tally.non200, String(status));
+      tally.firstProblem ??= `HTTP ${status}: ${body.slice(0, 300)}`;
+      return;
+    }
+    let parsed: { data?: { predict?: { id?: unknown; patientRef?: unknown } | null } | null; errors?: { extensions?: { code?: string } }[] };
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      tally.badBodies++;
+      tally.firstProblem ??= `not JSON: ${body.slice(0, 300)}`;
+      return;
+    }
+    if (parsed.errors?.length) {
+      for (const e of parsed.errors) bump(tally.graphql, e.extensions?.code ?? 'NO_CODE');
+      tally.firstProblem ??= body.slice(0, 300);
+      return;
+    }
+    const id = parsed.data?.predict?.id;
+    if (typeof id !== 'string' || !UUID.test(id) || ref === undefined || parsed.data?.predict?.patientRef !== ref) {
+      tally.badBodies++;
+      tally.firstProblem ??= `expected an id for ${ref}: ${body.slice(0, 300)}`;
+      return;
+    }
+    if (this.acknowledged.has(id)) this.duplicates++;
+    this.acknowledged.set(id, ref);
+    tally.ok++;
+  }
+}
+
+/** autocannon 9's client: it sends no new request once reqsMade ≥ responseMax, and closes after the answer in flight (how `amount` ends a run). */
+interface DrainableClient {
+  reqsMade: number;
+  responseMax?: number;
+}
+
+/**
+ * Load at `connections` until `enough(elapsed seconds)` says so (asked every 100 ms) or `maxSeconds` pass,
+ * then a graceful stop: no new request, every one in flight answered. autocannon's own stop closes the
+ * sockets with requests in flight, whose predictions may be stored without anyone learning their id;
+ * draining keeps "stored = acknowledged" exact.
+ */
+async function drive(
+  url: string,
+  headers: Record<string, string>,
+  ledger: Ledger,
+  options: SoakOptions,
+  maxSeconds: number,
+  enough: (elapsedSeconds: number) => boolean = () => false,
+): Promise<{ tally: Tally; result: autocannon.Result; elapsedSeconds: number }> {
+  const tally = newTally();
+  const clients: DrainableClient[] = [];
+  const started = performance.now();
+  let poll: NodeJS.Timeout | undefined;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/api/graphql`,
+        connections: options.connections,
+        // A safety net only: the drain below ends the run, unless a request hangs past the timeout.
+        duration: maxSeconds + options.timeoutSeconds + 5,
+        timeout: options.timeoutSeconds,
+        method: 'POST',
+        headers,
+        setupClient: (client) => void clients.push(client as unknown as DrainableClient),
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request, context) => {
+              const { ref, body } = ledger.next();
+              (context as { ref?: string }).ref = ref;
+              tally.sent++;
+              return { ...request, body };
+            },
+            onResponse: (status, body, context) => ledger.record(tally, status, body, (context as { ref?: string }).ref),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('reqError', (error: { code?: string; message?: string }) => {
+      if (error?.message === 'request timed out') tally.timeouts++;
+      else bump(tally.socket, error?.code ?? error?.message ?? 'unknown');
+      tally.firstProblem ??= `connection error: ${error?.code ?? ''} ${error?.message ?? ''}`;
+    });
+    poll = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed < maxSeconds && !enough(elapsed)) return;
+      clearInterval(poll);
+      if (clients.length !== options.connections || !clients.every((c) => typeof c.reqsMade === 'number')) {
+        instance.stop();
+        reject(new Error('cannot stop gracefully: autocannon clients lack reqsMade (the drain is written for autocannon 9)'));
+        return;
+      }
+      for (const client of clients) client.responseMax = Math.max(1, client.reqsMade);
+    }, 100);
+  }).finally(() => clearInterval(poll));
+  return { tally, result, elapsedSeconds: ((tally.lastAnswerAt || performance.now()) - started) / 1000 };
+}
+
+// ---------- the run ----------
+
+async function storedRows(databaseUrl: string): Promise<Map<string, string | null>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; patient_ref: string | null }>('SELECT id::text AS id, patient_ref FROM prediction');
+    return new Map(rows.map((r) => [r.id, r.patient_ref]));
+  } finally {
+    await client.end();
+  }
+}
+
+const loadAverage = () => loadavg().map((x) => Number(x.toFixed(2)));
+
+/** The machine, with its load average (1, 5, 15 min) as the soak starts (the build just before counts in it). */
+function machine(): SoakResult['machine'] {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadAverage(),
+    loadAverageAtEnd: [],
+  };
+}
+
+/**
+ * Soaks a running server whose audit records go to `databaseUrl` (a fresh database: every row in it is
+ * taken to be this run's). Warm-up, idle, `seconds` of load, idle, then the database check.
+ */
+export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl: string, options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => undefined);
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const samples: MemorySample[] = [];
+  let phase: MemorySample['phase'] = 'startup';
+  const read = (): number => {
+    const rssMiB = procStatusMiB(app.pid, 'VmRSS');
+    samples.push({ atSeconds: Number(((performance.now() - t0) / 1000).toFixed(2)), phase, rssMiB: Number(rssMiB.toFixed(1)) });
+    return rssMiB;
+  };
+  const ledger = new Ledger(options.models, startedAt.getTime().toString(36));
+  const host = machine();
+
+  const startupMiB = read();
+  log(`warm-up at ${options.connections} connections, ${options.warmupSeconds}–${options.warmupMaxSeconds}s until the server's RSS levels off (RSS ${startupMiB.toFixed(0)} MiB)`);
+  phase = 'warm-up';
+  let reader = setInterval(read, READING_MS);
+  let warm: Awaited<ReturnType<typeof drive>>;
+  try {
+    warm = await drive(app.url, headers, ledger, options, options.warmupMaxSeconds, (elapsed) => elapsed >= options.warmupSeconds && levelledOff(samples));
+  } finally {
+    clearInterval(reader);
+  }
+  const warmupLevelledOff = levelledOff(samples);
+  const startMiB = levelMiB(samples, 'warm-up');
+  log(`  ${fmt(warm.tally.ok)} predictions in ${fmt(warm.elapsedSeconds, 1)} s; RSS ${warmupLevelledOff ? 'levelled off' : 'still rising at the longest warm-up'}, level ${startMiB.toFixed(0)} MiB`);
+  await sleep(options.idleSeconds * 1000);
+  phase = 'at rest before';
+  const atRestBeforeMiB = read();
+  const heapAtStart = await heapReading(app.url, headers);
+
+  log(`soak ${options.seconds}s at ${options.connections} connections (RSS ${atRestBeforeMiB.toFixed(0)} MiB after ${options.idleSeconds}s at rest)`);
+  phase = 'load';
+  reader = setInterval(read, READING_MS);
+  let lastOk = ledger.acknowledged.size;
+  let lastAt = performance.now();
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const ok = ledger.acknowledged.size;
+    log(`  t+${((now - t0) / 1000).toFixed(0)}s  RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB  ${(((ok - lastOk) * 1000) / (now - lastAt)).toFixed(0)} ok/s  ${ok} ids acknowledged`);
+    lastOk = ok;
+    lastAt = now;
+  }, options.progressSeconds * 1000);
+  let measured: Awaited<ReturnType<typeof drive>>;
+  const cpuBefore = cpuCounters(app.pid);
+  try {
+    measured = await drive(app.url, headers, ledger, options, options.seconds);
+  } finally {
+    clearInterval(reader);
+    clearInterval(progress);
+  }
+  const cpu = cpuShares(cpuBefore, cpuCounters(app.pid), host.cores);
+  read();
+  await sleep(options.idleSeconds * 1000);
+  phase = 'at rest after';
+  const atRestAfterMiB = read();
+  const heapAtEnd = await heapReading(app.url, headers);
+  const highWaterMiB = procStatusMiB(app.pid, 'VmHWM');
+
+  const stored = await storedRows(databaseUrl);
+  let missing = 0;
+  let mismatched = 0;
+  for (const [id, ref] of ledger.acknowledged) {
+    if (!stored.has(id)) missing++;
+    else if (stored.get(id) !== ref) mismatched++;
+  }
+  const unacknowledged = [...stored.keys()].filter((id) => !ledger.acknowledged.has(id)).length;
+
+  const { tally, result, elapsedSeconds } = measured;
+  const both = [warm.tally, tally];
+  const non200: Record<string, number> = {};
+  const graphqlErrors: Record<string, number> = {};
+  const socket: Record<string, number> = {};
+  for (const t of both) {
+    for (const [k, v] of Object.entries(t.non200)) non200[k] = (non200[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.graphql)) graphqlErrors[k] = (graphqlErrors[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.socket)) socket[k] = (socket[k] ?? 0) + v;
+  }
+  const badBodies = warm.tally.badBodies + tally.badBodies;
+  const timeouts = warm.tally.timeouts + tally.timeouts;
+  const errors: SoakErrors = {
+    total: sum(non200) + sum(graphqlErrors) + badBodies + timeouts + sum(socket),
+    non200,
+    graphql: graphqlErrors,
+    badBodies,
+    timeouts,
+    socket,
+    unanswered: both.reduce((n, t) => n + t.sent - t.answered, 0),
+    firstProblem: warm.tally.firstProblem ?? tally.firstProblem,
+  };
+  const endMiB = levelMiB(samples, 'load');
+  const memory = {
+    startupMiB,
+    atRestBeforeMiB,
+    startMiB,
+    peakMiB: Math.max(...samples.filter((x) => x.phase === 'load').map((x) => x.rssMiB)),
+    endMiB,
+    atRestAfterMiB,
+    growthMiB: endMiB - startMiB,
+    boundMiB: memoryBoundMiB(startMiB),
+    highWaterMiB,
+    heapAtStart,
+    heapAtEnd,
+    samples,
+  };
+  const ids = { acknowledged: ledger.acknowledged.size, duplicates: ledger.duplicates, stored: stored.size, missing, mismatched, unacknowledged };
+
+  const failures: string[] = [];
+  if (tally.ok === 0) failures.push('no prediction succeeded during the measurement');
+  if (errors.total > 0) failures.push(`${errors.total} errors (first: ${errors.firstProblem})`);
+  if (errors.unanswered > 0) failures.push(`${errors.unanswered} requests never answered`);
+  if (ids.duplicates > 0) failures.push(`${ids.duplicates} ids answered twice`);
+  if (missing > 0) failures.push(`${missing} acknowledged ids missing from the database`);
+  if (mismatched > 0) failures.push(`${mismatched} acknowledged ids stored with another request's patientRef`);
+  if (stored.size !== ledger.acknowledged.size) failures.push(`${stored.size} rows stored for ${ledger.acknowledged.size} acknowledged ids`);
+  if (!(memory.growthMiB <= memory.boundMiB)) failures.push(`the RSS level grew ${memory.growthMiB.toFixed(0)} MiB under load (bound ${memory.boundMiB.toFixed(0)} MiB)`);
+
+  return {
+    startedAt: startedAt.toISOString(),
+    machine: { ...host, loadAverageAtEnd: loadAverage() },
+    options: {
+      seconds: options.seconds,
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      warmupMaxSeconds: options.warmupMaxSeconds,
+      idleSeconds: options.idleSeconds,
+      progressSeconds: options.progressSeconds,
+      models: options.models,
+      timeoutSeconds: options.timeoutSeconds,
+      headerNames: Object.keys(headers),
+    },
+    measured: {
+      seconds: elapsedSeconds,
+      sent: tally.sent,
+      answered: tally.answered,
+      ok: tally.ok,
+      requestsPerSecond: tally.ok / elapsedSeconds,
+      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    },
+    cpu,
+    warmup: { seconds: warm.elapsedSeconds, sent: warm.tally.sent, ok: warm.tally.ok, levelledOff: warmupLevelledOff },
+    errors,
+    ids,
+    memory,
+    failures,
+    passed: failures.length === 0,
+  };
+}
+
+export interface FreshDatabaseSoakOptions extends SoakOptions {
+  /** `next build` first (default true). */
+  build?: boolean;
+  /** The Postgres server to make the database on (default the machine's). */
+  postgres?: string;
+  /** Environment added to the server's, after DATABASE_URL. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The whole soak on a fresh, migrated database on `postgres`: `next build` (unless `build` is false),
+ * `next start` with DATABASE_URL (and `env`), runSoak, then the server stopped and the database dropped.
+ */
+export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => undefined);
+  let database: PostgresTestDatabase | undefined;
+  let app: RunningApp | undefined;
+  const cleanup = async () => {
+    const [a, d] = [app, database];
+    app = database = undefined;
+    await a?.stop().catch(() => undefined);
+    await d?.drop().catch((e) => console.error(`could not drop ${d.name}: ${e}`));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the server and dropping the database`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (options.build !== false) {
+      log('next build …');
+      buildApp();
+    }
+    database = await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES);
+    // The load predicts and reads /api/metrics as a clinician would, with a key of its own.
+    const { key } = await createKey({ databaseUrl: database.url }, 'clinician', 'soak');
+    app = await startApp({ DATABASE_URL: database.url, ...options.env });
+    log(`database ${database.name}; server pid ${app.pid} at ${app.url}`);
+    return await runSoak(app, database.url, { ...options, headers: { ...options.headers, ...bearer(key) } });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+// ---------- report ----------
+
+const counts = (c: Record<string, number>) => (Object.keys(c).length ? ` (${Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ')})` : '');
+
+const heap = (h: HeapReading | null) => (h ? `RSS ${fmt(h.rssMiB)}, V8 heap ${fmt(h.heapUsedMiB)} used of ${fmt(h.heapTotalMiB)}, external ${fmt(h.externalMiB)}` : 'unavailable');
+
+/** One line for a CI log. */
+export function summaryLine(r: SoakResult): string {
+  const m = r.memory;
+  return (
+    `soak ${fmt(r.measured.seconds, 1)} s × ${r.options.connections} connections after ${fmt(r.warmup.seconds)} s warm-up: ${fmt(r.measured.ok)} ok, ${fmt(r.measured.requestsPerSecond)} req/s, ` +
+    `p50 ${fmt(r.measured.latencyMs.p50)} ms, p99 ${fmt(r.measured.latencyMs.p99)} ms (CPU: server ${r.cpu.serverPercent} %, Postgres and other work ${r.cpu.restPercent} %), ` +
+    `${r.errors.total} errors, ${r.errors.unanswered} unanswered, ` +
+    `${fmt(r.ids.acknowledged)} ids acknowledged (warm-up included), ${r.ids.missing} missing, ${fmt(r.ids.stored)} stored; ` +
+    `server RSS start ${fmt(m.startMiB)} / peak ${fmt(m.peakMiB)} / end ${fmt(m.endMiB)} MiB (growth ${m.growthMiB >= 0 ? '+' : ''}${fmt(m.growthMiB)}, bound +${fmt(m.boundMiB)}) → ${r.passed ? 'PASS' : 'FAIL'}`
+  );
+}
+
+/** The full report: what ran, then one figure per line. */
+export function summaryTable(r: SoakResult): string {
+  const m = r.memory;
+  const e = r.errors;
+  const rows: [string, string][] = [
+    ['warm-up', `${fmt(r.warmup.seconds, 1)} s, ${fmt(r.warmup.ok)} predictions; RSS ${r.warmup.levelledOff ? 'levelled off' : `still rising after ${r.options.warmupMaxSeconds} s`}`],
+    ['requests (measured)', `${fmt(r.measured.answered)} answered of ${fmt(r.measured.sent)} sent, ${fmt(r.measured.ok)} ok, in ${fmt(r.measured.seconds, 1)} s`],
+    ['throughput', `${fmt(r.measured.requestsPerSecond)} req/s`],
+    ['latency', `p50 ${fmt(r.measured.latencyMs.p50)} ms, p90 ${fmt(r.measured.latencyMs.p90)} ms, p99 ${fmt(r.measured.latencyMs.p99)} ms, max ${fmt(r.measured.latencyMs.max)} ms`],
+    [
+      'errors (warm-up included)',
+      `${e.total}: non-200 ${sum(e.non200)}${counts(e.non200)}, GraphQL ${sum(e.graphql)}${counts(e.graphql)}, bad bodies ${e.badBodies}, timeouts ${e.timeouts}, socket ${sum(e.socket)}${counts(e.socket)}; unanswered ${e.unanswered}`,
+    ],
+    ['ids acknowledged', `${fmt(r.ids.acknowledged)} (warm-up ${fmt(r.warmup.ok)} + measured ${fmt(r.measured.ok)}), ${r.ids.duplicates} twice`],
+    ['ids in Postgres', `${fmt(r.ids.stored)} rows; ${r.ids.missing} acknowledged ids missing, ${r.ids.mismatched} with another patientRef, ${r.ids.unacknowledged} rows unacknowledged`],
+    [
+      'server RSS (MiB)',
+      `start ${fmt(m.startMiB)}, peak ${fmt(m.peakMiB)}, end ${fmt(m.endMiB)} (levels under load: medians of the last 5 s); growth ${m.growthMiB >= 0 ? '+' : ''}${fmt(m.growthMiB, 1)}, bound +${fmt(m.boundMiB)}`,
+    ],
+    [
+      '',
+      `startup ${fmt(m.startupMiB)}; at rest ${fmt(m.atRestBeforeMiB)} before and ${fmt(m.atRestAfterMiB)} after the load (${r.options.idleSeconds} s idle); high-water ${fmt(m.highWaterMiB)}`,
+    ],
+    [
+      'CPU during the load',
+      `${r.cpu.machinePercent} % of ${r.cpu.capacityPercent} %: server ${r.cpu.serverPercent} %, load generator ${r.cpu.loadGeneratorPercent} %, Postgres and other work ${r.cpu.restPercent} %`,
+    ],
+    ['server heap at rest (MiB)', `before: ${heap(m.heapAtStart)}; after: ${heap(m.heapAtEnd)} (from /api/metrics)`],
+    ['verdict', r.passed ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const mc = r.machine;
+  return [
+    `predict soak: ${r.options.connections} connections for ${r.options.seconds} s after a warm-up; models ${r.options.models.join(', ')} in turn; audit records to Postgres`,
+    `machine: ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGiB} GiB, Node ${mc.node}; load average ${mc.loadAverageAtStart.join(' ')} at start (after the build), ${mc.loadAverageAtEnd.join(' ')} at end`,
+    '',
+    ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+  ].join('\n');
+}
