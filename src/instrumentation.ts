@@ -12,8 +12,11 @@ export async function register(): Promise<void> {
   try {
     await services();
   } catch (error) {
-    // The server still starts: /api/health and every request report the cause until it is fixed.
-    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
-    process.stderr.write(`the services could not start${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
+    process.stderr.write(`the services could not start${reason ? ` [${reason}]` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // An embedded directory in use by another process or not writable will not fix itself: stop
+    // rather than serve errors. Anything else (Postgres not up yet, say) may pass, so the server
+    // stays up and /api/health and every request report the cause until it does.
+    if (reason.startsWith('EMBEDDED_')) process.exit(1);
   }
 }

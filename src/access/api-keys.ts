@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { asDatabaseError } from '../db/database';
+import { withDatabaseErrors } from '../db/database';
 import type { ApiKey, PrismaClient } from '../db/generated/client';
 import { InvalidInputError } from '../prediction/input-validation';
 import { AuthenticationRequiredError, ROLES, type Principal, type Role } from './roles';
@@ -38,6 +38,8 @@ export interface ApiKeyStore {
   create(request: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }>;
   /** The key's principal, or null when the text is not a live key (malformed, unknown or revoked). */
   authenticate(key: string): Promise<Principal | null>;
+  /** One key by id, revoked or not; null when none has it. */
+  get(id: string): Promise<ApiKeyRecord | null>;
   /** Every key, newest first, revoked ones included. */
   list(): Promise<ApiKeyRecord[]>;
   /** Revokes the key now (its dashboard sessions end with it); null when no key has this id. Revoking twice keeps the first time. */
@@ -99,13 +101,6 @@ function toRecord(row: ApiKey): ApiKeyRecord {
   return { id: row.id, name: row.name, role: row.role, prefix: row.prefix, createdBy: row.createdBy, createdAt: row.createdAt, revokedAt: row.revokedAt };
 }
 
-async function query<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asDatabaseError(error);
-  }
-}
 
 /** The keys kept in the `api_key` table. */
 export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
@@ -113,25 +108,31 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     async create(request: NewApiKey) {
       const { name, role, createdBy } = checkNewApiKey(request);
       const key = newKey();
-      const row = await query(() => prisma.apiKey.create({ data: { name, role, createdBy, prefix: key.slice(0, PREFIX_LENGTH), secretHash: hashKey(key) } }));
+      const row = await withDatabaseErrors(() => prisma.apiKey.create({ data: { name, role, createdBy, prefix: key.slice(0, PREFIX_LENGTH), secretHash: hashKey(key) } }));
       return { key, record: toRecord(row) };
     },
 
     async authenticate(key: string) {
       // A malformed key cannot match; not asking spares the database every forged header.
       if (!isWellFormedKey(key)) return null;
-      const row = await query(() => prisma.apiKey.findUnique({ where: { secretHash: hashKey(key) } }));
+      const row = await withDatabaseErrors(() => prisma.apiKey.findUnique({ where: { secretHash: hashKey(key) } }));
       return row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role } : null;
     },
 
+    async get(id: string) {
+      if (!UUID.test(id)) return null;
+      const row = await withDatabaseErrors(() => prisma.apiKey.findUnique({ where: { id: id.toLowerCase() } }));
+      return row ? toRecord(row) : null;
+    },
+
     async list() {
-      const rows = await query(() => prisma.apiKey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }));
+      const rows = await withDatabaseErrors(() => prisma.apiKey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }));
       return rows.map(toRecord);
     },
 
     async revoke(id: string) {
       if (!UUID.test(id)) return null;
-      return query(async () => {
+      return withDatabaseErrors(async () => {
         await prisma.apiKey.updateMany({ where: { id: id.toLowerCase(), revokedAt: null }, data: { revokedAt: new Date() } });
         const row = await prisma.apiKey.findUnique({ where: { id: id.toLowerCase() } });
         return row ? toRecord(row) : null;
@@ -139,7 +140,7 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     },
 
     async count() {
-      return query(() => prisma.apiKey.count());
+      return withDatabaseErrors(() => prisma.apiKey.count());
     },
   });
 }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrations';
 import { InvalidInputError } from '../prediction/input-validation';
-import { prismaApiKeyStore, type ApiKeyRecord } from './api-keys';
+import { prismaApiKeyStore, type ApiKeyRecord, type ApiKeyStore } from './api-keys';
 import { ROLES, type Role } from './roles';
 
 const USAGE = `usage:
@@ -29,13 +29,17 @@ function describe(record: ApiKeyRecord): string {
 }
 
 /** Runs one command against an open store and returns what to print. */
-export async function runKeysCommand(args: string[], store: ReturnType<typeof prismaApiKeyStore>): Promise<string> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' } },
-    strict: true,
-  });
+function parse(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } }, strict: true });
+  } catch (error) {
+    // An unknown option, or one without its value.
+    throw new KeysUsageError((error as Error).message);
+  }
+}
+
+export async function runKeysCommand(args: string[], store: ApiKeyStore): Promise<string> {
+  const { positionals, values } = parse(args);
   const [command, ...rest] = positionals;
   switch (command) {
     case 'create': {
@@ -74,6 +78,6 @@ if (require.main === module) {
   main().catch((error: unknown) => {
     if (error instanceof InvalidInputError) console.error(`keys: ${error.fields.map((f) => `--${f.name}: ${f.message}`).join('; ')}`);
     else console.error(`keys: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof KeysUsageError || error instanceof InvalidInputError || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
+    process.exitCode = error instanceof KeysUsageError || error instanceof InvalidInputError ? 2 : 1;
   });
 }

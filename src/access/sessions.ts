@@ -4,7 +4,7 @@
  * its key is revoked.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { asDatabaseError } from '../db/database';
+import { withDatabaseErrors } from '../db/database';
 import type { PrismaClient } from '../db/generated/client';
 import type { Principal } from './roles';
 
@@ -28,13 +28,6 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-async function query<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asDatabaseError(error);
-  }
-}
 
 /** Sessions kept in the `session` table. */
 export function prismaSessionStore(prisma: PrismaClient): SessionStore {
@@ -42,7 +35,7 @@ export function prismaSessionStore(prisma: PrismaClient): SessionStore {
     async start(keyId: string, now = new Date()) {
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-      await query(async () => {
+      await withDatabaseErrors(async () => {
         // Expired sessions are useless; clearing them here keeps the table the size of the active ones.
         await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });
         await prisma.session.create({ data: { tokenHash: hashToken(token), apiKeyId: keyId, expiresAt } });
@@ -52,14 +45,14 @@ export function prismaSessionStore(prisma: PrismaClient): SessionStore {
 
     async resolve(token: string, now = new Date()) {
       if (!TOKEN_PATTERN.test(token)) return null;
-      const session = await query(() => prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { apiKey: true } }));
+      const session = await withDatabaseErrors(() => prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { apiKey: true } }));
       if (!session || session.expiresAt <= now || session.apiKey.revokedAt) return null;
       return { keyId: session.apiKey.id, name: session.apiKey.name, role: session.apiKey.role };
     },
 
     async end(token: string) {
       if (!TOKEN_PATTERN.test(token)) return;
-      await query(() => prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } }));
+      await withDatabaseErrors(() => prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } }));
     },
   });
 }

@@ -1,7 +1,7 @@
 /** The audit log of predictions: append-only writes and newest-first keyset pages (the only module with Prisma queries). */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { asDatabaseError, DatabaseUnavailableError } from '../db/database';
+import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '../db/database';
 import { GENESIS_HASH, linkHash, verifyLinks, type ChainReport } from './audit-chain';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
@@ -91,6 +91,11 @@ export interface AuditFilter {
   to?: Date;
 }
 
+/** Which records a reader may see: all, or only those one key asked for (src/access/roles.ts readableRecords). */
+export interface RecordScope {
+  requester?: string;
+}
+
 export interface AuditPage {
   records: AuditRecord[];
   hasNextPage: boolean;
@@ -103,7 +108,8 @@ export interface AuditPage {
 export interface AuditLog {
   /** Stores the records in one transaction, all or none; returns them with their ids and createdAt, in the given order. */
   append(records: NewAuditRecord[]): Promise<AuditRecord[]>;
-  get(id: string): Promise<AuditRecord | null>;
+  /** The record with this id, or null; with `scope.requester`, null too when another key asked for it. */
+  get(id: string, scope?: RecordScope): Promise<AuditRecord | null>;
   /** Newest first (createdAt, then id, descending); `first` from 1 to MAX_PAGE_SIZE records after the cursor `after`. */
   list(filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage>;
   /** Records matching the filter. */
@@ -163,14 +169,6 @@ function filterWhere(filter: AuditFilter): Prisma.PredictionWhereInput {
   };
 }
 
-/** Runs a Prisma call, reporting an unreachable database as DatabaseUnavailableError. */
-async function query<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asDatabaseError(error);
-  }
-}
 
 // Column order of the unnest below: each array parameter is one column's values for the whole batch;
 // $15 is the one createdAt of the batch, appended after the unnested columns.
@@ -321,10 +319,10 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       return write(checked);
     },
 
-    async get(id: string): Promise<AuditRecord | null> {
+    async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
       // Not a uuid cannot name a record; asking Postgres would fail on the cast instead.
       if (!UUID.test(id)) return null;
-      const row = await query(() => prisma.prediction.findUnique({ where: { id: id.toLowerCase() } }));
+      const row = await withDatabaseErrors(() => prisma.prediction.findFirst({ where: { id: id.toLowerCase(), requester: scope.requester } }));
       return row ? toAuditRecord(row) : null;
     },
 
@@ -335,7 +333,7 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       const where = filterWhere(filter);
       const cursor = after ? decodeCursor(after) : null;
       const page: Prisma.PredictionWhereInput = cursor ? { AND: [where, olderThan(cursor)] } : where;
-      const [rows, totalCount] = await query(() =>
+      const [rows, totalCount] = await withDatabaseErrors(() =>
         Promise.all([
           // One more than asked tells whether another page follows.
           prisma.prediction.findMany({ where: page, orderBy: NEWEST_FIRST, take: first + 1 }),
@@ -349,7 +347,7 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
 
     async count(filter: AuditFilter): Promise<number> {
       const where = filterWhere(filter);
-      return query(() => prisma.prediction.count({ where }));
+      return withDatabaseErrors(() => prisma.prediction.count({ where }));
     },
 
     async *stream(filter: AuditFilter): AsyncIterable<AuditRecord> {
@@ -357,7 +355,7 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       let cursor: Cursor | null = null;
       for (;;) {
         const page: Prisma.PredictionWhereInput = cursor ? { AND: [where, olderThan(cursor)] } : where;
-        const rows = await query(() => prisma.prediction.findMany({ where: page, orderBy: NEWEST_FIRST, take: STREAM_CHUNK }));
+        const rows = await withDatabaseErrors(() => prisma.prediction.findMany({ where: page, orderBy: NEWEST_FIRST, take: STREAM_CHUNK }));
         for (const row of rows) yield toAuditRecord(row);
         if (rows.length < STREAM_CHUNK) return;
         const last = rows[rows.length - 1];
@@ -372,11 +370,11 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
  * STREAM_CHUNK records per query, so memory stays flat whatever the table's size.
  */
 export async function verifyAuditChain(prisma: PrismaClient): Promise<ChainReport> {
-  const unchained = await query(() => prisma.prediction.count({ where: { sequence: null } }));
+  const unchained = await withDatabaseErrors(() => prisma.prediction.count({ where: { sequence: null } }));
   async function* links() {
     let after = BigInt(0);
     for (;;) {
-      const rows = await query(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
+      const rows = await withDatabaseErrors(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
       for (const row of rows) {
         yield {
           record: { ...toAuditRecord(row), sequence: Number(row.sequence) },

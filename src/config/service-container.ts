@@ -53,9 +53,15 @@ export const database = shared('database', async () => {
   const environment = loadEnvironment();
   const db = await openDatabase({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR });
   if (db.kind === 'pglite') {
-    await migrate(db);
-    const key = await createFirstAdminKey(prismaApiKeyStore(db.prisma));
-    if (key) process.stdout.write(firstAdminKeyBanner(key));
+    try {
+      await migrate(db);
+      const key = await createFirstAdminKey(prismaApiKeyStore(db.prisma));
+      if (key) process.stdout.write(firstAdminKeyBanner(key));
+    } catch (error) {
+      // Left open, the directory would stay locked by this process and every retry would fail.
+      await db.close().catch(() => undefined);
+      throw error;
+    }
   }
   return db;
 });

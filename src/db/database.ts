@@ -1,5 +1,6 @@
 /** Opens the audit database: Postgres through @prisma/adapter-pg when DATABASE_URL is set, else embedded PGlite on disk. */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -28,12 +29,14 @@ export class EmbeddedDatabaseInUseError extends DatabaseUnavailableError {
     readonly directory: string,
     readonly holderPid: number,
     readonly lockFile: string,
+    readonly holderHost: string = hostname(),
   ) {
+    const where = holderHost === hostname() ? `pid ${holderPid}` : `pid ${holderPid} on host ${holderHost}`;
     super(
-      holderPid === process.pid
+      holderHost === hostname() && holderPid === process.pid
         ? `the embedded database in ${directory} is already open in this process (pid ${holderPid}); close it before opening it again`
-        : `the embedded database in ${directory} is in use by another process (pid ${holderPid}); stop that process, or set DATA_DIR to another directory ` +
-            `(if no process ${holderPid} uses it, delete ${lockFile})`,
+        : `the embedded database in ${directory} is in use by another process (${where}); stop that process, or set DATA_DIR to another directory ` +
+            `(if that process is no longer running, delete ${lockFile})`,
     );
     this.name = 'EmbeddedDatabaseInUseError';
   }
@@ -130,6 +133,15 @@ export function asDatabaseError(error: unknown): unknown {
   return new DatabaseUnavailableError(error instanceof Error ? error.message.split('\n').filter(Boolean).pop() ?? error.name : String(error), { cause: error });
 }
 
+/** Runs a query, reporting an unreachable database as DatabaseUnavailableError (the stores' one wrapper). */
+export async function withDatabaseErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asDatabaseError(error);
+  }
+}
+
 function onceOnly(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
@@ -221,7 +233,7 @@ async function claimDirectory(dataDir: string): Promise<DirectoryLock> {
     if (problem) throw new EmbeddedDirectoryUnusableError(directory, problem, { cause: error });
     throw error;
   }
-  if ('heldBy' in attempt) throw new EmbeddedDatabaseInUseError(directory, attempt.heldBy.pid, attempt.heldBy.lockFile);
+  if ('heldBy' in attempt) throw new EmbeddedDatabaseInUseError(directory, attempt.heldBy.pid, attempt.heldBy.lockFile, attempt.heldBy.host);
   return attempt.lock;
 }
 

@@ -1,11 +1,14 @@
 /**
  * One process at a time per embedded database directory: PGlite has no lock of its own, and two
- * processes opening one directory corrupt it. The lock is a pid file created with O_EXCL; a lock
- * whose process has died is taken over, and closing the database (or the process exiting) removes it.
+ * processes opening one directory corrupt it. The lock is a file naming its holder (pid, host and a
+ * random token), created whole and atomically (written aside, then hard-linked into place, which fails
+ * if the name exists). A lock whose process has died on this host is taken over; closing the database
+ * removes it.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { link, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { processWide } from '../config/process-wide';
 
@@ -18,26 +21,38 @@ export interface DirectoryLock {
   release(): Promise<void>;
 }
 
-/** Either the lock, or who holds it (`pid` is this process's own when it already has the directory open). */
-export type LockAttempt = { lock: DirectoryLock } | { heldBy: { pid: number; lockFile: string } };
+export interface LockHolder {
+  pid: number;
+  /** The host the holder runs on: another host's process cannot be checked from here, so it counts as alive. */
+  host: string;
+  lockFile: string;
+}
 
-// Lock files this process holds, shared by every Next.js chunk: a pid file naming this process is
-// ours only if it is in here; otherwise an earlier process that had the same pid (a container's pid 1) left it.
+/** Either the lock, or who holds it (`pid` is this process's own when it already has the directory open). */
+export type LockAttempt = { lock: DirectoryLock } | { heldBy: LockHolder };
+
+/** A stale lock kept coming back: some other process keeps taking the directory over at the same time. */
+export class LockContentionError extends Error {
+  readonly code = 'EMBEDDED_LOCK_CONTENTION';
+  constructor(readonly lockFile: string) {
+    super(`could not take over the stale lock ${lockFile}: another process keeps contending for it`);
+    this.name = 'LockContentionError';
+  }
+}
+
+// Lock files this process holds, shared by every Next.js chunk: a lock naming this process is ours
+// only if it is in here; otherwise an earlier process that had the same pid (a container's pid 1) left it.
 const heldHere = processWide('embedded-directory-locks', () => new Set<string>());
 
-/** A lock file being written by its creator is not yet readable; one older than this never will be. */
-const UNFINISHED_LOCK_MS = 2000;
-const RETRY_MS = 50;
-/** How long a stale lock's take-over may stay half done (the taker died) before another taker ignores it. */
-const STALE_TAKEOVER_MS = 10_000;
-
+const ATTEMPTS = 50;
+const RETRY_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? ((error as { code?: unknown }).code as string | undefined) : undefined;
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
+/** Whether a process with this pid exists here (EPERM: it exists but belongs to another user). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -47,9 +62,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function parsePid(content: string): number | undefined {
-  const pid = Number(content.split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+/** "pid\nhost\ntoken\n", this process's. */
+function holderContent(): string {
+  return `${process.pid}\n${hostname()}\n${randomBytes(8).toString('hex')}\n`;
+}
+
+function parseHolder(content: string): { pid: number; host: string } | undefined {
+  const [pid, host] = content.split('\n');
+  const n = Number(pid);
+  return Number.isInteger(n) && n > 0 && host ? { pid: n, host } : undefined;
+}
+
+/** Whether the holder a lock file names is gone: dead on this host, or an earlier life of this process's pid. */
+function isStale(holder: { pid: number; host: string }, lockFile: string): boolean {
+  if (holder.host !== hostname()) return false;
+  return holder.pid === process.pid ? !heldHere.has(lockFile) : !isAlive(holder.pid);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -61,36 +88,54 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+/** Creates `file` holding `content`, all at once; false when the name is taken. */
+async function createWhole(file: string, content: string): Promise<boolean> {
+  const aside = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(aside, content, { mode: 0o644 });
+  try {
+    await link(aside, file);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
+}
+
+/** Removes `file` if it still holds `content` (a lock or guard whose holder is gone). */
+async function removeIfUnchanged(file: string, content: string): Promise<void> {
+  if ((await readIfExists(file)) === content) await unlink(file).catch(() => undefined);
+}
+
 /**
  * Removes a stale lock file if it still holds `staleContent`. Two processes finding the same stale lock
- * must not both remove it (the second would remove the first's new lock), so the removal itself runs
- * under a second O_EXCL file held for a few milliseconds.
+ * must not both remove it (the second would remove the first's new lock), so removal runs under a guard
+ * file, created whole like the lock; a guard whose own holder died is cleared the same way.
  */
 async function removeStale(lockFile: string, staleContent: string): Promise<void> {
   const guard = `${lockFile}.takeover`;
-  let handle;
-  try {
-    handle = await open(guard, 'wx');
-  } catch (error) {
-    if (errnoOf(error) !== 'EEXIST') throw error;
-    // Another process is taking over; a guard left by a taker that died is ignored after a while.
-    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (age > STALE_TAKEOVER_MS) await unlink(guard).catch(() => undefined);
+  const mine = holderContent();
+  if (!(await createWhole(guard, mine))) {
+    const other = await readIfExists(guard);
+    const holder = other === undefined ? undefined : parseHolder(other);
+    if (other !== undefined && (!holder || isStale(holder, guard))) await removeIfUnchanged(guard, other);
     return;
   }
   try {
-    if ((await readIfExists(lockFile)) === staleContent) await unlink(lockFile);
+    await removeIfUnchanged(lockFile, staleContent);
   } finally {
-    await handle.close();
-    await unlink(guard).catch(() => undefined);
+    await removeIfUnchanged(guard, mine);
   }
 }
 
 function lockOf(lockFile: string, content: string): DirectoryLock {
   let released = false;
-  // A process that exits without closing the database (Ctrl-C, process.exit) still leaves no lock behind.
+  // A process that ends through process.exit leaves no lock behind; one killed by a signal leaves it to
+  // be taken over as stale by the next opener.
   const onExit = () => {
     try {
+      // Synchronous: nothing asynchronous runs in an exit handler.
       if (readFileSync(lockFile, 'utf8') === content) unlinkSync(lockFile);
     } catch {
       // Already gone, or the directory went away: nothing to release.
@@ -105,48 +150,28 @@ function lockOf(lockFile: string, content: string): DirectoryLock {
       released = true;
       process.removeListener('exit', onExit);
       heldHere.delete(lockFile);
-      if ((await readIfExists(lockFile)) === content) await unlink(lockFile).catch(() => undefined);
+      await removeIfUnchanged(lockFile, content);
     },
   };
 }
 
 /**
- * Takes the lock of `directory` (which must exist), or names the live process holding it.
+ * Takes the lock of `directory` (which must exist), or names the process holding it.
  * File-system errors (EACCES, EROFS, ENOTDIR...) are thrown as they are.
  */
 export async function lockDirectory(directory: string): Promise<LockAttempt> {
   // One name per directory however it is spelled, so this process recognises its own lock.
   const lockFile = join(await realpath(directory), LOCK_FILE_NAME);
-  // The token makes each lock's content unique, so a release or take-over never removes another lock.
-  const content = `${process.pid}\n${randomBytes(8).toString('hex')}\n`;
-  const deadline = Date.now() + UNFINISHED_LOCK_MS + STALE_TAKEOVER_MS;
-  for (;;) {
-    try {
-      const handle = await open(lockFile, 'wx', 0o644);
-      try {
-        await handle.writeFile(content);
-      } finally {
-        await handle.close();
-      }
-      return { lock: lockOf(lockFile, content) };
-    } catch (error) {
-      if (errnoOf(error) !== 'EEXIST') throw error;
-    }
+  const content = holderContent();
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (await createWhole(lockFile, content)) return { lock: lockOf(lockFile, content) };
     const existing = await readIfExists(lockFile);
     if (existing === undefined) continue; // released meanwhile: try again at once
-    const pid = parsePid(existing);
-    if (pid === undefined) {
-      // Being written right now, or left empty by a process that died between creating and writing it.
-      const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age < UNFINISHED_LOCK_MS) {
-        await sleep(RETRY_MS);
-        continue;
-      }
-    } else if (pid === process.pid ? heldHere.has(lockFile) : isAlive(pid)) {
-      return { heldBy: { pid, lockFile } };
-    }
+    const holder = parseHolder(existing);
+    // A lock is never seen half written (createWhole), so one that does not parse is debris.
+    if (holder && !isStale(holder, lockFile)) return { heldBy: { ...holder, lockFile } };
     await removeStale(lockFile, existing);
-    if (Date.now() > deadline) throw new Error(`could not take over the stale lock ${lockFile}`);
     await sleep(RETRY_MS * Math.random());
   }
+  throw new LockContentionError(lockFile);
 }

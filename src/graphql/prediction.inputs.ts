@@ -60,4 +60,7 @@ export class PredictionFilter {
 
   @Field(() => DateTimeResolver, { nullable: true, description: 'Created before this instant.' })
   to?: Date | null;
+
+  @Field(() => ID, { nullable: true, description: "Asked for by this API key (`ApiKey.id`). A clinician's own key is always applied." })
+  requester?: string | null;
 }

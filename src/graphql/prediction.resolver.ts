@@ -1,7 +1,7 @@
 /** Predictions: make them (one or a batch) through the prediction service, read them back from the audit log. */
 import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { readableRecords, type Principal } from '../access/roles';
+import { AccessDeniedError, readableRecords, type Principal } from '../access/roles';
 import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
 import { MAX_BATCH_ROWS, type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
 import type { GraphQLContext } from './context';
@@ -31,15 +31,20 @@ function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
   return features.map(({ name, value }) => ({ name, value: value ?? null }));
 }
 
-/** The filter as asked, narrowed to the records the principal may read. */
+/** The filter as asked, narrowed to the records the principal may read; asking for another key's records without that right is refused. */
 function auditFilter(filter: PredictionFilter | null | undefined, principal: Principal | null): AuditFilter {
+  const scope = readableRecords(principal);
+  if (scope.requester && filter?.requester && filter.requester !== scope.requester) {
+    throw new AccessDeniedError((principal as Principal).role, 'read-all-records');
+  }
   return {
-    ...readableRecords(principal),
+    requester: filter?.requester ?? undefined,
     modelId: filter?.modelId ?? undefined,
     patientRef: filter?.patientRef ?? undefined,
     riskBand: filter?.riskBand ?? undefined,
     from: filter?.from ?? undefined,
     to: filter?.to ?? undefined,
+    ...scope,
   };
 }
 
@@ -54,11 +59,9 @@ export class PredictionResolver {
     nullable: true,
     description: 'One stored prediction, or null when none has this id. Needs a key: a clinician sees only the predictions it asked for (another\'s id reads as null).',
   })
-  async prediction(@Arg('id', () => ID) id: string, @Ctx() { services, principal }: GraphQLContext): Promise<PredictionRecord | null> {
-    const { requester } = readableRecords(principal);
-    const record = await services.audit.get(id);
+  prediction(@Arg('id', () => ID) id: string, @Ctx() { services, principal }: GraphQLContext): Promise<PredictionRecord | null> {
     // Someone else's record is answered as if it did not exist: its existence is not this caller's to know.
-    return record && (requester === undefined || record.requester === requester) ? record : null;
+    return services.audit.get(id, readableRecords(principal));
   }
 
   @Query(() => PredictionConnection, {

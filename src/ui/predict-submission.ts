@@ -41,17 +41,15 @@ export async function submitPrediction(services: PredictSubmissionServices, view
   const values = { ...read.values, patientRef };
   const previousId = form.get('previousId');
   // The "before" of a what-if is a nicety: an audit database that cannot answer must not stop the prediction.
+  // Only a record this viewer may read can be the "before": an id from elsewhere is ignored.
   const previousRecord =
     typeof previousId === 'string' && previousId
-      ? await services.audit.get(previousId).catch((error: unknown) => {
+      ? await services.audit.get(previousId, readableRecords(viewer)).catch((error: unknown) => {
           if (error instanceof DatabaseUnavailableError) return null;
           throw error;
         })
       : null;
-  // Only a record this viewer may read can be the "before": an id from elsewhere is ignored.
-  const { requester } = readableRecords(viewer);
-  const readable = previousRecord && (requester === undefined || previousRecord.requester === requester);
-  const previous = readable && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
+  const previous = previousRecord && previousRecord.modelId === card.id ? predictionView(previousRecord, card) : null;
 
   if (read.errors.length > 0) {
     // Report the other fields' range problems too, so one submission shows everything to fix.

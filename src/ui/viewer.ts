@@ -23,7 +23,21 @@ export async function requireViewer(path: string): Promise<Principal> {
   return viewer;
 }
 
-/** `next` as given to /sign-in, when it is a path on this site; anything else (another origin, a protocol-relative URL) becomes "/". */
+const BASE = 'http://dashboard.invalid';
+// eslint-disable-next-line no-control-regex -- control characters are what browsers strip from a Location ("/\t/evil" becomes "//evil").
+const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * `next` as given to /sign-in, when it is a path on this site, else "/". It is parsed as a URL against
+ * a placeholder origin and kept only if it stays there: a protocol-relative `//evil`, a backslash or
+ * control character a browser would read as one, or an absolute URL elsewhere all fail that.
+ */
 export function localPath(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  if (typeof next !== 'string' || !next.startsWith('/') || UNSAFE.test(next)) return '/';
+  try {
+    const url = new URL(next, BASE);
+    return url.origin === BASE ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }

@@ -631,8 +631,8 @@ export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Pr
       buildApp();
     }
     database = await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES);
-    // The load predicts and reads /api/metrics as a clinician would, with a key of its own.
-    const { key } = await createKey({ databaseUrl: database.url }, 'clinician', 'soak');
+    // One key predicts and reads /api/metrics (which needs more than a clinician's role).
+    const { key } = await createKey({ databaseUrl: database.url }, 'admin', 'soak');
     app = await startApp({ DATABASE_URL: database.url, ...options.env });
     log(`database ${database.name}; server pid ${app.pid} at ${app.url}`);
     return await runSoak(app, database.url, { ...options, headers: { ...options.headers, ...bearer(key) } });

@@ -19,6 +19,10 @@ export class MemoryApiKeyStore implements ApiKeyStore {
     return record && !record.revokedAt ? { keyId: record.id, name: record.name, role: record.role } : null;
   }
 
+  async get(id: string): Promise<ApiKeyRecord | null> {
+    return [...this.byHash.values()].find((r) => r.id === id) ?? null;
+  }
+
   async list(): Promise<ApiKeyRecord[]> {
     return [...this.byHash.values()].reverse();
   }

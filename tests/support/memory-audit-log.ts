@@ -1,6 +1,6 @@
 /** An AuditLog kept in memory, for testing the prediction service without a database; append is all or nothing like the real one. */
 import { randomUUID } from 'node:crypto';
-import type { AuditLog, AuditRecord, NewAuditRecord } from '@/audit/audit-log';
+import type { RecordScope, AuditLog, AuditRecord, NewAuditRecord } from '@/audit/audit-log';
 
 export class MemoryAuditLog implements AuditLog {
   readonly records: AuditRecord[] = [];
@@ -11,8 +11,8 @@ export class MemoryAuditLog implements AuditLog {
     return stored;
   }
 
-  async get(id: string): Promise<AuditRecord | null> {
-    return this.records.find((r) => r.id === id) ?? null;
+  async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
+    return this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ?? null;
   }
 
   async list(): Promise<never> {

@@ -9,6 +9,7 @@ import {
   type AuditPage,
   type AuditRecord,
   type NewAuditRecord,
+  type RecordScope,
 } from '@/audit/audit-log';
 
 // The Prisma log's cursor format, so that a reader cannot tell the two apart.
@@ -32,8 +33,8 @@ export class PagedMemoryAuditLog implements AuditLog {
     return stored;
   }
 
-  async get(id: string): Promise<AuditRecord | null> {
-    return this.records.find((r) => r.id === id) ?? null;
+  async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
+    return this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ?? null;
   }
 
   async list(filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage> {

@@ -28,6 +28,9 @@ CREATE TABLE "session" (
     CONSTRAINT "session_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateIndex: a clinician's lists, counts and exports are all narrowed to its own key.
+CREATE INDEX "prediction_requester_created_at_idx" ON "prediction"("requester", "created_at");
+
 -- CreateIndex
 CREATE UNIQUE INDEX "api_key_secret_hash_key" ON "api_key"("secret_hash");
 

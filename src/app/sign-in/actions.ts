@@ -48,7 +48,8 @@ export async function signIn(_state: SignInState, form: FormData): Promise<SignI
 export async function signOut(): Promise<void> {
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE)?.value;
-  if (token) await (await services()).sessions.end(token);
+  // The browser forgets the session first, so signing out works even while the database cannot be reached.
   jar.delete(SESSION_COOKIE);
+  if (token) await (await services()).sessions.end(token).catch(() => undefined);
   redirect('/sign-in');
 }

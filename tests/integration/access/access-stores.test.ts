@@ -139,6 +139,8 @@ describe.each(DATABASES)('the first-start admin key and `npm run keys` on %s', (
     [['revoke'], /revoke takes one key id/],
     [['revoke', '00000000-0000-4000-8000-000000000000'], /no key has the id/],
     [['rotate'], /unknown command "rotate"/],
+    [['create', '--role'], /argument missing|--role/],
+    [['list', '--force'], /Unknown option '--force'/],
   ])('explains %p with the usage', async (args, message) => {
     const error = await runKeysCommand(args as string[], keys).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KeysUsageError);

@@ -145,6 +145,32 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     });
   });
 
+  describe('narrowed to one requester (what a clinician may read)', () => {
+    const [mine, theirs] = ['key-ward-7', 'key-ward-9'];
+    let own: AuditRecord;
+    let other: AuditRecord;
+    beforeAll(async () => {
+      [own] = await log.append([record({ requester: mine, patientRef: 'scope-patient' })]);
+      [other] = await log.append([record({ requester: theirs, patientRef: 'scope-patient' })]);
+    });
+
+    it("reads its own record by id, and another requester's as null", async () => {
+      await expect(log.get(own.id, { requester: mine })).resolves.toEqual(own);
+      await expect(log.get(other.id, { requester: mine })).resolves.toBeNull();
+      await expect(log.get(other.id, {})).resolves.toEqual(other);
+    });
+
+    it('lists, counts and streams only its own records', async () => {
+      const filter = { patientRef: 'scope-patient', requester: mine };
+      expect((await log.list(filter, 10)).records.map((r) => r.id)).toEqual([own.id]);
+      await expect(log.count(filter)).resolves.toBe(1);
+      const streamed: string[] = [];
+      for await (const r of log.stream(filter)) streamed.push(r.id);
+      expect(streamed).toEqual([own.id]);
+      await expect(log.count({ patientRef: 'scope-patient' })).resolves.toBe(2);
+    });
+  });
+
   describe('list', () => {
     let page: AuditRecord[];
 

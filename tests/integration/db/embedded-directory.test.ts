@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { DatabaseUnavailableError, EmbeddedDatabaseInUseError, EmbeddedDirectoryUnusableError, isDatabaseUnavailable, openDatabase } from '@/db/database';
@@ -93,7 +93,7 @@ describe('the embedded database directory', () => {
     expect(inUse).toMatchObject({ reason: 'EMBEDDED_DATABASE_IN_USE', code: 'SERVICE_UNAVAILABLE', directory: dir, holderPid: other.pid });
     expect(inUse.message).toBe(
       `the audit database is unavailable: the embedded database in ${dir} is in use by another process (pid ${other.pid}); ` +
-        `stop that process, or set DATA_DIR to another directory (if no process ${other.pid} uses it, delete ${join(dir, LOCK_FILE_NAME)})`,
+        `stop that process, or set DATA_DIR to another directory (if that process is no longer running, delete ${join(dir, LOCK_FILE_NAME)})`,
     );
     // The server answers requests meanwhile with a retryable, coded 503; the details are for the operator: /api/health
     // (below) and the start-up log.
@@ -140,9 +140,41 @@ describe('the embedded database directory', () => {
   it('is taken over from an earlier process that had this process id (a container restarted as pid 1)', async () => {
     const dir = join(base, 'pglite');
     await mkdir(dir);
-    await writeFile(join(dir, LOCK_FILE_NAME), `${process.pid}\nleft-by-an-earlier-life\n`);
+    await writeFile(join(dir, LOCK_FILE_NAME), `${process.pid}\n${hostname()}\nleft-by-an-earlier-life\n`);
     const db = await openDatabase({ dataDir: dir });
     await db.close();
+  });
+
+  it('is refused while a process on another host holds it: a shared volume cannot be checked from here', async () => {
+    const dir = join(base, 'pglite');
+    await mkdir(dir);
+    await writeFile(join(dir, LOCK_FILE_NAME), `4242\nward-server-2\nfrom-another-host\n`);
+    const error = await openDatabase({ dataDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EmbeddedDatabaseInUseError);
+    expect((error as Error).message).toContain('is in use by another process (pid 4242 on host ward-server-2)');
+  });
+
+  it('takes over a lock file that names no holder (debris), and a takeover guard left by a dead process', async () => {
+    const dir = join(base, 'pglite');
+    await mkdir(dir);
+    await writeFile(join(dir, LOCK_FILE_NAME), 'garbage');
+    // A pid that cannot be alive: above Linux's pid_max.
+    await writeFile(join(dir, `${LOCK_FILE_NAME}.takeover`), `4194305\n${hostname()}\ndead-taker\n`);
+    const db = await openDatabase({ dataDir: dir });
+    expect(await readFile(join(dir, LOCK_FILE_NAME), 'utf8')).toMatch(new RegExp(`^${process.pid}\n${hostname()}\n`));
+    expect(existsSync(join(dir, `${LOCK_FILE_NAME}.takeover`))).toBe(false);
+    await db.close();
+  });
+
+  it('lets exactly one of several processes take over the same stale lock', async () => {
+    const dir = join(base, 'pglite');
+    await mkdir(dir);
+    await writeFile(join(dir, LOCK_FILE_NAME), `4194305\n${hostname()}\nstale\n`);
+    const results = await Promise.all([openElsewhere(dir), openElsewhere(dir), openElsewhere(dir)]);
+    // Each opener closes at once, so later ones may open too; none may fail but by finding the lock held.
+    for (const r of results) if (!r.ok) expect(r.reason).toBe('EMBEDDED_DATABASE_IN_USE');
+    expect(results.some((r) => r.ok)).toBe(true);
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
   });
 
   it('is released by close, for this process and for others', async () => {

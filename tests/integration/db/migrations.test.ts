@@ -283,6 +283,7 @@ describe('schema.prisma reader used by these tests', () => {
       [['model_id', 'created_at'], false],
       [['patient_ref', 'created_at'], false],
       [['risk_band', 'created_at'], false],
+      [['requester', 'created_at'], false],
       [['created_at', 'id'], false],
       [['sequence'], true],
       [['hash'], true],

@@ -103,9 +103,21 @@ describe('a clinician key', () => {
     const byId = await run(operations.GetPrediction, { id: theirs.predict.id }, ward7);
     expect(byId.errors).toBeUndefined();
     expect(byId.data).toEqual({ prediction: null });
+    const ownById = (await run(operations.GetPrediction, { id: mine.predict.id }, ward7)).data as { prediction: { id: string } };
+    expect(ownById.prediction.id).toBe(mine.predict.id);
     // Even filtering for the other patient finds nothing.
     const filtered = (await run('query { predictions(filter: { patientRef: "MRN-9" }) { totalCount } }', {}, ward7)).data as Listed;
     expect(filtered.predictions.totalCount).toBe(0);
+  });
+
+  it("is refused asking for another key's records by requester, and may name its own", async () => {
+    const { run, ward7, ward9, predictAs } = await setup();
+    await predictAs(ward7, 'MRN-7');
+    const other = await run(`query { predictions(filter: { requester: "${ward9.keyId}" }) { totalCount } }`, {}, ward7);
+    expect(codeOf(other)).toBe('FORBIDDEN');
+    expect(other.errors?.[0].message).toBe("Forbidden: the clinician role may not read other keys' prediction records; roles that may: auditor, admin");
+    const own = (await run(`query { predictions(filter: { requester: "${ward7.keyId}" }) { totalCount } }`, {}, ward7)).data as Listed;
+    expect(own.predictions.totalCount).toBe(1);
   });
 
   it('may not manage keys (FORBIDDEN, 403)', async () => {
@@ -120,12 +132,14 @@ describe('a clinician key', () => {
 });
 
 describe('an auditor key', () => {
-  it('reads every record, whoever asked for it', async () => {
+  it('reads every record, whoever asked for it, and can narrow them to one key', async () => {
     const { run, ward7, ward9, auditor, predictAs } = await setup();
     await predictAs(ward7, 'MRN-7');
     await predictAs(ward9, 'MRN-9');
     const listed = (await run(LIST, {}, auditor)).data as Listed;
     expect(listed.predictions.edges.map((e) => e.node.requester).sort()).toEqual([ward7.keyId, ward9.keyId].sort());
+    const narrowed = (await run(`query { predictions(filter: { requester: "${ward9.keyId}" }) { edges { node { patientRef } } } }`, {}, auditor)).data as Listed;
+    expect(narrowed.predictions.edges.map((e) => e.node.patientRef)).toEqual(['MRN-9']);
   });
 
   it.each([

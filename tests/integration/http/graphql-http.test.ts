@@ -152,11 +152,17 @@ describe.each([
     expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('serves /api/metrics to a key only', async () => {
+  it('serves /api/metrics to auditor and admin keys only', async () => {
     const anonymous = await fetch(`${app.url}/api/metrics`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.text()).toMatch(/^UNAUTHENTICATED: /);
     expect((await fetch(`${app.url}/api/metrics`, { headers: bearer(`crc_${'C'.repeat(43)}`) })).status).toBe(401);
+    if (kind === 'postgres') {
+      // There the suite's own key is a clinician's: metrics count every key's predictions.
+      const clinician = await fetch(`${app.url}/api/metrics`, { headers: bearer(key) });
+      expect(clinician.status).toBe(403);
+      expect(await clinician.text()).toMatch(/^FORBIDDEN: the clinician role may not/);
+    }
   });
 
   it('refuses predict without a key: 401, a Bearer challenge, UNAUTHENTICATED, nothing stored', async () => {
@@ -217,5 +223,22 @@ describe('the API over HTTP with the database unreachable', () => {
     expect(reply.status).toBe(503);
     expect(reply.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('a second server on the same embedded directory', () => {
+  let first: RunningApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = join(mkdtempSync(join(tmpdir(), 'crc-http-twice-')), 'pglite');
+    first = await startApp({ DATA_DIR: dataDir });
+  }, 120_000);
+  afterAll(() => first?.stop());
+
+  it('stops at start with an error naming the directory and the process holding it, and the first one keeps serving', async () => {
+    await expect(startApp({ DATA_DIR: dataDir })).rejects.toThrow(
+      new RegExp(`\\[EMBEDDED_DATABASE_IN_USE\\].*the embedded database in ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another process \\(pid \\d+\\)`),
+    );
+    expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
   });
 });

@@ -1,6 +1,10 @@
-/** GET /api/metrics: the process's Prometheus metrics (requests, latency, predictions, process), for any API key (a scraper sends one as a bearer token). */
+/**
+ * GET /api/metrics: the process's Prometheus metrics (requests, latency, predictions, process), for an
+ * auditor or admin key sent as a bearer token: the counts cover every key's predictions, which a
+ * clinician may not see.
+ */
 import { principalFrom } from '@/access/api-keys';
-import { AuthenticationRequiredError } from '@/access/roles';
+import { AccessDeniedError, AuthenticationRequiredError, requirePermission } from '@/access/roles';
 import { services } from '@/config/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 import { processMetrics } from '@/telemetry/metrics';
@@ -11,9 +15,9 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 
 export async function GET(request: Request): Promise<Response> {
   try {
-    const principal = await principalFrom((await services()).keys, request.headers.get('authorization'));
-    if (!principal) throw new AuthenticationRequiredError();
+    requirePermission(await principalFrom((await services()).keys, request.headers.get('authorization')), 'read-all-records');
   } catch (error) {
+    if (error instanceof AccessDeniedError) return new Response(`FORBIDDEN: ${error.message}\n`, { status: 403, headers: TEXT });
     if (error instanceof AuthenticationRequiredError) {
       return new Response(`UNAUTHENTICATED: ${error.message}\n`, { status: 401, headers: { ...TEXT, 'www-authenticate': 'Bearer realm="clinical-risk-console"' } });
     }

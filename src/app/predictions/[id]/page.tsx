@@ -17,16 +17,15 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { requester } = readableRecords(await requireViewer(`/predictions/${encodeURIComponent(id)}`));
+  const scope = readableRecords(await requireViewer(`/predictions/${encodeURIComponent(id)}`));
   const { registry, audit, keys } = await services();
-  const found = await audit.get(id);
   // Another key's record reads as not found for a clinician: its existence is not theirs to know.
-  const record = found && (requester === undefined || found.requester === requester) ? found : null;
+  const record = await audit.get(id, scope);
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
   if (!record) return <NotFound what="audit record" back={{ href: '/predictions', label: 'Back to the audit records' }} />;
   const model = (await registry.load()).get(record.modelId);
-  const requesterKey = record.requester ? (await keys.list()).find((k) => k.id === record.requester) : undefined;
+  const requesterKey = record.requester ? await keys.get(record.requester) : null;
   const card = model?.card;
   const labels = card ? labelsOf(card) : new Map<string, { label: string; unit: string | null }>();
   const vectorNames = card ? [...card.features.map((f) => f.name), ...card.derivedFeatures.map((f) => f.name)] : [];

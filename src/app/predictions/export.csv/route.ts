@@ -1,6 +1,7 @@
 /** GET /predictions/export.csv: the audit records matching the list's filters, as CSV, streamed newest first. */
 import { Readable } from 'node:stream';
 import { services } from '@/config/service-container';
+import { DatabaseUnavailableError } from '@/db/database';
 import { auditCsvChunks } from '@/ui/audit-csv';
 import { readAuditQuery, searchParamsOf } from '@/ui/audit-query';
 import { readableRecords } from '@/access/roles';
@@ -11,7 +12,13 @@ export const dynamic = 'force-dynamic';
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 
 export async function GET(request: Request): Promise<Response> {
-  const viewer = await currentViewer();
+  let viewer;
+  try {
+    viewer = await currentViewer();
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) return new Response('The audit database is unavailable; try again shortly.\n', { status: 503, headers: TEXT });
+    throw error;
+  }
   if (!viewer) return new Response('Sign in to export audit records: /sign-in\n', { status: 401, headers: TEXT });
   const { registry, audit } = await services();
   const models = await registry.list();
