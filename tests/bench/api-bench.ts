@@ -6,7 +6,6 @@
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { prismaAuditLog } from '../../src/audit/audit-log';
@@ -14,6 +13,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type PredictionRow } from '../../src/prediction/prediction-service';
 import { bearer, createKey } from '../support/api-keys';
+import { fmt, machine } from '../support/bench-report';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
 import { variedRows } from '../support/varied-rows';
@@ -286,18 +286,7 @@ async function baselinePhase(label: string, service: PredictionService, batches:
 
 // ---------- report ----------
 
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
 
-function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
-}
 
 async function main(): Promise<void> {
   const started = new Date();

@@ -6,7 +6,6 @@
  * response must be 200 and contain the page's marker. Writes bench-results/pages.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { prismaApiKeyStore } from '../../src/access/api-keys';
 import { prismaSessionStore, SESSION_COOKIE } from '../../src/access/sessions';
@@ -14,6 +13,7 @@ import { prismaAuditLog, type AuditRecord } from '../../src/audit/audit-log';
 import { openDatabase, type Database } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type FeatureValue, type PredictionRow } from '../../src/prediction/prediction-service';
+import { fmt, machine } from '../support/bench-report';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
 
@@ -282,19 +282,7 @@ async function measure(app: RunningApp, page: string, path: string, marker: stri
 
 // ---------- report ----------
 
-const fmt = (v: number | undefined, digits = 0) =>
-  v !== undefined && Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
 
-function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
-}
 
 function printTable(pages: PageFigures[]): void {
   const header = ['page', 'p50', 'p95', 'max', 'size', `p95 ≤ ${TARGET_P95_MS} ms`];

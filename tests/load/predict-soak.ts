@@ -6,10 +6,11 @@
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { bearer, createKey } from '../support/api-keys';
+import { fmt, machine, type Machine } from '../support/bench-report';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, TEST_POSTGRES, type PostgresTestDatabase } from '../support/test-databases';
 import { LOAD_MODELS, variedRows, type LoadModelId } from '../support/varied-rows';
@@ -140,7 +141,7 @@ export interface SoakErrors {
 
 export interface SoakResult {
   startedAt: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  machine: Machine & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   options: Omit<SoakOptions, 'log' | 'headers'> & { headerNames: string[] };
   measured: {
     seconds: number;
@@ -282,7 +283,6 @@ interface Tally {
 const newTally = (): Tally => ({ sent: 0, answered: 0, ok: 0, lastAnswerAt: 0, non200: {}, graphql: {}, badBodies: 0, timeouts: 0, socket: {} });
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
 
 /** What a soak run shares across its phases: the request sequence and every acknowledged id. */
 class Ledger {
@@ -428,17 +428,8 @@ async function storedRows(databaseUrl: string): Promise<Map<string, string | nul
 const loadAverage = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 /** The machine, with its load average (1, 5, 15 min) as the soak starts (the build just before counts in it). */
-function machine(): SoakResult['machine'] {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    loadAverageAtStart: loadAverage(),
-    loadAverageAtEnd: [],
-  };
+function machineAtStart(): SoakResult['machine'] {
+  return { ...machine(), loadAverageAtStart: loadAverage(), loadAverageAtEnd: [] };
 }
 
 /**
@@ -458,7 +449,7 @@ export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl:
     return rssMiB;
   };
   const ledger = new Ledger(options.models, startedAt.getTime().toString(36));
-  const host = machine();
+  const host = machineAtStart();
 
   const startupMiB = read();
   log(`warm-up at ${options.connections} connections, ${options.warmupSeconds}–${options.warmupMaxSeconds}s until the server's RSS levels off (RSS ${startupMiB.toFixed(0)} MiB)`);

@@ -14,7 +14,8 @@ export function buildApp(): void {
   built = true;
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

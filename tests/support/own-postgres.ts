@@ -2,7 +2,7 @@
 import { execFile, type ExecFileOptions } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './next-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,15 +38,6 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function run(file: string, args: string[], options: ExecFileOptions): Promise<void> {
   return new Promise((resolve, reject) => {
