@@ -9,13 +9,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { prismaAuditLog } from '../../src/audit/audit-log';
-import { openDatabase, type Database } from '../../src/db/database';
+import { openDatabase } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type PredictionRow } from '../../src/prediction/prediction-service';
 import { bearer, createKey } from '../support/api-keys';
+import { withHeldResources } from '../support/held-resources';
 import { fmt, machine } from '../support/bench-report';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
-import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
+import { createMigratedPostgresDatabase } from '../support/test-databases';
 import { variedRows } from '../support/varied-rows';
 
 const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -290,39 +291,15 @@ async function baselinePhase(label: string, service: PredictionService, batches:
 
 async function main(): Promise<void> {
   const started = new Date();
-  let database: PostgresTestDatabase | undefined;
-  let app: RunningApp | undefined;
-  let db: Database | undefined;
-  let registry: ModelRegistry | undefined;
-  const cleanup = async () => {
-    await app?.stop().catch(() => undefined);
-    app = undefined;
-    await registry?.close().catch(() => undefined);
-    registry = undefined;
-    await db?.close().catch(() => undefined);
-    db = undefined;
-    if (database) {
-      const d = database;
-      database = undefined;
-      await d.drop().catch((e) => console.error(`could not drop ${d.name}: ${e}`));
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  try {
+  await withHeldResources(async (held) => {
     if (BUILD) {
       console.log('next build …');
       buildApp();
     }
-    database = await createMigratedPostgresDatabase('crc_bench', POSTGRES);
+    const database = held.hold(await createMigratedPostgresDatabase('crc_bench', POSTGRES), (d) => d.drop());
     apiKey = (await createKey({ databaseUrl: database.url }, 'clinician', 'api bench')).key;
     console.log(`database ${database.name}; model ${MODEL}; ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
-    app = await startApp({ DATABASE_URL: database.url });
+    const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
 
     const http = { storedExpected: 0, unanswered: 0, cutOffRowsMax: 0 };
     const floor = await floorPhase(app);
@@ -330,12 +307,11 @@ async function main(): Promise<void> {
     const batch100 = await httpPhase('predictBatch(100) ×8', app, batchBodies(100), 100, 8, http);
     const batch1000 = await httpPhase('predictBatch(1000) ×8', app, batchBodies(1000), 1000, 8, http);
     await new Promise((r) => setTimeout(r, 1000)); // let requests cut off by autocannon finish on the server
-    await app.stop();
-    app = undefined;
+    await held.release(app);
     const storedAfterHttp = await countRows(database.url);
 
-    db = await openDatabase({ databaseUrl: database.url });
-    registry = new ModelRegistry('models');
+    const db = held.hold(await openDatabase({ databaseUrl: database.url }), (d) => d.close());
+    const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
     const service = new PredictionService(registry, prismaAuditLog(db.prisma));
     const base = { storedExpected: 0 };
     const singleBase = await baselinePhase('predict ×32', service, makeRows(64, 7).map((r) => [r]), 32, base);
@@ -421,9 +397,7 @@ async function main(): Promise<void> {
     console.log(`\nwrote ${OUT}`);
     const anyErrors = floor.errors > 0 || rows.some(([, h, b]) => errorsOf(h) > 0 || b.errors > 0);
     if (anyErrors || !httpCountOk || !baselineCountOk) process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 main().catch((error) => {

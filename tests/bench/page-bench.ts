@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { prismaApiKeyStore } from '../../src/access/api-keys';
 import { prismaSessionStore, SESSION_COOKIE } from '../../src/access/sessions';
 import { prismaAuditLog, type AuditRecord } from '../../src/audit/audit-log';
-import { openDatabase, type Database } from '../../src/db/database';
+import { openDatabase } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
 import { PredictionService, type FeatureValue, type PredictionRow } from '../../src/prediction/prediction-service';
 import { fmt, machine } from '../support/bench-report';
+import { withHeldResources } from '../support/held-resources';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
-import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
+import { createMigratedPostgresDatabase } from '../support/test-databases';
 
 /**
  * The pages measured, in order. `{recordId}` becomes the id of a seeded sepsis record; `{nextPage}` the
@@ -303,46 +304,21 @@ function printTable(pages: PageFigures[]): void {
 
 async function main(): Promise<void> {
   const started = new Date();
-  let database: PostgresTestDatabase | undefined;
-  let app: RunningApp | undefined;
-  let db: Database | undefined;
-  let registry: ModelRegistry | undefined;
-  const closeSeeder = async () => {
-    await registry?.close().catch(() => undefined);
-    registry = undefined;
-    await db?.close().catch(() => undefined);
-    db = undefined;
-  };
-  const cleanup = async () => {
-    await app?.stop().catch(() => undefined);
-    app = undefined;
-    await closeSeeder();
-    if (database) {
-      const d = database;
-      database = undefined;
-      await d.drop().catch((e) => console.error(`could not drop ${d.name}: ${e}`));
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  try {
+  await withHeldResources(async (held) => {
     if (BUILD) {
       console.log('next build …');
       buildApp();
     }
-    database = await createMigratedPostgresDatabase('crc_bench', POSTGRES);
+    const database = held.hold(await createMigratedPostgresDatabase('crc_bench', POSTGRES), (d) => d.drop());
     console.log(`database ${database.name}`);
-    db = await openDatabase({ databaseUrl: database.url });
-    registry = new ModelRegistry('models');
+    const db = held.hold(await openDatabase({ databaseUrl: database.url }), (d) => d.close());
+    const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
     const seeded = await seed(new PredictionService(registry, prismaAuditLog(db.prisma)), registry);
     const { record: auditor } = await prismaApiKeyStore(db.prisma).create({ name: 'page bench', role: 'auditor', createdBy: 'bench' });
     sessionCookie = `${SESSION_COOKIE}=${(await prismaSessionStore(db.prisma).start(auditor.id)).token}`;
-    await closeSeeder();
+    // The seeder's models and connections would only compete with the server measured next.
+    await held.release(registry);
+    await held.release(db);
     console.log(
       `seeded ${fmt(seeded.rows)} records in ${fmt(seeded.seconds, 1)} s (${fmt(seeded.rowsPerSecond)} rows/s; models loaded beforehand in ${fmt(seeded.modelLoadSeconds, 1)} s): ` +
         Object.entries(seeded.byModel)
@@ -350,7 +326,7 @@ async function main(): Promise<void> {
           .join('; '),
     );
 
-    app = await startApp({ DATABASE_URL: database.url });
+    const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
     console.log(`next start at ${app.url}; per page: ${WARMUP} warm-up requests, then ${REQUESTS} sequential GETs timed to the last byte\n`);
 
     const pages: PageFigures[] = [];
@@ -372,8 +348,7 @@ async function main(): Promise<void> {
       pages.push(figures);
       console.log(`p50 ${fmt(figures.p50Ms, 1)} ms, p95 ${fmt(figures.p95Ms, 1)} ms${figures.failures ? `; ${figures.failures} FAILED: ${figures.firstProblem}` : ''}`);
     }
-    await app.stop();
-    app = undefined;
+    await held.release(app);
 
     const m = machine();
     console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')} with ${fmt(seeded.rows)} audit records`);
@@ -398,9 +373,7 @@ async function main(): Promise<void> {
     writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
     console.log(`\nwrote ${OUT}`);
     if (failed.length > 0) process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 main().catch((error) => {

@@ -10,9 +10,10 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { bearer, createKey } from '../support/api-keys';
+import { withHeldResources } from '../support/held-resources';
 import { fmt, machine, type Machine } from '../support/bench-report';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
-import { createMigratedPostgresDatabase, TEST_POSTGRES, type PostgresTestDatabase } from '../support/test-databases';
+import { createMigratedPostgresDatabase, TEST_POSTGRES } from '../support/test-databases';
 import { LOAD_MODELS, variedRows, type LoadModelId } from '../support/varied-rows';
 
 export interface SoakOptions {
@@ -602,36 +603,18 @@ export interface FreshDatabaseSoakOptions extends SoakOptions {
  */
 export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
-  let database: PostgresTestDatabase | undefined;
-  let app: RunningApp | undefined;
-  const cleanup = async () => {
-    const [a, d] = [app, database];
-    app = database = undefined;
-    await a?.stop().catch(() => undefined);
-    await d?.drop().catch((e) => console.error(`could not drop ${d.name}: ${e}`));
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the server and dropping the database`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  return withHeldResources(async (held) => {
     if (options.build !== false) {
       log('next build …');
       buildApp();
     }
-    database = await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES);
+    const database = held.hold(await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES), (d) => d.drop());
     // One key predicts and reads /api/metrics (which needs more than a clinician's role).
     const { key } = await createKey({ databaseUrl: database.url }, 'admin', 'soak');
-    app = await startApp({ DATABASE_URL: database.url, ...options.env });
+    const app = held.hold(await startApp({ DATABASE_URL: database.url, ...options.env }), (a) => a.stop());
     log(`database ${database.name}; server pid ${app.pid} at ${app.url}`);
-    return await runSoak(app, database.url, { ...options, headers: { ...options.headers, ...bearer(key) } });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanup();
-  }
+    return runSoak(app, database.url, { ...options, headers: { ...options.headers, ...bearer(key) } });
+  });
 }
 
 // ---------- report ----------

@@ -57,8 +57,11 @@ async function postgresDatabase(): Promise<TestDatabase> {
   return {
     db,
     async dispose() {
-      await db.close();
-      await fresh.drop();
+      try {
+        await db.close();
+      } finally {
+        await fresh.drop();
+      }
     },
   };
 }
@@ -69,8 +72,11 @@ async function pgliteDatabase(): Promise<TestDatabase> {
   return {
     db,
     async dispose() {
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await db.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

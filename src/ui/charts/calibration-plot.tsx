@@ -1,4 +1,5 @@
 /** Calibration: observed event rate against mean predicted probability per bin, beside the perfect-calibration diagonal, with each bin's count. */
+import type { ModelMetrics } from '../../inference/model-card';
 import { percent } from '../format';
 import { HorizontalAxis, HorizontalGrid, LeftAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';
@@ -7,14 +8,8 @@ import { colours, font, referenceDash, seriesStyle } from './chart-theme';
 import { Legend, SeriesMarker, type LegendEntry } from './legend';
 import { labelledTicks, linearScale } from './scale';
 
-export interface CalibrationBin {
-  lower: number;
-  upper: number;
-  count: number;
-  /** null (as model cards store them) or any number when count is 0: such bins are skipped. */
-  meanPredicted: number | null;
-  observedRate: number | null;
-}
+/** A reliability bin as the model card stores it; bins with count 0 are skipped. */
+export type CalibrationBin = ModelMetrics['calibration'][number];
 
 export interface CalibrationSeries {
   name: string;

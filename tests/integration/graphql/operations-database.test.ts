@@ -1,59 +1,12 @@
 /** The documented client operations (graphql/operations) through Apollo's executeOperation, stored in the real audit log on Postgres and on PGlite. */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { GraphQLFormattedError } from 'graphql';
 import { prismaAuditLog } from '@/audit/audit-log';
-import { openDatabase, type Database, type DatabaseKind } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
 import { operations, startTestServer, type PredictionData, type Reply, type TestServer } from '../../support/graphql-server';
 import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
-import { createPostgresDatabase } from '../../support/test-databases';
-
-// The workplace's Postgres (trust auth); each run gets its own database, dropped afterwards.
-
-interface TestDatabase {
-  db: Database;
-  dispose(): Promise<void>;
-}
-
-
-async function postgresDatabase(): Promise<TestDatabase> {
-  const fresh = await createPostgresDatabase('crc_gql');
-  const db = await openDatabase({ databaseUrl: fresh.url });
-  return {
-    db,
-    async dispose() {
-      try {
-        await db.close();
-      } finally {
-        await fresh.drop();
-      }
-    },
-  };
-}
-
-async function pgliteDatabase(): Promise<TestDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'crc-gql-pglite-'));
-  const db = await openDatabase({ dataDir: join(dir, 'pglite') });
-  return {
-    db,
-    async dispose() {
-      try {
-        await db.close();
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-const DATABASES: [DatabaseKind, () => Promise<TestDatabase>][] = [
-  ['postgres', postgresDatabase],
-  ['pglite', pgliteDatabase],
-];
+import { DATABASES, type TestDatabase } from '../../support/test-databases';
 
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
