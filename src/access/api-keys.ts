@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { textProblem } from '../errors/input-text';
 import { withDatabaseErrors } from '../db/database';
 import type { ApiKey, PrismaClient } from '../db/generated/client';
 import { InvalidInputError } from '../prediction/input-validation';
@@ -60,15 +61,16 @@ function newKey(): string {
   return `crc_${randomBytes(32).toString('base64url')}`;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const newKeySchema = z.object({
   name: z
     .string()
     .trim()
     .min(1, `must be 1 to ${MAX_KEY_NAME_LENGTH} characters`)
     .max(MAX_KEY_NAME_LENGTH, `must be 1 to ${MAX_KEY_NAME_LENGTH} characters`)
-    .refine((name) => !CONTROL_CHARACTER.test(name), 'must not contain control characters'),
+    .superRefine((name, ctx) => {
+      const problem = textProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   role: z.enum(ROLES as [Role, ...Role[]], { error: `must be one of ${ROLES.join(', ')}` }),
   createdBy: z.string().min(1),
 });

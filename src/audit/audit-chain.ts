@@ -64,32 +64,72 @@ export function linkHash(previousHash: string, record: ChainedRecord): string {
   return createHash('sha256').update(`${previousHash}\n${canonicalJson(content(record))}`).digest('hex');
 }
 
-/** What `audit:verify` found. `firstBroken` is the first link that does not hold, if any. */
-export interface ChainReport {
-  /** Records in the chain, all checked. */
-  checked: number;
-  /** Records stored before the chain existed (no sequence), which it does not cover. */
-  unchained: number;
-  /** Hash of the last link: publish it elsewhere to detect the chain being rewritten from the start. */
-  head: string;
-  firstBroken: { sequence: number; id: string; reason: string } | null;
+/** The newest link: how many records the chain holds and the last one's hash (GENESIS_HASH when empty). */
+export interface ChainHead {
+  sequence: number;
+  hash: string;
 }
 
-/** Checks links in sequence order; `links` yields each stored record with its stored previous hash and hash. */
-export async function verifyLinks(links: AsyncIterable<{ record: ChainedRecord; previousHash: string; hash: string }>, unchained: number): Promise<ChainReport> {
-  let expectedSequence = 1;
+/**
+ * How a link fails: `missing`, records absent from the sequence (deleted); `repeated`, a sequence held
+ * twice; `relinked`, a previous hash that is not the hash of the record before it (a record inserted,
+ * removed or moved); `altered`, content that does not match its own hash (a record changed).
+ */
+export type ChainBreakKind = 'missing' | 'repeated' | 'relinked' | 'altered';
+
+export interface ChainBreak {
+  kind: ChainBreakKind;
+  /** The sequence the break is at (for `missing`, the first absent one). */
+  sequence: number;
+  /** The record at the break (for `missing`, the first record after the gap). */
+  id: string;
+  reason: string;
+}
+
+/** What walking the chain found: every break, not only the first, so one cannot hide another. */
+export interface ChainReport {
+  /** Records read. */
+  checked: number;
+  head: ChainHead;
+  breaks: ChainBreak[];
+  /** The stored hash at each sequence asked for in `remember` (to check kept checkpoints against). */
+  hashesAt: Map<number, string>;
+}
+
+export interface StoredLink {
+  record: ChainedRecord;
+  previousHash: string;
+  hash: string;
+}
+
+/**
+ * Checks links in sequence order, recomputing every hash; `links` yields each stored record with its
+ * stored previous hash and hash. After a break the walk goes on from the stored hash, so each break is
+ * reported once and the ones after it are still found.
+ */
+export async function verifyLinks(links: AsyncIterable<StoredLink>, remember: ReadonlySet<number> = new Set()): Promise<ChainReport> {
+  const breaks: ChainBreak[] = [];
+  const hashesAt = new Map<number, string>();
+  let expected = 1;
   let previous = GENESIS_HASH;
   let checked = 0;
   for await (const { record, previousHash, hash } of links) {
-    const broken = (reason: string): ChainReport => ({ checked, unchained, head: previous, firstBroken: { sequence: record.sequence, id: record.id, reason } });
-    if (record.sequence !== expectedSequence) {
-      return broken(record.sequence > expectedSequence ? `sequence ${expectedSequence}${record.sequence - 1 > expectedSequence ? `–${record.sequence - 1}` : ''} is missing` : `sequence ${record.sequence} is repeated`);
-    }
-    if (previousHash !== previous) return broken('its previous hash is not the hash of the record before it');
-    if (linkHash(previousHash, record) !== hash) return broken('its content does not match its hash (the record was changed)');
-    previous = hash;
+    const at = (kind: ChainBreakKind, reason: string, sequence = record.sequence) => breaks.push({ kind, sequence, id: record.id, reason });
     checked++;
-    expectedSequence++;
+    if (record.sequence < expected) {
+      at('repeated', `sequence ${record.sequence} is held by more than one record`);
+      continue;
+    }
+    if (record.sequence > expected) {
+      const last = record.sequence - 1;
+      at('missing', `${last > expected ? `sequences ${expected}–${last} are` : `sequence ${expected} is`} missing (records deleted)`, expected);
+    } else if (previousHash !== previous) {
+      at('relinked', 'its previous hash is not the hash of the record before it (a record was inserted, removed or moved)');
+    }
+    if (linkHash(previousHash, record) !== hash) at('altered', 'its content does not match its hash (the record was changed)');
+    if (remember.has(record.sequence)) hashesAt.set(record.sequence, hash);
+    previous = hash;
+    expected = record.sequence + 1;
   }
-  return { checked, unchained, head: previous, firstBroken: null };
+  return { checked, head: { sequence: expected - 1, hash: previous }, breaks, hashesAt };
 }

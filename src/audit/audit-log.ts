@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '../db/database';
-import { GENESIS_HASH, linkHash, verifyLinks, type ChainReport } from './audit-chain';
+import { GENESIS_HASH, linkHash, verifyLinks, type ChainHead, type ChainReport } from './audit-chain';
+import { textProblem } from '../errors/input-text';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
 import { brandInstances } from '../config/process-wide';
@@ -186,11 +187,33 @@ const CHAIN_LOCK = '4851013696513919316';
 
 // sequence as text: bigint arrives from the drivers as a string or a BigInt, text is the same everywhere.
 // (ORDER BY names the table's column: the text alias would sort '999' after '2501'.)
-const CHAIN_HEAD = 'SELECT p.sequence::text AS sequence, p.hash FROM prediction p WHERE p.sequence IS NOT NULL ORDER BY p.sequence DESC LIMIT 1';
+const CHAIN_HEAD = 'SELECT p.sequence::text AS sequence, p.hash FROM prediction p ORDER BY p.sequence DESC LIMIT 1';
 
 const NEWEST_FIRST: Prisma.PredictionOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
 type CheckedRecord = NewAuditRecord & { id: string };
+
+/**
+ * The first text in `value` the database would not hand back as it was given ("path: problem"): a lone
+ * surrogate is stored as U+FFFD and NUL is refused, so the hash over the original would never verify
+ * again. Callers validate their input first; this is the last guard before the chain.
+ */
+function unstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem && `${path}: ${problem}`;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = unstorableText(item, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function chainHead(row: { sequence: string; hash: string } | undefined): ChainHead {
+  return row ? { sequence: Number(row.sequence), hash: row.hash } : { sequence: 0, hash: GENESIS_HASH };
+}
 
 /**
  * Stores records as the next links of the chain, in one transaction: all or none. Appends are
@@ -202,8 +225,7 @@ async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Pr
   return prisma.$transaction(async (tx) => {
     await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
     const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
-    let sequence = head ? Number(head.sequence) : 0;
-    let previousHash = head?.hash ?? GENESIS_HASH;
+    let { sequence, hash: previousHash } = chainHead(head);
     // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
     const createdAt = new Date();
     const chained = checked.map((record) => {
@@ -313,6 +335,8 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       const checked = records.map((record, index) => {
         const parsed = newAuditRecordSchema.safeParse(record);
         if (!parsed.success) throw new InvalidAuditRecordError(`audit record ${index}: ${z.prettifyError(parsed.error)}`);
+        const unstorable = unstorableText(parsed.data, '');
+        if (unstorable) throw new InvalidAuditRecordError(`audit record ${index}: ${unstorable}`);
         // Ids are made here so the stored rows can be handed back in the caller's order.
         return { id: randomUUID(), ...parsed.data };
       });
@@ -365,26 +389,28 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
   });
 }
 
+/** The chain's newest link (sequence 0 and GENESIS_HASH while it is empty), for signed checkpoints. */
+export async function readChainHead(prisma: PrismaClient): Promise<ChainHead> {
+  const [row] = await withDatabaseErrors(() => prisma.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD));
+  return chainHead(row);
+}
+
 /**
- * Walks the whole chain in sequence order, recomputing every link (`npm run audit:verify`). Reads
- * STREAM_CHUNK records per query, so memory stays flat whatever the table's size.
+ * Walks the whole chain in sequence order, recomputing every link (`npm run audit:verify`), and keeps
+ * the stored hash at each sequence in `remember` (kept checkpoints). Reads STREAM_CHUNK records per
+ * query, so memory stays flat whatever the table's size.
  */
-export async function verifyAuditChain(prisma: PrismaClient): Promise<ChainReport> {
-  const unchained = await withDatabaseErrors(() => prisma.prediction.count({ where: { sequence: null } }));
+export async function verifyAuditChain(prisma: PrismaClient, remember: ReadonlySet<number> = new Set()): Promise<ChainReport> {
   async function* links() {
     let after = BigInt(0);
     for (;;) {
       const rows = await withDatabaseErrors(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
       for (const row of rows) {
-        yield {
-          record: { ...toAuditRecord(row), sequence: Number(row.sequence) },
-          previousHash: row.previousHash ?? '',
-          hash: row.hash ?? '',
-        };
+        yield { record: { ...toAuditRecord(row), sequence: Number(row.sequence) }, previousHash: row.previousHash, hash: row.hash };
       }
       if (rows.length < STREAM_CHUNK) return;
-      after = rows[rows.length - 1].sequence as bigint;
+      after = rows[rows.length - 1].sequence;
     }
   }
-  return verifyLinks(links(), unchained);
+  return verifyLinks(links(), remember);
 }

@@ -22,6 +22,12 @@ const environmentSchema = z.object({
   ),
   /** Directory of the embedded PGlite database (used only without DATABASE_URL). */
   DATA_DIR: z.preprocess(unsetWhenEmpty, z.string().default('.data/pglite')),
+  /**
+   * Ed25519 private key (PKCS#8 PEM, readable by its owner only) that signs audit checkpoints; keep it
+   * off the database's machine. Without it the embedded default makes one in DATA_DIR on first start,
+   * and a Postgres deployment serves no checkpoints.
+   */
+  AUDIT_SIGNING_KEY_FILE: z.preprocess(unsetWhenEmpty, z.string().optional()),
   /** Directory of the shipped models (models/<id>/card.json and model.onnx). */
   MODELS_DIR: z.preprocess(unsetWhenEmpty, z.string().default('models')),
 });

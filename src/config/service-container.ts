@@ -1,8 +1,12 @@
-/** The process's one set of services (model registry, database, audit log, prediction service, API keys and sessions), built on first use and shared by every route and page. */
+/** The process's one set of services (model registry, database, audit log and its checkpoints, prediction service, API keys and sessions), built on first use and shared by every route and page. */
+import { join } from 'node:path';
+import pino from 'pino';
 import { prismaApiKeyStore, type ApiKeyStore } from '../access/api-keys';
 import { createFirstAdminKey, firstAdminKeyBanner } from '../access/first-admin-key';
 import { prismaSessionStore, type SessionStore } from '../access/sessions';
-import { prismaAuditLog, type AuditLog, type AuditRecord } from '../audit/audit-log';
+import { prismaAuditLog, readChainHead, type AuditLog, type AuditRecord } from '../audit/audit-log';
+import { auditCheckpoints, logCheckpoints, type AuditCheckpoints } from '../audit/checkpoints';
+import { EMBEDDED_SIGNING_KEY_FILE, loadOrCreateSigningKey, loadSigningKey, type SigningKey } from '../audit/signing-key';
 import { openDatabase, type Database } from '../db/database';
 import { migrate } from '../db/migrations';
 import { ModelRegistry } from '../inference/model-registry';
@@ -18,7 +22,9 @@ export interface Services {
   prediction: PredictionService;
   keys: ApiKeyStore;
   sessions: SessionStore;
+  checkpoints: AuditCheckpoints;
 }
+
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
 function once<T>(build: () => Promise<T>): () => Promise<T> {
@@ -66,9 +72,40 @@ export const database = shared('database', async () => {
   return db;
 });
 
+/**
+ * The key that signs audit checkpoints: AUDIT_SIGNING_KEY_FILE when set; else, on the embedded
+ * database, one in its directory, made (and its public key printed) on first start; else none.
+ */
+export const signingKey = shared('audit-signing-key', async (): Promise<SigningKey | null> => {
+  const environment = loadEnvironment();
+  if (environment.AUDIT_SIGNING_KEY_FILE) return loadSigningKey(environment.AUDIT_SIGNING_KEY_FILE);
+  const db = await database();
+  if (db.kind !== 'pglite' || environment.DATA_DIR.includes('://')) return null;
+  const { key, created } = await loadOrCreateSigningKey(join(environment.DATA_DIR, EMBEDDED_SIGNING_KEY_FILE));
+  if (created) process.stdout.write(signingKeyBanner(join(environment.DATA_DIR, EMBEDDED_SIGNING_KEY_FILE), key));
+  return key;
+});
+
+function signingKeyBanner(file: string, key: SigningKey): string {
+  return [
+    `First start: audit checkpoints are signed with the Ed25519 key in ${file} (mode 0600). Its public key,`,
+    'which auditors keep to check checkpoints with (npm run audit:verify -- --public-key <file> --checkpoint <file>):',
+    '',
+    key.publicKeyPem.trimEnd(),
+    '',
+  ].join('\n');
+}
+
 export const services = shared('services', async (): Promise<Services> => {
-  const [registry, db] = await Promise.all([modelRegistry(), database()]);
+  const [registry, db, key] = await Promise.all([modelRegistry(), database(), signingKey()]);
   const audit = prismaAuditLog(db.prisma);
+  const checkpoints = auditCheckpoints(() => readChainHead(db.prisma), key);
+  if (key) {
+    const logger = pino({ name: 'audit' });
+    logCheckpoints(checkpoints, (checkpoint) => logger.info({ checkpoint }, 'audit checkpoint'));
+  } else {
+    process.stderr.write('audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n');
+  }
   const metrics = processMetrics();
   const countStored = (records: AuditRecord[]) => {
     for (const r of records) metrics.predictions.inc({ model: r.modelId, risk_band: r.riskBand });
@@ -80,5 +117,6 @@ export const services = shared('services', async (): Promise<Services> => {
     prediction: new PredictionService(registry, audit, countStored),
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),
+    checkpoints,
   };
 });

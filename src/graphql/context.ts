@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { principalFrom, type ApiKeyStore } from '../access/api-keys';
 import type { Principal } from '../access/roles';
 import type { AuditLog } from '../audit/audit-log';
+import type { AuditCheckpoints } from '../audit/checkpoints';
 import { asDatabaseError } from '../db/database';
 import type { ModelRegistry } from '../inference/model-registry';
 import type { PredictionService } from '../prediction/prediction-service';
@@ -15,6 +16,7 @@ export interface GraphQLServices {
   predictions: PredictionService;
   audit: AuditLog;
   keys: ApiKeyStore;
+  checkpoints: AuditCheckpoints;
   logger: Logger;
   metrics: Metrics;
 }

@@ -4,6 +4,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AccessDeniedError, AuthenticationRequiredError } from '../access/roles';
 import { InvalidCursorError, InvalidPageRequestError } from '../audit/audit-log';
+import { CheckpointsOffError } from '../audit/checkpoints';
 import { DatabaseUnavailableError } from '../db/database';
 import type { LoadedModel } from '../inference/model-registry';
 import { InvalidInputError, type FieldError } from '../prediction/input-validation';
@@ -13,6 +14,7 @@ import type { GraphQLContext } from './context';
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 export const FORBIDDEN = 'FORBIDDEN';
+export const AUDIT_CHECKPOINTS_OFF = 'AUDIT_CHECKPOINTS_OFF';
 
 /**
  * Codes Apollo gives errors about the request itself (syntax, validation, variable coercion) and the
@@ -35,6 +37,7 @@ export type ErrorKind =
   | { kind: 'unavailable'; cause: DatabaseUnavailableError }
   | { kind: 'unauthenticated'; message: string }
   | { kind: 'forbidden'; message: string }
+  | { kind: 'checkpoints-off'; message: string }
   | { kind: 'request' }
   | { kind: 'unexpected'; cause: unknown };
 
@@ -56,6 +59,7 @@ export function classifyError(error: GraphQLError | undefined, code: unknown): E
     return { kind: 'user-input', message: original.message, fields: auditFieldErrors(original) };
   }
   if (original instanceof DatabaseUnavailableError) return { kind: 'unavailable', cause: original };
+  if (original instanceof CheckpointsOffError) return { kind: 'checkpoints-off', message: original.message };
   if (error && code === ApolloServerErrorCode.BAD_USER_INPUT && error.nodes?.[0]?.kind === 'VariableDefinition') return { kind: 'variable-coercion', error };
   if (REQUEST_ERROR_CODES.has(code)) return { kind: 'request' };
   return { kind: 'unexpected', cause: original };
@@ -89,6 +93,8 @@ export async function mapError(formatted: GraphQLFormattedError, kind: ErrorKind
       return { message: `Unauthenticated: ${kind.message}`, ...where, extensions: { code: UNAUTHENTICATED, requestId } };
     case 'forbidden':
       return { message: `Forbidden: ${kind.message}`, ...where, extensions: { code: FORBIDDEN, requestId } };
+    case 'checkpoints-off':
+      return { message: kind.message, ...where, extensions: { code: AUDIT_CHECKPOINTS_OFF, requestId } };
     case 'request':
       return { ...formatted, extensions: { ...formatted.extensions, requestId } };
     case 'unexpected':
@@ -140,7 +146,7 @@ export const errorMappingPlugin: ApolloServerPlugin<GraphQLContext> = {
         const { data } = body.singleResult;
         if (data == null || Object.values(data).every((value) => value === null)) {
           const codes = new Set(mapped.map((e) => e.extensions?.code));
-          const status = codes.has(SERVICE_UNAVAILABLE) ? 503 : codes.has(UNAUTHENTICATED) ? 401 : codes.has(FORBIDDEN) ? 403 : undefined;
+          const status = codes.has(SERVICE_UNAVAILABLE) || codes.has(AUDIT_CHECKPOINTS_OFF) ? 503 : codes.has(UNAUTHENTICATED) ? 401 : codes.has(FORBIDDEN) ? 403 : undefined;
           if (status) response.http.status = status;
           if (status === 401) response.http.headers.set('www-authenticate', 'Bearer realm="clinical-risk-console"');
         }

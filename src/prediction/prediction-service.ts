@@ -4,14 +4,13 @@ import type { AuditLog, AuditRecord, NewAuditRecord } from '../audit/audit-log';
 import { vectorize } from '../features/feature-set';
 import { riskBand } from '../inference/model-card';
 import type { LoadedModel, ModelRegistry } from '../inference/model-registry';
+import { textProblem } from '../errors/input-text';
 import { InvalidInputError, validateInputs, type FieldError } from './input-validation';
 
 /** Most rows one predictBatch may hold; a larger batch is refused whole. */
 export const MAX_BATCH_ROWS = 1000;
 /** Longest patientRef accepted: an identifier, not free text. */
 export const MAX_PATIENT_REF_LENGTH = 128;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export interface FeatureValue {
   name: string;
@@ -63,9 +62,8 @@ export class PredictionService {
       const ref = row.patientRef;
       if (ref !== undefined && ref !== null && (ref.length === 0 || ref.length > MAX_PATIENT_REF_LENGTH)) {
         errors.push({ name: `${prefix}patientRef`, message: `must be 1 to ${MAX_PATIENT_REF_LENGTH} characters; got ${ref.length}` });
-      } else if (ref && CONTROL_CHARACTER.test(ref)) {
-        // Postgres refuses NUL in text, and no identifier holds control characters.
-        errors.push({ name: `${prefix}patientRef`, message: 'must not contain control characters' });
+      } else if (ref && textProblem(ref)) {
+        errors.push({ name: `${prefix}patientRef`, message: textProblem(ref) as string });
       }
       if (checked.errors.length === 0) vectors.set(vectorize(model.featureSet, checked.inputs), i * width);
     });

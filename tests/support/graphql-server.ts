@@ -1,4 +1,5 @@
 /** A GraphQL server over the shipped models, the documented client operations, and a runner that returns what a client would see. */
+import { auditCheckpoints, type AuditCheckpoints } from '@/audit/checkpoints';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
@@ -47,7 +48,8 @@ function withDefaultKey(headers: RunHeaders | undefined, admin: string): Request
   return { get: (name) => (name === 'authorization' && given.get(name) === undefined ? admin : given.get(name)) };
 }
 
-export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService; keys?: ApiKeyStore }): TestServer {
+/** Without `checkpoints`, the server has no signing key (checkpoints are off). */
+export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService; keys?: ApiKeyStore; checkpoints?: AuditCheckpoints }): TestServer {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const keys = options.keys ?? new MemoryApiKeyStore();
@@ -57,6 +59,7 @@ export function startTestServer(options: { registry: ModelRegistry; audit: Audit
     registry: options.registry,
     audit: options.audit,
     predictions: options.predictions ?? new PredictionService(options.registry, options.audit),
+    checkpoints: options.checkpoints ?? auditCheckpoints(() => Promise.reject(new Error('no chain')), null),
     logger,
     metrics: createMetrics(),
   };

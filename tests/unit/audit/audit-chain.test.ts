@@ -81,30 +81,64 @@ describe('a link hash', () => {
 });
 
 describe('verifying links', () => {
-  const records = [1, 2, 3, 4].map((sequence) => record({ sequence, id: `3f2b8c1e-0000-4000-8000-00000000000${sequence}` }));
+  const records = [1, 2, 3, 4, 5, 6].map((sequence) => record({ sequence, id: `3f2b8c1e-0000-4000-8000-00000000000${sequence}` }));
+  const kinds = async (links: ReturnType<typeof chain>) => (await verifyLinks(iterate(links))).breaks.map(({ kind, sequence }) => `${kind}@${sequence}`);
 
   it('accepts an intact chain and reports its head', async () => {
     const links = chain(records);
-    await expect(verifyLinks(iterate(links), 2)).resolves.toEqual({ checked: 4, unchained: 2, head: links[3].hash, firstBroken: null });
+    await expect(verifyLinks(iterate(links), new Set([2, 9]))).resolves.toEqual({
+      checked: 6,
+      head: { sequence: 6, hash: links[5].hash },
+      breaks: [],
+      hashesAt: new Map([[2, links[1].hash]]),
+    });
+  });
+
+  it('reports an empty chain at sequence 0 with the genesis hash', async () => {
+    await expect(verifyLinks(iterate([]))).resolves.toMatchObject({ checked: 0, head: { sequence: 0, hash: GENESIS_HASH }, breaks: [] });
   });
 
   it('names a changed record', async () => {
     const links = chain(records);
     links[2] = { ...links[2], record: { ...links[2].record, probability: 0.99 } };
-    const report = await verifyLinks(iterate(links), 0);
-    expect(report).toMatchObject({ checked: 2, firstBroken: { sequence: 3, reason: expect.stringMatching(/content does not match/) } });
+    const { breaks } = await verifyLinks(iterate(links));
+    expect(breaks).toEqual([{ kind: 'altered', sequence: 3, id: links[2].record.id, reason: 'its content does not match its hash (the record was changed)' }]);
   });
 
   it('names a removed record by the gap it leaves', async () => {
     const links = chain(records);
-    links.splice(1, 1);
-    expect((await verifyLinks(iterate(links), 0)).firstBroken).toMatchObject({ sequence: 3, reason: 'sequence 2 is missing' });
+    links.splice(1, 2);
+    const { breaks } = await verifyLinks(iterate(links));
+    expect(breaks).toEqual([{ kind: 'missing', sequence: 2, id: links[1].record.id, reason: 'sequences 2–3 are missing (records deleted)' }]);
   });
 
   it('names a record whose content and hash were both rewritten, by its broken link to the next', async () => {
     const links = chain(records);
     const forged = { ...links[1].record, probability: 0.99 };
     links[1] = { record: forged, previousHash: links[1].previousHash, hash: linkHash(links[1].previousHash, forged) };
-    expect((await verifyLinks(iterate(links), 0)).firstBroken).toMatchObject({ sequence: 3, reason: expect.stringMatching(/previous hash/) });
+    await expect(kinds(links)).resolves.toEqual(['relinked@3']);
+  });
+
+  it('names a repeated sequence', async () => {
+    const links = chain(records);
+    links.splice(2, 0, links[1]);
+    await expect(kinds(links)).resolves.toEqual(['repeated@2']);
+  });
+
+  it('names two records swapped in order', async () => {
+    const links = chain(records);
+    const [a, b] = [links[2], links[3]];
+    links[2] = { ...b, record: { ...b.record, sequence: 3 } };
+    links[3] = { ...a, record: { ...a.record, sequence: 4 } };
+    await expect(kinds(links)).resolves.toEqual(['relinked@3', 'altered@3', 'relinked@4', 'altered@4', 'relinked@5']);
+  });
+
+  it('reports every break, so an early one cannot hide a later one', async () => {
+    const links = chain(records);
+    links[1] = { ...links[1], record: { ...links[1].record, patientRef: 'someone-else' } };
+    links[4] = { ...links[4], record: { ...links[4].record, probability: 0.01 } };
+    links.splice(5, 1);
+    links.push(chain([...records, record({ sequence: 7, id: '3f2b8c1e-0000-4000-8000-000000000007' })])[6]);
+    await expect(kinds(links)).resolves.toEqual(['altered@2', 'altered@5', 'missing@6']);
   });
 });
