@@ -26,18 +26,24 @@ export async function requireViewer(path: string): Promise<Principal> {
 const BASE = 'http://dashboard.invalid';
 // eslint-disable-next-line no-control-regex -- control characters are what browsers strip from a Location ("/\t/evil" becomes "//evil").
 const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+const ONE_LEADING_SLASH = /^\/(?!\/)/;
 
 /**
  * `next` as given to /sign-in, when it is a path on this site, else "/". It is parsed as a URL against
  * a placeholder origin and kept only if it stays there: a protocol-relative `//evil`, a backslash or
- * control character a browser would read as one, or an absolute URL elsewhere all fail that.
+ * control character a browser would read as one, or an absolute URL elsewhere all fail that. The
+ * resolved path is checked again, because dot segments resolve after the first check ("/..//evil",
+ * "/a/%2e%2e//evil" become "//evil", which a browser reads as another host); checking the result
+ * also makes the answer idempotent, so the form's hidden field and the action agree.
  */
 export function localPath(next: unknown): string {
   if (typeof next !== 'string' || !next.startsWith('/') || UNSAFE.test(next)) return '/';
+  let url: URL;
   try {
-    const url = new URL(next, BASE);
-    return url.origin === BASE ? `${url.pathname}${url.search}${url.hash}` : '/';
+    url = new URL(next, BASE);
   } catch {
     return '/';
   }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === BASE && ONE_LEADING_SLASH.test(path) && !UNSAFE.test(path) ? path : '/';
 }
