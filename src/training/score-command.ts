@@ -9,6 +9,7 @@ import { riskBand, type ModelCard } from '../inference/model-card';
 import { loadModel } from '../inference/model-registry';
 import { InvalidInputError, validateInputs } from '../prediction/input-validation';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
+import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 
 export interface ScoreOptions {
   modelId: string;
@@ -22,6 +23,8 @@ export interface ScoreOptions {
 interface ScoringRows {
   vectors: Float32Array;
   identity: Record<string, string>[];
+  /** Input columns copied to the output that are not features, named in the summary so a misnamed feature shows. */
+  passThrough: string[];
 }
 
 export async function scoreCommand(options: ScoreOptions): Promise<number> {
@@ -31,7 +34,7 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
     const width = vectorNames.length;
     const rows = (await isChallengeFile(card, options.input))
       ? await challengeRows(card, options.input, width, options.log)
-      : await tabularRows(card, options.input, width);
+      : await tabularRows(card, options.input, width, options.log);
     const probabilities = await model.onnx.predict(rows.vectors);
     const { explainer } = model;
     const contributions = new Float64Array(width);
@@ -49,8 +52,9 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
       };
     });
     await writeFile(options.output, stringify(records, { header: true }));
+    const copied = rows.passThrough.length > 0 ? `; copied through (not features): ${rows.passThrough.map((c) => `\`${c}\``).join(', ')}` : '';
     options.log(
-      `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}`,
+      `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}${copied}`,
     );
     return records.length;
   } finally {
@@ -86,12 +90,26 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
     });
   }
   if (blanked > 0) log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
-  return { vectors, identity };
+  return { vectors, identity, passThrough: [] };
 }
 
-/** One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through. */
-async function tabularRows(card: ModelCard, path: string, width: number): Promise<ScoringRows> {
-  const records: Record<string, string>[] = parse(await readFile(path), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+/**
+ * One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through.
+ * The header is checked first, so a misspelled or absent column is one error for the file rather than a silent
+ * "missing" in every row, or one error per row.
+ */
+async function tabularRows(card: ModelCard, path: string, width: number, log: (line: string) => void): Promise<ScoringRows> {
+  let header: string[] = [];
+  const records: Record<string, string>[] = parse(await readFile(path), {
+    // Taken as the reader sees it (trimmed, without BOM), and also when the file has no rows.
+    columns: (names: string[]) => (header = names),
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  });
+  const columns = checkScoreColumns(header, card);
+  if (columns.problems.length > 0) throw new ScoreColumnsError(path, columns.problems);
+  for (const warning of columns.warnings) log(`warning: ${warning}`);
   const featureSet = featureSetOfCard(card);
   const vectors = new Float32Array(records.length * width);
   const problems: { name: string; message: string }[] = [];
@@ -108,5 +126,5 @@ async function tabularRows(card: ModelCard, path: string, width: number): Promis
   const passthrough = records.map((record) =>
     Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
   );
-  return { vectors, identity: passthrough };
+  return { vectors, identity: passthrough, passThrough: columns.passThrough };
 }
