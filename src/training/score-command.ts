@@ -7,7 +7,7 @@ import { featureSetOfCard } from '../features/model-features';
 import { blankImplausible, carryForward } from '../features/sepsis';
 import { riskBand, type ModelCard } from '../inference/model-card';
 import { loadModel } from '../inference/model-registry';
-import { InvalidInputError, validateInputs } from '../prediction/input-validation';
+import { InvalidInputError, validateInputs, type FieldError } from '../prediction/input-validation';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
 import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 
@@ -112,19 +112,30 @@ async function tabularRows(card: ModelCard, path: string, width: number, log: (l
   for (const warning of columns.warnings) log(`warning: ${warning}`);
   const featureSet = featureSetOfCard(card);
   const vectors = new Float32Array(records.length * width);
-  const problems: { name: string; message: string }[] = [];
+  const problems: { line: number; name: string; message: string }[] = [];
   records.forEach((record, i) => {
     const values = card.features
       .filter((f) => f.name in record)
       .map((f) => ({ name: f.name, value: record[f.name] === '' ? null : Number(record[f.name]) }));
     const { inputs, errors } = validateInputs(card.features, values);
     // Row numbers count the header as line 1, as a spreadsheet shows them.
-    for (const e of errors) problems.push({ name: `line ${i + 2}: ${e.name}`, message: e.message });
+    for (const e of errors) problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
     if (errors.length === 0) vectors.set(vectorize(featureSet, inputs), i * width);
   });
-  if (problems.length > 0) throw new InvalidInputError(problems);
+  if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
   const passthrough = records.map((record) =>
     Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
   );
   return { vectors, identity: passthrough, passThrough: columns.passThrough };
+}
+
+// A file-wide mistake (mmol/L for mg/dL, say) is wrong in every row: a few rows show it, all of them make a line of megabytes.
+const LISTED_PROBLEMS = 20;
+
+/** The first problems as they are, then one entry counting the rest and saying which lines they are in. */
+function listedProblems(problems: { line: number; name: string; message: string }[]): FieldError[] {
+  const listed = problems.slice(0, LISTED_PROBLEMS).map(({ name, message }) => ({ name, message }));
+  const rest = problems.slice(LISTED_PROBLEMS);
+  if (rest.length === 0) return listed;
+  return [...listed, { name: `and ${rest.length} more`, message: `not listed (lines ${rest[0].line} to ${rest[rest.length - 1].line})` }];
 }

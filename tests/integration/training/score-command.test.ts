@@ -104,6 +104,20 @@ describe('npm run score (the header of a tabular CSV)', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it('lists the first 20 row problems of a file-wide mistake and counts the rest, rather than one line per row', async () => {
+    // Glucose in mmol/L instead of mg/dL: every row is out of range.
+    const rows = Array.from({ length: 5000 }, () => '1,7.5,0.3,40').join('\n');
+    const { run, output } = await score('mmol', `pregnancies,glucose,diabetes_pedigree_function,age\n${rows}\n`);
+    const error: unknown = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const { fields, message } = error as InvalidInputError;
+    expect(fields).toHaveLength(21);
+    expect(fields[0]).toEqual({ name: 'line 2: glucose', message: '7.5 is outside the allowed range 20 to 600 mg/dL' });
+    expect(fields[20]).toEqual({ name: 'and 4980 more', message: 'not listed (lines 22 to 5001)' });
+    expect(message.length).toBeLessThan(2000);
+    expect(existsSync(output)).toBe(false);
+  });
+
   it('warns once when the file has none of the optional columns, and still scores it', async () => {
     const { run, lines, output } = await score('required-only', 'pregnancies,diabetes_pedigree_function,age\n1,0.3,40\n2,0.5,50\n');
     await expect(run).resolves.toBe(2);
