@@ -7,8 +7,9 @@ import { featureSetOfCard } from '../features/model-features';
 import { blankImplausible, carryForward } from '../features/sepsis';
 import { riskBand, type ModelCard } from '../inference/model-card';
 import { loadModel } from '../inference/model-registry';
-import { InvalidInputError, validateInputs } from '../prediction/input-validation';
+import { InvalidInputError, validateInputs, type FieldError } from '../prediction/input-validation';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
+import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 
 export interface ScoreOptions {
   modelId: string;
@@ -22,6 +23,8 @@ export interface ScoreOptions {
 interface ScoringRows {
   vectors: Float32Array;
   identity: Record<string, string>[];
+  /** Input columns copied to the output that are not features, named in the summary so a misnamed feature shows. */
+  passThrough: string[];
 }
 
 export async function scoreCommand(options: ScoreOptions): Promise<number> {
@@ -31,7 +34,7 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
     const width = vectorNames.length;
     const rows = (await isChallengeFile(card, options.input))
       ? await challengeRows(card, options.input, width, options.log)
-      : await tabularRows(card, options.input, width);
+      : await tabularRows(card, options.input, width, options.log);
     const probabilities = await model.onnx.predict(rows.vectors);
     const { explainer } = model;
     const contributions = new Float64Array(width);
@@ -49,8 +52,9 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
       };
     });
     await writeFile(options.output, stringify(records, { header: true }));
+    const copied = rows.passThrough.length > 0 ? `; copied through (not features): ${rows.passThrough.map((c) => `\`${c}\``).join(', ')}` : '';
     options.log(
-      `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}`,
+      `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}${copied}`,
     );
     return records.length;
   } finally {
@@ -86,27 +90,52 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
     });
   }
   if (blanked > 0) log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
-  return { vectors, identity };
+  return { vectors, identity, passThrough: [] };
 }
 
-/** One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through. */
-async function tabularRows(card: ModelCard, path: string, width: number): Promise<ScoringRows> {
-  const records: Record<string, string>[] = parse(await readFile(path), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+/**
+ * One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through.
+ * The header is checked first, so a misspelled or absent column is one error for the file rather than a silent
+ * "missing" in every row, or one error per row.
+ */
+async function tabularRows(card: ModelCard, path: string, width: number, log: (line: string) => void): Promise<ScoringRows> {
+  let header: string[] = [];
+  const records: Record<string, string>[] = parse(await readFile(path), {
+    // Taken as the reader sees it (trimmed, without BOM), and also when the file has no rows.
+    columns: (names: string[]) => (header = names),
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  });
+  const columns = checkScoreColumns(header, card);
+  if (columns.problems.length > 0) throw new ScoreColumnsError(path, columns.problems);
+  for (const warning of columns.warnings) log(`warning: ${warning}`);
   const featureSet = featureSetOfCard(card);
   const vectors = new Float32Array(records.length * width);
-  const problems: { name: string; message: string }[] = [];
+  const problems: { line: number; name: string; message: string }[] = [];
   records.forEach((record, i) => {
     const values = card.features
       .filter((f) => f.name in record)
       .map((f) => ({ name: f.name, value: record[f.name] === '' ? null : Number(record[f.name]) }));
     const { inputs, errors } = validateInputs(card.features, values);
     // Row numbers count the header as line 1, as a spreadsheet shows them.
-    for (const e of errors) problems.push({ name: `line ${i + 2}: ${e.name}`, message: e.message });
+    for (const e of errors) problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
     if (errors.length === 0) vectors.set(vectorize(featureSet, inputs), i * width);
   });
-  if (problems.length > 0) throw new InvalidInputError(problems);
+  if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
   const passthrough = records.map((record) =>
     Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
   );
-  return { vectors, identity: passthrough };
+  return { vectors, identity: passthrough, passThrough: columns.passThrough };
+}
+
+// A file-wide mistake (mmol/L for mg/dL, say) is wrong in every row: a few rows show it, all of them make a line of megabytes.
+const LISTED_PROBLEMS = 20;
+
+/** The first problems as they are, then one entry counting the rest and saying which lines they are in. */
+function listedProblems(problems: { line: number; name: string; message: string }[]): FieldError[] {
+  const listed = problems.slice(0, LISTED_PROBLEMS).map(({ name, message }) => ({ name, message }));
+  const rest = problems.slice(LISTED_PROBLEMS);
+  if (rest.length === 0) return listed;
+  return [...listed, { name: `and ${rest.length} more`, message: `not listed (lines ${rest[0].line} to ${rest[rest.length - 1].line})` }];
 }

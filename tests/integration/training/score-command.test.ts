@@ -9,6 +9,7 @@ import { featureSetOfCard } from '@/features/model-features';
 import { carryForward } from '@/features/sepsis';
 import { readModelFiles } from '@/inference/model-files';
 import { InvalidInputError } from '@/prediction/input-validation';
+import { ScoreColumnsError } from '@/training/score-columns';
 import { scoreCommand } from '@/training/score-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'score-'));
@@ -70,6 +71,72 @@ describe('npm run score (diabetes, tabular CSV)', () => {
     await expect(run).rejects.toThrow(InvalidInputError);
     await expect(run).rejects.toThrow(/line 3: glucose: 900 is outside the allowed range 20 to 600 mg\/dL; line 3: age: required/);
     expect(existsSync(output)).toBe(false);
+  });
+});
+
+describe('npm run score (the header of a tabular CSV)', () => {
+  const DIABETES_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age';
+
+  /** Runs the command on `csv`, returning what it logged and whether it wrote an output. */
+  async function score(name: string, csv: string, modelId = 'diabetes') {
+    const input = join(dir, `${name}.csv`);
+    const output = join(dir, `${name}-out.csv`);
+    writeFileSync(input, csv);
+    const lines: string[] = [];
+    const run = scoreCommand({ modelId, input, output, modelsDir: 'models', log: (line) => lines.push(line) });
+    return { run, lines, output };
+  }
+
+  it('refuses a column misspelled by case, naming both spellings, and scores nothing', async () => {
+    const { run, output } = await score('misspelled', 'id,pregnancies,Glucose,blood_pressure,skin_thickness,insulin,BMI,diabetes_pedigree_function,age\np1,1,85,66,29,,26.6,0.351,31\n');
+    await expect(run).rejects.toThrow(ScoreColumnsError);
+    await expect(run).rejects.toThrow(/column `Glucose` looks like feature `glucose`; rename it to `glucose`; column `BMI` looks like feature `bmi`/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('refuses a missing required column with one error for the file, however many rows it has', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i % 10},100,0.3`).join('\n');
+    const { run, output } = await score('no-age', `pregnancies,glucose,diabetes_pedigree_function\n${rows}\n`);
+    const error: unknown = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScoreColumnsError);
+    expect((error as ScoreColumnsError).problems).toEqual(['model `diabetes` requires column `age`, which the file lacks']);
+    expect((error as Error).message.length).toBeLessThan(200);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('lists the first 20 row problems of a file-wide mistake and counts the rest, rather than one line per row', async () => {
+    // Glucose in mmol/L instead of mg/dL: every row is out of range.
+    const rows = Array.from({ length: 5000 }, () => '1,7.5,0.3,40').join('\n');
+    const { run, output } = await score('mmol', `pregnancies,glucose,diabetes_pedigree_function,age\n${rows}\n`);
+    const error: unknown = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const { fields, message } = error as InvalidInputError;
+    expect(fields).toHaveLength(21);
+    expect(fields[0]).toEqual({ name: 'line 2: glucose', message: '7.5 is outside the allowed range 20 to 600 mg/dL' });
+    expect(fields[20]).toEqual({ name: 'and 4980 more', message: 'not listed (lines 22 to 5001)' });
+    expect(message.length).toBeLessThan(2000);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('warns once when the file has none of the optional columns, and still scores it', async () => {
+    const { run, lines, output } = await score('required-only', 'pregnancies,diabetes_pedigree_function,age\n1,0.3,40\n2,0.5,50\n');
+    await expect(run).resolves.toBe(2);
+    const warnings = lines.filter((l) => l.includes('optional'));
+    expect(warnings).toEqual([expect.stringMatching(/none of model `diabetes`'s optional columns .*every optional input will be treated as missing/)]);
+    expect(existsSync(output)).toBe(true);
+  });
+
+  it('names the columns copied through in its summary', async () => {
+    const { run, lines } = await score('passthrough', `ref,${DIABETES_HEADER},gluc\nx1,1,85,66,29,,26.6,0.351,31,85\n`);
+    await expect(run).resolves.toBe(1);
+    expect(lines.filter((l) => l.includes('optional'))).toEqual([]);
+    expect(lines.at(-1)).toMatch(/^scored 1 rows with diabetes .*; copied through \(not features\): `ref`, `gluc`$/);
+  });
+
+  it('says nothing of copied columns when there are none', async () => {
+    const { run, lines } = await score('features-only', `${DIABETES_HEADER}\n1,85,66,29,,26.6,0.351,31\n`);
+    await expect(run).resolves.toBe(1);
+    expect(lines.at(-1)).not.toMatch(/copied/);
   });
 });
 
