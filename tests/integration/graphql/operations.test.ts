@@ -188,6 +188,22 @@ describe('GetPrediction', () => {
     expect(read.modelVersion).toBe((await registry.get('heart-failure')).card.version);
     expect(ok(await run(operations.GetPrediction, { id: 'no-such-id' }), 'prediction')).toBeNull();
   });
+
+  it('reads back a record stored before kinds were checked (gender 0.5): a stored answer is history, never re-validated', async () => {
+    const { run, audit } = setup();
+    const features = [
+      { name: 'age', value: 60 },
+      { name: 'gender', value: 1 },
+      { name: 'iculos', value: 3 },
+    ];
+    const made = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'sepsis', features } }), 'predict');
+    const [record] = audit.records;
+    const old = <F extends { name: string; value: number | null }>(f: F): F => (f.name === 'gender' ? { ...f, value: 0.5 } : f);
+    audit.records[0] = { ...record, inputs: record.inputs.map(old), contributions: record.contributions.map(old) };
+    const read = ok<PredictionData>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
+    expect(read.features.find((f) => f.name === 'gender')).toEqual({ name: 'gender', value: 0.5 });
+    expect(read.contributions.find((c) => c.name === 'gender')?.value).toBe(0.5);
+  });
 });
 
 describe('ListPredictions', () => {
