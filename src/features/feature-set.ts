@@ -1,20 +1,58 @@
 /** The features a model takes: the inputs a client sends, the features derived from them, and the vector the model sees. */
 import { z } from 'zod';
 
-export const featureSpecSchema = z.object({
-  /** snake_case name used by clients, cards and the GraphQL API. */
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  label: z.string().min(1),
-  unit: z.string().nullable(),
-  description: z.string().min(1),
-  /** Plausible range; a value outside it is rejected as an input error. */
-  min: z.number(),
-  max: z.number(),
-  required: z.boolean(),
-  /** How a missing value is treated, in words for the card. */
-  missing: z.string().min(1),
-});
+/**
+ * What the values of an input are: `binary` a code (one of `codes`, e.g. 0 = female, 1 = male),
+ * `integer` a count or an index (whole numbers), `continuous` a measurement. A value the kind cannot
+ * take (gender 0.5, 2.5 pregnancies) is nonsense the model never saw, so it is refused, not scored.
+ */
+export const featureKindSchema = z.enum(['binary', 'integer', 'continuous']);
+export type FeatureKind = z.infer<typeof featureKindSchema>;
+
+const featureCodeSchema = z.object({ value: z.number().int(), label: z.string().min(1) });
+export type FeatureCode = z.infer<typeof featureCodeSchema>;
+
+export const featureSpecSchema = z
+  .object({
+    /** snake_case name used by clients, cards and the GraphQL API. */
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    label: z.string().min(1),
+    unit: z.string().nullable(),
+    description: z.string().min(1),
+    kind: featureKindSchema,
+    /** Binary inputs only: both codes, smallest first, with what each means in the source data. */
+    codes: z.array(featureCodeSchema).length(2).optional(),
+    /** Plausible range; a value outside it is rejected as an input error. */
+    min: z.number(),
+    max: z.number(),
+    required: z.boolean(),
+    /** How a missing value is treated, in words for the card. */
+    missing: z.string().min(1),
+  })
+  .superRefine((spec, ctx) => {
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', message, path: ['codes'] });
+    if (spec.kind !== 'binary') {
+      if (spec.codes) issue(`only a binary input lists codes; "${spec.name}" is ${spec.kind}`);
+      if (spec.kind === 'integer' && !(Number.isInteger(spec.min) && Number.isInteger(spec.max))) {
+        ctx.addIssue({ code: 'custom', message: `an integer input's range must be whole numbers`, path: ['min'] });
+      }
+      return;
+    }
+    // The range is what the card shows and what range checks use: for a code it must be the codes' span.
+    const [low, high] = spec.codes ?? [];
+    if (!low || !high) issue(`a binary input lists its two codes and their meaning`);
+    else if (!(low.value < high.value && low.value === spec.min && high.value === spec.max)) {
+      issue(`codes must be two values in increasing order, the first = min (${spec.min}) and the second = max (${spec.max})`);
+    }
+  });
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
+
+/** Whether a finite value is one the input's kind can take (the range is checked apart). */
+export function fitsKind(spec: Pick<FeatureSpec, 'kind' | 'codes'>, value: number): boolean {
+  if (spec.kind === 'continuous') return true;
+  if (spec.kind === 'integer') return Number.isInteger(value);
+  return spec.codes?.some((c) => c.value === value) ?? false;
+}
 
 /** A feature computed from the inputs of the same request (never from another time or patient). */
 export interface DerivedFeature {

@@ -17,6 +17,7 @@ export type ChallengeRow = Readonly<Record<ChallengeColumn, number>>;
 const CARRIED =
   'carried forward from the last observation; missing until first measured — the model routes missing values down each split\u2019s learned missing-value branch';
 const REQUIRED = 'required: present in every hour of the training data, so the model has learned nothing about its absence';
+const CONTINUOUS = { kind: 'continuous' } as const;
 
 function input<N extends string, C extends ChallengeColumn>(
   column: C,
@@ -28,8 +29,9 @@ function input<N extends string, C extends ChallengeColumn>(
   description: string,
   required = false,
   missing = CARRIED,
+  kind: Pick<FeatureSpec, 'kind' | 'codes'> = CONTINUOUS,
 ) {
-  return { column, spec: { name, label, unit, description, min, max, required, missing } };
+  return { column, spec: { name, label, unit, description, ...kind, min, max, required, missing } };
 }
 
 /*
@@ -89,7 +91,14 @@ const DEFS = [
   input('Platelets', 'platelets', 'Platelets', '10^3/µL', 1, 2500, 'Platelet count.'), // 5–1783, none
   // 18.11–89. Adults only; the challenge records every age of 90 or more as 100.
   input('Age', 'age', 'Age', 'years', 18, 100, 'Age in years (100 stands for 90 or older).', true, REQUIRED),
-  input('Gender', 'gender', 'Gender', null, 0, 1, 'Gender: 0 = female, 1 = male.', true, REQUIRED),
+  // The challenge's data description codes Gender as female (0) or male (1); set A holds only 0 and 1.
+  input('Gender', 'gender', 'Gender', null, 0, 1, 'Gender: 0 = female, 1 = male.', true, REQUIRED, {
+    kind: 'binary',
+    codes: [
+      { value: 0, label: 'female' },
+      { value: 1, label: 'male' },
+    ],
+  }),
   // −3710.66–23.99, 8 hours missing. 8,513 hours (1.1 %) are positive (ICU before the hospital
   // registration, up to a day), so the upper bound is 24 h, not 0; the lower bound is one year.
   input(
@@ -105,7 +114,8 @@ const DEFS = [
   ),
   // 1–336. The challenge cut every stay at 336 h (14 days), so the model has no evidence for later hours
   // and refuses them rather than extrapolate.
-  input('ICULOS', 'iculos', 'Hours in ICU', 'h', 1, 336, 'Hours since ICU admission (1 = the first hour).', true, REQUIRED),
+  // An hour's index, whole in every row of set A: the model has never seen a fractional hour.
+  input('ICULOS', 'iculos', 'Hours in ICU', 'h', 1, 336, 'Hours since ICU admission (1 = the first hour).', true, REQUIRED, { kind: 'integer' }),
 ] as const;
 
 export type SepsisInputName = (typeof DEFS)[number]['spec']['name'];

@@ -1,7 +1,7 @@
 /** Names the offender of a graphql variable-coercion error the way the prediction service names its own offenders. */
 import type { GraphQLError } from 'graphql';
 import type { FeatureSpec } from '../features/feature-set';
-import type { FieldError } from '../prediction/input-validation';
+import { mustBe, type FieldError } from '../prediction/input-validation';
 
 /** Input specs of each model, by model id. */
 export type FeatureSpecsByModel = ReadonlyMap<string, readonly FeatureSpec[]>;
@@ -17,16 +17,12 @@ function isRecord(value: unknown): value is Record<string | number, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function range(spec: FeatureSpec): string {
-  return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
-}
-
 /**
  * The offending input of a coercion error (graphql reports one per offender), e.g. a `value` of
  * `1e400` arriving as Infinity. graphql gives the offender's path only inside its message
  * (`Variable "$input" got invalid value Infinity at "input.features[1].value"; Float cannot …`);
  * when the path ends at a feature's value, the variables tell which feature and model, and the
- * offender is named like the service names it (`glucose`, `rows[3].glucose`) with its allowed range.
+ * offender is named like the service names it (`glucose`, `rows[3].glucose`) with its allowed values.
  */
 export function coercionFieldErrors(error: GraphQLError, variables: Record<string, unknown>, specs: FeatureSpecsByModel): FieldError[] {
   const node = error.nodes?.[0];
@@ -53,5 +49,5 @@ export function coercionFieldErrors(error: GraphQLError, variables: Record<strin
   const prefix = rowsAt >= 0 && typeof keys[rowsAt + 1] === 'number' ? `rows[${keys[rowsAt + 1]}].` : '';
   const modelId = visited.map((v) => v.modelId).find((id): id is string => typeof id === 'string');
   const spec = modelId ? specs.get(modelId)?.find((s) => s.name === featureName) : undefined;
-  return [{ name: `${prefix}${featureName}`, message: spec ? `${reason}; must be a finite number from ${range(spec)}` : reason }];
+  return [{ name: `${prefix}${featureName}`, message: spec ? `${reason}; ${mustBe(spec)}` : reason }];
 }

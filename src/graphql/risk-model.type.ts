@@ -1,8 +1,19 @@
 /** A shipped model as the API shows it: what it predicts, its inputs, how good it is and on what data, read from its card. */
 import 'reflect-metadata';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { FeatureKind } from '../features/feature-set';
 import type { ModelCard } from '../inference/model-card';
+import { FeatureKindEnum } from './feature-kind.enum';
 import { ModelMetrics, modelMetricsOf } from './model-metrics.type';
+
+@ObjectType('FeatureCode', { description: 'One code of a binary input and what it means in the data the model learned from.' })
+export class FeatureCode {
+  @Field(() => Int)
+  value!: number;
+
+  @Field(() => String, { description: 'What the code means, e.g. "female".' })
+  label!: string;
+}
 
 @ObjectType('FeatureSpec', { description: 'One input a client sends, with its unit and the range the server accepts.' })
 export class FeatureSpec {
@@ -17,6 +28,12 @@ export class FeatureSpec {
 
   @Field(() => String)
   description!: string;
+
+  @Field(() => FeatureKindEnum, { description: 'Which values the input takes: codes, whole numbers or any number in the range.' })
+  kind!: FeatureKind;
+
+  @Field(() => [FeatureCode], { description: 'The codes a BINARY input takes, smallest first, with their meaning; empty for other kinds.' })
+  codes!: FeatureCode[];
 
   @Field(() => Float, { description: 'Smallest accepted value; a smaller one is rejected with BAD_USER_INPUT.' })
   min!: number;
@@ -180,7 +197,7 @@ function fromCard(card: ModelCard): RiskModel {
     threshold: card.threshold.value,
     thresholdRule: card.threshold.rule,
     riskBands: card.riskBands,
-    features: card.features,
+    features: card.features.map((f) => ({ ...f, codes: f.codes ?? [] })),
     derivedFeatures: card.derivedFeatures,
     metrics: modelMetricsOf(card.evaluation.gbdt),
     baselineMetrics: modelMetricsOf(card.evaluation.baseline),

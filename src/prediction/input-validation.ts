@@ -1,5 +1,5 @@
-/** Checks a request's feature values against the model card: names, required inputs, finiteness and plausible ranges. */
-import type { FeatureSpec } from '../features/feature-set';
+/** Checks a request's feature values against the model card: names, required inputs, finiteness, kinds (codes, whole numbers) and plausible ranges. */
+import { fitsKind, type FeatureSpec } from '../features/feature-set';
 import { brandInstances } from '../config/process-wide';
 
 export interface FieldError {
@@ -20,6 +20,17 @@ brandInstances(InvalidInputError, 'InvalidInputError');
 
 function range(spec: FeatureSpec): string {
   return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
+}
+
+/** The values an input takes, in words: "a value from 20 to 600 mg/dL", "a whole number from 0 to 20 count", "one of 0 (female), 1 (male)". */
+function allowed(spec: FeatureSpec): string {
+  if (spec.kind === 'binary') return `one of ${(spec.codes ?? []).map((c) => `${c.value} (${c.label})`).join(', ')}`;
+  return `${spec.kind === 'integer' ? 'a whole number' : 'a value'} from ${range(spec)}`;
+}
+
+/** What a value that is not one the input takes must be instead; also for graphql's refusals of non-finite values. */
+export function mustBe(spec: FeatureSpec): string {
+  return spec.kind === 'continuous' ? `must be a finite number from ${range(spec)}` : `must be ${allowed(spec)}`;
 }
 
 /**
@@ -49,16 +60,18 @@ export function validateInputs(
       inputs[name] = NaN;
       continue;
     }
-    if (!Number.isFinite(value)) errors.push({ name, message: `must be a finite number from ${range(spec)}` });
+    if (!Number.isFinite(value)) errors.push({ name, message: mustBe(spec) });
+    // A code or a count the model never saw (gender 0.5, 2.5 pregnancies) is nonsense, even inside the range.
+    else if (!fitsKind(spec, value)) errors.push({ name, message: `${mustBe(spec)}; got ${value}` });
     else if (value < spec.min || value > spec.max) errors.push({ name, message: `${value} is outside the allowed range ${range(spec)}` });
     else inputs[name] = value;
   }
   for (const spec of specs) {
     if (!seen.has(spec.name)) {
-      if (spec.required) errors.push({ name: spec.name, message: `required; give a value from ${range(spec)}` });
+      if (spec.required) errors.push({ name: spec.name, message: `required; give ${allowed(spec)}` });
       else inputs[spec.name] = NaN;
     } else if (spec.required && Number.isNaN(inputs[spec.name]) && !errors.some((e) => e.name === spec.name)) {
-      errors.push({ name: spec.name, message: `required and may not be null; give a value from ${range(spec)}` });
+      errors.push({ name: spec.name, message: `required and may not be null; give ${allowed(spec)}` });
     }
   }
   return { inputs, errors };

@@ -6,6 +6,7 @@
  */
 import { useActionState } from 'react';
 import type { FeatureSpec } from '../features/feature-set';
+import { fieldControl, fieldHint } from './form-features';
 import { PredictionResult } from './prediction-result';
 import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
 
@@ -17,7 +18,15 @@ interface Props {
 
 function Field({ spec, value, error }: { spec: FeatureSpec; value: string; error?: string }) {
   const id = `feature-${spec.name}`;
-  const unit = spec.unit ? ` ${spec.unit}` : '';
+  const control = fieldControl(spec);
+  const shared = {
+    id,
+    name: spec.name,
+    defaultValue: value,
+    required: spec.required,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': `${id}-hint${error ? ` ${id}-error` : ''}`,
+  };
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>
@@ -25,21 +34,25 @@ function Field({ spec, value, error }: { spec: FeatureSpec; value: string; error
         {spec.unit ? <span className="unit"> ({spec.unit})</span> : null}
         {spec.required ? <span className="required"> required</span> : <span className="optional"> optional</span>}
       </label>
-      <input
-        id={id}
-        name={spec.name}
-        type="text"
-        inputMode="decimal"
-        autoComplete="off"
-        defaultValue={value}
-        required={spec.required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-      />
+      {control.control === 'select' ? (
+        <select {...shared}>
+          {control.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...shared}
+          type={control.type}
+          inputMode={control.inputMode}
+          {...(control.type === 'number' ? { step: control.step, min: control.min, max: control.max } : {})}
+          autoComplete="off"
+        />
+      )}
       <p id={`${id}-hint`} className="hint">
-        {spec.min} to {spec.max}
-        {unit}
-        {spec.required ? '' : '; leave blank if not measured'}
+        {fieldHint(spec)}
       </p>
       {error ? (
         <p id={`${id}-error`} className="error" role="alert">

@@ -82,7 +82,12 @@ const PATIENTS: Record<string, Record<string, string>> = {
 const runId = Date.now().toString(36);
 
 async function fill(page: Page, values: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(values)) await page.fill(`#feature-${name}`, value);
+  for (const [name, value] of Object.entries(values)) {
+    const field = page.locator(`#feature-${name}`);
+    // A binary input (sepsis gender) is a select of its codes.
+    if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
 }
 
 describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) => {

@@ -88,6 +88,34 @@ describe('ListModels and GetModel', () => {
   });
 });
 
+describe('feature kinds in the model metadata', () => {
+  type Listed = { id: string; features: { name: string; kind: string; codes: { value: number; label: string }[] }[] }[];
+  const input = (models: Listed, id: string, name: string) => models.find((m) => m.id === id)?.features.find((f) => f.name === name);
+
+  it('ListModels gives every input its kind, and a binary one its codes with their meaning', async () => {
+    const { run } = setup();
+    const models = ok<Listed>(await run(operations.ListModels), 'models');
+    expect(input(models, 'sepsis', 'gender')).toMatchObject({
+      kind: 'BINARY',
+      codes: [
+        { value: 0, label: 'female' },
+        { value: 1, label: 'male' },
+      ],
+    });
+    expect(input(models, 'sepsis', 'iculos')).toMatchObject({ kind: 'INTEGER', codes: [] });
+    expect(input(models, 'diabetes', 'pregnancies')).toMatchObject({ kind: 'INTEGER', codes: [] });
+    expect(input(models, 'diabetes', 'glucose')).toMatchObject({ kind: 'CONTINUOUS', codes: [] });
+    for (const { features } of models) for (const f of features) expect([f.name, f.codes.length > 0]).toEqual([f.name, f.kind === 'BINARY']);
+  });
+
+  it('GetModel gives the kinds and codes the card holds', async () => {
+    const { run } = setup();
+    const card = (await registry.get('sepsis')).card;
+    const model = ok<Listed[number]>(await run(operations.GetModel, { id: 'sepsis' }), 'model');
+    expect(model.features.map((f) => [f.name, f.kind, f.codes])).toEqual(card.features.map((f) => [f.name, f.kind.toUpperCase(), f.codes ?? []]));
+  });
+});
+
 describe('Predict', () => {
   it('scores, explains in log-odds and stores a diabetes prediction, echoing the features as received', async () => {
     const { run, audit } = setup();
@@ -159,6 +187,22 @@ describe('GetPrediction', () => {
     expect(read.features).toEqual(HEART_FAILURE_ROW);
     expect(read.modelVersion).toBe((await registry.get('heart-failure')).card.version);
     expect(ok(await run(operations.GetPrediction, { id: 'no-such-id' }), 'prediction')).toBeNull();
+  });
+
+  it('reads back a record stored before kinds were checked (gender 0.5): a stored answer is history, never re-validated', async () => {
+    const { run, audit } = setup();
+    const features = [
+      { name: 'age', value: 60 },
+      { name: 'gender', value: 1 },
+      { name: 'iculos', value: 3 },
+    ];
+    const made = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'sepsis', features } }), 'predict');
+    const [record] = audit.records;
+    const old = <F extends { name: string; value: number | null }>(f: F): F => (f.name === 'gender' ? { ...f, value: 0.5 } : f);
+    audit.records[0] = { ...record, inputs: record.inputs.map(old), contributions: record.contributions.map(old) };
+    const read = ok<PredictionData>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
+    expect(read.features.find((f) => f.name === 'gender')).toEqual({ name: 'gender', value: 0.5 });
+    expect(read.contributions.find((c) => c.name === 'gender')?.value).toBe(0.5);
   });
 });
 
@@ -275,6 +319,16 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
     expect(error.extensions.fields).toEqual([{ name: 'age', message: 'required and may not be null; give a value from 18 to 110 years' }]);
   });
 
+  it('a value its kind cannot take: gender 0.5, with the codes and their meaning', async () => {
+    const features = [
+      { name: 'age', value: 60 },
+      { name: 'gender', value: 0.5 },
+      { name: 'iculos', value: 3 },
+    ];
+    const error = await refusal(operations.Predict, { input: { modelId: 'sepsis', features } });
+    expect(error.extensions.fields).toEqual([{ name: 'gender', message: 'must be one of 0 (female), 1 (male); got 0.5' }]);
+  });
+
   it('an out-of-range value, with the range', async () => {
     const features = PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 900 } : f));
     const error = await refusal(operations.Predict, { input: { modelId: 'diabetes', features } });
@@ -308,7 +362,7 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
     const error = await refusal(operations.PredictBatch, { input: { modelId: 'diabetes', rows } });
     expect(error.extensions.fields).toEqual([
       { name: 'rows[0].age', message: '5 is outside the allowed range 21 to 100 years' },
-      { name: 'rows[2].pregnancies', message: 'required; give a value from 0 to 20 count' },
+      { name: 'rows[2].pregnancies', message: 'required; give a whole number from 0 to 20 count' },
       { name: 'rows[2].patientRef', message: 'must be 1 to 128 characters; got 0' },
     ]);
   });

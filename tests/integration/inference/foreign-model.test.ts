@@ -153,6 +153,7 @@ const feature = (name: string, label: string, unit: string, min: number, max: nu
   label,
   unit,
   description: `${label}.`,
+  kind: 'continuous',
   min,
   max,
   required,

@@ -84,6 +84,18 @@ describe('PredictionService.predict', () => {
     expect(audit.records).toEqual([]);
   });
 
+  it('refuses a value its kind cannot take (gender 0.5, 2.5 pregnancies), naming the field and the allowed values, and stores nothing', async () => {
+    const { audit, service } = setup();
+    const sepsis = [{ name: 'age', value: 70 }, { name: 'gender', value: 0.5 }, { name: 'iculos', value: 5 }];
+    const error = await rejection(service.predict('sepsis', { features: sepsis }, origin('r')));
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.fields).toEqual([{ name: 'gender', message: 'must be one of 0 (female), 1 (male); got 0.5' }]);
+    const pima = PIMA_ROW.map((f) => (f.name === 'pregnancies' ? { ...f, value: 2.5 } : f));
+    const batch = await rejection(service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: pima }], origin('r')));
+    expect(batch.fields).toEqual([{ name: 'rows[1].pregnancies', message: 'must be a whole number from 0 to 20 count; got 2.5' }]);
+    expect(audit.records).toEqual([]);
+  });
+
   it('refuses an unknown model, naming the known ones', async () => {
     const { audit, service } = setup();
     const error = await rejection(service.predict('icu-mortality', { features: [] }, origin('r')));

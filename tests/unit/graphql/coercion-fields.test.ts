@@ -5,7 +5,7 @@ import { buildGraphQLSchema } from '@/graphql/schema';
 import type { FeatureSpec } from '@/features/feature-set';
 
 const schema = buildGraphQLSchema();
-const glucose: FeatureSpec = { name: 'glucose', label: 'Glucose', unit: 'mg/dL', description: 'd', min: 20, max: 600, required: false, missing: 'm' };
+const glucose: FeatureSpec = { name: 'glucose', label: 'Glucose', unit: 'mg/dL', description: 'd', kind: 'continuous', min: 20, max: 600, required: false, missing: 'm' };
 const pedigree: FeatureSpec = { ...glucose, name: 'diabetes_pedigree_function', unit: null, min: 0.05, max: 3 };
 const specs: FeatureSpecsByModel = new Map([['diabetes', [glucose, pedigree]]]);
 
@@ -35,6 +35,17 @@ it('names the row of a batch, one error per offender', () => {
   expect(named).toEqual([
     { name: 'rows[0].glucose', message: 'Float cannot represent non numeric value: NaN; must be a finite number from 20 to 600 mg/dL' },
     { name: 'rows[1].diabetes_pedigree_function', message: 'Float cannot represent non numeric value: "0.5"; must be a finite number from 0.05 to 3' },
+  ]);
+});
+
+it('names a binary input\'s codes and an integer input\'s whole-number range, like the service', () => {
+  const gender: FeatureSpec = { ...glucose, name: 'gender', unit: null, kind: 'binary', codes: [{ value: 0, label: 'female' }, { value: 1, label: 'male' }], min: 0, max: 1 };
+  const iculos: FeatureSpec = { ...glucose, name: 'iculos', unit: 'h', kind: 'integer', min: 1, max: 336 };
+  const variables = { input: { modelId: 'sepsis', features: [{ name: 'gender', value: NaN }, { name: 'iculos', value: Infinity }] } };
+  const named = coercionErrors(PREDICT, variables).flatMap((e) => coercionFieldErrors(e, variables, new Map([['sepsis', [gender, iculos]]])));
+  expect(named).toEqual([
+    { name: 'gender', message: 'Float cannot represent non numeric value: NaN; must be one of 0 (female), 1 (male)' },
+    { name: 'iculos', message: 'Float cannot represent non numeric value: Infinity; must be a whole number from 1 to 336 h' },
   ]);
 });
 

@@ -35,7 +35,9 @@ const CONTRACT = /* GraphQL */ `
     threshold: Float!, features: [FeatureSpec!]!, metrics: ModelMetrics!, dataset: DatasetInfo!,
     globalImportance: [FeatureImportance!]! }
   type FeatureSpec { name: String!, label: String!, unit: String, description: String!,
-    min: Float!, max: Float!, required: Boolean! }
+    kind: FeatureKind!, codes: [FeatureCode!]!, min: Float!, max: Float!, required: Boolean! }
+  enum FeatureKind { BINARY INTEGER CONTINUOUS }
+  type FeatureCode { value: Int!, label: String! }
   type FeatureImportance { name: String!, meanAbsContribution: Float! }
   type ModelMetrics { auroc: MetricInterval!, auprc: MetricInterval!, brier: MetricInterval!,
     sensitivity: MetricInterval!, specificity: MetricInterval!, f1: MetricInterval! }

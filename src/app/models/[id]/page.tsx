@@ -163,7 +163,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
               <th scope="col">Name</th>
               <th scope="col">Unit</th>
               <th scope="col" className="num">
-                Allowed range
+                Allowed values
               </th>
               <th scope="col">Required</th>
               <th scope="col">Description; when missing</th>
@@ -178,7 +178,9 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
                 </td>
                 <td>{f.unit ?? '–'}</td>
                 <td className="num">
-                  {f.min} to {f.max}
+                  {f.kind === 'binary'
+                    ? f.codes?.map((c) => `${c.value} = ${c.label}`).join(', ')
+                    : `${f.kind === 'integer' ? 'whole number, ' : ''}${f.min} to ${f.max}`}
                 </td>
                 <td>{f.required ? 'required' : 'optional'}</td>
                 <td>

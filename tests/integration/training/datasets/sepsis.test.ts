@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { vectorize } from '@/features/feature-set';
+import { fitsKind, vectorize } from '@/features/feature-set';
 import {
   blankImplausible,
   carryForward,
@@ -290,6 +290,25 @@ withData('set A (data/physionet2019/setA.csv.gz)', () => {
     let missingRequired = 0;
     for (let r = 0; r < data.y.length; r++) for (const j of required) if (isNaNumber(data.x[r * f + j])) missingRequired++;
     expect(missingRequired).toBe(0);
+  });
+
+  it('has only the codes of gender (0 female, 1 male: both used) and whole hours in iculos: the kinds the specs declare', () => {
+    expect(sepsisFeatureSet.inputs.filter((s) => s.kind !== 'continuous').map((s) => [s.name, s.kind])).toEqual([
+      ['gender', 'binary'],
+      ['iculos', 'integer'],
+    ]);
+    const f = data.featureNames.length;
+    const offenders: Record<string, number> = {};
+    const genders = new Set<number>();
+    sepsisFeatureSet.inputs.forEach((s, j) => {
+      for (let r = 0; r < data.y.length; r++) {
+        const v = data.x[r * f + j];
+        if (!isNaNumber(v) && !fitsKind(s, v)) offenders[s.name] = (offenders[s.name] ?? 0) + 1;
+        if (s.name === 'gender') genders.add(v);
+      }
+    });
+    expect(offenders).toEqual({});
+    expect([...genders].sort()).toEqual([0, 1]);
   });
 
   it('has ranges covering ≥ 99.9 % of the recorded values of every column but FiO2 (≥ 99.7 %, documented)', () => {
