@@ -3,12 +3,13 @@
 /** @type {import('next').NextConfig} */
 module.exports = {
   // type-graphql's optional class-validator import breaks bundling, and bundling graphql would load
-  // two copies; onnxruntime-node, Prisma's adapters and PGlite carry native or WASM files.
+  // two copies (graphql-armor too: it requires graphql, so it loads the one copy); onnxruntime-node, Prisma's adapters and PGlite carry native or WASM files.
   serverExternalPackages: [
     'type-graphql',
     'graphql',
     'graphql-scalars',
     '@apollo/server',
+    '@escape.tech/graphql-armor',
     'onnxruntime-node',
     'onnx-proto',
     '@electric-sql/pglite',

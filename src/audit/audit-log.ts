@@ -7,6 +7,7 @@ import { textProblem } from '../errors/input-text';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
 import { brandInstances } from '../config/process-wide';
+import { textProblem } from '../errors/input-text';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
 export class InvalidAuditRecordError extends Error {
@@ -154,7 +155,32 @@ function olderThan(cursor: Cursor): Prisma.PredictionWhereInput {
   return { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] };
 }
 
+/** Longest text a filter may match: no stored patientRef (the longest text filtered on) exceeds 128 characters. */
+export const MAX_FILTER_TEXT_LENGTH = 128;
+
+/**
+ * Why each text value of `filter` cannot be matched, by field name; empty when all can. Postgres refuses
+ * NUL and lone surrogates in a query (a 500, not an answer), so they are refused here like on the way in.
+ */
+export function filterTextProblems(filter: AuditFilter): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const key of ['requester', 'modelId', 'patientRef'] as const) {
+    const text = filter[key];
+    if (text === undefined) continue;
+    const problem =
+      typeof text !== 'string'
+        ? 'must be text'
+        : text.length > MAX_FILTER_TEXT_LENGTH
+          ? `must be at most ${MAX_FILTER_TEXT_LENGTH} characters; got ${text.length}`
+          : textProblem(text);
+    if (problem) problems[key] = problem;
+  }
+  return problems;
+}
+
 function filterWhere(filter: AuditFilter): Prisma.PredictionWhereInput {
+  const [problem] = Object.entries(filterTextProblems(filter));
+  if (problem) throw new InvalidPageRequestError(`${problem[0]}: ${problem[1]}`);
   for (const key of ['from', 'to'] as const) {
     const date = filter[key];
     if (date !== undefined && !(date instanceof Date && !Number.isNaN(date.getTime()))) {

@@ -3,7 +3,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext, GraphQLServices } from './context';
 import { credentialsPlugin } from './authentication';
 import { errorMappingPlugin } from './error-mapping';
-import { costLimitPlugin, depthLimitRule } from './limits';
+import { operationLimits } from './limits';
 import { requestLogPlugin } from './request-log';
 import { buildGraphQLSchema } from './schema';
 
@@ -33,8 +33,10 @@ export function createApolloServer(services: GraphQLServices): ApolloServer<Grap
     introspection: true,
     // Stack traces would leak internals; unexpected errors are logged with the request id instead.
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule],
-    plugins: [credentialsPlugin, costLimitPlugin, inOrder(errorMappingPlugin, requestLogPlugin)],
+    parseOptions: operationLimits.parseOptions,
+    validationRules: operationLimits.validationRules,
+    allowBatchedHttpRequests: operationLimits.allowBatchedHttpRequests,
+    plugins: [credentialsPlugin, ...operationLimits.plugins, inOrder(errorMappingPlugin, requestLogPlugin)],
     logger: services.logger.child({ component: 'apollo' }),
   });
 }

@@ -3,10 +3,9 @@ import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessDeniedError, readableRecords, type Principal } from '../access/roles';
 import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
-import { MAX_BATCH_ROWS, type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
+import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';
-import { perItemCost } from './limits';
 import { PredictionConnection } from './prediction-connection.type';
 import { PredictBatchInput, PredictInput, PredictionFilter, type FeatureValueInput } from './prediction.inputs';
 import { Prediction, type PredictionRecord } from './prediction.type';
@@ -14,17 +13,6 @@ import { RiskModel, riskModelOf } from './risk-model.type';
 
 /** Page size when `first` is not given. */
 export const DEFAULT_PAGE_SIZE = 20;
-
-// Items of each list for the cost limit, capped one past what is accepted (see perItemCost).
-function pageItems(args: Record<string, unknown>): number {
-  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return Math.min(first, MAX_PAGE_SIZE + 1);
-}
-
-function batchItems(args: Record<string, unknown>): number {
-  const input = args.input as { rows?: unknown } | undefined;
-  return Math.min(Array.isArray(input?.rows) ? input.rows.length : 0, MAX_BATCH_ROWS + 1);
-}
 
 // An omitted value means missing, like null; the service reads only null as missing.
 function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
@@ -66,7 +54,6 @@ export class PredictionResolver {
 
   @Query(() => PredictionConnection, {
     description: 'Stored predictions matching the filter, newest first, a page at a time. Needs a key: a clinician sees only the predictions it asked for.',
-    complexity: perItemCost(pageItems),
   })
   async predictions(
     @Arg('filter', () => PredictionFilter, { nullable: true }) filter: PredictionFilter | null | undefined,
@@ -92,7 +79,6 @@ export class PredictionResolver {
   @Authorized('predict')
   @Mutation(() => [Prediction], {
     description: 'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
-    complexity: perItemCost(batchItems),
   })
   predictBatch(
     @Arg('input', () => PredictBatchInput) input: PredictBatchInput,

@@ -1,5 +1,5 @@
 /** The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written back for links. */
-import { RISK_BAND_VALUES, type AuditFilter, type RiskBand } from '../audit/audit-log';
+import { filterTextProblems, RISK_BAND_VALUES, type AuditFilter, type RiskBand } from '../audit/audit-log';
 
 export const RISK_BANDS: readonly RiskBand[] = RISK_BAND_VALUES;
 
@@ -57,7 +57,12 @@ export function readAuditQuery(params: SearchParams, modelIds: readonly string[]
     if ((RISK_BANDS as readonly string[]).includes(form.riskBand)) filter.riskBand = form.riskBand as RiskBand;
     else errors.riskBand = `choose one of ${RISK_BANDS.join(', ')}`;
   }
-  if (form.patientRef) filter.patientRef = form.patientRef;
+  if (form.patientRef) {
+    // The audit log's own check, so the page says what it would refuse (a NUL, say) next to the field.
+    const problem = filterTextProblems({ patientRef: form.patientRef }).patientRef;
+    if (problem) errors.patientRef = problem;
+    else filter.patientRef = form.patientRef;
+  }
   if (form.from) {
     const from = utcDay(form.from);
     if (from) filter.from = from;

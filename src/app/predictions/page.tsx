@@ -67,7 +67,15 @@ export default async function PredictionsPage({ searchParams }: { searchParams: 
         </div>
         <div className="field">
           <label htmlFor="filter-patientRef">Patient reference</label>
-          <input id="filter-patientRef" name="patientRef" type="text" defaultValue={query.form.patientRef} />
+          <input
+            id="filter-patientRef"
+            name="patientRef"
+            type="text"
+            defaultValue={query.form.patientRef}
+            aria-invalid={query.errors.patientRef ? true : undefined}
+            aria-describedby={described('patientRef')}
+          />
+          <FilterError name="patientRef" errors={query.errors} />
         </div>
         <div className="field">
           <label htmlFor="filter-from">From (UTC day)</label>

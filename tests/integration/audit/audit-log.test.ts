@@ -280,6 +280,21 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     });
 
     it.each([
+      ['requester', 'a\u0000b', 'requester: must not contain control characters'],
+      ['modelId', '\u0000', 'modelId: must not contain control characters'],
+      ['patientRef', 'MRN-\ud800', 'patientRef: must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
+      ['patientRef', 'x'.repeat(129), 'patientRef: must be at most 128 characters; got 129'],
+    ] as const)('refuses a %s filter Postgres cannot match (%j) in list, count and stream, naming the field', async (field, value, message) => {
+      // Postgres refused NUL in the query itself: an unexpected error (a 500) instead of an answer.
+      const filter = { [field]: value };
+      for (const refused of [log.list(filter, 10), log.count(filter), log.stream(filter)[Symbol.asyncIterator]().next()]) {
+        await expect(refused).rejects.toBeInstanceOf(InvalidPageRequestError);
+        await expect(refused).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message });
+      }
+    });
+
+    it.each([
+      ['a cursor holding NUL', 'a\u0000b'],
       ['garbage', 'garbage'],
       ['an empty-looking cursor', Buffer.from('|').toString('base64url')],
       ['a cursor without id', Buffer.from(new Date().toISOString()).toString('base64url')],

@@ -296,4 +296,21 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       expect(await totalCount()).toBe(before);
     });
   });
+
+  describe('text filters Postgres cannot match', () => {
+    it.each([
+      ['modelId', 'a\u0000b', 'must not contain control characters'],
+      ['patientRef', 'a\u0000b', 'must not contain control characters'],
+      ['requester', 'a\u0000b', 'must not contain control characters'],
+      ['modelId', 'heart\udc00', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
+      ['patientRef', '\ud800MRN', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
+      ['requester', '\ud83d', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
+      ['patientRef', 'x'.repeat(129), 'must be at most 128 characters; got 129'],
+    ])('refuses a %s of %j with BAD_USER_INPUT naming the field (INTERNAL_SERVER_ERROR before)', async (field, value, message) => {
+      const reply = await run(operations.ListPredictions, { filter: { [field]: value }, first: 5 });
+      const error = onlyError(reply);
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: field, message }] });
+      expect(error.message).toBe(`${field}: ${message}`);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 /** The documented client operations (graphql/operations) against the shipped models, and every error shape a client can meet. */
 import type { GraphQLFormattedError } from 'graphql';
 import { DatabaseUnavailableError } from '@/db/database';
-import { MAX_COST } from '@/graphql/limits';
+import { MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS } from '@/graphql/limits';
 import { ModelRegistry } from '@/inference/model-registry';
 import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
 import type { AuditLog } from '@/audit/audit-log';
@@ -382,38 +382,86 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
 });
 
 describe('limits', () => {
+  /** The reply's one error is a coded 400 refusal before execution, and nothing was logged as unexpected. */
+  function expectRefused(reply: Reply, logs: Record<string, unknown>[], code: string, message: RegExp) {
+    const error = onlyError(reply);
+    expect(error.extensions.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(reply.status).toBe(400);
+    expect(reply.data).toBeUndefined();
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  }
+
   it('refuses an operation nested deeper than the depth limit before running it', async () => {
-    const { run } = setup();
-    // The schema itself is too shallow to exceed the limit, but the depth rule reads the document as sent.
-    const reply = await run('query Deep { models { features { a { b { c { d { e { f { g { h } } } } } } } } } }');
-    const codes = new Set(reply.errors?.map((e) => e.extensions?.code));
-    expect(codes).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
-    expect(reply.errors?.map((e) => e.message)).toContain(
-      'The operation nests fields more than 8 levels deep; the limit is 8. Ask for the nested data in a separate operation.',
-    );
+    const { run, logs } = setup();
+    const path = (spread: string) => `query Deep { predictions { edges { node { model { metrics { auroc { ${spread} } } } } } } }`;
+    const interval = 'fragment I on MetricInterval { ... on MetricInterval { estimate } }';
+    // The schema's deepest path (7) through a fragment holding an inline fragment: 10, accepted.
+    expect((await run(`${path('...I')} ${interval}`)).errors).toBeUndefined();
+    // Through three fragments: 14.
+    const chained = `${path('...E')} fragment E on MetricInterval { ...F } fragment F on MetricInterval { ...I } ${interval}`;
+    expectRefused(await run(chained), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`^The operation nests fields 14 levels deep .*; the limit is ${MAX_DEPTH}\\.`));
   });
 
-  it('refuses an operation whose estimated cost exceeds the limit, naming cost and limit, and stores nothing', async () => {
-    const { run, audit } = setup();
-    // A full batch that also asks for each prediction's model card: about 28 fields per row.
-    const costly = `mutation Costly($input: PredictBatchInput!) {
-      predictBatch(input: $input) {
-        id
-        model {
-          id name description
-          features { name label unit description min max required }
-          metrics { auroc { estimate lower upper } auprc { estimate lower upper } }
-          dataset { name citation licence rows }
-        }
-      }
-    }`;
-    const rows = Array.from({ length: MAX_BATCH_ROWS }, () => ({ features: HEART_FAILURE_ROW }));
-    const reply = await run(costly, { input: { modelId: 'heart-failure', rows } });
-    const error = onlyError(reply);
-    expect(error.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error.message).toMatch(new RegExp(`^The operation's estimated cost is \\d+; the limit is ${MAX_COST}\\.`));
-    expect(reply.status).toBe(400);
-    expect(audit.records).toHaveLength(0);
+  it('refuses a chain of 3,000 fragments with a coded 400, where graphql-depth-limit overflowed the stack (500)', async () => {
+    const { run, logs } = setup();
+    const chain = `{ models { ...F0 } } ${Array.from({ length: 3000 }, (_, i) => `fragment F${i} on RiskModel { ${i < 2999 ? `...F${i + 1}` : 'id'} }`).join(' ')}`;
+    expectRefused(await run(chain), logs, 'GRAPHQL_PARSE_FAILED', new RegExp(`more tha[nt] ${MAX_TOKENS} tokens`));
+  });
+
+  it('refuses 2,000 aliases (on size) and 16 (on aliases), naming the limit', async () => {
+    const { run, logs } = setup();
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: models { id }`).join(' ')} }`;
+    expectRefused(await run(aliased(2000)), logs, 'GRAPHQL_PARSE_FAILED', new RegExp(`more tha[nt] ${MAX_TOKENS} tokens`));
+    expectRefused(await run(aliased(MAX_ALIASES + 1)), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`uses ${MAX_ALIASES + 1} aliases; the limit is ${MAX_ALIASES}\\.`));
+  });
+
+  it('refuses an operation whose estimated cost exceeds the limit, naming cost and limit', async () => {
+    const { run, logs } = setup();
+    const costly = '{ predictions(first: 100) { edges { node { id model { id name features { name label unit min max } metrics { auroc { estimate lower upper } } } } } } }';
+    expectRefused(await run(costly), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`^The operation's estimated cost is \\d+; the limit is ${MAX_COST}\\.`));
+  });
+
+  it('hides field suggestions', async () => {
+    const { run } = setup();
+    const error = onlyError(await run('{ modelz { id } }'));
+    expect(error.message).not.toContain('Did you mean');
+  });
+
+  describe(`refuses an operation scoring more than ${MAX_BATCH_ROWS} rows in all, naming the limit, and stores nothing`, () => {
+    const row = { features: HEART_FAILURE_ROW };
+    const rowsLimit = new RegExp(`^The operation would score (\\d+) rows .*; the limit is ${MAX_BATCH_ROWS} rows per request\\.`);
+
+    it('through aliased predicts and batches', async () => {
+      const { run, audit, logs } = setup();
+      // 1,200 aliased predicts (which stored all 1,200 before) are over the size limit already.
+      const predicts = Array.from({ length: 1200 }, (_, i) => `p${i}: predict(input: $one) { id }`).join(' ');
+      const one = { modelId: 'heart-failure', features: HEART_FAILURE_ROW };
+      expectRefused(await run(`mutation Many($one: PredictInput!) { ${predicts} }`, { one }), logs, 'GRAPHQL_PARSE_FAILED', /tokens/);
+      // 14 aliased batches of 85 rows and a predict: 1,191 rows, each field within every other limit.
+      const fields = Array.from({ length: 14 }, (_, i) => `b${i}: predictBatch(input: $batch) { id }`).join(' ');
+      const mutation = `mutation Many($batch: PredictBatchInput!, $one: PredictInput!) { ${fields} p: predict(input: $one) { id } }`;
+      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: 85 }, () => row) }, one });
+      expectRefused(reply, logs, 'GRAPHQL_VALIDATION_FAILED', rowsLimit);
+      expect(onlyError(reply).extensions).toMatchObject({ limit: 'rows', max: MAX_BATCH_ROWS, found: 14 * 85 + 1 });
+      expect(audit.records).toHaveLength(0);
+    });
+
+    it('through a full batch and one predict beside it', async () => {
+      const { run, audit, logs } = setup();
+      const mutation = 'mutation Two($batch: PredictBatchInput!, $one: PredictInput!) { predictBatch(input: $batch) { id } predict(input: $one) { id } }';
+      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS }, () => row) }, one: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } });
+      expectRefused(reply, logs, 'GRAPHQL_VALIDATION_FAILED', rowsLimit);
+      expect(audit.records).toHaveLength(0);
+    });
+
+    it(`and scores ${MAX_BATCH_ROWS} rows spread over aliases`, async () => {
+      const { run, audit } = setup();
+      const mutation = 'mutation Two($batch: PredictBatchInput!) { a: predictBatch(input: $batch) { id } b: predictBatch(input: $batch) { id } }';
+      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS / 2 }, () => row) } });
+      expect(reply.errors).toBeUndefined();
+      expect(audit.records).toHaveLength(MAX_BATCH_ROWS);
+    });
   });
 
   it('keeps introspection on, even with NODE_ENV=production (where Apollo would turn it off)', async () => {

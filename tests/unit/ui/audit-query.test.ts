@@ -43,6 +43,19 @@ describe('the audit list query string', () => {
     expect(readAuditQuery(searchParamsOf(url), MODELS).filter).toEqual({ modelId: 'diabetes', riskBand: 'LOW' });
   });
 
+  it('names a patientRef the audit log would refuse (NUL, lone surrogate, too long) next to the field, and does not filter on it', () => {
+    for (const [patientRef, message] of [
+      ['\u0000', 'must not contain control characters'],
+      ['MRN\udfff', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
+      ['x'.repeat(129), 'must be at most 128 characters; got 129'],
+    ]) {
+      const q = readAuditQuery({ patientRef }, MODELS);
+      expect(q.errors).toEqual({ patientRef: message });
+      expect(q.filter).toEqual({});
+      expect(q.form.patientRef).toBe(patientRef);
+    }
+  });
+
   it('matches a patientRef exactly as stored, spaces included', () => {
     expect(readAuditQuery({ patientRef: ' MRN-7' }, MODELS).filter.patientRef).toBe(' MRN-7');
   });
