@@ -7,7 +7,6 @@ import { textProblem } from '../errors/input-text';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
 import { brandInstances } from '../config/process-wide';
-import { textProblem } from '../errors/input-text';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
 export class InvalidAuditRecordError extends Error {
