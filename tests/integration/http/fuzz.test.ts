@@ -4,11 +4,16 @@
  * batches, broken JSON, wrong content types and methods, missing, forged, malformed and revoked keys,
  * mixed with valid ones. Every answer must be below 500 and every error must carry a code; refused
  * credentials never get a 200 and only clinician keys get predictions; afterwards the database must
- * hold exactly the rows the server acknowledged, so nothing refused was stored.
+ * hold exactly the rows the server acknowledged, so nothing refused was stored, and its audit chain must
+ * verify. The issue-11 classes are in the mix: lone UTF-16 surrogates and NUL in inputs and filters,
+ * chains of fragments, requests of many aliased predictions, and fractional values of binary and integer
+ * inputs.
  * The seed is fixed (FUZZ_SEED overrides it) so a failure can be replayed.
  */
 import fc from 'fast-check';
 import pg from 'pg';
+import { verifyAuditChain } from '@/audit/audit-log';
+import { openDatabase } from '@/db/database';
 import { bearer, createKey } from '../../support/api-keys';
 import { operations } from '../../support/graphql-server';
 import { buildApp, startApp, type RunningApp } from '../../support/next-server';
@@ -58,13 +63,18 @@ const heartFailureFeatures = fc.record({ age: fc.integer({ min: 40, max: 95 }), 
 
 const fuzzedFeatures = fc.array(fc.record({ name: fc.oneof(fc.constantFrom(...FEATURE_NAMES), fc.string({ maxLength: 30 })), value: anyValue }, { requiredKeys: [] }), { maxLength: 8 });
 
+/** Text no filter or input may take: NUL, other control characters, lone surrogates, overlong. */
+const hostileText = fc.oneof(fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'tab\tbed'), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ minLength: 129, maxLength: 200 }));
+
 const patientRef = fc.oneof(
   { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 20 }).map((s) => `MRN-${s}`) },
   fc.constant(undefined),
   fc.constant(null),
   fc.constant(''),
   fc.string({ minLength: 129, maxLength: 300 }),
-  fc.constantFrom('\u0000', 'MRN\n1', '=HYPERLINK("x")', "'; DROP TABLE prediction; --", '😀'.repeat(40)),
+  fc.constantFrom('\u0000', 'MRN\n1', '=HYPERLINK("x")', "'; DROP TABLE prediction; --", '😀'.repeat(40), 'MRN-\ud800-X', '\udfff', 'a\ud83dz', 'MRN-😀-ok'),
+  // Any UTF-16 code units, lone surrogates included: only well-formed text may be stored (it is hashed).
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
   fc.integer(),
 );
 
@@ -116,7 +126,7 @@ const reads = fc
     auth: authorization,
     first: fc.oneof(fc.integer({ min: -5, max: 150 }), fc.constantFrom(2 ** 31 - 1, 2 ** 40, 1.5, null)),
     after: fc.oneof(fc.constant(null), fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 80 })),
-    filter: fc.record({ modelId: fc.string({ maxLength: 20 }), riskBand: fc.constantFrom('LOW', 'HIGH', 'low', 'NONE', 3), from: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 })), patientRef: patientRef }, { requiredKeys: [] }),
+    filter: fc.record({ modelId: fc.oneof(fc.string({ maxLength: 20 }), hostileText), requester: hostileText, riskBand: fc.constantFrom('LOW', 'HIGH', 'low', 'NONE', 3), from: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 })), patientRef: patientRef }, { requiredKeys: [] }),
     id: fc.oneof(fc.uuid(), fc.string({ maxLength: 50 })),
     which: fc.boolean(),
   })
@@ -171,6 +181,33 @@ const brokenTransport = fc.record({ auth: authorization, text: fc.string({ maxLe
   }
 });
 
+/** A chain of fragments each spreading the next: it once overflowed the depth limit's stack (a 500). */
+const fragmentChains = fc.record({ auth: authorization, length: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.constantFrom(1000, 3000)) }).map(({ auth, length }) => {
+  const fragments = Array.from({ length }, (_, i) => `fragment F${i} on Query { ${i + 1 < length ? `...F${i + 1}` : 'models { id }'} }`).join(' ');
+  return post(`chain of ${length} fragments`, auth, operation(`query { ...F0 } ${fragments}`, {}));
+});
+
+/** Many predictions in one request through aliases: at most MAX_BATCH_ROWS rows in all may be scored. */
+const aliasedPredictions = fc.record({ auth: authorization, count: fc.oneof(fc.integer({ min: 2, max: 12 }), fc.constantFrom(1001, 1200)), rows: fc.array(heartFailureFeatures, { minLength: 1, maxLength: 3 }) }).map(({ auth, count, rows }) => {
+  const fields = Array.from({ length: count }, (_, i) => `p${i}: predict(input: { modelId: "heart-failure", features: $f${i % rows.length} }) { id }`).join(' ');
+  const variables = Object.fromEntries(rows.map((row, i) => [`f${i}`, row]));
+  const declarations = rows.map((_, i) => `$f${i}: [FeatureValueInput!]!`).join(', ');
+  return post(`${count} aliased predictions`, auth, operation(`mutation (${declarations}) { ${fields} }`, variables));
+});
+
+/** A binary or integer input given a value its kind cannot take (gender 0.5, 2.5 pregnancies). */
+const fractionalCategories = fc
+  .record({ auth: authorization, which: fc.constantFrom('gender', 'pregnancies', 'iculos', 'sex'), value: fc.oneof(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.constantFrom(0.5, 2.5, 1.5, 2, -1)) })
+  .map(({ auth, which, value }) => {
+    const input =
+      which === 'pregnancies'
+        ? { modelId: 'diabetes', features: [{ name: 'pregnancies', value }, { name: 'glucose', value: 120 }, { name: 'bmi', value: 30 }, { name: 'age', value: 40 }] }
+        : which === 'sex'
+          ? { modelId: 'heart-failure', features: [{ name: 'age', value: 60 }, { name: 'ejection_fraction', value: 30 }, { name: 'serum_creatinine', value: 1.1 }, { name: 'sex', value }] }
+          : { modelId: 'sepsis', features: [{ name: which, value }, { name: 'age', value: 60 }, { name: 'heart_rate', value: 100 }] };
+    return post(`${which} = ${value}`, auth, operation(operations.Predict, { input }));
+  });
+
 const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 6, arbitrary: predict },
   { weight: 1, arbitrary: nonFinite },
@@ -178,6 +215,9 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 2, arbitrary: reads },
   { weight: 1, arbitrary: hostileQueries },
   { weight: 2, arbitrary: brokenTransport },
+  { weight: 1, arbitrary: fragmentChains },
+  { weight: 1, arbitrary: aliasedPredictions },
+  { weight: 1, arbitrary: fractionalCategories },
 );
 
 // ---------- the run ----------
@@ -244,11 +284,21 @@ function authorizationProblem(outcome: Outcome): string | null {
   return null;
 }
 
+/** A binary or integer input scored with a value its kind cannot take. */
+function kindProblem(outcome: Outcome): string | null {
+  const match = /^(?:gender|pregnancies|iculos|sex) = (.+)$/.exec(outcome.request.label);
+  if (match && !Number.isInteger(Number(match[1])) && acknowledged(outcome).length > 0) return `${outcome.request.label} was scored`;
+  return null;
+}
+
 /** Ids of the predictions a 200 answer acknowledges as stored. */
 function acknowledged({ status, body }: Outcome): string[] {
   if (status !== 200) return [];
-  const data = (JSON.parse(body) as { data?: { predict?: { id: string } | null; predictBatch?: { id: string }[] | null } | null }).data;
-  return [...(data?.predict ? [data.predict.id] : []), ...(data?.predictBatch ?? []).map((p) => p.id)];
+  const data = (JSON.parse(body) as { data?: Record<string, { id: string } | { id: string }[] | null> | null }).data ?? {};
+  // predict, predictBatch, and the aliased predictions p0, p1, …
+  return Object.entries(data)
+    .filter(([field]) => /^(predict|predictBatch|p\d+)$/.test(field))
+    .flatMap(([, value]) => (Array.isArray(value) ? value : value ? [value] : []).map((p) => p.id));
 }
 
 it(`answers ${REQUESTS.toLocaleString('en-US')} random and malformed requests without a 5xx, every error coded, and stores only what it acknowledged`, async () => {
@@ -264,7 +314,7 @@ it(`answers ${REQUESTS.toLocaleString('en-US')} random and malformed requests wi
   const seconds = (Date.now() - started) / 1000;
 
   const problems = outcomes.flatMap((o) => {
-    const problem = problemWith(o) ?? authorizationProblem(o);
+    const problem = problemWith(o) ?? authorizationProblem(o) ?? kindProblem(o);
     return problem ? [`${problem}: ${o.request.label} (${o.request.auth}) → ${o.body.slice(0, 300)}`] : [];
   });
   const ids = outcomes.flatMap(acknowledged);
@@ -293,5 +343,14 @@ it(`answers ${REQUESTS.toLocaleString('en-US')} random and malformed requests wi
   expect([...stored].sort()).toEqual([...ids].sort());
   // The run exercised both sides: many acknowledged predictions, many refusals of each kind.
   expect(ids.length).toBeGreaterThan(500);
+  // No input, however hostile, broke the chain (a lone surrogate once did, for good).
+  const db = await openDatabase({ databaseUrl: database.url });
+  try {
+    const report = await verifyAuditChain(db.prisma);
+    expect(report.breaks).toEqual([]);
+    expect(report.checked).toBe(stored.length);
+  } finally {
+    await db.close();
+  }
   for (const code of ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']) expect(codes.get(code) ?? 0).toBeGreaterThan(0);
 }, 600_000);

@@ -1,8 +1,11 @@
-/** Hostile requests over HTTP under `next start`: oversized documents and row counts are coded 400s without logged stack traces, and filters Postgres cannot match are named, not 500s. */
+/** Hostile requests over HTTP under `next start`: oversized documents and row counts are coded 400s without logged stack traces, filters Postgres cannot match are named, not 500s, and the audit checkpoint is signed for auditors only. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { prismaSessionStore, SESSION_COOKIE } from '@/access/sessions';
+import { checkpointSignatureHolds, type AuditCheckpoint } from '@/audit/audit-checkpoint';
+import { createSigningKey } from '@/audit/signing-key';
 import { openDatabase, type DatabaseOptions } from '@/db/database';
 import { MAX_BATCH_ROWS } from '@/prediction/prediction-service';
 import { bearer, createKey } from '../../support/api-keys';
@@ -53,16 +56,22 @@ describe.each([
   let postgres: PostgresTestDatabase | undefined;
   let key = '';
   let cookie = '';
+  /** The public key checkpoints must verify with: made for Postgres, printed at first start by the embedded default. */
+  let signer: () => KeyObject;
 
   beforeAll(async () => {
     if (kind === 'postgres') {
       postgres = await createMigratedPostgresDatabase('crc_hardening');
       ({ key, cookie } = await keyAndSession({ databaseUrl: postgres.url }));
-      app = await startApp({ DATABASE_URL: postgres.url });
+      const keyFile = join(mkdtempSync(join(tmpdir(), 'crc-signing-')), 'audit-signing-key.pem');
+      const signingKey = await createSigningKey(keyFile);
+      signer = () => signingKey.publicKey;
+      app = await startApp({ DATABASE_URL: postgres.url, AUDIT_SIGNING_KEY_FILE: keyFile });
     } else {
       const dataDir = join(mkdtempSync(join(tmpdir(), 'crc-hardening-')), 'pglite');
       ({ key, cookie } = await keyAndSession({ dataDir }));
       app = await startApp({ DATA_DIR: dataDir });
+      signer = () => createPublicKey(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(app.output())![0]);
     }
   }, 120_000);
   afterAll(async () => {
@@ -131,4 +140,30 @@ describe.each([
     expect(response.status).toBe(400);
     expect(await response.text()).toBe('Cannot export: patientRef: must not contain control characters\n');
   });
+
+  it('hands an admin the signed audit checkpoint at GET /api/audit/checkpoint, and refuses clinicians and callers without a key', async () => {
+    expect((await graphql('mutation ($f: [FeatureValueInput!]!) { predict(input: { modelId: "heart-failure", features: $f }) { id } }', { f: HEART_FAILURE_ROW })).status).toBe(200);
+    const response = await fetch(`${app.url}/api/audit/checkpoint`, { headers: bearer(key) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const checkpoint = (await response.json()) as AuditCheckpoint;
+    expect(checkpoint.sequence).toBeGreaterThan(0);
+    expect(checkpointSignatureHolds(checkpoint, signer())).toBe(true);
+    // The GraphQL field hands out the same head.
+    const viaGraphql = (await graphql('{ auditCheckpoint { sequence hash keyId } }')).body.data!.auditCheckpoint;
+    expect(viaGraphql).toEqual({ sequence: checkpoint.sequence, hash: checkpoint.hash, keyId: checkpoint.keyId });
+
+    const clinician = (await createKeyThroughApi('clinician')) as string;
+    const forbidden = await fetch(`${app.url}/api/audit/checkpoint`, { headers: bearer(clinician) });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const anonymous = await fetch(`${app.url}/api/audit/checkpoint`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  async function createKeyThroughApi(role: string): Promise<unknown> {
+    const reply = await graphql(`mutation { createApiKey(input: { name: "${role} for the checkpoint test", role: ${role} }) { key } }`);
+    return (reply.body.data!.createApiKey as { key: string }).key;
+  }
 });
