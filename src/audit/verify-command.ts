@@ -37,6 +37,7 @@ function options(args: string[]) {
   }
   const { values, positionals } = parsed;
   if (positionals.length > 0 && !values.checkpoint) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (values['public-key'] !== undefined && !values.checkpoint) throw new UsageError('--public-key checks checkpoints: give them with --checkpoint FILE...');
   // `--checkpoint a.jsonl b.jsonl`: the files after the flag are checkpoint files too.
   return { help: values.help === true, checkpointFiles: [...(values.checkpoint ?? []), ...positionals], publicKeyFile: values['public-key'] };
 }
