@@ -35,7 +35,9 @@ function Field({ spec, value, error }: { spec: FeatureSpec; value: string; error
         {spec.required ? <span className="required"> required</span> : <span className="optional"> optional</span>}
       </label>
       {control.control === 'select' ? (
-        <select {...shared}>
+        // Keyed by its value: React resets a form after its action, and a select returns to the options
+        // selected when it was mounted, not to a later defaultValue; a new mount makes the sent value stick.
+        <select key={value} {...shared}>
           {control.options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}

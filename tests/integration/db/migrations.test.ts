@@ -396,13 +396,14 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
   });
 
   describe('the prediction table is append-only', () => {
+    // Every record is a link of the chain: sequence, previous_hash and hash are NOT NULL (values here are placeholders).
     const insert = `INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band,
-        base_value, contributions, request_id, latency_ms)
-      VALUES ('diabetes', '1', $1, '[]', '[]', 0.5, true, 'MODERATE', 0, '[]', 'req-1', 1) RETURNING id`;
+        base_value, contributions, request_id, latency_ms, sequence, previous_hash, hash)
+      VALUES ('diabetes', '1', $1, '[]', '[]', 0.5, true, 'MODERATE', 0, '[]', 'req-1', 1, $2, $3, $4) RETURNING id`;
 
     let id: string;
     beforeAll(async () => {
-      [id] = await scalarQuery<string>(db, insert, [sha256('model')]);
+      [id] = await scalarQuery<string>(db, insert, [sha256('model'), 1, '0'.repeat(64), sha256('link 1')]);
     });
 
     it.each([
@@ -418,7 +419,7 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
     });
 
     it('still accepts inserts, with the id and createdAt filled in by the database', async () => {
-      const [row] = await db.transaction((tx) => tx.query<{ id: string; created_at: Date }>(`${insert}, created_at`, [sha256('model')]));
+      const [row] = await db.transaction((tx) => tx.query<{ id: string; created_at: Date }>(`${insert}, created_at`, [sha256('model'), 2, sha256('link 1'), sha256('link 2')]));
       expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(row.created_at).toBeInstanceOf(Date);
     });
