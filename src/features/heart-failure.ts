@@ -11,6 +11,11 @@ const NO_YES = [
   { value: 1, label: 'yes' },
 ];
 
+/** An optional 0/1 column of the source, with its codes' meanings (key order as the cards list it). */
+function binaryInput(name: string, label: string, description: string, codes = NO_YES): FeatureSet['inputs'][number] {
+  return { name, label, unit: '0/1', description, kind: 'binary', codes, min: 0, max: 1, required: false, missing: OPTIONAL };
+}
+
 export const heartFailureFeatureSet: FeatureSet = {
   inputs: [
     { name: 'age', label: 'Age', unit: 'years', description: 'Age in years.', kind: 'continuous', min: 18, max: 110, required: true, missing: REQUIRED },
@@ -69,70 +74,15 @@ export const heartFailureFeatureSet: FeatureSet = {
       required: false,
       missing: OPTIONAL,
     },
-    {
-      name: 'anaemia',
-      label: 'Anaemia',
-      unit: '0/1',
-      description: 'Decrease of red blood cells or haemoglobin (1 = yes).',
-      kind: 'binary',
-      codes: NO_YES,
-      min: 0,
-      max: 1,
-      required: false,
-      missing: OPTIONAL,
-    },
-    {
-      name: 'diabetes',
-      label: 'Diabetes',
-      unit: '0/1',
-      description: 'The patient has diabetes (1 = yes).',
-      kind: 'binary',
-      codes: NO_YES,
-      min: 0,
-      max: 1,
-      required: false,
-      missing: OPTIONAL,
-    },
-    {
-      name: 'high_blood_pressure',
-      label: 'Hypertension',
-      unit: '0/1',
-      description: 'The patient has hypertension (1 = yes).',
-      kind: 'binary',
-      codes: NO_YES,
-      min: 0,
-      max: 1,
-      required: false,
-      missing: OPTIONAL,
-    },
-    {
-      name: 'sex',
-      label: 'Sex',
-      unit: '0/1',
-      description: '0 = woman, 1 = man.',
-      kind: 'binary',
-      // Chicco & Jurman 2020, Table 1 (data/PROVENANCE.md): 0 = woman, 1 = man (194 men of 299).
-      codes: [
-        { value: 0, label: 'woman' },
-        { value: 1, label: 'man' },
-      ],
-      min: 0,
-      max: 1,
-      required: false,
-      missing: OPTIONAL,
-    },
-    {
-      name: 'smoking',
-      label: 'Smoking',
-      unit: '0/1',
-      description: 'The patient smokes (1 = yes).',
-      kind: 'binary',
-      codes: NO_YES,
-      min: 0,
-      max: 1,
-      required: false,
-      missing: OPTIONAL,
-    },
+    binaryInput('anaemia', 'Anaemia', 'Decrease of red blood cells or haemoglobin (1 = yes).'),
+    binaryInput('diabetes', 'Diabetes', 'The patient has diabetes (1 = yes).'),
+    binaryInput('high_blood_pressure', 'Hypertension', 'The patient has hypertension (1 = yes).'),
+    // Chicco & Jurman 2020, Table 1 (data/PROVENANCE.md): 0 = woman, 1 = man (194 men of 299).
+    binaryInput('sex', 'Sex', '0 = woman, 1 = man.', [
+      { value: 0, label: 'woman' },
+      { value: 1, label: 'man' },
+    ]),
+    binaryInput('smoking', 'Smoking', 'The patient smokes (1 = yes).'),
   ],
   derived: [],
 };

@@ -1,27 +1,10 @@
 /** The audit chain in real databases: every append extends it, concurrent writers never fork it, a row edited or removed in SQL is named by `verifyAuditChain`, and no row can stand outside it. */
-import { createHash } from 'node:crypto';
-import { prismaAuditLog, readChainHead, verifyAuditChain, type AuditLog, type NewAuditRecord } from '@/audit/audit-log';
+import { prismaAuditLog, readChainHead, verifyAuditChain, type AuditLog } from '@/audit/audit-log';
 import { migrate } from '@/db/migrations';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';
+import { numberedRecord } from '../../support/audit-records';
 
-function record(i: number): NewAuditRecord {
-  return {
-    modelId: 'heart-failure',
-    modelVersion: '1.0.0',
-    onnxSha256: createHash('sha256').update('model').digest('hex'),
-    inputs: [{ name: 'age', value: 40 + i }],
-    vector: [40 + i],
-    probability: 0.1 + (i % 80) / 100,
-    positive: i % 2 === 0,
-    riskBand: 'MODERATE',
-    baseValue: -1.2,
-    contributions: [{ name: 'age', value: 40 + i, contribution: 0.01 * i }],
-    patientRef: `chain-${i}`,
-    requestId: `chain-request-${i}`,
-    latencyMs: 0.5,
-    requester: 'key-under-test',
-  };
-}
+const record = (i: number) => numberedRecord(i, 'chain');
 
 /** Raw SQL past the app, as an attacker with database access would write it. */
 async function sql(database: TestDatabase, script: string): Promise<void> {

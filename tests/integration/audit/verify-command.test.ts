@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GENESIS_HASH, linkHash } from '@/audit/audit-chain';
 import type { AuditCheckpoint } from '@/audit/audit-checkpoint';
-import { prismaAuditLog, readChainHead, type NewAuditRecord } from '@/audit/audit-log';
+import { prismaAuditLog, readChainHead } from '@/audit/audit-log';
 import { auditCheckpoints } from '@/audit/checkpoints';
 import { createSigningKey, EMBEDDED_SIGNING_KEY_FILE, type SigningKey } from '@/audit/signing-key';
 import { openDatabase, type Database, type DatabaseKind } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { createMigratedPostgresDatabase } from '../../support/test-databases';
+import { numberedRecord } from '../../support/audit-records';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 
@@ -42,24 +43,7 @@ function verify(settings: Record<string, string>, ...args: string[]): Promise<Ru
   });
 }
 
-function record(i: number): NewAuditRecord {
-  return {
-    modelId: 'heart-failure',
-    modelVersion: '1.0.0',
-    onnxSha256: createHash('sha256').update('model').digest('hex'),
-    inputs: [{ name: 'age', value: 40 + i }],
-    vector: [40 + i],
-    probability: 0.1 + (i % 80) / 100,
-    positive: i % 2 === 0,
-    riskBand: 'MODERATE',
-    baseValue: -1.2,
-    contributions: [{ name: 'age', value: 40 + i, contribution: 0.01 * i }],
-    patientRef: `verify-${i}`,
-    requestId: `verify-request-${i}`,
-    latencyMs: 0.5,
-    requester: 'key-under-test',
-  };
-}
+const record = (i: number) => numberedRecord(i, 'verify');
 
 /** Raw SQL past the app with the append-only trigger off, as an attacker with database access would write it. */
 async function tamper(db: Database, script: string): Promise<void> {
