@@ -64,16 +64,21 @@ export interface CheckpointFinding {
 }
 
 /**
- * Checks each kept checkpoint against the trusted key and against the chain as walked (`report`, whose
- * `hashesAt` must hold every checkpoint's sequence that the chain reaches). Empty: every one holds.
+ * Checks each kept checkpoint against the trusted keys (all the keys the server has signed with: a
+ * rotated key's checkpoints still count, each checked with the key its keyId names) and against the
+ * chain as walked (`report`, whose `hashesAt` must hold every checkpoint's sequence that the chain
+ * reaches). Empty: every one holds.
  */
-export function checkCheckpoints(checkpoints: readonly AuditCheckpoint[], report: ChainReport, publicKey: KeyObject): CheckpointFinding[] {
+export function checkCheckpoints(checkpoints: readonly AuditCheckpoint[], report: ChainReport, trustedKeys: readonly KeyObject[]): CheckpointFinding[] {
+  const byId = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
   const findings: CheckpointFinding[] = [];
   for (const checkpoint of checkpoints) {
     const finding = (kind: CheckpointFindingKind, reason: string) => findings.push({ kind, checkpoint, reason });
     const { sequence, hash, time } = checkpoint;
-    if (!checkpointSignatureHolds(checkpoint, publicKey)) {
-      finding('signature', `the checkpoint of ${time} (sequence ${sequence}) is not signed by the trusted key ${keyIdOf(publicKey).slice(0, 16)}…`);
+    const key = byId.get(checkpoint.keyId);
+    if (!key || !checkpointSignatureHolds(checkpoint, key)) {
+      const which = key ? `its signature does not hold under the trusted key ${checkpoint.keyId.slice(0, 16)}… (it was edited)` : `it names key ${checkpoint.keyId.slice(0, 16)}…, which is not a trusted key`;
+      finding('signature', `the checkpoint of ${time} (sequence ${sequence}) does not verify: ${which}`);
       continue;
     }
     if (sequence > report.head.sequence) {

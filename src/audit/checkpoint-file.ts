@@ -1,7 +1,9 @@
 /**
  * Reads kept checkpoints back: a file holds one checkpoint as JSON, or JSON Lines of them (what a cron
  * job appending `GET /api/audit/checkpoint` writes). A line may also be the server's log line (the
- * checkpoint under `checkpoint`) or a GraphQL answer (under `data.auditCheckpoint`), as kept.
+ * checkpoint under `checkpoint`) or a GraphQL answer (under `data.auditCheckpoint`), as kept; the
+ * server's other log lines (pino lines with a `msg` and no checkpoint) are passed over, so a whole
+ * log file can be given.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -20,6 +22,10 @@ function unwrap(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const holder = value as { checkpoint?: unknown; data?: { auditCheckpoint?: unknown } };
   return holder.checkpoint ?? holder.data?.auditCheckpoint ?? value;
+}
+
+function isOtherLogLine(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'msg' in value && !('checkpoint' in value);
 }
 
 function checkpointOf(value: unknown, file: string, where: string): AuditCheckpoint {
@@ -44,6 +50,7 @@ export function parseCheckpoints(text: string, file: string): AuditCheckpoint[] 
     } catch {
       throw new CheckpointFileError(file, `line ${index + 1} is not JSON`);
     }
+    if (isOtherLogLine(value)) return;
     checkpoints.push(checkpointOf(value, file, `line ${index + 1}`));
   });
   if (checkpoints.length === 0) throw new CheckpointFileError(file, 'holds no checkpoint');

@@ -4,8 +4,8 @@
  * ssh with its private keys, a file that other users can read is refused: whoever reads it can sign
  * checkpoints for a rewritten chain.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { brandInstances } from '../config/process-wide';
 import { keyIdOf } from './audit-checkpoint';
 
@@ -65,13 +65,21 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
   return fromPrivateKey(privateKey);
 }
 
-/** Makes a new key in `file`, readable by its owner only; refuses to replace an existing file. */
+/**
+ * Makes a new key in `file`, readable by its owner only; refuses to replace an existing file. The key
+ * is written aside and hard-linked into place, so a crash never leaves a half-written key file that
+ * every later start would refuse.
+ */
 export async function createSigningKey(file: string): Promise<SigningKey> {
   const { privateKey } = generateKeyPairSync('ed25519');
+  const aside = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    await writeFile(aside, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    await link(aside, file);
   } catch (error) {
     throw new SigningKeyError(file, `cannot be created: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await unlink(aside).catch(() => undefined);
   }
   return fromPrivateKey(privateKey);
 }

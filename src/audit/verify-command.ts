@@ -19,7 +19,8 @@ import { EMBEDDED_SIGNING_KEY_FILE, publicKeyFromPem } from './signing-key';
 const USAGE = `usage: npm run audit:verify [-- [--checkpoint FILE...] [--public-key FILE]]
   --checkpoint FILE...  checkpoints kept from GET /api/audit/checkpoint, GraphQL auditCheckpoint or the
                         server's log (JSON, or JSON Lines of them); each file may hold many
-  --public-key FILE     the signing key's public key (PEM); default: the public half of
+  --public-key FILE     a signing key's public key (PEM); repeat it for every key the server has
+                        signed with (after a rotation); default: the public half of
                         AUDIT_SIGNING_KEY_FILE, or of the embedded database's own key`;
 
 class UsageError extends Error {
@@ -31,41 +32,44 @@ const count = (n: number) => n.toLocaleString('en-US');
 function options(args: string[]) {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { checkpoint: { type: 'string', multiple: true }, 'public-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { checkpoint: { type: 'string', multiple: true }, 'public-key': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (positionals.length > 0 && !values.checkpoint) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (values['public-key'] !== undefined && !values.checkpoint) throw new UsageError('--public-key checks checkpoints: give them with --checkpoint FILE...');
+  if (values['public-key'] && !values.checkpoint) throw new UsageError('--public-key checks checkpoints: give them with --checkpoint FILE...');
   // `--checkpoint a.jsonl b.jsonl`: the files after the flag are checkpoint files too.
-  return { help: values.help === true, checkpointFiles: [...(values.checkpoint ?? []), ...positionals], publicKeyFile: values['public-key'] };
+  return { help: values.help === true, checkpointFiles: [...(values.checkpoint ?? []), ...positionals], publicKeyFiles: values['public-key'] ?? [] };
 }
 
-/** The key checkpoints must be signed with: named, or the one this installation signs with. */
-function trustedPublicKey(named: string | undefined): KeyObject {
+/** The keys checkpoints may be signed with: those named, or the one this installation signs with. */
+function trustedPublicKeys(named: readonly string[]): KeyObject[] {
   const environment = loadEnvironment();
   const embedded = environment.DATABASE_URL ? undefined : join(environment.DATA_DIR, EMBEDDED_SIGNING_KEY_FILE);
-  const file = named ?? environment.AUDIT_SIGNING_KEY_FILE ?? (embedded && existsSync(embedded) ? embedded : undefined);
-  if (!file) throw new UsageError('no public key to check checkpoints with: name it with --public-key FILE');
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`the public key ${file} cannot be read: ${(error as Error).message}`);
-  }
-  return publicKeyFromPem(pem, file);
+  const installed = environment.AUDIT_SIGNING_KEY_FILE ?? (embedded && existsSync(embedded) ? embedded : undefined);
+  const files = named.length > 0 ? named : installed ? [installed] : [];
+  if (files.length === 0) throw new UsageError('no public key to check checkpoints with: name it with --public-key FILE');
+  return files.map((file) => {
+    let pem: string;
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`the public key ${file} cannot be read: ${(error as Error).message}`);
+    }
+    return publicKeyFromPem(pem, file);
+  });
 }
 
 async function main(): Promise<void> {
-  const { help, checkpointFiles, publicKeyFile } = options(process.argv.slice(2));
+  const { help, checkpointFiles, publicKeyFiles } = options(process.argv.slice(2));
   if (help) {
     console.log(USAGE);
     return;
   }
   const checkpoints: AuditCheckpoint[] = [];
   for (const file of checkpointFiles) checkpoints.push(...(await readCheckpointFile(file)));
-  const publicKey = checkpoints.length > 0 ? trustedPublicKey(publicKeyFile) : null;
+  const trustedKeys = checkpoints.length > 0 ? trustedPublicKeys(publicKeyFiles) : [];
 
   const db = await openDatabase();
   try {
@@ -77,13 +81,13 @@ async function main(): Promise<void> {
     for (const { kind, sequence, id, reason } of report.breaks) console.error(`BROKEN (${kind}) at sequence ${sequence}, record ${id}: ${reason}`);
     console.log(report.breaks.length === 0 ? 'every link holds' : `${count(report.breaks.length)} broken links`);
 
-    if (publicKey) {
-      const findings = checkCheckpoints(checkpoints, report, publicKey);
+    if (checkpoints.length > 0) {
+      const findings = checkCheckpoints(checkpoints, report, trustedKeys);
       for (const { kind, reason } of findings) console.error(`CHECKPOINT FAILED (${kind}): ${reason}`);
       const newest = checkpoints.reduce((a, b) => (b.sequence > a.sequence ? b : a));
       console.log(
         findings.length === 0
-          ? `${count(checkpoints.length)} checkpoints hold (key ${keyIdOf(publicKey).slice(0, 16)}…); the newest, of ${newest.time}, vouches for the first ${count(newest.sequence)} records`
+          ? `${count(checkpoints.length)} ${checkpoints.length === 1 ? 'checkpoint holds' : 'checkpoints hold'} (${trustedKeys.map((key) => `key ${keyIdOf(key).slice(0, 16)}…`).join(', ')}); the newest, of ${newest.time}, vouches for the first ${count(newest.sequence)} records`
           : `${count(findings.length)} of ${count(checkpoints.length)} checkpoints fail`,
       );
       if (findings.length > 0) process.exitCode = 1;

@@ -100,16 +100,17 @@ export const services = shared('services', async (): Promise<Services> => {
   const [registry, db, key] = await Promise.all([modelRegistry(), database(), signingKey()]);
   const audit = prismaAuditLog(db.prisma);
   const checkpoints = auditCheckpoints(() => readChainHead(db.prisma), key);
+  const metrics = processMetrics();
+  const countStored = (records: AuditRecord[]) => {
+    for (const r of records) metrics.predictions.inc({ model: r.modelId, risk_band: r.riskBand });
+  };
+  // Last, once nothing above can fail: a failed build is retried, and must not leave a timer behind.
   if (key) {
     const logger = pino({ name: 'audit' });
     logCheckpoints(checkpoints, (checkpoint) => logger.info({ checkpoint }, 'audit checkpoint'));
   } else {
     process.stderr.write('audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n');
   }
-  const metrics = processMetrics();
-  const countStored = (records: AuditRecord[]) => {
-    for (const r of records) metrics.predictions.inc({ model: r.modelId, risk_band: r.riskBand });
-  };
   return {
     database: db,
     registry,

@@ -19,7 +19,8 @@ export const featureSpecSchema = z
     label: z.string().min(1),
     unit: z.string().nullable(),
     description: z.string().min(1),
-    kind: featureKindSchema,
+    /** A card written before kinds existed (a foreign model's, say) says nothing: such inputs are measurements. */
+    kind: featureKindSchema.default('continuous'),
     /** Binary inputs only: both codes, smallest first, with what each means in the source data. */
     codes: z.array(featureCodeSchema).length(2).optional(),
     /** Plausible range; a value outside it is rejected as an input error. */

@@ -88,6 +88,30 @@ $$;
 -- to_jsonb of a double writes it through float8out: the shortest exact digits, whatever the session had.
 SET LOCAL extra_float_digits = 1;
 
+-- The app's chain lock (CHAIN_LOCK in src/audit/audit-log.ts): an instance still running the old code
+-- during a rolling deploy waits, instead of appending after a head this migration is moving.
+SELECT pg_advisory_xact_lock(4851013696513919316);
+
+-- Since the chain existed the app has stored no record outside it, so an unchained record newer than
+-- the chain's first one was written past the app (a forgery, or an instance of the old code during a
+-- deploy): chaining it would have every later checkpoint vouch for it. Refuse, naming them, unless an
+-- administrator who has reviewed them says so for this session (crc.accept_unchained_records = on).
+DO $$
+DECLARE
+    suspicious BIGINT;
+    examples TEXT;
+BEGIN
+    SELECT count(*), string_agg(id::text, ', ' ORDER BY created_at) FILTER (WHERE rn <= 10) INTO suspicious, examples
+      FROM (SELECT p.id, p.created_at, row_number() OVER (ORDER BY p.created_at) AS rn FROM "prediction" p
+             WHERE p."sequence" IS NULL
+               AND p."created_at" >= (SELECT min(c."created_at") FROM "prediction" c WHERE c."sequence" IS NOT NULL)) s;
+    IF suspicious > 0 AND coalesce(current_setting('crc.accept_unchained_records', true), '') <> 'on' THEN
+        RAISE EXCEPTION '% audit records without a place in the chain were stored after the chain began (%): the app never stores such a record', suspicious, examples
+            USING HINT = 'Review them (a forgery, or an old app instance during a deploy). To chain them anyway, migrate with the setting crc.accept_unchained_records=on, e.g. DATABASE_URL=''postgresql://…?options=-c%20crc.accept_unchained_records%3Don'' npm run db:migrate';
+    END IF;
+END;
+$$;
+
 ALTER TABLE "prediction" DISABLE TRIGGER "prediction_append_only";
 
 DO $$

@@ -286,7 +286,7 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
     const edited = join(dir, `edited-${randomUUID()}.json`);
     await writeFile(edited, JSON.stringify({ ...checkpoints[1], sequence: 5 }, null, 2));
     const byHand = await verify(settings, '--checkpoint', edited, '--public-key', publicKeyFile);
-    expect(lines(byHand.stderr, /^CHECKPOINT FAILED/)).toEqual([expect.stringMatching(/^CHECKPOINT FAILED \(signature\): the checkpoint of .* \(sequence 5\) is not signed by the trusted key/)]);
+    expect(lines(byHand.stderr, /^CHECKPOINT FAILED/)).toEqual([expect.stringMatching(/^CHECKPOINT FAILED \(signature\): the checkpoint of .* \(sequence 5\) does not verify: its signature does not hold under the trusted key .* \(it was edited\)/)]);
     expect(byHand.stdout).toContain('every link holds');
     expect(byHand.code).toBe(1);
 
@@ -296,6 +296,11 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
     expect(lines(otherKey.stderr, /^CHECKPOINT FAILED/)).toEqual([expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 3\)/), expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 6\)/)]);
     expect(otherKey.stdout).toContain('2 of 2 checkpoints fail');
     expect(otherKey.code).toBe(1);
+
+    // After a key rotation both keys are trusted, and each checkpoint is checked with the key it names.
+    const rotated = await verify(settings, '--checkpoint', kept, '--public-key', otherPublicKeyFile, '--public-key', publicKeyFile);
+    expect(rotated.stdout).toContain('2 checkpoints hold');
+    expect(rotated.code).toBe(0);
   });
 
   it('exits 2 when the check cannot run: an unknown flag, a stray argument, an unreadable checkpoint file', async () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { prismaAuditLog, verifyAuditChain, type NewAuditRecord } from '@/audit/audit-log';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from '@/db/migrations';
-import { DATABASES, type TestDatabase } from '../../support/test-databases';
+import { openDatabase } from '@/db/database';
+import { createPostgresDatabase, DATABASES, type TestDatabase } from '../../support/test-databases';
 
 const CLOSING_MIGRATION = '20261203120000_audit_chain_complete';
 
@@ -47,7 +48,8 @@ function legacyRows(): LegacyRow[] {
   for (let i = 0; i < 12; i++) {
     const slice = numbers.slice(i * 12, i * 12 + 12);
     rows.push({
-      // Two before the chained records, the rest after them: creation order decides, not insertion order.
+      // Inserted after the chained records but dated before them (as records from before the chain
+      // are), on two days: creation order decides, not insertion order.
       createdAt: new Date(Date.UTC(2026, 10, i < 2 ? 1 : 30, 12, 0, i, 7 * i)).toISOString(),
       inputs: slice.map((value, j) => ({ name: `feature_${j}`, value: j === 3 ? null : value })),
       vector: slice.map((value, j) => (j === 5 ? null : value)),
@@ -157,10 +159,52 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
     expect(mismatches).toEqual([]);
   });
 
+  it('refuses a record outside the chain that is newer than the chain, naming it, and stores no change', async () => {
+    await migrate(database.db, { migrationsDir: earlier });
+    await prismaAuditLog(database.db.prisma).append([chainedRecord(1)]);
+    const [{ id }] = await database.db.transaction((tx) =>
+      tx.query<{ id: string }>(
+        `INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band, base_value, contributions, request_id, latency_ms)
+         VALUES ('diabetes', '1', $1, '[]', '[]', 0.9, true, 'HIGH', 0, '[]', 'forged-after-the-chain', 1) RETURNING id::text`,
+        ['f'.repeat(64)],
+      ),
+    );
+    await expect(migrate(database.db)).rejects.toThrow(new RegExp(`1 audit records without a place in the chain were stored after the chain began \\(${id}\\)`));
+    const [{ unchained }] = await database.db.transaction((tx) => tx.query<{ unchained: string }>('SELECT count(*)::text AS unchained FROM prediction WHERE sequence IS NULL'));
+    expect(unchained).toBe('1');
+  });
+
   it('closes an empty table too, and the chain then starts at sequence 1', async () => {
     await migrate(database.db, { migrationsDir: earlier });
     await migrate(database.db);
     await prismaAuditLog(database.db.prisma).append([chainedRecord(1)]);
     await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 1, head: { sequence: 1 }, breaks: [] });
   });
+});
+
+it('chains records newer than the chain when an administrator who reviewed them says so (crc.accept_unchained_records=on)', async () => {
+  const earlier = await migrationsBefore(CLOSING_MIGRATION);
+  const fresh = await createPostgresDatabase('crc_accept');
+  try {
+    let db = await openDatabase({ databaseUrl: fresh.url });
+    await migrate(db, { migrationsDir: earlier });
+    await prismaAuditLog(db.prisma).append([chainedRecord(1)]);
+    await db.transaction((tx) =>
+      tx.exec(`INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band, base_value, contributions, request_id, latency_ms)
+               VALUES ('diabetes', '1', '${'f'.repeat(64)}', '[]', '[]', 0.9, true, 'HIGH', 0, '[]', 'old-instance-during-deploy', 1)`),
+    );
+    await expect(migrate(db)).rejects.toThrow(/stored after the chain began/);
+    await db.close();
+    // The way the refusal's hint names: the setting on the connection string.
+    db = await openDatabase({ databaseUrl: `${fresh.url}?options=-c%20crc.accept_unchained_records%3Don` });
+    try {
+      await expect(migrate(db)).resolves.toEqual({ applied: [CLOSING_MIGRATION] });
+      await expect(verifyAuditChain(db.prisma)).resolves.toMatchObject({ checked: 2, breaks: [] });
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await fresh.drop();
+    await rm(earlier, { recursive: true, force: true });
+  }
 });

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import type { z } from 'zod';
 import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, sigmoid, type TreeEnsemble } from '@/explain/tree-ensemble';
-import type { FeatureSpec } from '@/features/feature-set';
+import { featureSpecSchema } from '@/features/feature-set';
 import { modelCardSchema, type ModelCard } from '@/inference/model-card';
 import { ModelArtifactError } from '@/inference/model-files';
 import { ModelCardMismatchError, ModelRegistry, loadModel, type LoadedModel } from '@/inference/model-registry';
@@ -148,12 +149,12 @@ function sklearnGbcOnnx(): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-const feature = (name: string, label: string, unit: string, min: number, max: number, required: boolean): FeatureSpec => ({
+const feature = (name: string, label: string, unit: string, min: number, max: number, required: boolean): z.input<typeof featureSpecSchema> => ({
   name,
   label,
   unit,
   description: `${label}.`,
-  kind: 'continuous',
+  // No kind: a card written before kinds existed still loads (its inputs count as continuous).
   min,
   max,
   required,
@@ -170,7 +171,8 @@ const toCsv = (rows: number[][]) => [FEATURES.join(','), ...rows.map((r) => r.ma
 interface Written {
   dir: string;
   onnx: Uint8Array;
-  card: ModelCard;
+  /** As the file holds it (input form: a feature may say no kind). */
+  card: z.input<typeof modelCardSchema>;
   csv: string;
 }
 
@@ -179,7 +181,8 @@ function writeForeignModel(edit: (w: Omit<Written, 'dir'>) => void = () => {}, d
   const onnxBytes = sklearnGbcOnnx();
   const csv = toCsv(backgroundRows());
   const template = JSON.parse(readFileSync(join('models', 'diabetes', 'card.json'), 'utf8')) as ModelCard;
-  const card: ModelCard = {
+  // The card as a file holds it (input form): its features say no kind.
+  const card: z.input<typeof modelCardSchema> = {
     ...template,
     id: MODEL_ID,
     name: 'Shock (scikit-learn gradient boosting, exported by skl2onnx)',

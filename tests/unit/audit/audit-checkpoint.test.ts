@@ -46,29 +46,36 @@ describe('checking kept checkpoints against the chain', () => {
   const kept = (sequence: number, h = hash(sequence)) => signCheckpoint({ sequence, hash: h }, AT, privateKey);
 
   it('finds nothing when the chain still holds each kept hash at its sequence', () => {
-    expect(checkCheckpoints([kept(3), kept(6)], report(8, [[3, hash(3)], [6, hash(6)]]), publicKey)).toEqual([]);
+    expect(checkCheckpoints([kept(3), kept(6)], report(8, [[3, hash(3)], [6, hash(6)]]), [publicKey])).toEqual([]);
   });
 
   it('holds an empty chain checkpoint (sequence 0, genesis hash) against any chain', () => {
-    expect(checkCheckpoints([kept(0, GENESIS_HASH)], report(0), publicKey)).toEqual([]);
+    expect(checkCheckpoints([kept(0, GENESIS_HASH)], report(0), [publicKey])).toEqual([]);
   });
 
   it('names a chain cut below a checkpoint as truncated', () => {
-    const [finding] = checkCheckpoints([kept(6)], report(4, []), publicKey);
+    const [finding] = checkCheckpoints([kept(6)], report(4, []), [publicKey]);
     expect(finding).toMatchObject({ kind: 'truncated', reason: expect.stringContaining('vouches for 6 records, but the chain now ends at 4') });
   });
 
   it('names another hash at a checkpoint sequence as rewritten', () => {
-    const [finding] = checkCheckpoints([kept(3)], report(8, [[3, hash(99)]]), publicKey);
+    const [finding] = checkCheckpoints([kept(3)], report(8, [[3, hash(99)]]), [publicKey]);
     expect(finding).toMatchObject({ kind: 'rewritten', reason: expect.stringContaining(`the chain holds ${hash(99)}`) });
   });
 
   it('names a checkpoint whose sequence the chain no longer holds (deleted there) as rewritten', () => {
-    expect(checkCheckpoints([kept(3)], report(8), publicKey)).toMatchObject([{ kind: 'rewritten' }]);
+    expect(checkCheckpoints([kept(3)], report(8), [publicKey])).toMatchObject([{ kind: 'rewritten' }]);
   });
 
-  it('names a checkpoint not signed by the trusted key, and checks nothing else of it', () => {
+  it('names a checkpoint not signed by a trusted key, and checks nothing else of it', () => {
     const foreign = signCheckpoint({ sequence: 3, hash: hash(3) }, AT, other.privateKey);
-    expect(checkCheckpoints([foreign], report(8, [[3, hash(3)]]), publicKey)).toMatchObject([{ kind: 'signature' }]);
+    expect(checkCheckpoints([foreign], report(8, [[3, hash(3)]]), [publicKey])).toMatchObject([{ kind: 'signature', reason: expect.stringContaining('not a trusted key') }]);
+    const edited = { ...kept(3), time: '2026-12-03T21:00:01.000Z' };
+    expect(checkCheckpoints([edited], report(8, [[3, hash(3)]]), [publicKey])).toMatchObject([{ kind: 'signature', reason: expect.stringContaining('it was edited') }]);
+  });
+
+  it('checks each checkpoint with the key it names, so checkpoints of a rotated key still hold', () => {
+    const before = signCheckpoint({ sequence: 3, hash: hash(3) }, AT, other.privateKey);
+    expect(checkCheckpoints([before, kept(6)], report(8, [[3, hash(3)], [6, hash(6)]]), [publicKey, other.publicKey])).toEqual([]);
   });
 });

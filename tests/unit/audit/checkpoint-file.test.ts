@@ -16,10 +16,16 @@ describe('reading a checkpoint file', () => {
     expect(parseCheckpoints(`${JSON.stringify(one)}\n\n${JSON.stringify(two)}\n`, 'kept.jsonl')).toEqual([one, two]);
   });
 
-  it("reads the server's log lines and GraphQL answers", () => {
+  it("reads the server's log lines and GraphQL answers, passing over the server's other log lines", () => {
     const log = JSON.stringify({ level: 30, name: 'audit', msg: 'audit checkpoint', checkpoint: one });
+    const request = JSON.stringify({ level: 30, requestId: 'r-1', msg: 'graphql request', status: 200 });
     const graphql = JSON.stringify({ data: { auditCheckpoint: two } });
-    expect(parseCheckpoints(`${log}\n${graphql}`, 'mixed.jsonl')).toEqual([one, two]);
+    expect(parseCheckpoints(`${request}\n${log}\n${request}\n${graphql}`, 'mixed.jsonl')).toEqual([one, two]);
+  });
+
+  it('refuses a log line whose checkpoint is damaged', () => {
+    const log = JSON.stringify({ level: 30, msg: 'audit checkpoint', checkpoint: { ...one, signature: 42 } });
+    expect(() => parseCheckpoints(log, 'server.log')).toThrow(/server\.log: its JSON is not a checkpoint: .*signature/);
   });
 
   it('names the file and line of anything that is not a checkpoint', () => {

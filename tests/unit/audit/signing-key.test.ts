@@ -1,6 +1,6 @@
 /** The checkpoint signing key file: made readable by its owner only, never overwritten, refused when others can read it or it is not Ed25519. */
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigningKey, loadOrCreateSigningKey, loadSigningKey, publicKeyFromPem } from '@/audit/signing-key';
@@ -31,10 +31,11 @@ describe('the audit signing key', () => {
     expect(second.key.keyId).toBe(first.key.keyId);
   });
 
-  it('never overwrites an existing file', async () => {
+  it('never overwrites an existing file, and leaves nothing beside it', async () => {
     const file = join(dir, 'key.pem');
     await createSigningKey(file);
     await expect(createSigningKey(file)).rejects.toMatchObject({ code: 'AUDIT_SIGNING_KEY_UNUSABLE', message: expect.stringContaining('cannot be created') });
+    expect(await readdir(dir)).toEqual(['key.pem']);
   });
 
   it('is refused when other users may read it, naming the fix', async () => {
