@@ -2,12 +2,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { vectorize } from '../features/feature-set';
+import { fitsKind, vectorize } from '../features/feature-set';
 import { featureSetOfCard } from '../features/model-features';
 import { blankImplausible, carryForward } from '../features/sepsis';
 import { riskBand, type ModelCard } from '../inference/model-card';
 import { loadModel } from '../inference/model-registry';
-import { InvalidInputError, validateInputs, type FieldError } from '../prediction/input-validation';
+import { InvalidInputError, mustBe, validateInputs, type FieldError } from '../prediction/input-validation';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
 import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 
@@ -78,6 +78,7 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
   const vectors = new Float32Array(table.rowCount * width);
   const identity: Record<string, string>[] = [];
   let blanked = 0;
+  const problems: { line: number; name: string; message: string }[] = [];
   for (let p = 0; p < table.patientIds.length; p++) {
     const hours = patientRows(table, p).map((row) => {
       const cleaned = blankImplausible(row);
@@ -85,10 +86,21 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
       return cleaned.row;
     });
     carryForward(hours).forEach((snapshot, h) => {
+      // A value its kind cannot take (Gender 0.5, a fractional ICULOS) is not implausible but nonsense:
+      // refused, as the API refuses it, rather than scored.
+      for (const spec of featureSet.inputs) {
+        const value = (snapshot as Readonly<Record<string, number>>)[spec.name];
+        if (!Number.isNaN(value) && !fitsKind(spec, value)) {
+          // The file's line: a patient's hours stand together, after the header.
+          const line = identity.length + 2;
+          problems.push({ line, name: `line ${line} (patient ${table.patientIds[p]}, hour ${hours[h].ICULOS}): ${spec.name}`, message: `${mustBe(spec)}; got ${value}` });
+        }
+      }
       vectors.set(vectorize(featureSet, snapshot), identity.length * width);
       identity.push({ patient_id: table.patientIds[p], ICULOS: String(hours[h].ICULOS) });
     });
   }
+  if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
   if (blanked > 0) log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
   return { vectors, identity, passThrough: [] };
 }

@@ -179,4 +179,18 @@ describe('npm run score (sepsis, the challenge hourly format)', () => {
     const expected = await reference('sepsis', [...p1, ...p2].map((s) => vectorize(set, s)));
     rows.forEach((row, i) => expect(Number(row.probability)).toBeCloseTo(expected[i], 5));
   });
+
+  it('refuses a file whose values their kind cannot take (Gender 0.5, a fractional hour), naming line, patient and hour, and writes nothing', async () => {
+    const { SEPSIS_CHALLENGE_COLUMNS } = await import('@/features/sepsis');
+    const header = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS.filter((c) => c !== 'SepsisLabel')];
+    const hour = (id: string, iculos: number, values: Record<string, number>) =>
+      header.map((c) => (c === 'patient_id' ? id : c === 'ICULOS' ? iculos : (values[c] ?? ''))).join(',');
+    const input = join(dir, 'hourly-kinds.csv');
+    const output = join(dir, 'hourly-kinds-out.csv');
+    writeFileSync(input, [header.join(','), hour('p1', 1, { HR: 80, Age: 60, Gender: 1 }), hour('p2', 1, { HR: 70, Age: 50, Gender: 0.5 }), hour('p2', 2.5, { HR: 75 })].join('\n') + '\n');
+    const scoring = scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet });
+    await expect(scoring).rejects.toThrow(/line 3 \(patient p2, hour 1\): gender: must be one of 0 \(female\), 1 \(male\); got 0\.5/);
+    await expect(scoring).rejects.toThrow(/line 4 \(patient p2, hour 2\.5\): iculos: .*whole number.*got 2\.5/);
+    expect(existsSync(output)).toBe(false);
+  });
 });
