@@ -6,7 +6,7 @@ import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, sigmoid } from '@/explain/tree-ensemble';
 import { vectorize } from '@/features/feature-set';
 import { featureSetOfCard } from '@/features/model-features';
-import { carryForward } from '@/features/sepsis';
+import { carryForward, SEPSIS_CHALLENGE_COLUMNS } from '@/features/sepsis';
 import { readModelFiles } from '@/inference/model-files';
 import { InvalidInputError } from '@/prediction/input-validation';
 import { ScoreColumnsError } from '@/training/score-columns';
@@ -141,11 +141,12 @@ describe('npm run score (the header of a tabular CSV)', () => {
 });
 
 describe('npm run score (sepsis, the challenge hourly format)', () => {
+  const header = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS.filter((c) => c !== 'SepsisLabel')];
+  /** One patient-hour as a line of the challenge format; columns not given are empty. */
+  const hour = (id: string, iculos: number, values: Record<string, number>) =>
+    header.map((c) => (c === 'patient_id' ? id : c === 'ICULOS' ? iculos : (values[c] ?? ''))).join(',');
+
   it('scores every patient-hour from values carried forward within each patient', async () => {
-    const { SEPSIS_CHALLENGE_COLUMNS } = await import('@/features/sepsis');
-    const header = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS.filter((c) => c !== 'SepsisLabel')];
-    const hour = (id: string, iculos: number, values: Record<string, number>) =>
-      header.map((c) => (c === 'patient_id' ? id : c === 'ICULOS' ? iculos : (values[c] ?? ''))).join(',');
     const input = join(dir, 'hourly.csv');
     const output = join(dir, 'hourly-out.csv');
     writeFileSync(
@@ -181,10 +182,6 @@ describe('npm run score (sepsis, the challenge hourly format)', () => {
   });
 
   it('refuses a file whose values their kind cannot take (Gender 0.5, a fractional hour), naming line, patient and hour, and writes nothing', async () => {
-    const { SEPSIS_CHALLENGE_COLUMNS } = await import('@/features/sepsis');
-    const header = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS.filter((c) => c !== 'SepsisLabel')];
-    const hour = (id: string, iculos: number, values: Record<string, number>) =>
-      header.map((c) => (c === 'patient_id' ? id : c === 'ICULOS' ? iculos : (values[c] ?? ''))).join(',');
     const input = join(dir, 'hourly-kinds.csv');
     const output = join(dir, 'hourly-kinds-out.csv');
     writeFileSync(input, [header.join(','), hour('p1', 1, { HR: 80, Age: 60, Gender: 1 }), hour('p2', 1, { HR: 70, Age: 50, Gender: 0.5 }), hour('p2', 2.5, { HR: 75 })].join('\n') + '\n');
