@@ -20,6 +20,9 @@ module.exports = {
     'pino',
     'prom-client',
   ],
+  // Error classes take their names from their constructors and are recognised across chunks by them
+  // (src/errors/coded-error.ts): minified, two classes could both be called `E`. Readable stack traces too.
+  experimental: { serverMinification: false },
   reactStrictMode: true,
   poweredByHeader: false,
 };

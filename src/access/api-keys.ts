@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { textProblem } from '../errors/input-text';
 import { withDatabaseErrors } from '../db/database';
 import type { ApiKey, PrismaClient } from '../db/generated/client';
-import { InvalidInputError } from '../prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 import { AuthenticationRequiredError, ROLES, type Principal, type Role } from './roles';
 
 /** "crc_" and 43 base64url characters: 256 random bits, so a plain SHA-256 is a safe, fast lookup (no password stretching needed). */

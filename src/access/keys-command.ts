@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrations';
-import { InvalidInputError } from '../prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 import { prismaApiKeyStore, type ApiKeyRecord, type ApiKeyStore } from './api-keys';
 import { ROLES, type Role } from './roles';
 

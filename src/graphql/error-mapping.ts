@@ -7,7 +7,7 @@ import { InvalidCursorError, InvalidPageRequestError } from '../audit/audit-log'
 import { CheckpointsOffError } from '../audit/checkpoints';
 import { DatabaseUnavailableError } from '../db/database';
 import type { LoadedModel } from '../inference/model-registry';
-import { InvalidInputError, type FieldError } from '../prediction/input-validation';
+import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import { coercionFieldErrors, type FeatureSpecsByModel } from './coercion-fields';
 import type { GraphQLContext } from './context';
 

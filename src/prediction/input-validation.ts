@@ -1,22 +1,7 @@
 /** Checks a request's feature values against the model card: names, required inputs, finiteness, kinds (codes, whole numbers) and plausible ranges. */
 import { fitsKind, type FeatureSpec } from '../features/feature-set';
-import { brandInstances } from '../config/process-wide';
+import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 
-export interface FieldError {
-  name: string;
-  message: string;
-}
-
-/** Every offending field of one request; a request is valid when nothing is listed. */
-export class InvalidInputError extends Error {
-  readonly code = 'BAD_USER_INPUT';
-  constructor(readonly fields: FieldError[]) {
-    super(`invalid input: ${fields.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
-    this.name = 'InvalidInputError';
-  }
-}
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(InvalidInputError, 'InvalidInputError');
 
 function range(spec: FeatureSpec): string {
   return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;

@@ -5,7 +5,8 @@ import { vectorize } from '../features/feature-set';
 import { riskBand } from '../inference/model-card';
 import type { LoadedModel, ModelRegistry } from '../inference/model-registry';
 import { textProblem } from '../errors/input-text';
-import { InvalidInputError, validateInputs, type FieldError } from './input-validation';
+import { validateInputs } from './input-validation';
+import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 
 /** Most rows one predictBatch may hold; a larger batch is refused whole. */
 export const MAX_BATCH_ROWS = 1000;

@@ -7,7 +7,8 @@ import { featureSetOfCard } from '../features/model-features';
 import { blankImplausible, carryForward } from '../features/sepsis';
 import { riskBand, type ModelCard } from '../inference/model-card';
 import { loadModel } from '../inference/model-registry';
-import { InvalidInputError, mustBe, validateInputs, type FieldError } from '../prediction/input-validation';
+import { mustBe, validateInputs } from '../prediction/input-validation';
+import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
 import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 

@@ -1,6 +1,6 @@
 /** A predict form's fields: how each input is shown (by its kind), and the fields read into the feature values the prediction service takes. */
 import type { FeatureSpec } from '../features/feature-set';
-import type { FieldError } from '../prediction/input-validation';
+import type { FieldError } from '@/errors/invalid-input';
 import type { FeatureValue } from '../prediction/prediction-service';
 
 /**

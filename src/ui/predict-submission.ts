@@ -4,7 +4,8 @@ import { AccessDeniedError, can, readableRecords, type Principal } from '../acce
 import type { AuditLog } from '../audit/audit-log';
 import { DatabaseUnavailableError } from '../db/database';
 import type { ModelRegistry } from '../inference/model-registry';
-import { InvalidInputError, validateInputs, type FieldError } from '../prediction/input-validation';
+import { validateInputs } from '../prediction/input-validation';
+import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import type { PredictionService } from '../prediction/prediction-service';
 import { readFormFeatures } from './form-features';
 import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';

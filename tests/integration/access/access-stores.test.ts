@@ -4,7 +4,7 @@ import { hashKey, prismaApiKeyStore, type ApiKeyStore } from '@/access/api-keys'
 import { createFirstAdminKey, firstAdminKeyBanner } from '@/access/first-admin-key';
 import { KeysUsageError, runKeysCommand } from '@/access/keys-command';
 import { SESSION_HOURS, prismaSessionStore, type SessionStore } from '@/access/sessions';
-import { InvalidInputError } from '@/prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 import { migrate } from '@/db/migrations';
 import { firstAdminKeyIn } from '../../support/api-keys';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';

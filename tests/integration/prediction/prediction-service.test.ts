@@ -1,5 +1,5 @@
 import { ModelRegistry } from '@/inference/model-registry';
-import { InvalidInputError } from '@/prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
 import { MemoryAuditLog } from '../../support/memory-audit-log';
 import { PIMA_ROW } from '../../support/requests';

@@ -8,7 +8,7 @@ import { vectorize } from '@/features/feature-set';
 import { featureSetOfCard } from '@/features/model-features';
 import { carryForward, SEPSIS_CHALLENGE_COLUMNS } from '@/features/sepsis';
 import { readModelFiles } from '@/inference/model-files';
-import { InvalidInputError } from '@/prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 import { ScoreColumnsError } from '@/training/score-columns';
 import { scoreCommand } from '@/training/score-command';
 

@@ -1,5 +1,5 @@
 import { brandInstances, processWide } from '@/config/process-wide';
-import { InvalidInputError } from '@/prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 
 describe('process-wide state shared by every Next.js chunk', () => {
   it('builds a value once per name, whichever copy of the module asks', () => {

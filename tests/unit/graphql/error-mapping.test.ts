@@ -3,7 +3,7 @@ import { GraphQLError, parse } from 'graphql';
 import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-log';
 import { DatabaseUnavailableError } from '@/db/database';
 import { classifyError, mapError, type MappingContext } from '@/graphql/error-mapping';
-import { InvalidInputError } from '@/prediction/input-validation';
+import { InvalidInputError } from '@/errors/invalid-input';
 
 /** A resolver's error as Apollo hands it over: wrapped, with the field's path. */
 const fromResolver = (original: Error) => new GraphQLError(original.message, { path: ['predict'], originalError: original });
