@@ -8,7 +8,7 @@ export async function register(): Promise<void> {
   // guard keeps the Node-only services (onnxruntime, the databases) out of the Edge bundle. Not a
   // setting, so not read through config/environment.
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { services, signingKey } = await import('./config/service-container');
+  const { services, signingKey } = await import('@/server/service-container');
   try {
     // The signing key first and alone: an unusable key file must stop the start even while the
     // database is unreachable, which would otherwise be the error reported.

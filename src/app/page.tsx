@@ -1,5 +1,5 @@
 /** Overview: the models with their headline metrics and prediction counts, and the latest predictions; read in-process from the services. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { interval, percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';

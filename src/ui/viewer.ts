@@ -7,7 +7,7 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import type { Principal } from '../access/roles';
 import { SESSION_COOKIE } from '../access/sessions';
-import { services } from '../config/service-container';
+import { services } from '@/server/service-container';
 
 /** The signed-in principal, or null; looked up once per request however many components ask. */
 export const currentViewer = cache(async (): Promise<Principal | null> => {

@@ -1,5 +1,5 @@
 /** Audit: the stored predictions, filtered by model, risk band, patient and date, a page at a time, with a CSV export of the filtered rows. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { InvalidCursorError } from '@/audit/audit-log';
 import { auditQueryString, readAuditQuery, RISK_BANDS, type SearchParams } from '@/ui/audit-query';
 import { percent, utcTime } from '@/ui/format';

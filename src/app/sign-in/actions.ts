@@ -7,7 +7,7 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { SESSION_COOKIE } from '@/access/sessions';
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 import type { SignInState } from '@/ui/sign-in-form';
 import { localPath } from '@/ui/viewer';

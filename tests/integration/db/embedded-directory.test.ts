@@ -104,7 +104,7 @@ describe('the embedded database directory', () => {
     const previous = process.env.DATA_DIR;
     process.env.DATA_DIR = dir;
     try {
-      const { healthReport } = await import('@/config/health');
+      const { healthReport } = await import('@/server/health');
       expect(await healthReport()).toMatchObject({ status: 'unavailable', database: { ok: false, error: inUse.message } });
     } finally {
       if (previous === undefined) delete process.env.DATA_DIR;

@@ -4,7 +4,7 @@ import { localPath } from '@/ui/viewer';
 
 jest.mock('next/headers', () => ({ cookies: jest.fn() }));
 jest.mock('next/navigation', () => ({ redirect: jest.fn() }));
-jest.mock('@/config/service-container', () => ({ services: jest.fn() }));
+jest.mock('@/server/service-container', () => ({ services: jest.fn() }));
 
 /** What a browser does with a Location header of `path` sent by http://a.example: it must stay there. */
 function staysOnSite(path: string): boolean {

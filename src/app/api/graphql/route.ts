@@ -2,7 +2,7 @@
 import { startServerAndCreateNextHandler } from '@as-integrations/next';
 import type { NextRequest } from 'next/server';
 import pino from 'pino';
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { createApolloServer } from '@/graphql/apollo-server';
 import { createContext, type GraphQLContext, type GraphQLServices } from '@/graphql/context';
 import { refuseBody } from '@/graphql/request-body';

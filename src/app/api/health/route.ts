@@ -1,5 +1,5 @@
 /** GET /api/health: 200 when the models are loaded and the database answers, 503 otherwise, with a JSON body saying which. */
-import { healthReport } from '@/config/health';
+import { healthReport } from '@/server/health';
 
 export const dynamic = 'force-dynamic';
 

@@ -5,7 +5,7 @@
  */
 import { principalFrom } from '@/access/api-keys';
 import { AccessDeniedError, AuthenticationRequiredError, requirePermission } from '@/access/roles';
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 import { processMetrics } from '@/telemetry/metrics';
 

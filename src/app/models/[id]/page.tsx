@@ -1,5 +1,5 @@
 /** A model's card: what it predicts, for whom, how well (beside its baseline), how it was made, and its inputs. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import type { ModelMetrics } from '@/inference/model-card';
 import { CalibrationPlot } from '@/ui/charts/calibration-plot';
 import { ImportanceChart } from '@/ui/charts/importance-chart';

@@ -1,5 +1,5 @@
 /** One audit record in full: inputs as sent and as vectorized, the answer, its explanation, model version and hash, time and latency. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { featureValue, percent, utcTime } from '@/ui/format';
 import { PredictionResult } from '@/ui/prediction-result';
 import { labelsOf, predictionView } from '@/ui/prediction-view';

@@ -1,6 +1,6 @@
 /** GET /predictions/export.csv: the audit records matching the list's filters, as CSV, streamed newest first. */
 import { Readable } from 'node:stream';
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 import { auditCsvChunks } from '@/ui/audit-csv';
 import { readAuditQuery, searchParamsOf } from '@/ui/audit-query';

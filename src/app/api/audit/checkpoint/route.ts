@@ -7,7 +7,7 @@ import { principalFrom } from '@/access/api-keys';
 import { AccessDeniedError, AuthenticationRequiredError, requirePermission } from '@/access/roles';
 import { CheckpointsOffError } from '@/audit/checkpoints';
 import { SigningKeyError } from '@/audit/signing-key';
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 
 export const dynamic = 'force-dynamic';

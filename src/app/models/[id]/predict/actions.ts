@@ -1,6 +1,6 @@
 'use server';
 /** The predict form's server action: a shell over submitPrediction with the process's services and the signed-in principal. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import type { PredictFormState } from '@/ui/predict-form-state';
 import { submitPrediction } from '@/ui/predict-submission';
 import { currentViewer } from '@/ui/viewer';

@@ -1,5 +1,5 @@
 /** Predict: a form generated from the model card; the answer, its explanation and a what-if comparison appear below it. */
-import { services } from '@/config/service-container';
+import { services } from '@/server/service-container';
 import { PredictForm } from '@/ui/predict-form';
 import { predictFromForm } from './actions';
 import { NavLink } from '@/ui/nav-link';

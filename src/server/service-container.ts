@@ -1,19 +1,19 @@
 /** The process's one set of services (model registry, database, audit log and its checkpoints, prediction service, API keys and sessions), built on first use and shared by every route and page. */
 import { join } from 'node:path';
 import pino from 'pino';
-import { prismaApiKeyStore, type ApiKeyStore } from '../access/api-keys';
-import { createFirstAdminKey, firstAdminKeyBanner } from '../access/first-admin-key';
-import { prismaSessionStore, type SessionStore } from '../access/sessions';
-import { prismaAuditLog, readChainHead, type AuditLog, type AuditRecord } from '../audit/audit-log';
-import { auditCheckpoints, logCheckpoints, type AuditCheckpoints } from '../audit/checkpoints';
-import { EMBEDDED_SIGNING_KEY_FILE, loadOrCreateSigningKey, loadSigningKey, type SigningKey } from '../audit/signing-key';
-import { openDatabase, type Database } from '../db/database';
-import { migrate } from '../db/migrations';
-import { ModelRegistry } from '../inference/model-registry';
-import { PredictionService } from '../prediction/prediction-service';
-import { processMetrics } from '../telemetry/metrics';
-import { loadEnvironment } from './environment';
-import { processWide } from './process-wide';
+import { prismaApiKeyStore, type ApiKeyStore } from '@/access/api-keys';
+import { createFirstAdminKey, firstAdminKeyBanner } from '@/access/first-admin-key';
+import { prismaSessionStore, type SessionStore } from '@/access/sessions';
+import { prismaAuditLog, readChainHead, type AuditLog, type AuditRecord } from '@/audit/audit-log';
+import { auditCheckpoints, logCheckpoints, type AuditCheckpoints } from '@/audit/checkpoints';
+import { EMBEDDED_SIGNING_KEY_FILE, loadOrCreateSigningKey, loadSigningKey, type SigningKey } from '@/audit/signing-key';
+import { openDatabase, type Database } from '@/db/database';
+import { migrate } from '@/db/migrations';
+import { ModelRegistry } from '@/inference/model-registry';
+import { PredictionService } from '@/prediction/prediction-service';
+import { processMetrics } from '@/telemetry/metrics';
+import { loadEnvironment } from '@/config/environment';
+import { processWide } from '@/config/process-wide';
 
 export interface Services {
   database: Database;
