@@ -2,6 +2,7 @@
  * `npm run keys -- <create|list|revoke>`: manages API keys in the configured database (DATABASE_URL,
  * or the embedded one in DATA_DIR). Shell access to the database is admin access, so no key is asked.
  */
+import { CodedError } from '@/errors/coded-error';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrations';
@@ -15,11 +16,10 @@ const USAGE = `usage:
   npm run keys -- revoke <key id>`;
 
 /** A command line that does not say what to do; the usage goes with the message. */
-export class KeysUsageError extends Error {
+export class KeysUsageError extends CodedError {
   readonly code = 'USAGE';
   constructor(message: string) {
     super(`${message}\n${USAGE}`);
-    this.name = 'KeysUsageError';
   }
 }
 

@@ -1,5 +1,5 @@
 /** Who may do what: the roles API keys carry, the permissions each grants, and the errors for a request without them. */
-import { brandInstances } from '../config/process-wide';
+import { CodedError } from '@/errors/coded-error';
 import { Role as ROLE_VALUES } from '../db/generated/enums';
 
 export type Role = (typeof ROLE_VALUES)[keyof typeof ROLE_VALUES];
@@ -34,18 +34,15 @@ export interface Principal {
 }
 
 /** No credentials, or credentials that do not name a live key. */
-export class AuthenticationRequiredError extends Error {
+export class AuthenticationRequiredError extends CodedError {
   readonly code = 'UNAUTHENTICATED';
   constructor(message = 'an API key is required: send it as "Authorization: Bearer <key>"') {
     super(message);
-    this.name = 'AuthenticationRequiredError';
   }
 }
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(AuthenticationRequiredError, 'AuthenticationRequiredError');
 
 /** A known key whose role does not grant the permission asked for. */
-export class AccessDeniedError extends Error {
+export class AccessDeniedError extends CodedError {
   readonly code = 'FORBIDDEN';
   constructor(
     readonly role: Role,
@@ -53,10 +50,8 @@ export class AccessDeniedError extends Error {
   ) {
     const allowed = ROLES.filter((r) => GRANTS[r].includes(permission));
     super(`the ${role} role may not ${DOING[permission]}; roles that may: ${allowed.join(', ')}`);
-    this.name = 'AccessDeniedError';
   }
 }
-brandInstances(AccessDeniedError, 'AccessDeniedError');
 
 export function can(principal: Principal, permission: Permission): boolean {
   return GRANTS[principal.role].includes(permission);

@@ -1,4 +1,5 @@
 /** The audit log of predictions: append-only writes and newest-first keyset pages (the only module with Prisma queries). */
+import { CodedError } from '@/errors/coded-error';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '../db/database';
@@ -6,40 +7,30 @@ import { GENESIS_HASH, linkHash, verifyLinks, type ChainHead, type ChainReport }
 import { textProblem } from '../errors/input-text';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
 import { RiskBand as RISK_BANDS } from '../db/generated/enums';
-import { brandInstances } from '../config/process-wide';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
-export class InvalidAuditRecordError extends Error {
+export class InvalidAuditRecordError extends CodedError {
   readonly code = 'INVALID_AUDIT_RECORD';
   constructor(message: string) {
     super(message);
-    this.name = 'InvalidAuditRecordError';
   }
 }
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(InvalidAuditRecordError, 'InvalidAuditRecordError');
 
 /** `after` is not a cursor this log handed out. */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends CodedError {
   readonly code = 'BAD_USER_INPUT';
   constructor(readonly cursor: string) {
     super('after: not a valid cursor; pass the endCursor of a previous page, or nothing for the first page');
-    this.name = 'InvalidCursorError';
   }
 }
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(InvalidCursorError, 'InvalidCursorError');
 
 /** A page size or filter outside what `list` accepts. */
-export class InvalidPageRequestError extends Error {
+export class InvalidPageRequestError extends CodedError {
   readonly code = 'BAD_USER_INPUT';
   constructor(message: string) {
     super(message);
-    this.name = 'InvalidPageRequestError';
   }
 }
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(InvalidPageRequestError, 'InvalidPageRequestError');
 
 export const MAX_PAGE_SIZE = 100;
 

@@ -5,16 +5,16 @@
  * server's other log lines (pino lines with a `msg` and no checkpoint) are passed over, so a whole
  * log file can be given.
  */
+import { CodedError } from '@/errors/coded-error';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { auditCheckpointSchema, type AuditCheckpoint } from './audit-checkpoint';
 
 /** A checkpoint file cannot be read or holds something that is not a checkpoint. */
-export class CheckpointFileError extends Error {
+export class CheckpointFileError extends CodedError {
   readonly code = 'INVALID_CHECKPOINT_FILE';
   constructor(readonly file: string, message: string) {
     super(`${file}: ${message}`);
-    this.name = 'CheckpointFileError';
   }
 }
 

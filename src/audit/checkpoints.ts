@@ -1,18 +1,16 @@
 /** The server's audit checkpoints: the chain's head signed on request, and logged once a minute while the chain grows, for outside systems to keep. */
-import { brandInstances } from '../config/process-wide';
+import { CodedError } from '@/errors/coded-error';
 import { signCheckpoint, type AuditCheckpoint } from './audit-checkpoint';
 import type { ChainHead } from './audit-chain';
 import type { SigningKey } from './signing-key';
 
 /** This server was started without a signing key (Postgres without AUDIT_SIGNING_KEY_FILE). */
-export class CheckpointsOffError extends Error {
+export class CheckpointsOffError extends CodedError {
   readonly code = 'AUDIT_CHECKPOINTS_OFF';
   constructor() {
     super('audit checkpoints are off: this server has no signing key; make one with `npm run audit:key -- create <file>` and set AUDIT_SIGNING_KEY_FILE');
-    this.name = 'CheckpointsOffError';
   }
 }
-brandInstances(CheckpointsOffError, 'CheckpointsOffError');
 
 export interface AuditCheckpoints {
   /** The key checkpoints are signed with; null when they are off. */

@@ -4,16 +4,16 @@
  * ssh with its private keys, a file that other users can read is refused: whoever reads it can sign
  * checkpoints for a rewritten chain.
  */
+import { CodedError } from '@/errors/coded-error';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
-import { brandInstances } from '../config/process-wide';
 import { keyIdOf } from './audit-checkpoint';
 
 /** The key's file name in the embedded database's directory, where the embedded default makes it. */
 export const EMBEDDED_SIGNING_KEY_FILE = 'audit-signing-key.pem';
 
 /** The key file is missing, unreadable, not an Ed25519 private key, or open to other users. */
-export class SigningKeyError extends Error {
+export class SigningKeyError extends CodedError {
   readonly code = 'AUDIT_SIGNING_KEY_UNUSABLE';
   constructor(
     readonly file: string,
@@ -21,10 +21,8 @@ export class SigningKeyError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`the audit signing key ${file} ${reason}`, options);
-    this.name = 'SigningKeyError';
   }
 }
-brandInstances(SigningKeyError, 'SigningKeyError');
 
 export interface SigningKey {
   privateKey: KeyObject;

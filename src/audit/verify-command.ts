@@ -4,6 +4,7 @@
  * one's signature and that the chain still holds its hash at its sequence. Exit 0: all holds; 1: a
  * break or a failed checkpoint (tampering); 2: the check itself could not run.
  */
+import { CodedError } from '@/errors/coded-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ const USAGE = `usage: npm run audit:verify [-- [--checkpoint FILE...] [--public-
                         signed with (after a rotation); default: the public half of
                         AUDIT_SIGNING_KEY_FILE, or of the embedded database's own key`;
 
-class UsageError extends Error {
+class UsageError extends CodedError {
   readonly code = 'USAGE';
 }
 

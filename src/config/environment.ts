@@ -1,12 +1,12 @@
 /** The process environment, parsed once with zod: the only module that reads process.env. */
+import { CodedError } from '@/errors/coded-error';
 import { z } from 'zod';
 
 /** The environment names a setting that is present but unusable; the process should not start. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends CodedError {
   readonly code = 'INVALID_ENVIRONMENT';
   constructor(readonly issues: string[]) {
     super(`invalid environment: ${issues.join('; ')}`);
-    this.name = 'EnvironmentError';
   }
 }
 

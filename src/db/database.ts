@@ -1,4 +1,5 @@
 /** Opens the audit database: Postgres through @prisma/adapter-pg when DATABASE_URL is set, else embedded PGlite on disk. */
+import { CodedError } from '@/errors/coded-error';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -8,19 +9,15 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { loadEnvironment } from '../config/environment';
 import { PrismaClient } from './generated/client';
-import { brandInstances } from '../config/process-wide';
 import { lockDirectory, type DirectoryLock } from './embedded-directory-lock';
 
 /** The database cannot be reached (refused, timed out, closed): the caller may retry later. */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends CodedError {
   readonly code = 'SERVICE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(`the audit database is unavailable: ${message}`, options);
-    this.name = 'DatabaseUnavailableError';
   }
 }
-// Thrown by services one Next.js chunk built and caught in another (process-wide.ts).
-brandInstances(DatabaseUnavailableError, 'DatabaseUnavailableError');
 
 /** Another live process (or this one) has the embedded database's directory open; two would corrupt it. */
 export class EmbeddedDatabaseInUseError extends DatabaseUnavailableError {
@@ -38,11 +35,8 @@ export class EmbeddedDatabaseInUseError extends DatabaseUnavailableError {
         : `the embedded database in ${directory} is in use by another process (${where}); stop that process, or set DATA_DIR to another directory ` +
             `(if that process is no longer running, delete ${lockFile})`,
     );
-    this.name = 'EmbeddedDatabaseInUseError';
   }
 }
-// Subclasses need their own brand: they would inherit the parent's Symbol.hasInstance, which accepts every DatabaseUnavailableError.
-brandInstances(EmbeddedDatabaseInUseError, 'EmbeddedDatabaseInUseError');
 
 /** The embedded database's directory cannot be created or written (permissions, read-only file system, a file in the way). */
 export class EmbeddedDirectoryUnusableError extends DatabaseUnavailableError {
@@ -53,10 +47,8 @@ export class EmbeddedDirectoryUnusableError extends DatabaseUnavailableError {
     options?: { cause?: unknown },
   ) {
     super(`the embedded database directory ${directory} ${problem}; fix it or set DATA_DIR to another directory`, options);
-    this.name = 'EmbeddedDirectoryUnusableError';
   }
 }
-brandInstances(EmbeddedDirectoryUnusableError, 'EmbeddedDirectoryUnusableError');
 
 /** Raw SQL on one connection inside one transaction; `exec` runs a multi-statement script. */
 export interface SqlTransaction {

@@ -5,6 +5,7 @@
  * if the name exists). A lock whose process has died on this host is taken over; closing the database
  * removes it.
  */
+import { CodedError } from '@/errors/coded-error';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
@@ -32,11 +33,10 @@ export interface LockHolder {
 export type LockAttempt = { lock: DirectoryLock } | { heldBy: LockHolder };
 
 /** A stale lock kept coming back: some other process keeps taking the directory over at the same time. */
-export class LockContentionError extends Error {
+export class LockContentionError extends CodedError {
   readonly code = 'EMBEDDED_LOCK_CONTENTION';
   constructor(readonly lockFile: string) {
     super(`could not take over the stale lock ${lockFile}: another process keeps contending for it`);
-    this.name = 'LockContentionError';
   }
 }
 

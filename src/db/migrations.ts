@@ -1,39 +1,37 @@
 /** Applies prisma/migrations/<name>/migration.sql in order, recorded in _prisma_migrations exactly as `prisma migrate deploy` records them. */
+import { CodedError } from '@/errors/coded-error';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database, SqlTransaction } from './database';
 
 /** A migration cannot be read or its SQL fails; nothing of it was applied. */
-export class MigrationError extends Error {
+export class MigrationError extends CodedError {
   readonly code = 'MIGRATION_FAILED';
   constructor(readonly migrationName: string | null, message: string, options?: { cause?: unknown }) {
     super(migrationName ? `migration ${migrationName}: ${message}` : message, options);
-    this.name = 'MigrationError';
   }
 }
 
 /** An applied migration's file was edited afterwards: the database no longer matches the files. */
-export class MigrationChecksumError extends Error {
+export class MigrationChecksumError extends CodedError {
   readonly code = 'MIGRATION_CHECKSUM_MISMATCH';
   constructor(readonly migrationName: string, readonly recorded: string, readonly actual: string) {
     super(
       `migration ${migrationName} was changed after it was applied (recorded checksum ${recorded}, file ${actual}); ` +
         'restore the file and put the change in a new migration',
     );
-    this.name = 'MigrationChecksumError';
   }
 }
 
 /** `_prisma_migrations` holds a started but unfinished migration (Prisma's P3009): someone must resolve it first. */
-export class FailedMigrationError extends Error {
+export class FailedMigrationError extends CodedError {
   readonly code = 'MIGRATION_PREVIOUSLY_FAILED';
   constructor(readonly migrationName: string) {
     super(
       `migration ${migrationName} started earlier and did not finish; inspect the database, then mark it with ` +
         '`prisma migrate resolve --rolled-back` or `--applied`',
     );
-    this.name = 'FailedMigrationError';
   }
 }
 
