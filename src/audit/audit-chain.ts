@@ -4,7 +4,7 @@
  * record breaks every link after it. Pure: hashing only; reading and writing are in audit-log.ts.
  */
 import { createHash } from 'node:crypto';
-import type { AuditRecord } from './audit-log';
+import type { AuditRecord } from './audit-record';
 
 /** The "previous hash" of the first link. */
 export const GENESIS_HASH = '0'.repeat(64);

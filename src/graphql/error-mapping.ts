@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AccessDeniedError, AuthenticationRequiredError } from '../access/roles';
-import { InvalidCursorError, InvalidPageRequestError } from '../audit/audit-log';
+import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-pages';
 import { CheckpointsOffError } from '../audit/checkpoints';
 import { DatabaseUnavailableError } from '../db/database';
 import type { LoadedModel } from '../inference/model-registry';

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessDeniedError, readableRecords, type Principal } from '../access/roles';
-import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
+import { MAX_PAGE_SIZE, type AuditFilter } from '@/audit/audit-pages';
 import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';

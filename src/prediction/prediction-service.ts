@@ -1,6 +1,7 @@
 /** The prediction service: validate against the model card, vectorize, predict with ONNX, explain with TreeSHAP, keep an audit record. */
 import { performance } from 'node:perf_hooks';
-import type { AuditLog, AuditRecord, NewAuditRecord } from '../audit/audit-log';
+import type { AuditLog } from '../audit/audit-log';
+import type { AuditRecord, NewAuditRecord } from '@/audit/audit-record';
 import { vectorize } from '../features/feature-set';
 import { riskBand } from '../inference/model-card';
 import type { LoadedModel, ModelRegistry } from '../inference/model-registry';

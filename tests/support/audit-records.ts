@@ -1,6 +1,6 @@
 /** Audit records for tests of the chain: each distinct by its index, named by a prefix so a test can find its own. */
 import { createHash } from 'node:crypto';
-import type { NewAuditRecord } from '@/audit/audit-log';
+import type { NewAuditRecord } from '@/audit/audit-record';
 
 export function numberedRecord(i: number, prefix: string): NewAuditRecord {
   return {

@@ -1,6 +1,8 @@
 /** An AuditLog kept in memory, for testing the prediction service without a database; append is all or nothing like the real one. */
 import { randomUUID } from 'node:crypto';
-import type { RecordScope, AuditLog, AuditRecord, NewAuditRecord } from '@/audit/audit-log';
+import type { RecordScope } from '@/audit/audit-pages';
+import type { AuditLog } from '@/audit/audit-log';
+import type { AuditRecord, NewAuditRecord } from '@/audit/audit-record';
 
 export class MemoryAuditLog implements AuditLog {
   readonly records: AuditRecord[] = [];

@@ -1,16 +1,8 @@
 /** An AuditLog kept in memory with a working `list` (filters, newest-first keyset pages, cursor and page-size errors), for testing its readers without a database. */
 import { randomUUID } from 'node:crypto';
-import {
-  InvalidCursorError,
-  InvalidPageRequestError,
-  MAX_PAGE_SIZE,
-  type AuditFilter,
-  type AuditLog,
-  type AuditPage,
-  type AuditRecord,
-  type NewAuditRecord,
-  type RecordScope,
-} from '@/audit/audit-log';
+import { InvalidCursorError, InvalidPageRequestError, MAX_PAGE_SIZE, type AuditFilter, type AuditPage, type RecordScope } from '@/audit/audit-pages';
+import { type AuditLog } from '@/audit/audit-log';
+import { type AuditRecord, type NewAuditRecord } from '@/audit/audit-record';
 
 // The Prisma log's cursor format, so that a reader cannot tell the two apart.
 function encode(record: AuditRecord): string {

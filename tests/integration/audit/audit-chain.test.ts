@@ -1,5 +1,6 @@
 /** The audit chain in real databases: every append extends it, concurrent writers never fork it, a row edited or removed in SQL is named by `verifyAuditChain`, and no row can stand outside it. */
-import { prismaAuditLog, readChainHead, verifyAuditChain, type AuditLog } from '@/audit/audit-log';
+import { prismaAuditLog, verifyAuditChain, type AuditLog } from '@/audit/audit-log';
+import { readChainHead } from '@/audit/chain-writer';
 import { migrate } from '@/db/migrations';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';
 import { numberedRecord } from '../../support/audit-records';

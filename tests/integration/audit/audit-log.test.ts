@@ -1,16 +1,8 @@
 /** The Prisma audit log on real Postgres and on PGlite: all-or-nothing appends, reads, filters and newest-first keyset pages. */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  InvalidAuditRecordError,
-  InvalidCursorError,
-  InvalidPageRequestError,
-  MAX_PAGE_SIZE,
-  STREAM_CHUNK,
-  prismaAuditLog,
-  type AuditLog,
-  type AuditRecord,
-  type NewAuditRecord,
-} from '@/audit/audit-log';
+import { InvalidAuditRecordError, type AuditRecord, type NewAuditRecord } from '@/audit/audit-record';
+import { InvalidCursorError, InvalidPageRequestError, MAX_PAGE_SIZE } from '@/audit/audit-pages';
+import { STREAM_CHUNK, prismaAuditLog, type AuditLog } from '@/audit/audit-log';
 import { DatabaseUnavailableError, openDatabase } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { DATABASES, TEST_POSTGRES, type TestDatabase } from '../../support/test-databases';

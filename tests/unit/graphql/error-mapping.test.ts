@@ -1,6 +1,6 @@
 /** The error mapping: each kind of error becomes one stable code, user errors name their fields, and nothing unexpected leaks. */
 import { GraphQLError, parse } from 'graphql';
-import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-log';
+import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-pages';
 import { DatabaseUnavailableError } from '@/db/database';
 import { classifyError, mapError, type MappingContext } from '@/graphql/error-mapping';
 import { InvalidInputError } from '@/errors/invalid-input';

@@ -1,0 +1,79 @@
+/** An audit record: what the prediction service records of one answer, checked on the way in and out. */
+import { z } from 'zod';
+import { CodedError } from '@/errors/coded-error';
+import { textProblem } from '@/errors/input-text';
+import type { Prediction } from '@/db/generated/client';
+import { RiskBand as RISK_BANDS } from '@/db/generated/enums';
+
+/** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
+export class InvalidAuditRecordError extends CodedError {
+  readonly code = 'INVALID_AUDIT_RECORD';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export const riskBandSchema = z.enum(RISK_BANDS);
+/** LOW, MODERATE, HIGH: the database enum's values, in its order. */
+export const RISK_BAND_VALUES = riskBandSchema.options;
+const featureValueSchema = z.object({ name: z.string().min(1), value: z.number().nullable() });
+
+/**
+ * What the prediction service records. Json columns cannot be checked by Postgres, so records are
+ * checked here on the way in (and the stored Json on the way out).
+ */
+export const newAuditRecordSchema = z.object({
+  modelId: z.string().min(1),
+  modelVersion: z.string().min(1),
+  onnxSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex sha256 of the ONNX file'),
+  /** The request's features as received; null for "missing". */
+  inputs: z.array(featureValueSchema),
+  /** The model input in the card's order; null where the value was missing (JSON has no NaN). */
+  vector: z.array(z.number().nullable()),
+  probability: z.number().min(0).max(1),
+  positive: z.boolean(),
+  riskBand: riskBandSchema,
+  /** Log-odds. */
+  baseValue: z.number(),
+  /** Log-odds contribution of each model input. */
+  contributions: z.array(featureValueSchema.extend({ contribution: z.number() })),
+  patientRef: z.string().nullable(),
+  requestId: z.string().min(1),
+  latencyMs: z.number().nonnegative(),
+  /** The id of the API key that asked (directly or through a dashboard session); null only on records older than access control. */
+  requester: z.string().min(1).nullable(),
+});
+
+export type RiskBand = z.infer<typeof riskBandSchema>;
+export type NewAuditRecord = z.infer<typeof newAuditRecordSchema>;
+export interface AuditRecord extends NewAuditRecord {
+  id: string;
+  createdAt: Date;
+}
+
+/** A record as Postgres will hand it to the chain: checked and given its id. */
+export type CheckedRecord = NewAuditRecord & { id: string };
+
+export function toAuditRecord(row: Prediction): AuditRecord {
+  const parsed = newAuditRecordSchema.safeParse(row);
+  if (!parsed.success) throw new InvalidAuditRecordError(`stored audit record ${row.id} cannot be read: ${z.prettifyError(parsed.error)}`);
+  return { ...parsed.data, id: row.id, createdAt: row.createdAt };
+}
+
+export /**
+ * The first text in `value` the database would not hand back as it was given ("path: problem"): a lone
+ * surrogate is stored as U+FFFD and NUL is refused, so the hash over the original would never verify
+ * again. Callers validate their input first; this is the last guard before the chain.
+ */
+function unstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem && `${path}: ${problem}`;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = unstorableText(item, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
