@@ -1,26 +1,10 @@
-/**
- * Next.js calls `register` once when the server starts: the services are built then rather than on
- * the first request, so the embedded database's first admin key is printed at start and a database
- * that cannot be opened is reported at once.
- */
+/** Next.js calls `register` once when the server starts: it starts the services (src/server/startup.ts). */
 export async function register(): Promise<void> {
   // Next.js compiles this file for the Edge runtime too, and inlines NEXT_RUNTIME at build time: the
-  // guard keeps the Node-only services (onnxruntime, the databases) out of the Edge bundle. Not a
-  // setting, so not read through config/environment.
+  // guard, with the import behind it, keeps the Node-only services (onnxruntime, the databases,
+  // process.exit) out of the Edge bundle. Not a setting, so not read through config/environment.
+  // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { services, signingKey } = await import('@/server/service-container');
-  try {
-    // The signing key first and alone: an unusable key file must stop the start even while the
-    // database is unreachable, which would otherwise be the error reported.
-    await signingKey();
-    await services();
-  } catch (error) {
-    const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    process.stderr.write(`the services could not start${reason ? ` [${reason}]` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    // An embedded directory in use by another process or not writable, or an unusable audit signing
-    // key, will not fix itself: stop rather than serve errors. Anything else (Postgres not up yet, say) may pass, so the server
-    // stays up and /api/health and every request report the cause until it does.
-    if (reason.startsWith('EMBEDDED_') || code === 'AUDIT_SIGNING_KEY_UNUSABLE') process.exit(1);
-  }
+  const { startServices } = await import('@/server/startup');
+  await startServices();
 }

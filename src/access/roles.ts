@@ -3,6 +3,8 @@ import { CodedError } from '@/errors/coded-error';
 import { Role as ROLE_VALUES } from '../db/generated/enums';
 
 export type Role = (typeof ROLE_VALUES)[keyof typeof ROLE_VALUES];
+/** The database enum itself ({ clinician: 'clinician', … }), as GraphQL registers it. */
+export const ROLE_ENUM = ROLE_VALUES;
 /** clinician, auditor, admin: the database enum's values, in its order. */
 export const ROLES = Object.values(ROLE_VALUES) as readonly Role[];
 

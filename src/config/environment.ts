@@ -42,3 +42,11 @@ export function loadEnvironment(env: Readonly<Record<string, string | undefined>
   }
   return Object.freeze(parsed.data);
 }
+
+/**
+ * The environment a child process (Prisma's CLI) inherits: a copy of this process's, for the caller to
+ * add its own settings to. Not validated: it is the child's, not the Console's.
+ */
+export function childEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

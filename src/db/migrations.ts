@@ -84,7 +84,9 @@ export function checksumMatches(file: MigrationFile, recorded: string): boolean 
 export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    // Read at run time from the project (or the directory given), not traced into a build output:
+    // left to trace, the bundler could not scope `dir` and would take in the whole project.
+    entries = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   } catch (error) {
     throw new MigrationError(null, `the migrations directory ${dir} cannot be read: ${(error as Error).message}`, { cause: error });
   }
@@ -96,7 +98,7 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
     names.map(async (name) => {
       let sql: string;
       try {
-        sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');
+        sql = await readFile(/*turbopackIgnore: true*/ join(dir, name, 'migration.sql'), 'utf8');
       } catch (error) {
         throw new MigrationError(name, `${join(dir, name, 'migration.sql')} cannot be read: ${(error as Error).message}`, { cause: error });
       }

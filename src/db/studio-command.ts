@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { loadEnvironment } from '../config/environment';
+import { childEnvironment, loadEnvironment } from '@/config/environment';
 
 const CONFIG = join('prisma', 'prisma.config.ts');
 const PRISMA = join('node_modules', '.bin', 'prisma');
@@ -25,13 +25,14 @@ const CANCEL_REQUEST = 80877102;
 
 /** Runs Prisma Studio with `url` as DATABASE_URL; resolves with its exit code. */
 function runStudio(url: string, args: string[]): Promise<number> {
+  const inherited = childEnvironment();
   const child = spawn(PRISMA, ['studio', '--config', CONFIG, ...args], {
     stdio: 'inherit',
     env: {
-      ...process.env,
+      ...inherited,
       DATABASE_URL: url,
       // DESIGN.md: the CLI tries to download a schema engine unless this names an existing file.
-      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? 'package.json',
+      PRISMA_SCHEMA_ENGINE_BINARY: inherited.PRISMA_SCHEMA_ENGINE_BINARY ?? 'package.json',
       // No update check or telemetry: the workplace is offline.
       CHECKPOINT_DISABLE: '1',
     },

@@ -2,10 +2,9 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { Role as ROLE_VALUES } from '../db/generated/enums';
-import type { Role } from '../access/roles';
+import { ROLE_ENUM, type Role } from '@/access/roles';
 
-registerEnumType(ROLE_VALUES, {
+registerEnumType(ROLE_ENUM, {
   name: 'Role',
   description: 'clinician: predict and read the records it asked for; auditor: read every record, no predict; admin: everything, and manage keys.',
 });
@@ -18,7 +17,7 @@ export class ApiKey {
   @Field(() => String)
   name!: string;
 
-  @Field(() => ROLE_VALUES)
+  @Field(() => ROLE_ENUM)
   role!: Role;
 
   @Field(() => String, { description: "The key's first 12 characters, to recognise it; not secret." })
@@ -48,6 +47,6 @@ export class CreateApiKeyInput {
   @Field(() => String, { description: 'Who or what uses it, 1 to 100 characters.' })
   name!: string;
 
-  @Field(() => ROLE_VALUES)
+  @Field(() => ROLE_ENUM)
   role!: Role;
 }
