@@ -1,5 +1,6 @@
-/** Lint: typescript-eslint's recommended rules, prettier's formatting, and every import rule of DESIGN.md. */
+/** Lint: typescript-eslint's recommended rules and every import rule of DESIGN.md; formatting is prettier's (`npm run lint` checks it). */
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
@@ -126,4 +127,6 @@ export default tseslint.config(
     },
   },
   ...LAYERS.flat().concat('training', 'entry').map(folderImportRules),
+  // Last: turns off the rules that would fight prettier's formatting (checked by `npm run lint`).
+  prettier,
 );
