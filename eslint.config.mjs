@@ -96,6 +96,11 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { ignores: ['node_modules', '.next', 'next-env.d.ts', '.data', 'data', 'coverage', 'tests/support/*.js', 'src/db/generated'] },
   {
+    // Plain Node scripts the tests run in child processes.
+    files: ['tests/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
