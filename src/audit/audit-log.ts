@@ -5,8 +5,8 @@ import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '.
 import { GENESIS_HASH, linkHash, verifyLinks, type ChainHead, type ChainReport } from './audit-chain';
 import { textProblem } from '../errors/input-text';
 import type { Prisma, Prediction, PrismaClient } from '../db/generated/client';
-import { RiskBand as RISK_BANDS } from '../db/generated/enums';
 import { brandInstances } from '../config/process-wide';
+import { riskBandSchema, type RiskBand } from './risk-band';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
 export class InvalidAuditRecordError extends Error {
@@ -43,9 +43,6 @@ brandInstances(InvalidPageRequestError, 'InvalidPageRequestError');
 
 export const MAX_PAGE_SIZE = 100;
 
-const riskBandSchema = z.enum(RISK_BANDS);
-/** LOW, MODERATE, HIGH: the database enum's values, in its order. */
-export const RISK_BAND_VALUES = riskBandSchema.options;
 const featureValueSchema = z.object({ name: z.string().min(1), value: z.number().nullable() });
 
 /**
@@ -74,7 +71,6 @@ export const newAuditRecordSchema = z.object({
   requester: z.string().min(1).nullable(),
 });
 
-export type RiskBand = z.infer<typeof riskBandSchema>;
 export type NewAuditRecord = z.infer<typeof newAuditRecordSchema>;
 export interface AuditRecord extends NewAuditRecord {
   id: string;

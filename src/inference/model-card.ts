@@ -1,5 +1,6 @@
 /** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
 import { z } from 'zod';
+import type { RiskBand } from '@/audit/risk-band';
 import { featureSpecSchema } from '../features/feature-set';
 
 const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
@@ -40,9 +41,6 @@ export const modelMetricsSchema = z.object({
   utility: interval.optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
-
-export const riskBandSchema = z.enum(['LOW', 'MODERATE', 'HIGH']);
-export type RiskBand = z.infer<typeof riskBandSchema>;
 
 export const modelCardSchema = z.object({
   cardVersion: z.literal(1),
