@@ -1,6 +1,5 @@
 /** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
 import { z } from 'zod';
-import type { RiskBand } from '@/audit/risk-band';
 import { featureSpecSchema } from '../features/feature-set';
 
 const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
@@ -116,10 +115,3 @@ export const modelCardSchema = z.object({
   }),
 });
 export type ModelCard = z.infer<typeof modelCardSchema>;
-
-/** The band a probability falls in. */
-export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number): RiskBand {
-  if (probability >= card.riskBands.highFrom) return 'HIGH';
-  if (probability >= card.riskBands.moderateFrom) return 'MODERATE';
-  return 'LOW';
-}

@@ -28,14 +28,14 @@ export class ModelCardMismatchError extends CodedError {
   }
 }
 
-/** No shipped model has this id. */
+/** No shipped model has this id. The message is the one the API shows for a request's modelId. */
 export class UnknownModelError extends CodedError {
   readonly code = 'UNKNOWN_MODEL';
   constructor(
     readonly modelId: string,
     known: string[],
   ) {
-    super(`unknown model "${modelId}"; known models: ${known.join(', ')}`);
+    super(`unknown model "${modelId}"; allowed: ${known.join(', ')}`);
   }
 }
 
