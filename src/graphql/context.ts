@@ -13,7 +13,7 @@ import type { Metrics } from '../telemetry/metrics';
 /** What the server is built from; one set per process. */
 export interface GraphQLServices {
   registry: ModelRegistry;
-  predictions: PredictionService;
+  prediction: PredictionService;
   audit: AuditLog;
   keys: ApiKeyStore;
   checkpoints: AuditCheckpoints;

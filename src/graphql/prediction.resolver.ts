@@ -73,7 +73,7 @@ export class PredictionResolver {
   @Authorized('predict')
   @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.' })
   predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() context: GraphQLContext): Promise<PredictionRecord> {
-    return context.services.predictions.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
+    return context.services.prediction.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
   }
 
   @Authorized('predict')
@@ -85,7 +85,7 @@ export class PredictionResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<PredictionRecord[]> {
     const rows = input.rows.map((row) => ({ features: featureValues(row.features), patientRef: row.patientRef }));
-    return context.services.predictions.predictBatch(input.modelId, rows, originOf(context));
+    return context.services.prediction.predictBatch(input.modelId, rows, originOf(context));
   }
 
   @FieldResolver(() => RiskModel)

@@ -18,7 +18,7 @@ const logger = pino();
 // Built on the first request, not at import: Next imports route modules while building.
 function getHandler(): Promise<Handler> {
   handler ??= services().then(({ registry, audit, prediction, keys, checkpoints }) => {
-    const graphqlServices: GraphQLServices = { registry, audit, predictions: prediction, keys, checkpoints, logger, metrics: processMetrics() };
+    const graphqlServices: GraphQLServices = { registry, audit, prediction, keys, checkpoints, logger, metrics: processMetrics() };
     return startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(graphqlServices), {
       context: (request) => createContext(graphqlServices, request.headers),
     });
