@@ -2,8 +2,8 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { Role as ROLE_VALUES } from '../db/generated/enums';
-import type { Role } from '../access/roles';
+import { Role as ROLE_VALUES } from '@/db/generated/enums';
+import type { Role } from '@/access/roles';
 
 registerEnumType(ROLE_VALUES, {
   name: 'Role',

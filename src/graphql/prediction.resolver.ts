@@ -1,9 +1,9 @@
 /** Predictions: make them (one or a batch) through the prediction service, read them back from the audit log. */
 import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AccessDeniedError, readableRecords, type Principal } from '../access/roles';
-import { MAX_PAGE_SIZE, type AuditFilter } from '../audit/audit-log';
-import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
+import { AccessDeniedError, readableRecords, type Principal } from '@/access/roles';
+import { MAX_PAGE_SIZE, type AuditFilter } from '@/audit/audit-log';
+import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '@/prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';
 import { PredictionConnection } from './prediction-connection.type';

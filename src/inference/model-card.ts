@@ -1,6 +1,6 @@
 /** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
 import { z } from 'zod';
-import { featureSpecSchema } from '../features/feature-set';
+import { featureSpecSchema } from '@/features/feature-set';
 
 const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
 
