@@ -1,7 +1,5 @@
-/**
- * The scoring core, one for the API, the dashboard and `npm run score`: rows validated against the
- * card (input-validation.ts) → vectorized → run through ONNX → explained with TreeSHAP → banded.
- */
+/** The scoring core shared by the API, the dashboard and `npm run score`: validated rows → vectorize → run the ONNX model → explain with TreeSHAP → band. */
+// Validation comes first, against the card: validateInputs (input-validation.ts) per row, validateRequest (prediction-request.ts) for the service.
 import type { RiskBand } from '@/audit/risk-band';
 import { vectorize } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
