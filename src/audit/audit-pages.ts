@@ -2,7 +2,8 @@
 import { CodedError } from '@/errors/coded-error';
 import { textProblem } from '@/errors/input-text';
 import type { Prisma } from '@/db/generated/client';
-import type { AuditRecord, RiskBand } from './audit-record';
+import type { AuditRecord } from './audit-record';
+import type { RiskBand } from './risk-band';
 
 /** `after` is not a cursor this log handed out. */
 export class InvalidCursorError extends CodedError {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CodedError } from '@/errors/coded-error';
 import { textProblem } from '@/errors/input-text';
 import type { Prediction } from '@/db/generated/client';
-import { RiskBand as RISK_BANDS } from '@/db/generated/enums';
+import { riskBandSchema } from './risk-band';
 
 /** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
 export class InvalidAuditRecordError extends CodedError {
@@ -13,9 +13,6 @@ export class InvalidAuditRecordError extends CodedError {
   }
 }
 
-export const riskBandSchema = z.enum(RISK_BANDS);
-/** LOW, MODERATE, HIGH: the database enum's values, in its order. */
-export const RISK_BAND_VALUES = riskBandSchema.options;
 const featureValueSchema = z.object({ name: z.string().min(1), value: z.number().nullable() });
 
 /**
@@ -44,7 +41,6 @@ export const newAuditRecordSchema = z.object({
   requester: z.string().min(1).nullable(),
 });
 
-export type RiskBand = z.infer<typeof riskBandSchema>;
 export type NewAuditRecord = z.infer<typeof newAuditRecordSchema>;
 export interface AuditRecord extends NewAuditRecord {
   id: string;

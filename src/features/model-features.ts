@@ -1,4 +1,5 @@
 /** The feature set a model card describes: its inputs as the card lists them, and derived features computed by this code. */
+import { CodedError } from '@/errors/coded-error';
 import type { DerivedFeature, FeatureSet, FeatureSpec } from './feature-set';
 import { diabetesFeatureSet } from './diabetes';
 import { heartFailureFeatureSet } from './heart-failure';
@@ -10,11 +11,11 @@ const KNOWN: Record<string, FeatureSet> = {
   sepsis: sepsisFeatureSet,
 };
 
-export class UnknownDerivedFeatureError extends Error {
+/** A card naming a derived feature this code does not compute: the model cannot be served as its card describes. */
+export class UnknownDerivedFeatureError extends CodedError {
   readonly code = 'UNKNOWN_DERIVED_FEATURE';
   constructor(modelId: string, name: string) {
     super(`model "${modelId}" names derived feature "${name}", which this version of the code cannot compute`);
-    this.name = 'UnknownDerivedFeatureError';
   }
 }
 

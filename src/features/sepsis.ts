@@ -1,4 +1,5 @@
 /** Inputs of the `sepsis` model: PhysioNet/CinC 2019 hourly measurements carried forward to a patient-hour snapshot, plus bedside ratios. */
+import { CodedError } from '@/errors/coded-error';
 import type { DerivedFeature, FeatureSet, FeatureSpec } from './feature-set';
 
 /** The 41 columns of a challenge `.psv` file, in the challenge's order (our CSVs add `patient_id` in front). */
@@ -197,11 +198,10 @@ export const sepsisFeatureSet: FeatureSet = {
 };
 
 /** Thrown when a patient's hours are not in strictly increasing ICULOS order (or an hour has none). */
-export class SepsisHourOrderError extends Error {
+export class SepsisHourOrderError extends CodedError {
   readonly code = 'SEPSIS_HOUR_ORDER';
   constructor(message: string) {
     super(message);
-    this.name = 'SepsisHourOrderError';
   }
 }
 

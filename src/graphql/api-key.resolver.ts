@@ -1,7 +1,7 @@
 /** API keys: admins list, make and revoke them. */
 import 'reflect-metadata';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Principal } from '../access/roles';
+import type { Principal } from '@/access/roles';
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-key.type';
 import type { GraphQLContext } from './context';
 

@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AuthChecker } from 'type-graphql';
-import { requirePermission, type Permission } from '../access/roles';
+import { requirePermission, type Permission } from '@/access/roles';
 import type { GraphQLContext } from './context';
 
 export const authChecker: AuthChecker<GraphQLContext, Permission> = ({ context }, permissions) => {

@@ -1,7 +1,7 @@
 /** Names the offender of a graphql variable-coercion error the way the prediction service names its own offenders. */
 import type { GraphQLError } from 'graphql';
-import type { FeatureSpec } from '../features/feature-set';
-import { mustBe } from '../prediction/input-validation';
+import type { FeatureSpec } from '@/features/feature-set';
+import { mustBe } from '@/prediction/input-validation';
 import { type FieldError } from '@/errors/invalid-input';
 
 /** Input specs of each model, by model id. */

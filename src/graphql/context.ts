@@ -1,19 +1,19 @@
 /** The per-request GraphQL context: a request id, who is asking (from the bearer key), the services resolvers call, and a logger tagged with the id. */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { principalFrom, type ApiKeyStore } from '../access/api-keys';
-import type { Principal } from '../access/roles';
-import type { AuditLog } from '../audit/audit-log';
-import type { AuditCheckpoints } from '../audit/checkpoints';
-import { asDatabaseError } from '../db/database';
-import type { ModelRegistry } from '../inference/model-registry';
-import type { PredictionService } from '../prediction/prediction-service';
-import type { Metrics } from '../telemetry/metrics';
+import { principalFrom, type ApiKeyStore } from '@/access/api-keys';
+import type { Principal } from '@/access/roles';
+import type { AuditLog } from '@/audit/audit-log';
+import type { AuditCheckpoints } from '@/audit/checkpoints';
+import { asDatabaseError } from '@/db/database';
+import type { ModelRegistry } from '@/inference/model-registry';
+import type { PredictionService } from '@/prediction/prediction-service';
+import type { Metrics } from '@/telemetry/metrics';
 
 /** What the server is built from; one set per process. */
 export interface GraphQLServices {
   registry: ModelRegistry;
-  predictions: PredictionService;
+  prediction: PredictionService;
   audit: AuditLog;
   keys: ApiKeyStore;
   checkpoints: AuditCheckpoints;

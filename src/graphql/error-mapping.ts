@@ -2,11 +2,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AccessDeniedError, AuthenticationRequiredError } from '../access/roles';
+import { AccessDeniedError, AuthenticationRequiredError } from '@/access/roles';
 import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-pages';
-import { CheckpointsOffError } from '../audit/checkpoints';
-import { DatabaseUnavailableError } from '../db/database';
-import type { LoadedModel } from '../inference/model-registry';
+import { CheckpointsOffError } from '@/audit/checkpoints';
+import { DatabaseUnavailableError } from '@/db/database';
+import type { LoadedModel } from '@/inference/model-registry';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import { coercionFieldErrors, type FeatureSpecsByModel } from './coercion-fields';
 import type { GraphQLContext } from './context';

@@ -1,7 +1,7 @@
 /** The FeatureKind GraphQL enum, registered from the feature spec schema's own enum so the two cannot drift. */
 import 'reflect-metadata';
 import { registerEnumType } from 'type-graphql';
-import { featureKindSchema, type FeatureKind } from '../features/feature-set';
+import { featureKindSchema, type FeatureKind } from '@/features/feature-set';
 
 /** GraphQL names (BINARY) → the card's values (binary): resolvers return the card's, clients see the names. */
 export const FeatureKindEnum = Object.fromEntries(featureKindSchema.options.map((kind) => [kind.toUpperCase(), kind])) as {

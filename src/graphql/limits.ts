@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
-import { MAX_BATCH_ROWS } from '../prediction/prediction-service';
+import { MAX_BATCH_ROWS } from '@/prediction/prediction-service';
 import type { GraphQLContext } from './context';
 
 /**

@@ -1,7 +1,7 @@
 /** A model card's cross-validated metrics as the API shows them: point estimates with 95% intervals. */
 import 'reflect-metadata';
 import { Field, Float, ObjectType } from 'type-graphql';
-import type { ModelMetrics as CardMetrics } from '../inference/model-card';
+import type { ModelMetrics as CardMetrics } from '@/inference/model-card';
 
 @ObjectType('MetricInterval', { description: 'An estimate with its 95% confidence interval.' })
 export class MetricInterval {

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType } from 'type-graphql';
-import type { RiskBand } from '../inference/model-card';
+import type { RiskBand } from '@/audit/risk-band';
 import { RiskBandEnum } from './risk-band.enum';
 
 @InputType('FeatureValueInput', { description: 'One input value; `RiskModel.features` lists the names, units and allowed ranges.' })

@@ -1,9 +1,9 @@
 /** Predictions: make them (one or a batch) through the prediction service, read them back from the audit log. */
 import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AccessDeniedError, readableRecords, type Principal } from '../access/roles';
+import { AccessDeniedError, readableRecords, type Principal } from '@/access/roles';
 import { MAX_PAGE_SIZE, type AuditFilter } from '@/audit/audit-pages';
-import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '../prediction/prediction-service';
+import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '@/prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';
 import { PredictionConnection } from './prediction-connection.type';
@@ -73,7 +73,7 @@ export class PredictionResolver {
   @Authorized('predict')
   @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.' })
   predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() context: GraphQLContext): Promise<PredictionRecord> {
-    return context.services.predictions.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
+    return context.services.prediction.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
   }
 
   @Authorized('predict')
@@ -85,7 +85,7 @@ export class PredictionResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<PredictionRecord[]> {
     const rows = input.rows.map((row) => ({ features: featureValues(row.features), patientRef: row.patientRef }));
-    return context.services.predictions.predictBatch(input.modelId, rows, originOf(context));
+    return context.services.prediction.predictBatch(input.modelId, rows, originOf(context));
   }
 
   @FieldResolver(() => RiskModel)

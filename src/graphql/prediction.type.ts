@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import type { RiskBand } from '../inference/model-card';
+import type { RiskBand } from '@/audit/risk-band';
 import { RiskBandEnum } from './risk-band.enum';
 import { RiskModel } from './risk-model.type';
 

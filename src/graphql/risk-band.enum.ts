@@ -1,7 +1,7 @@
-/** The RiskBand GraphQL enum, registered from the card schema's own enum so the two cannot drift. */
+/** The RiskBand GraphQL enum, registered from the audit records' own enum so the two cannot drift. */
 import 'reflect-metadata';
 import { registerEnumType } from 'type-graphql';
-import { riskBandSchema } from '../inference/model-card';
+import { riskBandSchema } from '@/audit/risk-band';
 
 export const RiskBandEnum = riskBandSchema.enum;
 

@@ -1,8 +1,8 @@
 /** A shipped model as the API shows it: what it predicts, its inputs, how good it is and on what data, read from its card. */
 import 'reflect-metadata';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { FeatureKind } from '../features/feature-set';
-import type { ModelCard } from '../inference/model-card';
+import type { FeatureKind } from '@/features/feature-set';
+import type { ModelCard } from '@/inference/model-card';
 import { FeatureKindEnum } from './feature-kind.enum';
 import { ModelMetrics, modelMetricsOf } from './model-metrics.type';
 

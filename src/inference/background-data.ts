@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { vectorize, type FeatureSet } from '../features/feature-set';
+import { vectorize, type FeatureSet } from '@/features/feature-set';
 import type { ModelCard } from './model-card';
 import { ModelArtifactError } from './model-files';
 

@@ -1,6 +1,6 @@
 /** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
 import { z } from 'zod';
-import { featureSpecSchema } from '../features/feature-set';
+import { featureSpecSchema } from '@/features/feature-set';
 
 const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
 
@@ -40,9 +40,6 @@ export const modelMetricsSchema = z.object({
   utility: interval.optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
-
-export const riskBandSchema = z.enum(['LOW', 'MODERATE', 'HIGH']);
-export type RiskBand = z.infer<typeof riskBandSchema>;
 
 export const modelCardSchema = z.object({
   cardVersion: z.literal(1),
@@ -118,10 +115,3 @@ export const modelCardSchema = z.object({
   }),
 });
 export type ModelCard = z.infer<typeof modelCardSchema>;
-
-/** The band a probability falls in. */
-export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number): RiskBand {
-  if (probability >= card.riskBands.highFrom) return 'HIGH';
-  if (probability >= card.riskBands.moderateFrom) return 'MODERATE';
-  return 'LOW';
-}

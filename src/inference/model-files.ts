@@ -2,13 +2,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CodedError } from '@/errors/coded-error';
 import { modelCardSchema, type ModelCard } from './model-card';
 
-export class ModelArtifactError extends Error {
+/** A shipped model's files that cannot be read, do not parse, or do not belong together. */
+export class ModelArtifactError extends CodedError {
   readonly code = 'MODEL_ARTIFACT_INVALID';
   constructor(message: string) {
     super(message);
-    this.name = 'ModelArtifactError';
   }
 }
 

@@ -2,39 +2,40 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx as onnxProto } from 'onnx-proto';
-import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN, readTreeEnsemble } from '../explain/onnx-tree-ensemble';
-import type { TreeEnsemble } from '../explain/tree-ensemble';
-import { computeCovers, prepareExplainer, type TreeExplainer } from '../explain/tree-shap';
-import { vectorNames, type FeatureSet } from '../features/feature-set';
-import { featureSetOfCard } from '../features/model-features';
+import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN, readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { computeCovers, prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
+import { vectorNames, type FeatureSet } from '@/features/feature-set';
+import { featureSetOfCard } from '@/features/model-features';
 import { readBackground } from './background-data';
 import type { ModelCard } from './model-card';
 import { readModelFiles } from './model-files';
 import { withoutZipMap } from './onnx-graph';
 import { OnnxModel } from './onnx-model';
+import { CodedError } from '@/errors/coded-error';
 
 /** ai.onnx.ml versions whose TreeEnsembleClassifier onnxruntime-node runs (version 5 deprecates it). */
 const SUPPORTED_ML_OPSETS = [1, 2, 3, 4];
 
-export class ModelCardMismatchError extends Error {
+/** A model whose card and ONNX graph disagree, or whose graph onnxruntime or TreeSHAP cannot use: it is not served. */
+export class ModelCardMismatchError extends CodedError {
   readonly code = 'MODEL_CARD_MISMATCH';
   constructor(
     readonly modelId: string,
     readonly problems: string[],
   ) {
     super(`model "${modelId}": its card and its ONNX graph disagree: ${problems.join('; ')}`);
-    this.name = 'ModelCardMismatchError';
   }
 }
 
-export class UnknownModelError extends Error {
+/** No shipped model has this id. The message is the one the API shows for a request's modelId. */
+export class UnknownModelError extends CodedError {
   readonly code = 'UNKNOWN_MODEL';
   constructor(
     readonly modelId: string,
     known: string[],
   ) {
-    super(`unknown model "${modelId}"; known models: ${known.join(', ')}`);
-    this.name = 'UnknownModelError';
+    super(`unknown model "${modelId}"; allowed: ${known.join(', ')}`);
   }
 }
 

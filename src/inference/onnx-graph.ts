@@ -1,5 +1,6 @@
 /** Graph surgery on ONNX models before onnxruntime sees them: cutting the ZipMap that skl2onnx and onnxmltools append to classifiers. */
 import { onnx } from 'onnx-proto';
+import { CodedError } from '@/errors/coded-error';
 
 /*
  * onnxruntime-node returns tensors only ("Non tensor type is temporarily not supported"), and it
@@ -16,8 +17,7 @@ const AttributeType = onnx.AttributeProto.AttributeType;
 export type OnnxGraphErrorCode = 'INVALID_ONNX_MODEL' | 'ZIPMAP_NOT_REMOVABLE';
 
 /** Bytes that are not an ONNX model, or a ZipMap whose removal would change what the graph computes. */
-export class OnnxGraphError extends Error {
-  override readonly name = 'OnnxGraphError';
+export class OnnxGraphError extends CodedError {
   constructor(
     readonly code: OnnxGraphErrorCode,
     message: string,

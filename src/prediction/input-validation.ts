@@ -1,7 +1,6 @@
 /** Checks a request's feature values against the model card: names, required inputs, finiteness, kinds (codes, whole numbers) and plausible ranges. */
-import { fitsKind, type FeatureSpec } from '../features/feature-set';
 import type { FieldError } from '@/errors/invalid-input';
-
+import { fitsKind, type FeatureSpec } from '@/features/feature-set';
 
 function range(spec: FeatureSpec): string {
   return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;

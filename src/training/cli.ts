@@ -1,5 +1,6 @@
 /** Command line of the training pipeline: `train` and `score` (see README). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CodedError } from '@/errors/coded-error';
 import { RECIPES, recipeFor } from './recipes/all-recipes';
 import { scoreCommand } from './score-command';
 import { trainCommand } from './train-command';
@@ -16,11 +17,10 @@ columns are copied to the output and named in the summary.`;
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** A command line that does not say what to do: the message, then the usage, exit code 2. */
-export class CliUsageError extends Error {
+export class CliUsageError extends CodedError {
   readonly code = 'USAGE';
   constructor(message: string) {
     super(message);
-    this.name = 'CliUsageError';
   }
 }
 

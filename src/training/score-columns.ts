@@ -1,5 +1,6 @@
 /** The header check of `npm run score`: which columns of a scoring file are features, which are copied through, and what refuses the file. */
-import type { FeatureSpec } from '../features/feature-set';
+import { CodedError } from '@/errors/coded-error';
+import type { FeatureSpec } from '@/features/feature-set';
 
 /** What a header means for one model; the file may be scored only when `problems` is empty. */
 export interface ScoreColumns {
@@ -12,14 +13,13 @@ export interface ScoreColumns {
 }
 
 /** A header that cannot be scored as written; nothing of the file is scored. */
-export class ScoreColumnsError extends Error {
+export class ScoreColumnsError extends CodedError {
   readonly code = 'SCORE_COLUMNS';
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
     super(`${file}: ${problems.join('; ')}`);
-    this.name = 'ScoreColumnsError';
   }
 }
 

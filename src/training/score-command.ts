@@ -2,13 +2,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { fitsKind, vectorize } from '../features/feature-set';
-import { featureSetOfCard } from '../features/model-features';
-import { blankImplausible, carryForward } from '../features/sepsis';
-import { riskBand, type ModelCard } from '../inference/model-card';
-import { loadModel } from '../inference/model-registry';
-import { mustBe, validateInputs } from '../prediction/input-validation';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
+import { fitsKind } from '@/features/feature-set';
+import { blankImplausible, carryForward } from '@/features/sepsis';
+import type { ModelCard } from '@/inference/model-card';
+import { loadModel, type LoadedModel } from '@/inference/model-registry';
+import { mustBe, validateInputs } from '@/prediction/input-validation';
+import { scoreVectors, vectorizeInto, vectorizeRows } from '@/prediction/scoring';
 import { PATIENT_ID_COLUMN, patientRows, readChallengeCsv } from './datasets/sepsis';
 import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 
@@ -32,26 +32,15 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
   const model = await loadModel(options.modelsDir, options.modelId);
   try {
     const { card, vectorNames } = model;
-    const width = vectorNames.length;
-    const rows = (await isChallengeFile(card, options.input))
-      ? await challengeRows(card, options.input, width, options.log)
-      : await tabularRows(card, options.input, width, options.log);
-    const probabilities = await model.onnx.predict(rows.vectors);
-    const { explainer } = model;
-    const contributions = new Float64Array(width);
-    const records = rows.identity.map((identity, i) => {
-      const p = probabilities[i];
-      explainer.explainInto(rows.vectors.subarray(i * width, (i + 1) * width), contributions, 0);
-      const explanation = Object.fromEntries(vectorNames.map((name, j) => [`contribution_${name}`, contributions[j].toFixed(6)]));
-      return {
-        ...identity,
-        probability: p.toFixed(6),
-        decision: p >= card.threshold.value ? 1 : 0,
-        risk_band: riskBand(card, p),
-        base_value: explainer.baseValue.toFixed(6),
-        ...explanation,
-      };
-    });
+    const rows = (await isChallengeFile(card, options.input)) ? await challengeRows(model, options.input, options.log) : await tabularRows(model, options.input, options.log);
+    const records = await scoreVectors(model, rows.vectors, (scored, i) => ({
+      ...rows.identity[i],
+      probability: scored.probability.toFixed(6),
+      decision: scored.positive ? 1 : 0,
+      risk_band: scored.riskBand,
+      base_value: scored.baseValue.toFixed(6),
+      ...Object.fromEntries(vectorNames.map((name, j) => [`contribution_${name}`, scored.contributions[j].toFixed(6)])),
+    }));
     await writeFile(options.output, stringify(records, { header: true }));
     const copied = rows.passThrough.length > 0 ? `; copied through (not features): ${rows.passThrough.map((c) => `\`${c}\``).join(', ')}` : '';
     options.log(
@@ -73,10 +62,10 @@ async function isChallengeFile(card: ModelCard, path: string): Promise<boolean> 
 }
 
 /** Every patient-hour of a challenge file, carried forward exactly as in training. */
-async function challengeRows(card: ModelCard, path: string, width: number, log: (line: string) => void): Promise<ScoringRows> {
+async function challengeRows(model: LoadedModel, path: string, log: (line: string) => void): Promise<ScoringRows> {
   const { table } = await readChallengeCsv(path, { requireLabel: false });
-  const featureSet = featureSetOfCard(card);
-  const vectors = new Float32Array(table.rowCount * width);
+  const { featureSet } = model;
+  const vectors = new Float32Array(table.rowCount * model.vectorNames.length);
   const identity: Record<string, string>[] = [];
   let blanked = 0;
   const problems: { line: number; name: string; message: string }[] = [];
@@ -97,7 +86,8 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
           problems.push({ line, name: `line ${line} (patient ${table.patientIds[p]}, hour ${hours[h].ICULOS}): ${spec.name}`, message: `${mustBe(spec)}; got ${value}` });
         }
       }
-      vectors.set(vectorize(featureSet, snapshot), identity.length * width);
+      // Vectorized hour by hour: a whole file's snapshots at once would not fit in memory.
+      vectorizeInto(model, snapshot, vectors, identity.length);
       identity.push({ patient_id: table.patientIds[p], ICULOS: String(hours[h].ICULOS) });
     });
   }
@@ -111,7 +101,8 @@ async function challengeRows(card: ModelCard, path: string, width: number, log: 
  * The header is checked first, so a misspelled or absent column is one error for the file rather than a silent
  * "missing" in every row, or one error per row.
  */
-async function tabularRows(card: ModelCard, path: string, width: number, log: (line: string) => void): Promise<ScoringRows> {
+async function tabularRows(model: LoadedModel, path: string, log: (line: string) => void): Promise<ScoringRows> {
+  const { card } = model;
   let header: string[] = [];
   const records: Record<string, string>[] = parse(await readFile(path), {
     // Taken as the reader sees it (trimmed, without BOM), and also when the file has no rows.
@@ -123,19 +114,18 @@ async function tabularRows(card: ModelCard, path: string, width: number, log: (l
   const columns = checkScoreColumns(header, card);
   if (columns.problems.length > 0) throw new ScoreColumnsError(path, columns.problems);
   for (const warning of columns.warnings) log(`warning: ${warning}`);
-  const featureSet = featureSetOfCard(card);
-  const vectors = new Float32Array(records.length * width);
   const problems: { line: number; name: string; message: string }[] = [];
-  records.forEach((record, i) => {
+  const inputs = records.map((record, i) => {
     const values = card.features
       .filter((f) => f.name in record)
       .map((f) => ({ name: f.name, value: record[f.name] === '' ? null : Number(record[f.name]) }));
-    const { inputs, errors } = validateInputs(card.features, values);
+    const checked = validateInputs(card.features, values);
     // Row numbers count the header as line 1, as a spreadsheet shows them.
-    for (const e of errors) problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
-    if (errors.length === 0) vectors.set(vectorize(featureSet, inputs), i * width);
+    for (const e of checked.errors) problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
+    return checked.inputs;
   });
   if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
+  const vectors = vectorizeRows(model, inputs);
   const passthrough = records.map((record) =>
     Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
   );

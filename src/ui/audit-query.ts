@@ -1,8 +1,6 @@
 /** The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written back for links. */
 import { filterTextProblems, type AuditFilter } from '@/audit/audit-pages';
-import { RISK_BAND_VALUES, type RiskBand } from '@/audit/audit-record';
-
-export const RISK_BANDS: readonly RiskBand[] = RISK_BAND_VALUES;
+import { RISK_BANDS, type RiskBand } from '@/audit/risk-band';
 
 /** What the list page shows: the filter as typed (for the form), as parsed (for the query), and what was wrong. */
 export interface AuditQuery {

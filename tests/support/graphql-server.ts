@@ -49,7 +49,7 @@ function withDefaultKey(headers: RunHeaders | undefined, admin: string): Request
 }
 
 /** Without `checkpoints`, the server has no signing key (checkpoints are off). */
-export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; predictions?: PredictionService; keys?: ApiKeyStore; checkpoints?: AuditCheckpoints }): TestServer {
+export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; prediction?: PredictionService; keys?: ApiKeyStore; checkpoints?: AuditCheckpoints }): TestServer {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const keys = options.keys ?? new MemoryApiKeyStore();
@@ -58,7 +58,7 @@ export function startTestServer(options: { registry: ModelRegistry; audit: Audit
     keys,
     registry: options.registry,
     audit: options.audit,
-    predictions: options.predictions ?? new PredictionService(options.registry, options.audit),
+    prediction: options.prediction ?? new PredictionService(options.registry, options.audit),
     checkpoints: options.checkpoints ?? auditCheckpoints(() => Promise.reject(new Error('no chain')), null),
     logger,
     metrics: createMetrics(),

@@ -1,7 +1,8 @@
 /** Audit: the stored predictions, filtered by model, risk band, patient and date, a page at a time, with a CSV export of the filtered rows. */
 import { services } from '@/server/service-container';
 import { InvalidCursorError } from '@/audit/audit-pages';
-import { auditQueryString, readAuditQuery, RISK_BANDS, type SearchParams } from '@/ui/audit-query';
+import { RISK_BANDS } from '@/audit/risk-band';
+import { auditQueryString, readAuditQuery, type SearchParams } from '@/ui/audit-query';
 import { percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';

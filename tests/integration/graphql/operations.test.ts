@@ -19,9 +19,9 @@ function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {
   return () => new Date((t += 1000));
 }
 
-function setup(options: { audit?: AuditLog; predictions?: PredictionService } = {}) {
+function setup(options: { audit?: AuditLog; prediction?: PredictionService } = {}) {
   const audit = new PagedMemoryAuditLog(tickingClock());
-  const server = startTestServer({ registry, audit: options.audit ?? audit, predictions: options.predictions });
+  const server = startTestServer({ registry, audit: options.audit ?? audit, prediction: options.prediction });
   return { audit, ...server };
 }
 
@@ -485,7 +485,7 @@ describe('unexpected and infrastructure errors', () => {
     failing.predict = async () => {
       throw new Error('ECONNRESET at 10.0.0.7: secret internals');
     };
-    const { run, logs } = setup({ predictions: failing });
+    const { run, logs } = setup({ prediction: failing });
     const reply = await run(operations.Predict, { input: { modelId: 'diabetes', features: PIMA_ROW } }, new Map([['x-request-id', 'trace-7']]));
     const error = onlyError(reply);
     expect(error).toMatchObject({ message: 'Internal server error; request id trace-7', path: ['predict'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-7' } });

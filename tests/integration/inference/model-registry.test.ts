@@ -17,7 +17,7 @@ describe('ModelRegistry on the shipped models', () => {
 
   it('names the known models when asked for an unknown one', async () => {
     await expect(registry.get('icu-mortality')).rejects.toThrow(UnknownModelError);
-    await expect(registry.get('icu-mortality')).rejects.toThrow(/known models: diabetes, heart-failure, sepsis/);
+    await expect(registry.get('icu-mortality')).rejects.toThrow(/allowed: diabetes, heart-failure, sepsis/);
   });
 
   it('predicts a batch in one run, equal to the pure evaluator of the parsed ensemble', async () => {

@@ -10,7 +10,7 @@ const logger = pino();
 
 const handle = graphqlRouteHandler(async () => {
   const { registry, audit, prediction, keys, checkpoints } = await services();
-  return { registry, audit, predictions: prediction, keys, checkpoints, logger, metrics: processMetrics() };
+  return { registry, audit, prediction, keys, checkpoints, logger, metrics: processMetrics() };
 }, logger);
 
 export const GET = handle;
