@@ -2,14 +2,15 @@
 import type { ReactNode } from 'react';
 import './globals.css';
 import { NavLink } from '@/ui/nav-link';
-import { currentViewer } from '@/ui/viewer';
+import { currentViewer } from '@/dashboard/viewer';
+import { services } from '@/server/service-container';
 import { signOut } from './sign-in/actions';
 
 export const metadata = { title: 'Clinical Risk Console', description: 'Validated clinical risk models, explained feature by feature.' };
 
 // The header says who is signed in; a database that cannot say must not take every page down with it.
 async function Viewer() {
-  const viewer = await currentViewer().catch(() => null);
+  const viewer = await currentViewer(services).catch(() => null);
   if (!viewer) {
     return (
       <p className="viewer">

@@ -4,7 +4,7 @@ import { interval, percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';
 import { readableRecords } from '@/access/roles';
-import { requireViewer } from '@/ui/viewer';
+import { requireViewer } from '@/dashboard/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +13,7 @@ function startOfUtcDay(now: Date): Date {
 }
 
 export default async function Overview() {
-  const viewer = await requireViewer('/');
+  const viewer = await requireViewer(services, '/');
   // A clinician's overview counts and lists only the predictions it asked for.
   const scope = readableRecords(viewer);
   const { registry, audit } = await services();

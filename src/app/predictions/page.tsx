@@ -1,12 +1,12 @@
 /** Audit: the stored predictions, filtered by model, risk band, patient and date, a page at a time, with a CSV export of the filtered rows. */
 import { services } from '@/server/service-container';
 import { InvalidCursorError } from '@/audit/audit-log';
-import { auditQueryString, readAuditQuery, RISK_BANDS, type SearchParams } from '@/ui/audit-query';
+import { auditQueryString, readAuditQuery, RISK_BANDS, type SearchParams } from '@/dashboard/audit-query';
 import { percent, utcTime } from '@/ui/format';
 import { RiskBadge } from '@/ui/risk-badge';
 import { NavLink } from '@/ui/nav-link';
 import { readableRecords } from '@/access/roles';
-import { requireViewer } from '@/ui/viewer';
+import { requireViewer } from '@/dashboard/viewer';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Audit records — Clinical Risk Console' };
@@ -24,7 +24,7 @@ function FilterError({ name, errors }: { name: string; errors: Record<string, st
 export default async function PredictionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const back = new URLSearchParams(Object.entries(params).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : []))).toString();
-  const viewer = await requireViewer(`/predictions${back ? `?${back}` : ''}`);
+  const viewer = await requireViewer(services, `/predictions${back ? `?${back}` : ''}`);
   const { registry, audit } = await services();
   const models = await registry.list();
   const asked = readAuditQuery(params, models.map((m) => m.card.id));

@@ -10,7 +10,7 @@ import { SESSION_COOKIE } from '@/access/sessions';
 import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
 import type { SignInState } from '@/ui/sign-in-form';
-import { localPath } from '@/ui/viewer';
+import { localPath } from '@/dashboard/viewer';
 
 /** Secure whenever the page was served over HTTPS (directly or behind a proxy that says so). */
 async function overHttps(): Promise<boolean> {

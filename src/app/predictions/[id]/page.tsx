@@ -6,7 +6,7 @@ import { labelsOf, predictionView } from '@/ui/prediction-view';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
 import { readableRecords } from '@/access/roles';
-import { requireViewer } from '@/ui/viewer';
+import { requireViewer } from '@/dashboard/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +17,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const scope = readableRecords(await requireViewer(`/predictions/${encodeURIComponent(id)}`));
+  const scope = readableRecords(await requireViewer(services, `/predictions/${encodeURIComponent(id)}`));
   const { registry, audit, keys } = await services();
   // Another key's record reads as not found for a clinician: its existence is not theirs to know.
   const record = await audit.get(id, scope);

@@ -2,10 +2,10 @@
 import { Readable } from 'node:stream';
 import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
-import { auditCsvChunks } from '@/ui/audit-csv';
-import { readAuditQuery, searchParamsOf } from '@/ui/audit-query';
+import { auditCsvChunks } from '@/dashboard/audit-csv';
+import { readAuditQuery, searchParamsOf } from '@/dashboard/audit-query';
 import { readableRecords } from '@/access/roles';
-import { currentViewer } from '@/ui/viewer';
+import { currentViewer } from '@/dashboard/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +14,7 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 export async function GET(request: Request): Promise<Response> {
   let viewer;
   try {
-    viewer = await currentViewer();
+    viewer = await currentViewer(services);
   } catch (error) {
     if (error instanceof DatabaseUnavailableError) return new Response('The audit database is unavailable; try again shortly.\n', { status: 503, headers: TEXT });
     throw error;

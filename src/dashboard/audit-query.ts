@@ -1,5 +1,5 @@
 /** The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written back for links. */
-import { filterTextProblems, RISK_BAND_VALUES, type AuditFilter, type RiskBand } from '../audit/audit-log';
+import { filterTextProblems, RISK_BAND_VALUES, type AuditFilter, type RiskBand } from '@/audit/audit-log';
 
 export const RISK_BANDS: readonly RiskBand[] = RISK_BAND_VALUES;
 

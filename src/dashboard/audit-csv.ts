@@ -1,6 +1,6 @@
 /** One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so every model fits one header. */
 import { stringify } from 'csv-stringify/sync';
-import type { AuditRecord } from '../audit/audit-log';
+import type { AuditRecord } from '@/audit/audit-log';
 
 export const AUDIT_CSV_COLUMNS = [
   'id',
