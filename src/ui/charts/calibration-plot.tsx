@@ -1,5 +1,5 @@
 /** Calibration: observed event rate against mean predicted probability per bin, beside the perfect-calibration diagonal, with each bin's count. */
-import type { ModelMetrics } from '../../inference/model-card';
+import type { ModelMetrics } from '@/inference/model-card';
 import { percent } from '../format';
 import { HorizontalAxis, HorizontalGrid, LeftAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';

@@ -5,7 +5,7 @@ import { CalibrationPlot } from '@/ui/charts/calibration-plot';
 import { ImportanceChart } from '@/ui/charts/importance-chart';
 import { RocCurve } from '@/ui/charts/roc-curve';
 import { percent, withInterval } from '@/ui/format';
-import { labelsOf } from '@/ui/prediction-view';
+import { labelsOf } from '@/dashboard/prediction-view';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
 

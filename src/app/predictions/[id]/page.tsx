@@ -2,7 +2,7 @@
 import { services } from '@/server/service-container';
 import { featureValue, percent, utcTime } from '@/ui/format';
 import { PredictionResult } from '@/ui/prediction-result';
-import { labelsOf, predictionView } from '@/ui/prediction-view';
+import { labelsOf, predictionView } from '@/dashboard/prediction-view';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
 import { readableRecords } from '@/access/roles';

@@ -1,8 +1,8 @@
 'use server';
 /** The predict form's server action: a shell over submitPrediction with the process's services and the signed-in principal. */
 import { services } from '@/server/service-container';
-import type { PredictFormState } from '@/ui/predict-form-state';
-import { submitPrediction } from '@/ui/predict-submission';
+import type { PredictFormState } from '@/dashboard/predict-form-state';
+import { submitPrediction } from '@/dashboard/predict-submission';
 import { currentViewer } from '@/dashboard/viewer';
 
 export async function predictFromForm(modelId: string, _state: PredictFormState, form: FormData): Promise<PredictFormState> {
