@@ -5,6 +5,7 @@ import { percent, utcTime } from './format';
 import { NavLink } from './nav-link';
 import { RiskBadge } from './risk-badge';
 import { ScrollingTable } from './scrolling-table';
+import { TableHead } from './table-head';
 
 interface Props {
   records: readonly AuditRecord[];
@@ -16,29 +17,15 @@ interface Props {
   testId?: string;
 }
 
+const COLUMNS = ['Time', 'Model', 'Patient', 'Probability', 'Risk band'];
+
 export function AuditTable({ records, names, caption, columns, testId }: Props) {
   const full = columns === 'full';
   return (
     <ScrollingTable>
       <table className="data" data-testid={testId}>
         <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Model</th>
-            <th scope="col">Patient</th>
-            <th scope="col" className="num">
-              Probability
-            </th>
-            <th scope="col">Risk band</th>
-            {full ? (
-              <>
-                <th scope="col">Decision</th>
-                <th scope="col">Record</th>
-              </>
-            ) : null}
-          </tr>
-        </thead>
+        <TableHead columns={full ? [...COLUMNS, 'Decision', 'Record'] : COLUMNS} numeric={['Probability']} />
         <tbody>
           {records.map((r) => (
             <tr key={r.id}>

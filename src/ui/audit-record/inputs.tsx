@@ -3,6 +3,7 @@ import type { AuditRecord } from '@/audit/audit-log';
 import { labelsOf } from '@/dashboard/prediction-view';
 import type { ModelCard } from '@/inference/model-card';
 import { featureValue } from '../format';
+import { TableHead } from '../table-head';
 
 /** `card` is null once the record's model is no longer served: names then stand for labels, and vector positions go unnamed. */
 export function RecordInputs({ record, card }: { record: AuditRecord; card: ModelCard | null }) {
@@ -12,12 +13,7 @@ export function RecordInputs({ record, card }: { record: AuditRecord; card: Mode
     <div className="charts">
       <table className="data">
         <caption>As received</caption>
-        <thead>
-          <tr>
-            <th scope="col">Feature</th>
-            <th scope="col">Value</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Feature', 'Value']} />
         <tbody>
           {record.inputs.map((f) => (
             <tr key={f.name}>
@@ -29,15 +25,7 @@ export function RecordInputs({ record, card }: { record: AuditRecord; card: Mode
       </table>
       <table className="data">
         <caption>As the model saw them (float32, in the card&apos;s order)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Position</th>
-            <th scope="col">Feature</th>
-            <th scope="col" className="num">
-              Value
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Position', 'Feature', 'Value']} numeric={['Value']} />
         <tbody>
           {record.vector.map((v, i) => (
             <tr key={i}>

@@ -1,6 +1,7 @@
 /** The inputs a model takes, a row each (name, unit, allowed values, required or what missing means), and the features the service computes from them. */
 import type { ModelCard } from '@/inference/model-card';
 import { ScrollingTable } from '../scrolling-table';
+import { TableHead } from '../table-head';
 
 export function CardInputs({ card }: { card: ModelCard }) {
   return (
@@ -9,18 +10,7 @@ export function CardInputs({ card }: { card: ModelCard }) {
       <ScrollingTable>
         <table className="data">
           <caption>The values a request sends; a value outside its range is refused</caption>
-          <thead>
-            <tr>
-              <th scope="col">Feature</th>
-              <th scope="col">Name</th>
-              <th scope="col">Unit</th>
-              <th scope="col" className="num">
-                Allowed values
-              </th>
-              <th scope="col">Required</th>
-              <th scope="col">Description; when missing</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Feature', 'Name', 'Unit', 'Allowed values', 'Required', 'Description; when missing']} numeric={['Allowed values']} />
           <tbody>
             {card.features.map((f) => (
               <tr key={f.name}>

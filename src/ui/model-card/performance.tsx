@@ -4,6 +4,7 @@ import { CalibrationPlot } from '../charts/calibration-plot';
 import { RocCurve } from '../charts/roc-curve';
 import { percent, withInterval } from '../format';
 import { ScrollingTable } from '../scrolling-table';
+import { TableHead } from '../table-head';
 
 type Interval = { estimate: number; lower: number; upper: number };
 
@@ -38,17 +39,7 @@ export function CardPerformance({ card }: { card: ModelCard }) {
       <ScrollingTable>
         <table className="data">
           <caption>Gradient-boosted trees (shipped) beside the logistic-regression baseline; 95% bootstrap intervals in brackets</caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col" className="num">
-                GBDT (shipped)
-              </th>
-              <th scope="col" className="num">
-                Baseline
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Metric', 'GBDT (shipped)', 'Baseline']} numeric={['GBDT (shipped)', 'Baseline']} />
           <tbody>
             {rows
               .filter(([, get]) => get(gbdt) !== undefined)

@@ -1,6 +1,7 @@
 /** Where a model comes from: its dataset (citation, licence, rows, preprocessing), how it was trained, and the candidates compared while choosing it. */
 import type { ModelCard } from '@/inference/model-card';
 import { withInterval } from '../format';
+import { TableHead } from '../table-head';
 
 export function CardProvenance({ card }: { card: ModelCard }) {
   return (
@@ -38,15 +39,7 @@ export function CardProvenance({ card }: { card: ModelCard }) {
       {card.evaluation.comparisons.length > 0 ? (
         <table className="data">
           <caption>Other candidates compared while choosing the model</caption>
-          <thead>
-            <tr>
-              <th scope="col">Candidate</th>
-              <th scope="col" className="num">
-                AUROC
-              </th>
-              <th scope="col">Note</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Candidate', 'AUROC', 'Note']} numeric={['AUROC']} />
           <tbody>
             {card.evaluation.comparisons.map((c) => (
               <tr key={c.name}>
