@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import './globals.css';
 import { NavLink } from '@/ui/nav-link';
+import { ViewerStatus } from '@/ui/viewer-status';
 import { currentViewer } from '@/dashboard/viewer';
 import { services } from '@/server/service-container';
 import { signOut } from './sign-in/actions';
@@ -10,24 +11,7 @@ export const metadata = { title: 'Clinical Risk Console', description: 'Validate
 
 // The header says who is signed in; a database that cannot say must not take every page down with it.
 async function Viewer() {
-  const viewer = await currentViewer(services).catch(() => null);
-  if (!viewer) {
-    return (
-      <p className="viewer">
-        <NavLink href="/sign-in">Sign in</NavLink>
-      </p>
-    );
-  }
-  return (
-    <form className="viewer" action={signOut}>
-      <span>
-        Signed in as <strong>{viewer.name}</strong> <span className="muted">({viewer.role})</span>
-      </span>{' '}
-      <button type="submit" className="button-secondary">
-        Sign out
-      </button>
-    </form>
-  );
+  return <ViewerStatus viewer={await currentViewer(services).catch(() => null)} signOut={signOut} />;
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {
