@@ -2,31 +2,16 @@
 import type { ReactNode } from 'react';
 import './globals.css';
 import { NavLink } from '@/ui/nav-link';
-import { currentViewer } from '@/ui/viewer';
+import { ViewerStatus } from '@/ui/viewer-status';
+import { currentViewer } from '@/dashboard/viewer';
+import { services } from '@/server/service-container';
 import { signOut } from './sign-in/actions';
 
 export const metadata = { title: 'Clinical Risk Console', description: 'Validated clinical risk models, explained feature by feature.' };
 
 // The header says who is signed in; a database that cannot say must not take every page down with it.
 async function Viewer() {
-  const viewer = await currentViewer().catch(() => null);
-  if (!viewer) {
-    return (
-      <p className="viewer">
-        <NavLink href="/sign-in">Sign in</NavLink>
-      </p>
-    );
-  }
-  return (
-    <form className="viewer" action={signOut}>
-      <span>
-        Signed in as <strong>{viewer.name}</strong> <span className="muted">({viewer.role})</span>
-      </span>{' '}
-      <button type="submit" className="button-secondary">
-        Sign out
-      </button>
-    </form>
-  );
+  return <ViewerStatus viewer={await currentViewer(services).catch(() => null)} signOut={signOut} />;
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {

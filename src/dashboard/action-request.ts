@@ -3,6 +3,7 @@
  * Origin and fails on an unparseable form body too, but answers both with 500 and logs an error, so
  * a forged or broken request looks like a fault of ours. These checks answer 403 and 400 instead.
  */
+import { CodedError } from '@/errors/coded-error';
 
 /**
  * Next.js's default `serverActions.bodySizeLimit`: a larger body is refused by Next itself (413),
@@ -11,22 +12,20 @@
 export const ACTION_BODY_LIMIT = 1024 * 1024;
 
 /** An action POST whose Origin is not the site it was sent to: what a cross-site forgery looks like. */
-export class ForeignActionOriginError extends Error {
+export class ForeignActionOriginError extends CodedError {
   readonly code = 'FORBIDDEN';
   readonly status = 403;
   constructor(reason: string) {
     super(`server action refused: ${reason}`);
-    this.name = 'ForeignActionOriginError';
   }
 }
 
 /** An action POST whose body cannot be read as the form its content type says it is. */
-export class MalformedActionBodyError extends Error {
+export class MalformedActionBodyError extends CodedError {
   readonly code = 'BAD_REQUEST';
   readonly status = 400;
   constructor(reason: string) {
     super(`server action refused: ${reason}`);
-    this.name = 'MalformedActionBodyError';
   }
 }
 

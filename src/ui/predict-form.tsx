@@ -5,10 +5,10 @@
  * page is not reloaded. Field errors sit next to their fields and every value typed is kept.
  */
 import { useActionState } from 'react';
-import type { FeatureSpec } from '../features/feature-set';
-import { fieldControl, fieldHint } from './form-features';
+import type { FeatureSpec } from '@/features/feature-set';
+import { fieldControl, fieldHint } from './field-control';
 import { PredictionResult } from './prediction-result';
-import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
+import { EMPTY_FORM_STATE, type PredictFormState } from '@/dashboard/predict-form-state';
 
 interface Props {
   modelName: string;

@@ -1,9 +1,10 @@
 /** One prediction's answer: probability, risk band, decision at the threshold and the waterfall of contributions; beside the previous answer in a what-if. */
 import { WaterfallChart } from './charts/waterfall-chart';
 import { distinctPercents, featureValue, percent, signedLogOdds } from './format';
-import type { PredictionView } from './prediction-view';
+import type { PredictionView } from '@/dashboard/prediction-view';
 import { RiskBadge } from './risk-badge';
 import { NavLink } from './nav-link';
+import { TableHead } from './table-head';
 
 function Decision({ view }: { view: PredictionView }) {
   const verdict = <strong>{view.positive ? 'positive' : 'negative'}</strong>;
@@ -39,16 +40,7 @@ function Comparison({ before, after }: { before: PredictionView; after: Predicti
   return (
     <table className="data">
       <caption>What changed, feature by feature (contributions in log-odds)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Feature</th>
-          <th scope="col">Before: value</th>
-          <th scope="col">Now: value</th>
-          <th scope="col" className="num">Before</th>
-          <th scope="col" className="num">Now</th>
-          <th scope="col" className="num">Change</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Feature', 'Before: value', 'Now: value', 'Before', 'Now', 'Change']} numeric={['Before', 'Now', 'Change']} />
       <tbody>
         {after.contributions.map((c) => {
           const was = old.get(c.name);
@@ -79,13 +71,7 @@ export function ContributionTable({ view }: { view: PredictionView }) {
         Contributions in log-odds, largest first: base value {signedLogOdds(view.baseValue, 3)} plus all contributions gives the output{' '}
         {signedLogOdds(view.baseValue + view.contributions.reduce((s, c) => s + c.contribution, 0), 3)} = logit({percent(view.probability)})
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Feature</th>
-          <th scope="col">Value</th>
-          <th scope="col" className="num">Contribution (log-odds)</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Feature', 'Value', 'Contribution (log-odds)']} numeric={['Contribution (log-odds)']} />
       <tbody>
         {view.contributions.map((c) => (
           <tr key={c.name}>

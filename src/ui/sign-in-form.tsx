@@ -1,10 +1,7 @@
 'use client';
 /** The sign-in form: an API key, posted through a server action (works without JavaScript); a refused key is said next to the field. */
 import { useActionState } from 'react';
-
-export interface SignInState {
-  error: string | null;
-}
+import type { SignInState } from '@/dashboard/sign-in';
 
 interface Props {
   next: string;

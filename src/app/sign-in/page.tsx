@@ -1,6 +1,7 @@
 /** Sign in to the dashboard with an API key; the session lasts a shift (sessions.ts). */
 import { SignInForm } from '@/ui/sign-in-form';
-import { currentViewer, localPath } from '@/ui/viewer';
+import { currentViewer, localPath } from '@/dashboard/viewer';
+import { services } from '@/server/service-container';
 import { signIn } from './actions';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +9,7 @@ export const metadata = { title: 'Sign in — Clinical Risk Console' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = localPath((await searchParams).next);
-  const viewer = await currentViewer();
+  const viewer = await currentViewer(services);
   return (
     <>
       <h1>Sign in</h1>

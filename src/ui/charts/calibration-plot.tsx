@@ -1,12 +1,11 @@
 /** Calibration: observed event rate against mean predicted probability per bin, beside the perfect-calibration diagonal, with each bin's count. */
-import type { ModelMetrics } from '../../inference/model-card';
+import type { ModelMetrics } from '@/inference/model-card';
 import { percent } from '../format';
-import { HorizontalAxis, HorizontalGrid, LeftAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';
-import { colours, font, referenceDash, seriesStyle } from './chart-theme';
+import { colours, font, seriesStyle } from './chart-theme';
 import { Legend, SeriesMarker, type LegendEntry } from './legend';
-import { labelledTicks, linearScale } from './scale';
+import { clamp01, diagonalLegendEntry, UNIT_SQUARE_WIDTH, unitSquare, UnitSquarePlot, unitSquarePath } from './unit-square-plot';
 
 /** A reliability bin as the model card stores it; bins with count 0 are skipped. */
 export type CalibrationBin = ModelMetrics['calibration'][number];
@@ -21,8 +20,6 @@ export interface CalibrationPlotProps {
   title?: string;
 }
 
-const WIDTH = 460;
-const PLOT = { left: 64, top: 40, size: 360 };
 const LEGEND_LINE = 19;
 const STRIP_LINE = 17;
 const MIN_RADIUS = 2.5;
@@ -51,8 +48,6 @@ export function markerRadius(count: number, maxCount: number): number {
   return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * Math.min(1, Math.log(count) / Math.log(maxCount));
 }
 
-const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
-
 function range(b: CalibrationBin): string {
   return `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`;
 }
@@ -68,54 +63,46 @@ function describe(series: readonly CalibrationSeries[], title: string): string {
 }
 
 export function CalibrationPlot({ series, title = 'Calibration' }: CalibrationPlotProps) {
-  const x0 = PLOT.left;
-  const x1 = PLOT.left + PLOT.size;
-  const yTop = PLOT.top;
-  const yBottom = PLOT.top + PLOT.size;
-  const x = linearScale([0, 1], [x0, x1]);
-  const y = linearScale([0, 1], [yBottom, yTop]);
-  const ticks = labelledTicks(0, 1, 5);
+  const square = unitSquare();
+  const { x0, x, y } = square;
   const drawn = series.map((s) => filledBins(s.bins));
   const maxCount = Math.max(0, ...drawn.flat().map((b) => b.count));
 
   // Counts sit in a strip under the axis, one row per series at each bin's centre: beside the points they overprint.
-  const stripTitleY = yBottom + 62;
+  const stripTitleY = square.yBottom + 62;
   const stripRowY = (i: number) => stripTitleY + 18 + i * STRIP_LINE;
   const legendTop = stripRowY(series.length - 1) + 28;
   const entries: LegendEntry[] = series.map((s, i) => {
     const style = seriesStyle(i);
     return { key: `s${i}`, text: s.name, colour: style.colour, dash: style.dash, marker: style.marker, hollow: true };
   });
-  entries.push({ key: 'perfect', text: 'Perfect calibration', colour: colours.reference, dash: referenceDash, strokeWidth: 1.5 });
+  entries.push(diagonalLegendEntry('perfect', 'Perfect calibration'));
   const height = legendTop + (entries.length - 1) * LEGEND_LINE + 14;
 
   const desc = describe(series, title);
   return (
-    <ChartFrame id={chartId('calibration', desc)} width={WIDTH} height={height} title={title} desc={desc}>
-      <VerticalGrid scale={x} ticks={ticks} y0={yTop} y1={yBottom} />
-      <HorizontalGrid scale={y} ticks={ticks} x0={x0} x1={x1} />
-      <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke={colours.reference} strokeWidth={1.5} strokeDasharray={referenceDash} />
-      {drawn.map((bins, i) => {
-        const style = seriesStyle(i);
-        const d = bins.map((b, j) => `${j === 0 ? 'M' : 'L'}${x(clamp01(b.meanPredicted)).toFixed(2)},${y(clamp01(b.observedRate)).toFixed(2)}`).join('');
-        return (
-          <g key={`s${i}`} data-series={series[i].name}>
-            {bins.length > 1 ? <path d={d} fill="none" stroke={style.colour} strokeWidth={2} strokeDasharray={style.dash} strokeLinejoin="round" /> : null}
-            {bins.map((b) => {
-              const cx = x(clamp01(b.meanPredicted));
-              const cy = y(clamp01(b.observedRate));
-              const r = markerRadius(b.count, maxCount);
-              return (
-                <g key={`${b.lower}-${b.upper}`}>
-                  <SeriesMarker shape={style.marker} x={cx} y={cy} r={r} colour={style.colour} hollow />
-                </g>
-              );
-            })}
-          </g>
-        );
-      })}
-      <HorizontalAxis scale={x} ticks={ticks} y={yBottom} x0={x0} x1={x1} side="bottom" name="predicted" label="Mean predicted probability" />
-      <LeftAxis scale={y} ticks={ticks} x={x0} y0={yTop} y1={yBottom} name="observed" label="Observed event rate" />
+    <ChartFrame id={chartId('calibration', desc)} width={UNIT_SQUARE_WIDTH} height={height} title={title} desc={desc}>
+      <UnitSquarePlot square={square} xAxis={{ name: 'predicted', label: 'Mean predicted probability' }} yAxis={{ name: 'observed', label: 'Observed event rate' }}>
+        {drawn.map((bins, i) => {
+          const style = seriesStyle(i);
+          const d = unitSquarePath(square, bins.map((b) => [b.meanPredicted, b.observedRate]));
+          return (
+            <g key={`s${i}`} data-series={series[i].name}>
+              {bins.length > 1 ? <path d={d} fill="none" stroke={style.colour} strokeWidth={2} strokeDasharray={style.dash} strokeLinejoin="round" /> : null}
+              {bins.map((b) => {
+                const cx = x(clamp01(b.meanPredicted));
+                const cy = y(clamp01(b.observedRate));
+                const r = markerRadius(b.count, maxCount);
+                return (
+                  <g key={`${b.lower}-${b.upper}`}>
+                    <SeriesMarker shape={style.marker} x={cx} y={cy} r={r} colour={style.colour} hollow />
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+      </UnitSquarePlot>
       <g className="bin-counts" fontSize={font.small}>
         <text x={8} y={stripTitleY} fill={colours.ink}>
           Predictions per bin (larger markers, more predictions):

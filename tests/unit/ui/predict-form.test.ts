@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { sepsisFeatureSet } from '@/features/sepsis';
 import { heartFailureFeatureSet } from '@/features/heart-failure';
 import { PredictForm } from '@/ui/predict-form';
-import { EMPTY_FORM_STATE } from '@/ui/predict-form-state';
+import { EMPTY_FORM_STATE } from '@/dashboard/predict-form-state';
 import { attr, tags } from './charts/svg-markup';
 
 const SPECS = [...sepsisFeatureSet.inputs, ...heartFailureFeatureSet.inputs];

@@ -5,7 +5,7 @@ import { predictFromForm } from './actions';
 import { NavLink } from '@/ui/nav-link';
 import { NotFound } from '@/ui/route-states';
 import { AccessDeniedError, can } from '@/access/roles';
-import { requireViewer } from '@/ui/viewer';
+import { requireViewer } from '@/dashboard/viewer';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +16,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PredictPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await requireViewer(`/models/${encodeURIComponent(id)}/predict`);
+  const viewer = await requireViewer(services, `/models/${encodeURIComponent(id)}/predict`);
   const { registry } = await services();
   const model = (await registry.load()).get(id);
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript

@@ -1,10 +1,9 @@
 /** Where sign-in sends the user afterwards: a path on this site, never another origin however it is disguised. */
 import fc from 'fast-check';
-import { localPath } from '@/ui/viewer';
+import { localPath } from '@/dashboard/viewer';
 
 jest.mock('next/headers', () => ({ cookies: jest.fn() }));
 jest.mock('next/navigation', () => ({ redirect: jest.fn() }));
-jest.mock('@/server/service-container', () => ({ services: jest.fn() }));
 
 /** What a browser does with a Location header of `path` sent by http://a.example: it must stay there. */
 function staysOnSite(path: string): boolean {

@@ -5,20 +5,26 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import type { Principal } from '../access/roles';
-import { SESSION_COOKIE } from '../access/sessions';
-import { services } from '@/server/service-container';
+import type { Principal } from '@/access/roles';
+import { SESSION_COOKIE, type SessionStore } from '@/access/sessions';
+
+/**
+ * What the lookup needs of the process's services, as the app layer hands them over (the service
+ * container's `services` is one): asked for only when a cookie is present, so a page without a
+ * session never waits for the database.
+ */
+export type ViewerServices = () => Promise<{ sessions: Pick<SessionStore, 'resolve'> }>;
 
 /** The signed-in principal, or null; looked up once per request however many components ask. */
-export const currentViewer = cache(async (): Promise<Principal | null> => {
+export const currentViewer = cache(async (services: ViewerServices): Promise<Principal | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
   return (await services()).sessions.resolve(token);
 });
 
 /** The signed-in principal; without one, a redirect to sign-in that returns to `path` afterwards. */
-export async function requireViewer(path: string): Promise<Principal> {
-  const viewer = await currentViewer();
+export async function requireViewer(services: ViewerServices, path: string): Promise<Principal> {
+  const viewer = await currentViewer(services);
   if (!viewer) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   return viewer;
 }

@@ -1,12 +1,12 @@
 /** What the predict form's server action does: read the fields, predict through the service (which stores the record), and say what to show next. */
 import { randomUUID } from 'node:crypto';
-import { AccessDeniedError, can, readableRecords, type Principal } from '../access/roles';
-import type { AuditLog } from '../audit/audit-log';
-import { DatabaseUnavailableError } from '../db/database';
-import type { ModelRegistry } from '../inference/model-registry';
-import { validateInputs } from '../prediction/input-validation';
+import { AccessDeniedError, can, readableRecords, type Principal } from '@/access/roles';
+import type { AuditLog } from '@/audit/audit-log';
+import { DatabaseUnavailableError } from '@/db/database';
+import type { ModelRegistry } from '@/inference/model-registry';
+import { validateInputs } from '@/prediction/input-validation';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
-import type { PredictionService } from '../prediction/prediction-service';
+import type { PredictionService } from '@/prediction/prediction-service';
 import { readFormFeatures } from './form-features';
 import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
 import { predictionView } from './prediction-view';

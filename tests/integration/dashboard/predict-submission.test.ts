@@ -2,7 +2,7 @@ import type { Principal } from '@/access/roles';
 import { DatabaseUnavailableError } from '@/db/database';
 import { ModelRegistry } from '@/inference/model-registry';
 import { PredictionService } from '@/prediction/prediction-service';
-import { submitPrediction } from '@/ui/predict-submission';
+import { submitPrediction } from '@/dashboard/predict-submission';
 import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';
 
 const registry = new ModelRegistry('models');

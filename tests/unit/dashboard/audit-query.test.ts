@@ -1,4 +1,4 @@
-import { auditQueryString, readAuditQuery, searchParamsOf } from '@/ui/audit-query';
+import { auditQueryString, readAuditQuery, searchParamsOf } from '@/dashboard/audit-query';
 
 const MODELS = ['sepsis', 'diabetes', 'heart-failure'];
 

@@ -1,6 +1,6 @@
 /** An audit record made readable for a page: each contribution with its feature's label and unit from the model card. */
 import type { AuditRecord } from '@/audit/audit-record';
-import type { ModelCard } from '../inference/model-card';
+import type { ModelCard } from '@/inference/model-card';
 
 export interface ContributionView {
   name: string;
