@@ -1,7 +1,7 @@
 /** `npm run train`: trains models into models/<id>/, checks ONNX parity on every training row, or (--check) compares with the committed files. */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OnnxModel } from '../inference/onnx-model';
+import { OnnxModel } from '@/inference/onnx-model';
 import { predictProbabilities } from './gbdt/gradient-boosting';
 import type { ModelRecipe } from './recipes/model-recipe';
 import { trainModel, type TrainedModel } from './train-model';

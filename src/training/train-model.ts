@@ -1,7 +1,7 @@
 /** Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model card. */
 import { createHash } from 'node:crypto';
-import { vectorNames } from '../features/feature-set';
-import { modelCardSchema, type ModelCard, type ModelMetrics } from '../inference/model-card';
+import { vectorNames } from '@/features/feature-set';
+import { modelCardSchema, type ModelCard, type ModelMetrics } from '@/inference/model-card';
 import type { Dataset } from './dataset';
 import { bootstrapCI } from './evaluation/bootstrap';
 import { auroc } from './evaluation/ranking-metrics';
@@ -16,7 +16,7 @@ import { globalImportance } from './global-importance';
 import { selectGbdtParams } from './model-selection';
 import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
-import type { TreeEnsemble } from '../explain/tree-ensemble';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
 
 export interface TrainedModel {
   card: ModelCard;

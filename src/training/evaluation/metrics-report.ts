@@ -1,5 +1,5 @@
 /** Turns out-of-fold predictions into the card's metrics, each with a 95% bootstrap interval over rows or patients. */
-import type { ModelMetrics } from '../../inference/model-card';
+import type { ModelMetrics } from '@/inference/model-card';
 import { bootstrapCI } from './bootstrap';
 import { brierScore, calibration } from './calibration';
 import type { Metric } from './metric-input';
