@@ -1,5 +1,6 @@
 /** Writes a binary tree ensemble as a deterministic ONNX model (one ai.onnx.ml TreeEnsembleClassifier node, LOGISTIC). */
 import { onnx } from 'onnx-proto';
+import { CodedError } from '@/errors/coded-error';
 import {
   ONNX_INPUT_NAME,
   ONNX_LABEL_OUTPUT,
@@ -29,8 +30,7 @@ export interface OnnxExportMeta {
 }
 
 /** The ensemble or its metadata cannot be written faithfully. */
-export class OnnxExportError extends Error {
-  override readonly name = 'OnnxExportError';
+export class OnnxExportError extends CodedError {
   readonly code = 'ONNX_EXPORT_INVALID';
 }
 
