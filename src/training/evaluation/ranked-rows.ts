@@ -76,3 +76,22 @@ export function classTotals(ranked: RankedRows, w: RowWeights): { pos: number; n
   }
   return { pos, neg };
 }
+
+/**
+ * Visits each distinct score as a threshold, highest first, with the counts of positives (tp) and negatives (fp)
+ * scored at or above it: the sweep behind the ROC curve and the best-threshold searches.
+ */
+export function sweepThresholds(ranked: RankedRows, visit: (tp: number, fp: number, threshold: number) => void): void {
+  const { blockEnds, scores } = ranked;
+  let tp = 0;
+  let fp = 0;
+  let start = 0;
+  for (let b = 0; b < blockEnds.length; b++) {
+    for (let k = start; k < blockEnds[b]; k++) {
+      if (ranked.y[k] === 1) tp++;
+      else fp++;
+    }
+    visit(tp, fp, scores[start]);
+    start = blockEnds[b];
+  }
+}

@@ -1,7 +1,7 @@
 /** Ranking metrics: AUROC (with DeLong's interval), average precision and the ROC curve. */
 import { checkInputs, checkLevel, MetricInputError } from './metric-input';
 import { normalQuantile } from './normal-quantile';
-import { classTotals, rank, type RankedRows, type RowWeights } from './ranked-rows';
+import { classTotals, rank, sweepThresholds, type RankedRows, type RowWeights } from './ranked-rows';
 
 export interface AurocInterval {
   estimate: number;
@@ -138,23 +138,12 @@ export function rocCurve(y: ArrayLike<number>, p: ArrayLike<number>, maxPoints =
     throw new MetricInputError(`maxPoints is ${maxPoints}; it must be an integer >= 2`);
   }
   const ranked = rank(y, p);
-  const { blockEnds, scores } = ranked;
   const { pos, neg } = classTotals(ranked, null);
   if (pos === 0 || neg === 0) {
     throw new MetricInputError(`a ROC curve needs both classes; got ${pos} positives and ${neg} negatives`);
   }
   const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
-  let tp = 0;
-  let fp = 0;
-  let start = 0;
-  for (let b = 0; b < blockEnds.length; b++) {
-    for (let k = start; k < blockEnds[b]; k++) {
-      if (ranked.y[k] === 1) tp++;
-      else fp++;
-    }
-    points.push({ fpr: fp / neg, tpr: tp / pos, threshold: scores[start] });
-    start = blockEnds[b];
-  }
+  sweepThresholds(ranked, (tp, fp, threshold) => points.push({ fpr: fp / neg, tpr: tp / pos, threshold }));
   if (points.length <= maxPoints) return points;
   const last = points.length - 1;
   const thinned: RocPoint[] = [];

@@ -1,6 +1,6 @@
 /** Metrics at a decision threshold (confusion counts and the rates from them) and the thresholds that maximise Youden's J or F1. */
 import { checkInputs } from './metric-input';
-import { classTotals, rank } from './ranked-rows';
+import { classTotals, rank, sweepThresholds } from './ranked-rows';
 
 export interface Confusion {
   tp: number;
@@ -65,28 +65,19 @@ function bestThreshold(
   criterion: (tp: number, fp: number, pos: number, neg: number) => [number, number],
 ): number {
   const ranked = rank(y, p);
-  const { blockEnds, scores } = ranked;
   const { pos, neg } = classTotals(ranked, null);
   let best = NaN;
   let bestNum = 0;
   let bestDen = 1;
-  let tp = 0;
-  let fp = 0;
-  let start = 0;
-  for (let b = 0; b < blockEnds.length; b++) {
-    for (let k = start; k < blockEnds[b]; k++) {
-      if (ranked.y[k] === 1) tp++;
-      else fp++;
-    }
+  sweepThresholds(ranked, (tp, fp, threshold) => {
     const [num, den] = criterion(tp, fp, pos, neg);
     // Thresholds descend, so ">=" hands ties to the smaller threshold.
     if (Number.isNaN(best) || num * bestDen >= bestNum * den) {
-      best = scores[start];
+      best = threshold;
       bestNum = num;
       bestDen = den;
     }
-    start = blockEnds[b];
-  }
+  });
   return best;
 }
 
