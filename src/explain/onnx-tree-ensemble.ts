@@ -1,72 +1,10 @@
-/** Reads a binary tree ensemble back from ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor) and owns the project's ONNX conventions. */
+/** Reads a binary tree ensemble back from ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor), following the conventions in onnx-conventions.ts. */
 import { onnx } from 'onnx-proto';
+import { Attributes, toNumber } from './onnx-attributes';
+import { nextFloat32Up, ONNX_METADATA_KEYS, ONNX_ML_DOMAIN } from './onnx-conventions';
 import type { Tree, TreeEnsemble } from './tree-ensemble';
-
-/*
- * The conventions below are shared with the exporter (src/training/onnx-export.ts). They live here,
- * not in training, because serving code (the model registry) needs them and never imports training.
- *
- * - Node ids: tree t of `ensemble.trees` has ONNX tree id t, and node id = index in the Tree arrays.
- *   Nodes are listed grouped by tree, in ascending node id, root (id 0) first: onnxruntime 1.30 refuses
- *   node ids outside 0..n−1, takes the first listed node of a tree as its root and mis-evaluates
- *   interleaved listings. This reader accepts any listing and any ids (other exporters' models).
- * - Leaves carry one vote each under class id 0 (skl2onnx's binary convention): the positive class's
- *   margin. Writing weights for both classes makes onnxruntime's `label` output wrong.
- * - base_values holds one value, the base score: onnxruntime 1.30 then outputs
- *   probabilities = [1 − p, p] with p = sigmoid(base + Σ leaves) (sums in float32).
- * - Label guard: when no leaf weight is negative, onnxruntime decides `label` by `score > 0.5`
- *   instead of `score > 0` (its "all weights positive" branch, meant for probability-valued leaves),
- *   while the probabilities stay right. The exporter then appends one guard tree that can never
- *   reach its negative leaf (x < −∞ is false, NaN goes right) and always adds +0; its tree id is
- *   recorded under `crc.label_guard_tree`, and this reader drops it.
- * - Covers: `crc.tree_covers` is a JSON array per tree (ascending tree id, guard excluded) of the
- *   covers in ascending node-id order, i.e. in Tree index order for the exporter's output.
- */
-
-/** Name of the model's input: float32 [N, featureCount]. */
-export const ONNX_INPUT_NAME = 'features';
-/** Name of the int64 [N] label output. */
-export const ONNX_LABEL_OUTPUT = 'label';
-/** Name of the float32 [N, 2] output holding [1 − p, p] per row. */
-export const ONNX_PROBABILITY_OUTPUT = 'probabilities';
-export const ONNX_ML_DOMAIN = 'ai.onnx.ml';
-
-/** metadata_props keys written by the exporter. */
-export const ONNX_METADATA_KEYS = {
-  modelId: 'crc.model_id',
-  version: 'crc.version',
-  featureNames: 'crc.feature_names',
-  baseScore: 'crc.base_score',
-  treeCovers: 'crc.tree_covers',
-  labelGuardTree: 'crc.label_guard_tree',
-} as const;
-
-export type UnsupportedTreeEnsembleCode =
-  | 'UNSUPPORTED_OPERATOR'
-  | 'UNSUPPORTED_NODE_MODE'
-  | 'UNSUPPORTED_THRESHOLD'
-  | 'UNSUPPORTED_CLASS_WEIGHTS'
-  | 'UNSUPPORTED_BASE_VALUES'
-  | 'UNSUPPORTED_POST_TRANSFORM'
-  | 'UNSUPPORTED_AGGREGATE_FUNCTION'
-  | 'UNSUPPORTED_TARGETS';
-
-/** A valid ONNX tree ensemble that uses something TreeEnsemble cannot represent (yet). */
-export class UnsupportedTreeEnsembleError extends Error {
-  override readonly name = 'UnsupportedTreeEnsembleError';
-  constructor(
-    readonly code: UnsupportedTreeEnsembleCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Bytes that are not a well-formed tree ensemble (or an ensemble that cannot be written as one). */
-export class InvalidTreeEnsembleError extends Error {
-  override readonly name = 'InvalidTreeEnsembleError';
-  readonly code = 'INVALID_TREE_ENSEMBLE';
-}
+import { InvalidTreeEnsembleError, UnsupportedTreeEnsembleError } from './tree-ensemble-errors';
+import { findTreeProblem } from './tree-validation';
 
 export type TreeEnsembleOperator = 'TreeEnsembleClassifier' | 'TreeEnsembleRegressor';
 
@@ -81,36 +19,6 @@ export interface OnnxTreeEnsemble {
   operator: TreeEnsembleOperator;
   /** LOGISTIC: p = sigmoid(margin). NONE (regressors only): the output is the margin itself. */
   postTransform: 'LOGISTIC' | 'NONE';
-}
-
-/**
- * Why a tree breaks TreeEnsemble's invariants (parallel arrays, children in range, every node reached
- * exactly once from root 0, features in range), or undefined when it is well formed.
- */
-export function findTreeProblem(tree: Tree, featureCount: number): string | undefined {
-  const n = tree.feature.length;
-  if (n === 0) return 'has no nodes';
-  const arrays = [tree.threshold, tree.left, tree.right, tree.missingGoesLeft, tree.leafValue, tree.cover];
-  if (arrays.some((a) => a.length !== n)) return 'has arrays of different lengths';
-  const seen = new Uint8Array(n);
-  const stack = [0];
-  seen[0] = 1;
-  while (stack.length > 0) {
-    const i = stack.pop()!;
-    if (tree.left[i] === -1) continue;
-    if (!Number.isInteger(tree.feature[i]) || tree.feature[i] < 0 || tree.feature[i] >= featureCount) {
-      return `node ${i} splits on feature ${tree.feature[i]}, allowed 0..${featureCount - 1}`;
-    }
-    if (Number.isNaN(tree.threshold[i])) return `node ${i} has a NaN threshold`;
-    for (const child of [tree.left[i], tree.right[i]]) {
-      if (!Number.isInteger(child) || child <= 0 || child >= n) return `node ${i} has child ${child}, allowed 1..${n - 1}`;
-      if (seen[child]) return `node ${child} is reached twice`;
-      seen[child] = 1;
-      stack.push(child);
-    }
-  }
-  const unreached = seen.indexOf(0);
-  return unreached === -1 ? undefined : `node ${unreached} is not reachable from the root`;
 }
 
 /** Parses an ONNX model holding one TreeEnsembleClassifier or TreeEnsembleRegressor node. */
@@ -169,17 +77,6 @@ export function readTreeEnsemble(bytes: Uint8Array): OnnxTreeEnsemble {
     postTransform: head.postTransform,
   };
 }
-
-/** The next float32 above t: for float32 x, x <= t exactly when x < nextFloat32Up(t). */
-export function nextFloat32Up(t: number): number {
-  if (Number.isNaN(t) || t === Infinity) return t;
-  if (t === 0) return 2 ** -149;
-  const f = new Float32Array([t]);
-  const bits = new Int32Array(f.buffer);
-  bits[0] += t > 0 ? 1 : -1;
-  return f[0];
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function findEnsembleNode(model: onnx.ModelProto): onnx.INodeProto {
@@ -195,72 +92,6 @@ function findEnsembleNode(model: onnx.ModelProto): onnx.INodeProto {
   const node = ensembles[0];
   if (node.domain !== ONNX_ML_DOMAIN) throw new InvalidTreeEnsembleError(`${node.opType} must be in domain ${ONNX_ML_DOMAIN}, found "${node.domain}"`);
   return node;
-}
-
-type Int64 = number | { toNumber(): number };
-const toNumber = (v: Int64): number => (typeof v === 'number' ? v : v.toNumber());
-const AttributeType = onnx.AttributeProto.AttributeType;
-const utf8 = new TextDecoder();
-
-/** Typed access to a node's attributes by name. */
-class Attributes {
-  private readonly byName = new Map<string, onnx.IAttributeProto>();
-
-  constructor(private readonly node: onnx.INodeProto) {
-    for (const a of node.attribute ?? []) this.byName.set(a.name ?? '', a);
-  }
-
-  private get(name: string, type: onnx.AttributeProto.AttributeType): onnx.IAttributeProto | undefined {
-    const a = this.byName.get(name);
-    if (a && a.type !== type) throw new InvalidTreeEnsembleError(`${this.node.opType} attribute ${name} has type ${a.type}, expected ${type}`);
-    return a;
-  }
-
-  ints(name: string): number[] | undefined {
-    return this.get(name, AttributeType.INTS)?.ints?.map(toNumber);
-  }
-
-  int(name: string): number | undefined {
-    const a = this.get(name, AttributeType.INT);
-    return a?.i == null ? undefined : toNumber(a.i);
-  }
-
-  strings(name: string): string[] | undefined {
-    return this.get(name, AttributeType.STRINGS)?.strings?.map((s) => utf8.decode(s));
-  }
-
-  string(name: string): string | undefined {
-    const s = this.get(name, AttributeType.STRING)?.s;
-    return s ? utf8.decode(s) : undefined;
-  }
-
-  /** A float list, or its `_as_tensor` twin (float or double tensor). */
-  reals(name: string): number[] | undefined {
-    const tensor = this.get(`${name}_as_tensor`, AttributeType.TENSOR)?.t;
-    if (tensor) return tensorValues(tensor, `${name}_as_tensor`);
-    return this.get(name, AttributeType.FLOATS)?.floats ?? undefined;
-  }
-
-  require<T>(value: T | undefined, name: string): T {
-    if (value === undefined) throw new InvalidTreeEnsembleError(`${this.node.opType} lacks attribute ${name}`);
-    return value;
-  }
-}
-
-function tensorValues(t: onnx.ITensorProto, name: string): number[] {
-  const { FLOAT, DOUBLE } = onnx.TensorProto.DataType;
-  if (t.dataType === FLOAT || t.dataType === DOUBLE) {
-    const raw = t.rawData;
-    if (raw && raw.length > 0) {
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      const size = t.dataType === FLOAT ? 4 : 8;
-      return Array.from({ length: raw.byteLength / size }, (_, i) =>
-        size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true),
-      );
-    }
-    return [...(t.dataType === FLOAT ? (t.floatData ?? []) : (t.doubleData ?? []))];
-  }
-  throw new InvalidTreeEnsembleError(`attribute ${name} has tensor data type ${t.dataType}, allowed FLOAT (1) or DOUBLE (11)`);
 }
 
 interface OnnxNode {

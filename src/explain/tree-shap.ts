@@ -1,6 +1,11 @@
 /** Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin), to one prediction of a TreeEnsemble. */
-import { findTreeProblem, InvalidTreeEnsembleError } from './onnx-tree-ensemble';
+// One module past 400 lines: PreparedTreeShap's preparation and its per-row loops read and write one set of flat arrays.
+import { ExplainInputError } from './explain-input-error';
+import { pathRatios, unwindPath, type PathRatios } from './shap-path-weights';
+import { checkCovers, InvalidCoversError } from './tree-covers';
 import type { Tree, TreeEnsemble } from './tree-ensemble';
+import { InvalidTreeEnsembleError } from './tree-ensemble-errors';
+import { findTreeProblem } from './tree-validation';
 
 /*
  * The game explained is the path-dependent one of the paper: for a set S of "known" features, v(S) is
@@ -23,24 +28,6 @@ import type { Tree, TreeEnsemble } from './tree-ensemble';
 const { fround, max } = Math;
 const isMissing = Number.isNaN;
 const isFiniteNumber = Number.isFinite;
-
-/** The ensemble carries no covers (an ONNX model exported without `crc.tree_covers`), so TreeSHAP has no weights to average with. */
-export class MissingCoversError extends Error {
-  override readonly name = 'MissingCoversError';
-  readonly code = 'MISSING_COVERS';
-}
-
-/** Covers TreeSHAP cannot use: negative or infinite, or no cover below a split a row reaches (a background too small for computeCovers). */
-export class InvalidCoversError extends Error {
-  override readonly name = 'InvalidCoversError';
-  readonly code = 'INVALID_COVERS';
-}
-
-/** A row or batch whose width is not the ensemble's feature count, or a background with no rows. */
-export class ExplainInputError extends Error {
-  override readonly name = 'ExplainInputError';
-  readonly code = 'INVALID_EXPLAIN_INPUT';
-}
 
 export interface RowExplanation {
   /** baseScore plus every tree's cover-weighted mean leaf value (log-odds). */
@@ -86,50 +73,6 @@ export function explainRows(ensemble: TreeEnsemble, x: Float32Array | Float64Arr
     throw new ExplainInputError(`rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`);
   }
   return prepareExplainer(ensemble).explainRows(x);
-}
-
-/**
- * A copy of the ensemble whose covers are the number of background rows reaching each node, for
- * models exported elsewhere without covers (what shap's TreeExplainer does when given data in
- * path-dependent mode). These are row counts, not the training hessian sums the trainer records: the
- * explanation then averages over the background rows instead of the training rows' hessian weights.
- * Nodes no background row reaches get cover 0; explaining a row whose own path leads to a split with
- * no background rows below it throws InvalidCoversError, since that average is undefined.
- */
-export function computeCovers(ensemble: TreeEnsemble, backgroundRows: ArrayLike<number>, featureCount: number): TreeEnsemble {
-  if (featureCount !== ensemble.featureCount) {
-    throw new ExplainInputError(`background rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`);
-  }
-  const rows = backgroundRows.length / featureCount;
-  if (!Number.isInteger(rows) || rows === 0) {
-    throw new ExplainInputError(`background needs at least one row of ${featureCount} features, got ${backgroundRows.length} values`);
-  }
-  const trees = ensemble.trees.map((tree, t): Tree => {
-    const problem = findTreeProblem(tree, featureCount);
-    if (problem) throw new InvalidTreeEnsembleError(`tree ${t} ${problem}`);
-    const cover = new Float64Array(tree.feature.length);
-    for (let r = 0; r < rows; r++) {
-      const base = r * featureCount;
-      let node = 0;
-      cover[0] += 1;
-      while (tree.left[node] !== -1) {
-        const x = backgroundRows[base + tree.feature[node]];
-        const goLeft = isMissing(x) ? tree.missingGoesLeft[node] : fround(x) < tree.threshold[node];
-        node = goLeft ? tree.left[node] : tree.right[node];
-        cover[node] += 1;
-      }
-    }
-    return {
-      feature: tree.feature.slice(),
-      threshold: tree.threshold.slice(),
-      left: tree.left.slice(),
-      right: tree.right.slice(),
-      missingGoesLeft: tree.missingGoesLeft.slice(),
-      leafValue: tree.leafValue.slice(),
-      cover: Array.from(cover),
-    };
-  });
-  return { featureCount: ensemble.featureCount, baseScore: ensemble.baseScore, trees };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,82 +482,5 @@ class PreparedTreeShap implements TreeExplainer {
       }
     }
     return new InvalidCoversError('the covers give an undefined contribution for this row');
-  }
-}
-
-/** NaN anywhere means no covers (MissingCoversError); negative or infinite covers are invalid. */
-function checkCovers(tree: Tree, t: number): void {
-  for (let i = 0; i < tree.cover.length; i++) {
-    const c = tree.cover[i];
-    if (isMissing(c)) {
-      throw new MissingCoversError(
-        `tree ${t} node ${i} has no cover: TreeSHAP needs covers (crc.tree_covers in the ONNX file, or computeCovers from background rows)`,
-      );
-    }
-    if (!(c >= 0) || !isFiniteNumber(c)) throw new InvalidCoversError(`tree ${t} node ${i} has cover ${c}; covers must be finite and ≥ 0`);
-  }
-}
-
-/**
- * The integer ratios EXTEND and UNWIND multiply by, for a path whose last element is l and an
- * element i < l, tabulated at [l · size + i]: the recursion then multiplies instead of dividing.
- */
-interface PathRatios {
-  size: number;
-  /** (i + 1) / (l + 1) */
-  up: Float64Array;
-  /** (l − i) / (l + 1) */
-  stay: Float64Array;
-  /** (l + 1) / (i + 1) */
-  undoUp: Float64Array;
-  /** (l + 1) / (l − i) */
-  undoStay: Float64Array;
-  /** (i + 1) / (l − i) */
-  upOverStay: Float64Array;
-}
-
-function pathRatios(size: number): PathRatios {
-  const r: PathRatios = {
-    size,
-    up: new Float64Array(size * size),
-    stay: new Float64Array(size * size),
-    undoUp: new Float64Array(size * size),
-    undoStay: new Float64Array(size * size),
-    upOverStay: new Float64Array(size * size),
-  };
-  for (let l = 0; l < size; l++) {
-    for (let i = 0; i < l; i++) {
-      r.up[l * size + i] = (i + 1) / (l + 1);
-      r.stay[l * size + i] = (l - i) / (l + 1);
-      r.undoUp[l * size + i] = (l + 1) / (i + 1);
-      r.undoStay[l * size + i] = (l + 1) / (l - i);
-      r.upOverStay[l * size + i] = (i + 1) / (l - i);
-    }
-  }
-  return r;
-}
-
-/*
- * In path-dependent TreeSHAP a one fraction is a product of "does the row go this way" indicators,
- * so it is exactly 0 or 1: the helpers below test `one !== 0` and never divide by it.
- */
-
-/** UNWIND: remove the element with fractions (zero, one) from the weights at `s` of a path whose last element is `l`. */
-function unwindPath(w: Float64Array, s: number, l: number, zero: number, one: number, ratios: PathRatios): void {
-  const row = l * ratios.size;
-  if (one !== 0) {
-    const undoUp = ratios.undoUp;
-    const stay = ratios.stay;
-    let next = w[s + l];
-    for (let i = l - 1; i >= 0; i--) {
-      const kept = w[s + i];
-      const x = next * undoUp[row + i];
-      w[s + i] = x;
-      next = kept - x * zero * stay[row + i];
-    }
-  } else {
-    const undoStay = ratios.undoStay;
-    const perZero = 1 / zero;
-    for (let i = l - 1; i >= 0; i--) w[s + i] *= undoStay[row + i] * perZero;
   }
 }

@@ -2,9 +2,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx as onnxProto } from 'onnx-proto';
-import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN, readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN } from '@/explain/onnx-conventions';
+import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
-import { computeCovers, prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
+import { computeCovers } from '@/explain/tree-covers';
+import { prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
 import { vectorNames, type FeatureSet } from '@/features/feature-set';
 import { featureSetOfCard } from '@/features/model-features';
 import { readBackground } from './background-data';

@@ -1,6 +1,6 @@
 /** Global importance for the card: each feature's mean |TreeSHAP contribution| (log-odds) over the training rows. */
-import { prepareExplainer } from '../explain/tree-shap';
-import type { TreeEnsemble } from '../explain/tree-ensemble';
+import { prepareExplainer } from '@/explain/tree-shap';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
 import type { Dataset } from './dataset';
 
 export interface GlobalImportance {

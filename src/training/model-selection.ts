@@ -4,7 +4,7 @@ import { groupedStratifiedKFold, splits, stratifiedKFold, type Split } from './c
 import { fitGradientBoosting, logLoss, type GbdtParams } from './gbdt/gradient-boosting';
 import { fitLogisticRegression, predictLogit } from './logistic-regression';
 import { Rng } from './random';
-import type { TreeEnsemble } from '../explain/tree-ensemble';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
 
 export interface InnerValidation {
   /** Folds the rows are cut into. */

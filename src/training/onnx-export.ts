@@ -1,16 +1,17 @@
 /** Writes a binary tree ensemble as a deterministic ONNX model (one ai.onnx.ml TreeEnsembleClassifier node, LOGISTIC). */
 import { onnx } from 'onnx-proto';
+import { CodedError } from '@/errors/coded-error';
 import {
-  findTreeProblem,
   ONNX_INPUT_NAME,
   ONNX_LABEL_OUTPUT,
   ONNX_METADATA_KEYS,
   ONNX_ML_DOMAIN,
   ONNX_PROBABILITY_OUTPUT,
-} from '@/explain/onnx-tree-ensemble';
+} from '@/explain/onnx-conventions';
 import type { Tree, TreeEnsemble } from '@/explain/tree-ensemble';
+import { findTreeProblem } from '@/explain/tree-validation';
 
-// Defined next to the reader so that serving code can use them without importing training.
+// Defined in src/explain (onnx-conventions.ts) so that serving code can use them without importing training.
 export { ONNX_INPUT_NAME, ONNX_LABEL_OUTPUT, ONNX_PROBABILITY_OUTPUT };
 
 /** IR 8 with ai.onnx 17 and ai.onnx.ml 3 is the ONNX 1.12 set; onnxruntime-node 1.30 runs it (ai.onnx.ml 5 deprecates the operator). */
@@ -29,8 +30,7 @@ export interface OnnxExportMeta {
 }
 
 /** The ensemble or its metadata cannot be written faithfully. */
-export class OnnxExportError extends Error {
-  override readonly name = 'OnnxExportError';
+export class OnnxExportError extends CodedError {
   readonly code = 'ONNX_EXPORT_INVALID';
 }
 

@@ -1,7 +1,8 @@
 /** `npm run train`: trains models into models/<id>/, checks ONNX parity on every training row, or (--check) compares with the committed files. */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OnnxModel } from '../inference/onnx-model';
+import { CodedError } from '@/errors/coded-error';
+import { OnnxModel } from '@/inference/onnx-model';
 import { predictProbabilities } from './gbdt/gradient-boosting';
 import type { ModelRecipe } from './recipes/model-recipe';
 import { trainModel, type TrainedModel } from './train-model';
@@ -9,12 +10,9 @@ import { trainModel, type TrainedModel } from './train-model';
 /** Largest |onnxruntime − trainer| probability difference accepted on a training row. */
 export const PARITY_TOLERANCE = 1e-6;
 
-export class ParityError extends Error {
+/** onnxruntime's probabilities for the exported model differ from the trainer's beyond PARITY_TOLERANCE. */
+export class ParityError extends CodedError {
   readonly code = 'ONNX_PARITY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ParityError';
-  }
 }
 
 export interface TrainCommandOptions {

@@ -1,10 +1,13 @@
 /** Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model card. */
-import { createHash } from 'node:crypto';
-import { vectorNames } from '../features/feature-set';
-import { modelCardSchema, type ModelCard, type ModelMetrics } from '../inference/model-card';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { vectorNames } from '@/features/feature-set';
+import type { ModelCard, ModelMetrics } from '@/inference/model-card';
+import { modelCardDocument, type ModelEvaluation } from './card-document';
 import type { Dataset } from './dataset';
-import { auroc, bootstrapCI, youdenThreshold } from './evaluation/classification-metrics';
-import { foldMeanAuroc, metricsReport, ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
+import { bootstrapCI } from './evaluation/bootstrap';
+import { auroc } from './evaluation/ranking-metrics';
+import { youdenThreshold } from './evaluation/threshold-metrics';
+import { foldMeanAuroc, metricsReport, stackRepeats } from './evaluation/metrics-report';
 import { outOfFoldPredictions, type OutOfFold } from './evaluation/out-of-fold';
 import { bestUtilityThreshold } from './evaluation/sepsis-utility';
 import { utilityReport } from './evaluation/utility-report';
@@ -12,9 +15,8 @@ import { hideColumns, selectColumns } from './feature-columns';
 import { fitGradientBoosting } from './gbdt/gradient-boosting';
 import { globalImportance } from './global-importance';
 import { selectGbdtParams } from './model-selection';
-import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
+import { exportOnnx } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
-import type { TreeEnsemble } from '../explain/tree-ensemble';
 
 export interface TrainedModel {
   card: ModelCard;
@@ -48,7 +50,7 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   const replicates = data.y.length > LARGE ? REPLICATES_LARGE : REPLICATES_SMALL;
   const report = { replicates, seed: recipe.seed };
   /** A model's out-of-fold metrics at its own threshold, and the alarms the threshold implies (sepsis). */
-  const evaluate = (predictions: Float64Array[]) => {
+  const metricsAtOwnThreshold = (predictions: Float64Array[]): ModelEvaluation => {
     const threshold = chooseThreshold(recipe, data, predictions);
     const utility = recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, predictions[0], threshold, report) : undefined;
     const metrics: ModelMetrics = {
@@ -58,9 +60,8 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
     };
     return { threshold, metrics, alarms: utility?.alarms };
   };
-  const gbdt = evaluate(oof.gbdt);
-  const baseline = evaluate(oof.baseline);
-  const threshold = gbdt.threshold;
+  const gbdt = metricsAtOwnThreshold(oof.gbdt);
+  const baseline = metricsAtOwnThreshold(oof.baseline);
 
   progress('choosing hyper-parameters on all rows and fitting the final model');
   const finalTraining = prepareTraining(data, recipe, candidate, recipe.seed);
@@ -70,72 +71,16 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   progress('explaining the training rows for global importance');
   const importance = globalImportance(ensemble, data);
 
-  const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
-  const derived = inputs.length === recipe.featureSet.inputs.length ? recipe.featureSet.derived : [];
   const onnx = exportOnnx(ensemble, {
     modelId: recipe.id,
     version: recipe.card.version,
     featureNames: data.featureNames,
   });
 
-  const card: ModelCard = {
-    cardVersion: 1,
-    id: recipe.id,
-    ...recipe.card,
-    dataset: {
-      ...recipe.dataset,
-      sha256: training.sha256,
-      rows: training.rows,
-      positives: training.positives,
-      ...(training.patients !== undefined ? { patients: training.patients } : {}),
-      preprocessing: training.preprocessing,
-    },
-    features: inputs,
-    derivedFeatures: derived.map(({ name, label, description }) => ({ name, label, description })),
-    onnx: {
-      file: 'model.onnx',
-      sha256: createHash('sha256').update(onnx).digest('hex'),
-      inputName: ONNX_INPUT_NAME,
-      probabilityOutput: ONNX_PROBABILITY_OUTPUT,
-      trees: ensemble.trees.length,
-    },
-    threshold: { value: threshold, rule: THRESHOLD_RULES[recipe.thresholdRule] },
-    riskBands: {
-      moderateFrom: ruleOutLevel(stackRepeats(data.y, oof.gbdt, groups), threshold),
-      highFrom: threshold,
-      rule: 'HIGH from the decision threshold; MODERATE from the highest probability that keeps 95% of the out-of-fold positives at or above it (a rule-out level); LOW below.',
-    },
-    evaluation: {
-      method: groups
-        ? `${recipe.evaluation.folds}-fold cross-validation grouped by patient and stratified by whether the patient ever has a positive label; hyper-parameters chosen inside each training fold; out-of-fold predictions pooled; 95% intervals by percentile bootstrap over patients (${replicates} replicates).`
-        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen by inner cross-validation inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
-      folds: recipe.evaluation.folds,
-      repeats: recipe.evaluation.repeats,
-      groupedBy: groups ? 'patient' : null,
-      gbdt: gbdt.metrics,
-      baseline: baseline.metrics,
-      comparisons: evaluated.flatMap((e) => e.comparisons),
-      ...(gbdt.alarms ? { alarms: gbdt.alarms } : {}),
-    },
-    globalImportance: importance.features,
-    globalImportanceRows: importance.rows,
-    training: {
-      algorithm:
-        'Gradient-boosted decision trees (this project’s learner): log-loss, Newton leaf values, histogram split finding (≤ 255 bins), learned missing-value directions.',
-      seed: recipe.seed,
-      params: { ...params },
-      selection: `Grid ${JSON.stringify(recipe.search.grid)} over ${JSON.stringify({ ...recipe.search.base, rounds: undefined, seed: undefined })}; the lowest mean validation log-loss over ${recipe.search.inner.use} inner fold(s) of ${recipe.search.inner.folds}, with early stopping after ${recipe.search.earlyStoppingRounds} rounds without improvement; the tree count is the mean early-stopping round. Feature set: ${candidate.name} (${candidate.description}).`,
-      baseline: `Logistic regression on standardised features with missing-value indicators, L2 penalty chosen from ${JSON.stringify(recipe.baseline.l2Grid)} by inner cross-validation.`,
-    },
-  };
-  return { card: modelCardSchema.parse(card), onnx, ensemble, data };
+  const comparisons = evaluated.flatMap((e) => e.comparisons);
+  const card = modelCardDocument({ recipe, training, candidate, data, oof, replicates, gbdt, baseline, comparisons, params, ensemble, onnx, importance });
+  return { card, onnx, ensemble, data };
 }
-
-const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
-  youden: 'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
-  utility:
-    'The probability (from 0.005 to 0.2 by 0.0025, then to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
-};
 
 /** Utility thresholds tried: hourly sepsis risk is low, so the grid is fine where the optimum lies. */
 const UTILITY_CANDIDATES: number[] = [

@@ -2,14 +2,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { CodedError } from '@/errors/coded-error';
 import type { Dataset } from '../dataset';
 
-export class DatasetFormatError extends Error {
+/** A table whose header or cells do not match its spec; the message names the file, row and column. */
+export class DatasetFormatError extends CodedError {
   readonly code = 'DATASET_FORMAT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatasetFormatError';
-  }
 }
 
 export interface CsvTableSpec {

@@ -1,19 +1,10 @@
-/** The PhysioNet/CinC 2019 hourly CSV: read it (training and batch scoring) and turn it into carried-forward patient-hour rows. */
+/** The PhysioNet/CinC 2019 hourly CSV reader (training and batch scoring): the challenge table of patients' hours. */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { vectorNames } from '../../features/feature-set';
-import {
-  plausibleRange,
-  SEPSIS_CHALLENGE_COLUMNS,
-  SEPSIS_COLUMN_TO_FEATURE,
-  sepsisFeatureSet,
-  type ChallengeColumn,
-  type ChallengeRow,
-} from '../../features/sepsis';
-import type { Dataset } from '../dataset';
+import { CodedError } from '@/errors/coded-error';
+import { SEPSIS_CHALLENGE_COLUMNS, type ChallengeColumn, type ChallengeRow } from '@/features/sepsis';
 
 export const PATIENT_ID_COLUMN = 'patient_id';
 
@@ -30,25 +21,13 @@ const isNaNumber = Number.isNaN;
 const isFiniteNumber = Number.isFinite;
 const toNumber = Number;
 const COLUMNS: readonly ChallengeColumn[] = [...SEPSIS_CHALLENGE_COLUMNS];
-const FEATURES = sepsisFeatureSet;
 const WIDTH = COLUMNS.length;
 const ICULOS = SEPSIS_CHALLENGE_COLUMNS.indexOf('ICULOS');
 const LABEL = SEPSIS_CHALLENGE_COLUMNS.indexOf('SepsisLabel');
 
-export class ChallengeCsvError extends Error {
+/** A challenge CSV (or table) the reader refuses: the message names the source, line and column. */
+export class ChallengeCsvError extends CodedError {
   readonly code = 'CHALLENGE_CSV';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChallengeCsvError';
-  }
-}
-
-export class SepsisDataIntegrityError extends Error {
-  readonly code = 'SEPSIS_DATA_INTEGRITY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SepsisDataIntegrityError';
-  }
 }
 
 /** Hourly rows of many patients, each patient's rows contiguous and in ICULOS order. */
@@ -175,221 +154,6 @@ export async function readChallengeCsv(path: string, options: Omit<ParseOptions,
     table: parseChallengeCsv(text, { ...options, source: path }),
   };
 }
-
-export interface SepsisDatasetStats {
-  rows: number;
-  patients: number;
-  /** Hours with SepsisLabel = 1. */
-  positiveRows: number;
-  /** Patients with any SepsisLabel = 1. */
-  septicPatients: number;
-  /** Septic patients labelled 1 from their first hour (onset ≤ 6 h after the first recorded hour). */
-  septicFromFirstHour: number;
-  /** Recorded values blanked as implausible (outside the input's range), by column; empty when kept. */
-  blanked: Partial<Record<ChallengeColumn, number>>;
-  blankedTotal: number;
-}
-
-export interface SepsisDataset extends Dataset {
-  /** Patient index of each row, 0..P-1: rows of one patient never straddle a fold. */
-  groups: Int32Array;
-  /** Patient id of each group. */
-  patientIds: string[];
-  /** Rows of patient p are [patientOffsets[p], patientOffsets[p + 1]), in hour order. */
-  patientOffsets: Int32Array;
-  /** ICULOS of each row. */
-  iculos: Float64Array;
-  /**
-   * The raw hourly SepsisLabel (1 from 6 h before onset on), a copy of `y` as built, kept apart so a
-   * trainer may relabel `y` while evaluation (the challenge's utility) still reads the original.
-   */
-  sepsisLabel: Uint8Array;
-  stats: SepsisDatasetStats;
-  /** The file it came from; null when built from a table in memory. */
-  source: { path: string; sha256: string; bytes: number } | null;
-}
-
-export type SepsisProgress = { phase: 'read' | 'parse' | 'build'; done: number; total: number };
-
-export interface BuildOptions {
-  /**
-   * `missing` (default): a recorded value outside its input's plausible range is treated as not recorded,
-   * so the last plausible value carries forward and every row is a request the service would accept.
-   * `keep`: use the values as recorded.
-   */
-  implausible?: 'missing' | 'keep';
-  onProgress?: (progress: SepsisProgress) => void;
-}
-
-/**
- * Carried-forward patient-hour rows of a labelled table. This is `carryForward` (after `blankImplausible`
- * when screening) and `vectorize`, fused to run over the table's columns without building a record per
- * row: the reference path took most of the 10 s budget. The features' own `compute` functions fill the
- * derived columns. Tests check it against the reference path, value for value, on random tables and on
- * set A. It relies on the table's invariants from `parseChallengeCsv` (each patient contiguous, ICULOS
- * present and increasing), which `carryForward` itself would check.
- */
-export function buildSepsisDataset(table: ChallengeTable, options: BuildOptions = {}): SepsisDataset {
-  if (table.absentColumns.includes('SepsisLabel')) throw new ChallengeCsvError('a training table needs the SepsisLabel column');
-  const screen = (options.implausible ?? 'missing') === 'missing';
-  const featureNames = vectorNames(FEATURES);
-  const f = featureNames.length;
-  const n = table.rowCount;
-  const patients = table.patientIds.length;
-  const { values } = table;
-  const x = new Float32Array(n * f);
-  const y = new Uint8Array(n);
-  const groups = new Int32Array(n);
-  const iculos = new Float64Array(n);
-
-  const inputNames = FEATURES.inputs.map((s) => s.name);
-  const inputs = inputNames.length;
-  const column = Int32Array.from(inputNames, (name) => COLUMNS.findIndex((c) => SEPSIS_COLUMN_TO_FEATURE[c] === name));
-  const ranges = Array.from(column, (c) => (screen ? plausibleRange(COLUMNS[c]) : null));
-  const lo = Float64Array.from(ranges, (r) => r?.min ?? -Infinity);
-  const hi = Float64Array.from(ranges, (r) => r?.max ?? Infinity);
-  const derived = FEATURES.derived;
-  const blankedCounts = new Int32Array(inputs);
-  const last = new Float64Array(inputs);
-  // The snapshot the `compute` functions read is a view of `last`: a record rebuilt per row (38 keyed
-  // stores per hour) cost more than the rest of the build.
-  const snapshot: Record<string, number> = {};
-  inputNames.forEach((name, i) => Object.defineProperty(snapshot, name, { get: () => last[i], enumerable: true }));
-  let septicPatients = 0;
-  let septicFromFirstHour = 0;
-
-  for (let p = 0; p < patients; p++) {
-    const start = table.patientOffsets[p];
-    const end = table.patientOffsets[p + 1];
-    last.fill(NAN); // nothing carries over from the previous patient
-    for (let r = start; r < end; r++) {
-      const base = r * WIDTH;
-      const out = r * f;
-      for (let i = 0; i < inputs; i++) {
-        const v = values[base + column[i]];
-        if (!isNaNumber(v)) {
-          if (v < lo[i] || v > hi[i]) blankedCounts[i]++;
-          else last[i] = v;
-        }
-        x[out + i] = last[i];
-      }
-      for (let j = 0; j < derived.length; j++) x[out + inputs + j] = derived[j].compute(snapshot);
-      const label = values[base + LABEL];
-      if (label !== 0 && label !== 1) {
-        throw new ChallengeCsvError(`patient ${table.patientIds[p]}, hour ${r - start + 1}: SepsisLabel must be 0 or 1 for training, got ${label}`);
-      }
-      y[r] = label;
-      groups[r] = p;
-      iculos[r] = values[base + ICULOS];
-    }
-    const labels = y.subarray(start, end);
-    if (labels.includes(1)) septicPatients++;
-    if (labels[0] === 1) septicFromFirstHour++;
-    if (options.onProgress && ((p + 1) % 2000 === 0 || p + 1 === patients)) {
-      options.onProgress({ phase: 'build', done: p + 1, total: patients });
-    }
-  }
-
-  const blanked: Partial<Record<ChallengeColumn, number>> = {};
-  blankedCounts.forEach((count, i) => {
-    if (count > 0) blanked[COLUMNS[column[i]]] = count;
-  });
-  return {
-    featureNames,
-    x,
-    y,
-    groups,
-    patientIds: table.patientIds,
-    patientOffsets: table.patientOffsets,
-    iculos,
-    sepsisLabel: y.slice(),
-    stats: {
-      rows: n,
-      patients,
-      positiveRows: y.reduce((a, b) => a + b, 0),
-      septicPatients,
-      septicFromFirstHour,
-      blanked,
-      blankedTotal: blankedCounts.reduce((a, b) => a + b, 0),
-    },
-    source: null,
-  };
-}
-
-/** What PhysioNet's files are known to hold (data/physionet2019/PROVENANCE.md). */
-export interface SepsisFileFacts {
-  sha256: string;
-  bytes: number;
-  rows: number;
-  patients: number;
-  positiveRows: number;
-  septicPatients: number;
-}
-
-export const KNOWN_SEPSIS_FILES: Readonly<Record<string, SepsisFileFacts>> = {
-  'setA.csv.gz': {
-    sha256: '5a42c15f166f2ccaf084dfa9e0c3123b88674648fa15030db3413d518d24367d',
-    bytes: 11_932_852,
-    rows: 790_215,
-    patients: 20_336,
-    positiveRows: 17_136,
-    septicPatients: 1_790,
-  },
-  'setB.csv.gz': {
-    sha256: '393a2f5382bef75a1fe2cde3a769e3ad1085dc5c34e6a1ff687f1e3df78ddb3e',
-    bytes: 10_563_403,
-    rows: 761_995,
-    patients: 20_000,
-    positiveRows: 10_780,
-    septicPatients: 1_142,
-  },
-};
-
-/** Every way the loaded file differs from its documented facts; empty when it matches. */
-export function provenanceMismatches(data: SepsisDataset, facts: SepsisFileFacts): string[] {
-  const actual: SepsisFileFacts = {
-    sha256: data.source?.sha256 ?? '',
-    bytes: data.source?.bytes ?? NaN,
-    rows: data.stats.rows,
-    patients: data.stats.patients,
-    positiveRows: data.stats.positiveRows,
-    septicPatients: data.stats.septicPatients,
-  };
-  return (Object.keys(facts) as (keyof SepsisFileFacts)[])
-    .filter((k) => actual[k] !== facts[k])
-    .map((k) => `${k}: expected ${facts[k]}, got ${actual[k]}`);
-}
-
-export interface LoadOptions extends BuildOptions {
-  /** File under `<dataDir>/physionet2019/`; set A by default (set B is held out for external validation). */
-  file?: string;
-  /** Check sha256 and counts against KNOWN_SEPSIS_FILES (default: when the file is listed there). */
-  verify?: boolean;
-}
-
-/** Loads a challenge set as a labelled dataset of carried-forward patient-hours, checked against its provenance. */
-export async function loadSepsisDataset(dataDir: string, options: LoadOptions = {}): Promise<SepsisDataset> {
-  const file = options.file ?? 'setA.csv.gz';
-  const path = join(dataDir, 'physionet2019', file);
-  const facts = KNOWN_SEPSIS_FILES[basename(file)];
-  options.onProgress?.({ phase: 'read', done: 0, total: 1 });
-  const csv = await readChallengeCsv(path, { requireLabel: true });
-  options.onProgress?.({ phase: 'parse', done: 1, total: 1 });
-  const data: SepsisDataset = {
-    ...buildSepsisDataset(csv.table, options),
-    source: { path, sha256: csv.sha256, bytes: csv.bytes },
-  };
-  if (options.verify ?? facts !== undefined) {
-    if (!facts) throw new SepsisDataIntegrityError(`${path}: no documented facts for ${file} to verify against`);
-    const mismatches = provenanceMismatches(data, facts);
-    if (mismatches.length > 0) {
-      throw new SepsisDataIntegrityError(`${path} does not match its PROVENANCE.md: ${mismatches.join('; ')}`);
-    }
-  }
-  return data;
-}
-
-// ——— parsing helpers ———
 
 interface RawRecord {
   fields: string[];

@@ -1,16 +1,10 @@
 /** Turns out-of-fold predictions into the card's metrics, each with a 95% bootstrap interval over rows or patients. */
-import type { ModelMetrics } from '../../inference/model-card';
-import {
-  auroc,
-  averagePrecision,
-  bootstrapCI,
-  brierScore,
-  calibration,
-  confusionAt,
-  rocCurve,
-  type Confusion,
-  type Metric,
-} from './classification-metrics';
+import type { ModelMetrics } from '@/inference/model-card';
+import { bootstrapCI } from './bootstrap';
+import { brierScore, calibration } from './calibration';
+import type { Metric } from './metric-input';
+import { auroc, averagePrecision, rocCurve } from './ranking-metrics';
+import { confusionAt, type Confusion } from './threshold-metrics';
 
 /**
  * Repeats of a cross-validation stacked into one long prediction vector. `unit` names what a bootstrap

@@ -1,5 +1,5 @@
 /** The PhysioNet/CinC 2019 normalized utility score, as the official evaluate_sepsis_score.py computes it. */
-import { MetricInputError } from '@/training/evaluation/classification-metrics';
+import { MetricInputError } from './metric-input';
 
 /*
  * Reference: physionetchallenges/evaluation-2019 @ 4edb43177ee7d89dc86ab211705753c2d27b71e4,

@@ -1,5 +1,5 @@
 /** Grows one regression tree on gradients and hessians by histogram split finding, learning where missing values go. */
-import type { Tree } from '../../explain/tree-ensemble';
+import type { Tree } from '@/explain/tree-ensemble';
 import type { BinnedFeatures } from './binning';
 
 export interface TreeGrowthParams {

@@ -1,4 +1,5 @@
 /** Every model the project trains, by id, in training order (smallest first). */
+import { CodedError } from '@/errors/coded-error';
 import { diabetesRecipe } from './diabetes';
 import { heartFailureRecipe } from './heart-failure';
 import type { ModelRecipe } from './model-recipe';
@@ -12,10 +13,10 @@ export function recipeFor(id: string): ModelRecipe {
   return recipe;
 }
 
-export class UnknownRecipeError extends Error {
+/** A model id no recipe trains; the message lists the ids that exist. */
+export class UnknownRecipeError extends CodedError {
   readonly code = 'UNKNOWN_RECIPE';
   constructor(id: string) {
     super(`unknown model "${id}"; known models: ${RECIPES.map((r) => r.id).join(', ')}`);
-    this.name = 'UnknownRecipeError';
   }
 }

@@ -1,5 +1,5 @@
 /** Recipe of the `diabetes` model: Pima Indians Diabetes, zeros read as missing, 5×5 repeated stratified CV. */
-import { diabetesFeatureSet } from '../../features/diabetes';
+import { diabetesFeatureSet } from '@/features/diabetes';
 import { loadDiabetes } from '../datasets/diabetes';
 import { SMALL_TABLE_SEARCH } from './small-table-search';
 import type { ModelRecipe } from './model-recipe';

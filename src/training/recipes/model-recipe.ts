@@ -1,6 +1,6 @@
 /** What it takes to train one model: its description, data, features, validation design and search space. */
-import type { FeatureSet } from '../../features/feature-set';
-import type { ModelCard } from '../../inference/model-card';
+import type { FeatureSet } from '@/features/feature-set';
+import type { ModelCard } from '@/inference/model-card';
 import type { Dataset } from '../dataset';
 import type { GbdtSearch, InnerValidation } from '../model-selection';
 

@@ -1,6 +1,6 @@
 /** Recipe of the `sepsis` model: PhysioNet/CinC 2019 set A, carried-forward patient-hours, CV grouped by patient, utility threshold. */
-import { sepsisFeatureSet } from '../../features/sepsis';
-import { loadSepsisDataset } from '../datasets/sepsis';
+import { sepsisFeatureSet } from '@/features/sepsis';
+import { loadSepsisDataset } from '../datasets/sepsis-dataset';
 import type { ModelRecipe } from './model-recipe';
 
 export const sepsisRecipe: ModelRecipe = {

@@ -1,66 +1,14 @@
-/** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, computed covers and refusals. */
+/** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, batches and the covers it refuses. */
 import fc from 'fast-check';
 import { bruteForceShapley } from '../../support/brute-force-shapley';
-import { InvalidTreeEnsembleError } from '@/explain/onnx-tree-ensemble';
+import { ensembleOf, expectClose, tree, type Spec } from '../../support/hand-built-trees';
+import { ExplainInputError } from '@/explain/explain-input-error';
+import { InvalidCoversError, MissingCoversError } from '@/explain/tree-covers';
 import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
-import {
-  computeCovers,
-  ExplainInputError,
-  explainRow,
-  explainRows,
-  InvalidCoversError,
-  MissingCoversError,
-  prepareExplainer,
-} from '@/explain/tree-shap';
-
-// ---------------------------------------------------------------------------------------------
-// Building trees by hand
-
-type Spec = { leaf: number; cover: number } | { f: number; t: number; missingLeft?: boolean; l: Spec; r: Spec };
-
-/** A Tree in preorder (root 0) from a nested spec; an internal node's cover is the sum of its children's. */
-function tree(spec: Spec): Tree {
-  const t: Tree = { feature: [], threshold: [], left: [], right: [], missingGoesLeft: [], leafValue: [], cover: [] };
-  const add = (s: Spec): number => {
-    const i = t.feature.length;
-    t.feature.push(0);
-    t.threshold.push(0);
-    t.left.push(-1);
-    t.right.push(-1);
-    t.missingGoesLeft.push(false);
-    t.leafValue.push(0);
-    t.cover.push(0);
-    if ('leaf' in s) {
-      t.leafValue[i] = s.leaf;
-      t.cover[i] = s.cover;
-    } else {
-      t.feature[i] = s.f;
-      t.threshold[i] = Math.fround(s.t);
-      t.missingGoesLeft[i] = s.missingLeft ?? false;
-      const l = add(s.l);
-      const r = add(s.r);
-      t.left[i] = l;
-      t.right[i] = r;
-      t.cover[i] = t.cover[l] + t.cover[r];
-    }
-    return i;
-  };
-  add(spec);
-  return t;
-}
-
-const ensembleOf = (featureCount: number, trees: Tree[], baseScore = 0): TreeEnsemble => ({ featureCount, baseScore, trees });
+import { InvalidTreeEnsembleError } from '@/explain/tree-ensemble-errors';
+import { explainRow, explainRows, prepareExplainer } from '@/explain/tree-shap';
 
 const allFeatures = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      throw new Error(`element ${i}: ${actual[i]} differs from ${expected[i]} by more than ${tolerance}\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`);
-    }
-  }
-}
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 
@@ -363,48 +311,6 @@ describe('batches and the prepared explainer', () => {
     expect(() => explainRows(e, new Float32Array(3), 2)).toThrow(expect.objectContaining({ code: 'INVALID_EXPLAIN_INPUT' }));
     expect(() => explainRows(e, new Float32Array(6), 3)).toThrow(ExplainInputError);
     expect(() => prepareExplainer(e).explainInto([1, 2], new Float64Array(2), 1)).toThrow(ExplainInputError);
-  });
-});
-
-describe('computeCovers', () => {
-  // x0 < 0.5 (NaN left) → leaf A; else x1 < 1 (NaN right) → leaf B | leaf C.
-  const uncovered = tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: NaN }, r: { f: 1, t: 1, l: { leaf: 1, cover: NaN }, r: { leaf: 2, cover: NaN } } });
-  const ensemble = ensembleOf(2, [uncovered]);
-
-  it('counts the background rows reaching each node, with ties right and NaN on its missing-value side', () => {
-    const background = Float32Array.from([
-      0, 0, // left
-      0.5, 0, // tie at the root → right, then x1 = 0 < 1 → B
-      NaN, 5, // NaN at the root → left
-      1, NaN, // right, then NaN → C
-      2, 1, // right, tie → C
-    ]);
-    const covered = computeCovers(ensemble, background, 2);
-    // Node order (preorder): root, A, split on x1, B, C.
-    expect(covered.trees[0].cover).toEqual([5, 2, 3, 1, 2]);
-    expect(uncovered.cover.every(Number.isNaN)).toBe(true);
-    expect({ ...covered.trees[0], cover: [] }).toEqual({ ...uncovered, cover: [] });
-    expect(covered.trees[0].feature).not.toBe(uncovered.feature);
-    // These counts make the explanation a Shapley value of the background-weighted game.
-    const row = [1, 0];
-    expectClose(explainRow(covered, row).contributions, bruteForceShapley(covered.trees, row, [0, 1], 2).phi, 1e-12);
-  });
-
-  it('lets a row explain through a branch no background row took, but not through a split with none below it', () => {
-    // Every background row goes left at the root: B and C (and the x1 split) get cover 0.
-    const covered = computeCovers(ensemble, Float64Array.from([0, 0, 0.25, 3]), 2);
-    expect(covered.trees[0].cover).toEqual([2, 2, 0, 0, 0]);
-    // A row going left never needs the empty side: φ0 = −1 − (−1) = 0.
-    expectClose(explainRow(covered, [0, 0]).contributions, [0, 0]);
-    // A row going right reaches the x1 split, whose children no background row reached: undefined.
-    expect(() => explainRow(covered, [1, 0])).toThrow(InvalidCoversError);
-    expect(() => explainRow(covered, [1, 0])).toThrow(/tree 0 \(node 2\)/);
-  });
-
-  it('refuses an empty background or the wrong width', () => {
-    expect(() => computeCovers(ensemble, new Float32Array(0), 2)).toThrow(ExplainInputError);
-    expect(() => computeCovers(ensemble, new Float32Array(3), 2)).toThrow(ExplainInputError);
-    expect(() => computeCovers(ensemble, new Float32Array(3), 3)).toThrow(ExplainInputError);
   });
 });
 

@@ -14,7 +14,8 @@ import {
   type ChallengeRow,
   type SepsisSnapshot,
 } from '@/features/sepsis';
-import { buildSepsisDataset, parseChallengeCsv } from '@/training/datasets/sepsis';
+import { parseChallengeCsv } from '@/training/datasets/sepsis';
+import { buildSepsisDataset } from '@/training/datasets/sepsis-patient-hours';
 
 const MEASUREMENTS = [
   ['HR', 'heart_rate'], ['O2Sat', 'o2_sat'], ['Temp', 'temperature'], ['SBP', 'sbp'], ['MAP', 'map'], ['DBP', 'dbp'],

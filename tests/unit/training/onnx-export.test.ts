@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT, OnnxExportError, type OnnxExportMeta } from '@/training/onnx-export';
-import { nextFloat32Up, ONNX_METADATA_KEYS, readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
+import { nextFloat32Up, ONNX_METADATA_KEYS } from '@/explain/onnx-conventions';
+import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, sigmoid, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
 import { Rng } from '@/training/random';
 

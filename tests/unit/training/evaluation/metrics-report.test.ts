@@ -1,5 +1,5 @@
 import { foldMeanAuroc, metricsReport, ruleOutLevel, stackRepeats } from '@/training/evaluation/metrics-report';
-import { auroc } from '@/training/evaluation/classification-metrics';
+import { auroc } from '@/training/evaluation/ranking-metrics';
 
 describe('stackRepeats', () => {
   it('stacks repeats and keeps each row (or patient) as one bootstrap unit', () => {

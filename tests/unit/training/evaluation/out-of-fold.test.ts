@@ -1,4 +1,4 @@
-import { auroc } from '@/training/evaluation/classification-metrics';
+import { auroc } from '@/training/evaluation/ranking-metrics';
 import { outOfFoldPredictions, type OutOfFoldDesign } from '@/training/evaluation/out-of-fold';
 import type { Dataset } from '@/training/dataset';
 import { fitGradientBoosting, predictProbabilities } from '@/training/gbdt/gradient-boosting';

@@ -1,6 +1,6 @@
 /** Specification of the PhysioNet/CinC 2019 utility score: per-patient values worked by hand from the script. */
 import fc from 'fast-check';
-import { MetricInputError } from '@/training/evaluation/classification-metrics';
+import { MetricInputError } from '@/training/evaluation/metric-input';
 import {
   UTILITY_THRESHOLD_GRID,
   bestUtilityThreshold,

@@ -1,0 +1,105 @@
+/** The model card a training run writes: what the model is, how it was evaluated and how it was fitted, from the training results. */
+import { createHash } from 'node:crypto';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { modelCardSchema, type ModelCard, type ModelMetrics } from '@/inference/model-card';
+import type { Dataset } from './dataset';
+import { ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
+import type { OutOfFold } from './evaluation/out-of-fold';
+import type { UtilityReport } from './evaluation/utility-report';
+import type { GbdtParams } from './gbdt/gradient-boosting';
+import type { GlobalImportance } from './global-importance';
+import { ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
+import type { FeatureSetCandidate, ModelRecipe, TrainingData } from './recipes/model-recipe';
+
+/** A model's out-of-fold metrics at its own threshold, and the alarms the threshold implies (sepsis). */
+export interface ModelEvaluation {
+  threshold: number;
+  metrics: ModelMetrics;
+  alarms?: UtilityReport['alarms'];
+}
+
+/** What a training run produced, as the card describes it. */
+export interface TrainingResults {
+  recipe: ModelRecipe;
+  training: TrainingData;
+  /** The chosen feature set, its rows and their out-of-fold predictions. */
+  candidate: FeatureSetCandidate;
+  data: Dataset;
+  oof: OutOfFold;
+  /** Bootstrap replicates behind the metrics' intervals. */
+  replicates: number;
+  gbdt: ModelEvaluation;
+  baseline: ModelEvaluation;
+  comparisons: ModelCard['evaluation']['comparisons'];
+  /** The final model, as fitted on every row and exported. */
+  params: GbdtParams;
+  ensemble: TreeEnsemble;
+  onnx: Uint8Array;
+  importance: GlobalImportance;
+}
+
+/** The card document, checked against the card schema. */
+export function modelCardDocument(results: TrainingResults): ModelCard {
+  const { recipe, training, candidate, data, oof, replicates, gbdt, baseline, comparisons, params, ensemble, onnx, importance } = results;
+  const groups = data.groups;
+  const threshold = gbdt.threshold;
+  const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
+  const derived = inputs.length === recipe.featureSet.inputs.length ? recipe.featureSet.derived : [];
+  const card: ModelCard = {
+    cardVersion: 1,
+    id: recipe.id,
+    ...recipe.card,
+    dataset: {
+      ...recipe.dataset,
+      sha256: training.sha256,
+      rows: training.rows,
+      positives: training.positives,
+      ...(training.patients !== undefined ? { patients: training.patients } : {}),
+      preprocessing: training.preprocessing,
+    },
+    features: inputs,
+    derivedFeatures: derived.map(({ name, label, description }) => ({ name, label, description })),
+    onnx: {
+      file: 'model.onnx',
+      sha256: createHash('sha256').update(onnx).digest('hex'),
+      inputName: ONNX_INPUT_NAME,
+      probabilityOutput: ONNX_PROBABILITY_OUTPUT,
+      trees: ensemble.trees.length,
+    },
+    threshold: { value: threshold, rule: THRESHOLD_RULES[recipe.thresholdRule] },
+    riskBands: {
+      moderateFrom: ruleOutLevel(stackRepeats(data.y, oof.gbdt, groups), threshold),
+      highFrom: threshold,
+      rule: 'HIGH from the decision threshold; MODERATE from the highest probability that keeps 95% of the out-of-fold positives at or above it (a rule-out level); LOW below.',
+    },
+    evaluation: {
+      method: groups
+        ? `${recipe.evaluation.folds}-fold cross-validation grouped by patient and stratified by whether the patient ever has a positive label; hyper-parameters chosen inside each training fold; out-of-fold predictions pooled; 95% intervals by percentile bootstrap over patients (${replicates} replicates).`
+        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen by inner cross-validation inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
+      folds: recipe.evaluation.folds,
+      repeats: recipe.evaluation.repeats,
+      groupedBy: groups ? 'patient' : null,
+      gbdt: gbdt.metrics,
+      baseline: baseline.metrics,
+      comparisons,
+      ...(gbdt.alarms ? { alarms: gbdt.alarms } : {}),
+    },
+    globalImportance: importance.features,
+    globalImportanceRows: importance.rows,
+    training: {
+      algorithm:
+        'Gradient-boosted decision trees (this project’s learner): log-loss, Newton leaf values, histogram split finding (≤ 255 bins), learned missing-value directions.',
+      seed: recipe.seed,
+      params: { ...params },
+      selection: `Grid ${JSON.stringify(recipe.search.grid)} over ${JSON.stringify({ ...recipe.search.base, rounds: undefined, seed: undefined })}; the lowest mean validation log-loss over ${recipe.search.inner.use} inner fold(s) of ${recipe.search.inner.folds}, with early stopping after ${recipe.search.earlyStoppingRounds} rounds without improvement; the tree count is the mean early-stopping round. Feature set: ${candidate.name} (${candidate.description}).`,
+      baseline: `Logistic regression on standardised features with missing-value indicators, L2 penalty chosen from ${JSON.stringify(recipe.baseline.l2Grid)} by inner cross-validation.`,
+    },
+  };
+  return modelCardSchema.parse(card);
+}
+
+const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
+  youden: 'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
+  utility:
+    'The probability (from 0.005 to 0.2 by 0.0025, then to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
+};
