@@ -1,10 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { bearer, createKey, firstAdminKeyIn } from '../../support/api-keys';
 import { buildApp, startApp, type RunningApp } from '../../support/next-server';
+import { readmeBlocks } from '../../support/readme';
 import { HEART_FAILURE_ROW } from '../../support/requests';
 import { createPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
 
@@ -38,6 +40,22 @@ const PREDICT = `mutation Predict($input: PredictInput!) {
 }`;
 const COUNT = `query { predictions { totalCount } }`;
 const HEART = HEART_FAILURE_ROW;
+
+/** Runs `file` with `args` and CRC_KEY set, as a reader would run the README's example; resolves with its output. */
+function runExample(file: string, args: string[], crcKey: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(file, args, { env: { ...process.env, NODE_OPTIONS: '', CRC_KEY: crcKey }, timeout: 60_000 }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The README's example of `language` that posts to /api/graphql, pointed at `url` instead of http://localhost:3000. */
+function readmeExample(language: 'sh' | 'ts', url: string): string {
+  const found = readmeBlocks(language).filter((block) => block.includes('http://localhost:3000/api/graphql'));
+  expect(found).toHaveLength(1);
+  return found[0].replaceAll('http://localhost:3000', url);
+}
 
 /** A fresh Postgres database for one run, migrated as `npm run db:migrate` would. */
 async function freshPostgres(): Promise<PostgresTestDatabase> {
@@ -192,6 +210,33 @@ describe.each([
     const read = await graphql(app, COUNT, {}, bearer(auditorKey));
     expect(read.status).toBe(200);
     expect((read.body.data!.predictions as { totalCount: number }).totalCount).toBeGreaterThan(0);
+  });
+
+  it("answers the README's curl example (run by bash with CRC_KEY set) with a stored, explained prediction", async () => {
+    const block = readmeExample('sh', app.url);
+    const lines = block.split('\n');
+    expect(lines[0]).toMatch(/^export CRC_KEY=/);
+    const { code, stdout, stderr } = await runExample('bash', ['-c', lines.slice(1).join('\n')], key);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const body = JSON.parse(stdout) as GraphQLReply['body'];
+    expect(body.errors).toBeUndefined();
+    const predict = body.data!.predict as { id: string; riskBand: string; contributions: { name: string }[] };
+    expect(predict.riskBand).toMatch(/^(LOW|MODERATE|HIGH)$/);
+    expect(predict.contributions.map((c) => c.name).sort()).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
+    const read = await graphql(app, 'query($id: ID!) { prediction(id: $id) { patientRef } }', { id: predict.id });
+    expect(read.body.data!.prediction).toEqual({ patientRef: 'MRN-7' });
+  });
+
+  it("answers the README's fetch example (run by tsx with CRC_KEY set) with a page of records", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'crc-readme-')), 'example.mts');
+    writeFileSync(file, `${readmeExample('ts', app.url)}\nconsole.log(JSON.stringify({ data, errors }));\n`);
+    const { code, stdout, stderr } = await runExample(process.execPath, ['--import', 'tsx', file], key);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { data, errors } = JSON.parse(stdout) as GraphQLReply['body'];
+    expect(errors).toBeUndefined();
+    expect(data!.predictions).toMatchObject({ totalCount: expect.any(Number), pageInfo: { hasNextPage: expect.any(Boolean) }, edges: expect.any(Array) });
   });
 
   it('keeps introspection on', async () => {
