@@ -43,7 +43,7 @@ const PRISMA_RAW_CALL = 'MemberExpression[property.name=/^[$](queryRaw|queryRawU
 function folderImportRules(folder) {
   const patterns = [];
   const syntax = [];
-  if (!['inference', 'training'].includes(folder)) {
+  if (folder !== 'inference') {
     // The training pipeline's ONNX parity check goes through src/inference too.
     patterns.push({ group: ['onnxruntime-node'], message: 'onnxruntime-node is loaded only by src/inference (the model registry).' });
   }

@@ -4,9 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { textProblem } from '../errors/input-text';
-import { withDatabaseErrors } from '../db/database';
-import type { ApiKey, PrismaClient } from '../db/generated/client';
+import { textProblem } from '@/errors/input-text';
+import { withDatabaseErrors } from '@/db/database';
+import type { ApiKey, PrismaClient } from '@/db/generated/client';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { AuthenticationRequiredError, ROLES, type Principal, type Role } from './roles';
 

@@ -4,8 +4,8 @@
  */
 import { CodedError } from '@/errors/coded-error';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/database';
-import { migrate } from '../db/migrations';
+import { openDatabase } from '@/db/database';
+import { migrate } from '@/db/migrations';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { prismaApiKeyStore, type ApiKeyRecord, type ApiKeyStore } from './api-keys';
 import { ROLES, type Role } from './roles';

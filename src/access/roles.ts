@@ -1,6 +1,6 @@
 /** Who may do what: the roles API keys carry, the permissions each grants, and the errors for a request without them. */
 import { CodedError } from '@/errors/coded-error';
-import { Role as ROLE_VALUES } from '../db/generated/enums';
+import { Role as ROLE_VALUES } from '@/db/generated/enums';
 
 export type Role = (typeof ROLE_VALUES)[keyof typeof ROLE_VALUES];
 /** The database enum itself ({ clinician: 'clinician', … }), as GraphQL registers it. */

@@ -4,8 +4,8 @@
  * its key is revoked.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { withDatabaseErrors } from '../db/database';
-import type { PrismaClient } from '../db/generated/client';
+import { withDatabaseErrors } from '@/db/database';
+import type { PrismaClient } from '@/db/generated/client';
 import type { Principal } from './roles';
 
 /** The cookie's name. */

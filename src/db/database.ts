@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
-import { loadEnvironment } from '../config/environment';
+import { loadEnvironment } from '@/config/environment';
 import { PrismaClient } from './generated/client';
 import { lockDirectory, type DirectoryLock } from './embedded-directory-lock';
 

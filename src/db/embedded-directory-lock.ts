@@ -11,7 +11,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { processWide } from '../config/process-wide';
+import { processWide } from '@/config/process-wide';
 
 /** The lock file's name inside the data directory (beside Postgres's own files, which ignore it). */
 export const LOCK_FILE_NAME = 'clinical-risk-console.pid';

@@ -1,6 +1,6 @@
 /** The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, and predictions by model and risk band. */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { processWide } from '../config/process-wide';
+import { processWide } from '@/config/process-wide';
 
 export interface Metrics {
   registry: Registry;
