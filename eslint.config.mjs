@@ -33,7 +33,8 @@ const PRISMA_QUERIES = ['db', 'audit', 'access', 'monitoring'];
 
 const PRISMA_DELEGATE_CALL =
   'CallExpression[callee.object.type="MemberExpression"][callee.property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|createMany|createManyAndReturn|updateMany|upsert|deleteMany|aggregate|groupBy)$/]';
-const PRISMA_RAW_CALL = 'MemberExpression[property.name=/^[$](queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe|transaction)$/]';
+const PRISMA_RAW_CALL =
+  'MemberExpression[property.name=/^[$](queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe|transaction)$/]';
 
 /**
  * The import and code restrictions of one folder of src (`entry`: src/instrumentation.ts and src/proxy.ts),
@@ -45,7 +46,10 @@ function folderImportRules(folder) {
   const syntax = [];
   if (folder !== 'inference') {
     // The training pipeline's ONNX parity check goes through src/inference too.
-    patterns.push({ group: ['onnxruntime-node'], message: 'onnxruntime-node is loaded only by src/inference (the model registry).' });
+    patterns.push({
+      group: ['onnxruntime-node'],
+      message: 'onnxruntime-node is loaded only by src/inference (the model registry).',
+    });
   }
   if (!['graphql', 'server'].includes(folder)) {
     patterns.push({
@@ -59,24 +63,44 @@ function folderImportRules(folder) {
       message: `Prisma is used only in ${PRISMA_QUERIES.map((f) => `src/${f}`).join(', ')}.`,
     });
     syntax.push(
-      { selector: PRISMA_DELEGATE_CALL, message: `Prisma queries belong in ${PRISMA_QUERIES.map((f) => `src/${f}`).join(', ')}.` },
-      { selector: PRISMA_RAW_CALL, message: `Prisma queries belong in ${PRISMA_QUERIES.map((f) => `src/${f}`).join(', ')}.` },
+      {
+        selector: PRISMA_DELEGATE_CALL,
+        message: `Prisma queries belong in ${PRISMA_QUERIES.map((f) => `src/${f}`).join(', ')}.`,
+      },
+      {
+        selector: PRISMA_RAW_CALL,
+        message: `Prisma queries belong in ${PRISMA_QUERIES.map((f) => `src/${f}`).join(', ')}.`,
+      },
     );
   }
   const rules = {};
   if (PURE.includes(folder)) {
-    patterns.push({ regex: '^node:|^(fs|path|os|http|https|net|child_process|worker_threads|crypto)(/|$)', message: `src/${folder} is pure: no I/O.` });
+    patterns.push({
+      regex: '^node:|^(fs|path|os|http|https|net|child_process|worker_threads|crypto)(/|$)',
+      message: `src/${folder} is pure: no I/O.`,
+    });
     syntax.push(
-      { selector: 'CallExpression[callee.object.name="Date"][callee.property.name="now"]', message: `src/${folder} is pure: pass the time in.` },
-      { selector: 'NewExpression[callee.name="Date"][arguments.length=0]', message: `src/${folder} is pure: pass the time in.` },
-      { selector: 'MemberExpression[object.name="Math"][property.name="random"]', message: `src/${folder} is pure: take a seeded generator.` },
+      {
+        selector: 'CallExpression[callee.object.name="Date"][callee.property.name="now"]',
+        message: `src/${folder} is pure: pass the time in.`,
+      },
+      {
+        selector: 'NewExpression[callee.name="Date"][arguments.length=0]',
+        message: `src/${folder} is pure: pass the time in.`,
+      },
+      {
+        selector: 'MemberExpression[object.name="Math"][property.name="random"]',
+        message: `src/${folder} is pure: take a seeded generator.`,
+      },
     );
     rules['no-restricted-globals'] = [
       'error',
-      ...['process', 'performance', 'fetch', 'console', 'setTimeout', 'setInterval', 'setImmediate', 'crypto'].map((name) => ({
-        name,
-        message: `src/${folder} is pure: no I/O, clock or randomness.`,
-      })),
+      ...['process', 'performance', 'fetch', 'console', 'setTimeout', 'setInterval', 'setImmediate', 'crypto'].map(
+        (name) => ({
+          name,
+          message: `src/${folder} is pure: no I/O, clock or randomness.`,
+        }),
+      ),
     ];
   }
   if (folder !== 'config') {
@@ -94,7 +118,18 @@ function folderImportRules(folder) {
 export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { ignores: ['node_modules', '.next', 'next-env.d.ts', '.data', 'data', 'coverage', 'tests/support/*.js', 'src/db/generated'] },
+  {
+    ignores: [
+      'node_modules',
+      '.next',
+      'next-env.d.ts',
+      '.data',
+      'data',
+      'coverage',
+      'tests/support/*.js',
+      'src/db/generated',
+    ],
+  },
   {
     // Plain Node scripts the tests run in child processes.
     files: ['tests/**/*.mjs'],
@@ -111,7 +146,11 @@ export default tseslint.config(
     settings: {
       'import/resolver': { typescript: { project: './tsconfig.json' } },
       'boundaries/elements': [
-        ...[...servingFolders, 'training'].map((folder) => ({ type: folder, pattern: `src/${folder}`, partialMatch: false })),
+        ...[...servingFolders, 'training'].map((folder) => ({
+          type: folder,
+          pattern: `src/${folder}`,
+          partialMatch: false,
+        })),
       ],
       // Prisma's generated client; and the entry points Next.js looks for at the top of src, above every layer.
       'boundaries/ignore': ['src/db/generated/**', 'src/instrumentation.ts', 'src/proxy.ts'],
@@ -122,7 +161,8 @@ export default tseslint.config(
         'error',
         {
           default: 'disallow',
-          message: '{{from.element.type}} may not import {{to.element.type}}: layers point down (DESIGN.md import rules)',
+          message:
+            '{{from.element.type}} may not import {{to.element.type}}: layers point down (DESIGN.md import rules)',
           policies: [
             ...LAYERS.flatMap((folders, layer) => folders.map((folder) => allowFrom(folder, below(layer)))),
             allowFrom('training', [...servingFolders, 'training']),

@@ -6,7 +6,17 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
     // .swcrc is for .ts; components need the TSX parser and React's automatic runtime.
-    '^.+\\.tsx$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic' } },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
     // PGlite's CommonJS build loads Node built-ins with import(), which jest's sandbox runs only under
     // --experimental-vm-modules; compiled to require() it runs in every jest invocation without flags.
     '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': [

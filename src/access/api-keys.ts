@@ -79,7 +79,9 @@ const newKeySchema = z.object({
 export function checkNewApiKey(request: NewApiKey): NewApiKey {
   const parsed = newKeySchema.safeParse(request);
   if (!parsed.success) {
-    throw new InvalidInputError(parsed.error.issues.map((issue) => ({ name: issue.path.join('.'), message: issue.message })));
+    throw new InvalidInputError(
+      parsed.error.issues.map((issue) => ({ name: issue.path.join('.'), message: issue.message })),
+    );
   }
   return parsed.data;
 }
@@ -88,7 +90,10 @@ export function checkNewApiKey(request: NewApiKey): NewApiKey {
  * The principal of an `Authorization` header's value: null without the header, AuthenticationRequiredError
  * for anything but `Bearer <live key>`.
  */
-export async function principalFrom(keys: ApiKeyStore, authorization: string | null | undefined): Promise<Principal | null> {
+export async function principalFrom(
+  keys: ApiKeyStore,
+  authorization: string | null | undefined,
+): Promise<Principal | null> {
   if (authorization === null || authorization === undefined) return null;
   const [, key] = /^Bearer +(\S+) *$/i.exec(authorization) ?? [];
   if (!key) throw new AuthenticationRequiredError('the Authorization header must read "Bearer <key>"');
@@ -100,9 +105,16 @@ export async function principalFrom(keys: ApiKeyStore, authorization: string | n
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toRecord(row: ApiKey): ApiKeyRecord {
-  return { id: row.id, name: row.name, role: row.role, prefix: row.prefix, createdBy: row.createdBy, createdAt: row.createdAt, revokedAt: row.revokedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    prefix: row.prefix,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+  };
 }
-
 
 /** The keys kept in the `api_key` table. */
 export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
@@ -110,7 +122,11 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     async create(request: NewApiKey) {
       const { name, role, createdBy } = checkNewApiKey(request);
       const key = newKey();
-      const row = await withDatabaseErrors(() => prisma.apiKey.create({ data: { name, role, createdBy, prefix: key.slice(0, PREFIX_LENGTH), secretHash: hashKey(key) } }));
+      const row = await withDatabaseErrors(() =>
+        prisma.apiKey.create({
+          data: { name, role, createdBy, prefix: key.slice(0, PREFIX_LENGTH), secretHash: hashKey(key) },
+        }),
+      );
       return { key, record: toRecord(row) };
     },
 
@@ -128,14 +144,19 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     },
 
     async list() {
-      const rows = await withDatabaseErrors(() => prisma.apiKey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }));
+      const rows = await withDatabaseErrors(() =>
+        prisma.apiKey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      );
       return rows.map(toRecord);
     },
 
     async revoke(id: string) {
       if (!UUID.test(id)) return null;
       return withDatabaseErrors(async () => {
-        await prisma.apiKey.updateMany({ where: { id: id.toLowerCase(), revokedAt: null }, data: { revokedAt: new Date() } });
+        await prisma.apiKey.updateMany({
+          where: { id: id.toLowerCase(), revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
         const row = await prisma.apiKey.findUnique({ where: { id: id.toLowerCase() } });
         return row ? toRecord(row) : null;
       });

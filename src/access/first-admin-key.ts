@@ -4,7 +4,11 @@ import type { ApiKeyStore } from './api-keys';
 /** Makes the key when no key has ever been made; returns it (to print), or null when keys exist. */
 export async function createFirstAdminKey(keys: ApiKeyStore): Promise<string | null> {
   if ((await keys.count()) > 0) return null;
-  const { key } = await keys.create({ name: 'first admin (made at first start)', role: 'admin', createdBy: 'first-start' });
+  const { key } = await keys.create({
+    name: 'first admin (made at first start)',
+    role: 'admin',
+    createdBy: 'first-start',
+  });
   return key;
 }
 

@@ -31,7 +31,12 @@ function describe(record: ApiKeyRecord): string {
 /** Runs one command against an open store and returns what to print. */
 function parse(args: string[]) {
   try {
-    return parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' } }, strict: true });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: { role: { type: 'string' }, name: { type: 'string' } },
+      strict: true,
+    });
   } catch (error) {
     // An unknown option, or one without its value.
     throw new KeysUsageError((error as Error).message);
@@ -44,9 +49,16 @@ export async function runKeysCommand(args: string[], store: ApiKeyStore): Promis
   switch (command) {
     case 'create': {
       if (rest.length > 0) throw new KeysUsageError(`create takes no positional arguments; got ${rest.join(' ')}`);
-      if (values.role === undefined || values.name === undefined) throw new KeysUsageError('create needs --role and --name');
+      if (values.role === undefined || values.name === undefined)
+        throw new KeysUsageError('create needs --role and --name');
       const { key, record } = await store.create({ name: values.name, role: values.role as Role, createdBy: 'cli' });
-      return [`created ${record.role} key ${record.id} for "${record.name}"`, '', `  ${key}`, '', 'It is shown only now: only its SHA-256 is stored.'].join('\n');
+      return [
+        `created ${record.role} key ${record.id} for "${record.name}"`,
+        '',
+        `  ${key}`,
+        '',
+        'It is shown only now: only its SHA-256 is stored.',
+      ].join('\n');
     }
     case 'list': {
       const keys = await store.list();
@@ -76,7 +88,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    if (error instanceof InvalidInputError) console.error(`keys: ${error.fields.map((f) => `--${f.name}: ${f.message}`).join('; ')}`);
+    if (error instanceof InvalidInputError)
+      console.error(`keys: ${error.fields.map((f) => `--${f.name}: ${f.message}`).join('; ')}`);
     else console.error(`keys: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = error instanceof KeysUsageError || error instanceof InvalidInputError ? 2 : 1;
   });

@@ -28,7 +28,6 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-
 /** Sessions kept in the `session` table. */
 export function prismaSessionStore(prisma: PrismaClient): SessionStore {
   return Object.freeze({
@@ -45,7 +44,9 @@ export function prismaSessionStore(prisma: PrismaClient): SessionStore {
 
     async resolve(token: string, now = new Date()) {
       if (!TOKEN_PATTERN.test(token)) return null;
-      const session = await withDatabaseErrors(() => prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { apiKey: true } }));
+      const session = await withDatabaseErrors(() =>
+        prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { apiKey: true } }),
+      );
       if (!session || session.expiresAt <= now || session.apiKey.revokedAt) return null;
       return { keyId: session.apiKey.id, name: session.apiKey.name, role: session.apiKey.role };
     },

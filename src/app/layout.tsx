@@ -7,7 +7,10 @@ import { currentViewer } from '@/dashboard/viewer';
 import { services } from '@/server/service-container';
 import { signOut } from './sign-in/actions';
 
-export const metadata = { title: 'Clinical Risk Console', description: 'Validated clinical risk models, explained feature by feature.' };
+export const metadata = {
+  title: 'Clinical Risk Console',
+  description: 'Validated clinical risk models, explained feature by feature.',
+};
 
 // The header says who is signed in; a database that cannot say must not take every page down with it.
 async function Viewer() {
@@ -49,8 +52,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <main id="main">{children}</main>
         <footer className="site-footer">
           <p>
-            Decision support only: every answer is explained and stored for audit. Contributions are in log-odds, not probabilities. API:{' '}
-            <code>/api/graphql</code>.
+            Decision support only: every answer is explained and stored for audit. Contributions are in log-odds, not
+            probabilities. API: <code>/api/graphql</code>.
           </p>
         </footer>
       </body>

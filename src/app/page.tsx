@@ -14,8 +14,8 @@ export default async function Overview() {
     <>
       <h1>Overview</h1>
       <p className="lead">
-        Validated clinical risk models, each answer explained feature by feature and kept as an audit record. Metrics are out-of-fold estimates from
-        cross-validation with 95% bootstrap intervals.
+        Validated clinical risk models, each answer explained feature by feature and kept as an audit record. Metrics
+        are out-of-fold estimates from cross-validation with 95% bootstrap intervals.
       </p>
       <div className="cards">
         {models.map((model) => (

@@ -61,7 +61,9 @@ function content(record: ChainedRecord): Record<string, unknown> {
 
 /** The record's hash: SHA-256 (hex) of the previous hash, a newline, and the canonical content. */
 export function linkHash(previousHash: string, record: ChainedRecord): string {
-  return createHash('sha256').update(`${previousHash}\n${canonicalJson(content(record))}`).digest('hex');
+  return createHash('sha256')
+    .update(`${previousHash}\n${canonicalJson(content(record))}`)
+    .digest('hex');
 }
 
 /** The newest link: how many records the chain holds and the last one's hash (GENESIS_HASH when empty). */
@@ -107,14 +109,18 @@ export interface StoredLink {
  * stored previous hash and hash. After a break the walk goes on from the stored hash, so each break is
  * reported once and the ones after it are still found.
  */
-export async function verifyLinks(links: AsyncIterable<StoredLink>, remember: ReadonlySet<number> = new Set()): Promise<ChainReport> {
+export async function verifyLinks(
+  links: AsyncIterable<StoredLink>,
+  remember: ReadonlySet<number> = new Set(),
+): Promise<ChainReport> {
   const breaks: ChainBreak[] = [];
   const hashesAt = new Map<number, string>();
   let expected = 1;
   let previous = GENESIS_HASH;
   let checked = 0;
   for await (const { record, previousHash, hash } of links) {
-    const at = (kind: ChainBreakKind, reason: string, sequence = record.sequence) => breaks.push({ kind, sequence, id: record.id, reason });
+    const at = (kind: ChainBreakKind, reason: string, sequence = record.sequence) =>
+      breaks.push({ kind, sequence, id: record.id, reason });
     checked++;
     if (record.sequence < expected) {
       at('repeated', `sequence ${record.sequence} is held by more than one record`);
@@ -122,11 +128,19 @@ export async function verifyLinks(links: AsyncIterable<StoredLink>, remember: Re
     }
     if (record.sequence > expected) {
       const last = record.sequence - 1;
-      at('missing', `${last > expected ? `sequences ${expected}–${last} are` : `sequence ${expected} is`} missing (records deleted)`, expected);
+      at(
+        'missing',
+        `${last > expected ? `sequences ${expected}–${last} are` : `sequence ${expected} is`} missing (records deleted)`,
+        expected,
+      );
     } else if (previousHash !== previous) {
-      at('relinked', 'its previous hash is not the hash of the record before it (a record was inserted, removed or moved)');
+      at(
+        'relinked',
+        'its previous hash is not the hash of the record before it (a record was inserted, removed or moved)',
+      );
     }
-    if (linkHash(previousHash, record) !== hash) at('altered', 'its content does not match its hash (the record was changed)');
+    if (linkHash(previousHash, record) !== hash)
+      at('altered', 'its content does not match its hash (the record was changed)');
     if (remember.has(record.sequence)) hashesAt.set(record.sequence, hash);
     previous = hash;
     expected = record.sequence + 1;

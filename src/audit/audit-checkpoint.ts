@@ -36,13 +36,21 @@ function signedBytes(head: ChainHead, time: string): Buffer {
 /** The key id of a public key (or of the public half of a private one). */
 export function keyIdOf(key: KeyObject): string {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Signs `head` as of `time` with an Ed25519 private key. */
 export function signCheckpoint(head: ChainHead, time: Date, privateKey: KeyObject): AuditCheckpoint {
   const at = time.toISOString();
-  return { sequence: head.sequence, hash: head.hash, time: at, keyId: keyIdOf(privateKey), signature: sign(null, signedBytes(head, at), privateKey).toString('base64') };
+  return {
+    sequence: head.sequence,
+    hash: head.hash,
+    time: at,
+    keyId: keyIdOf(privateKey),
+    signature: sign(null, signedBytes(head, at), privateKey).toString('base64'),
+  };
 }
 
 /** Whether `publicKey` signed exactly this checkpoint. */
@@ -69,7 +77,11 @@ export interface CheckpointFinding {
  * chain as walked (`report`, whose `hashesAt` must hold every checkpoint's sequence that the chain
  * reaches). Empty: every one holds.
  */
-export function checkCheckpoints(checkpoints: readonly AuditCheckpoint[], report: ChainReport, trustedKeys: readonly KeyObject[]): CheckpointFinding[] {
+export function checkCheckpoints(
+  checkpoints: readonly AuditCheckpoint[],
+  report: ChainReport,
+  trustedKeys: readonly KeyObject[],
+): CheckpointFinding[] {
   const byId = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
   const findings: CheckpointFinding[] = [];
   for (const checkpoint of checkpoints) {
@@ -77,17 +89,30 @@ export function checkCheckpoints(checkpoints: readonly AuditCheckpoint[], report
     const { sequence, hash, time } = checkpoint;
     const key = byId.get(checkpoint.keyId);
     if (!key || !checkpointSignatureHolds(checkpoint, key)) {
-      const which = key ? `its signature does not hold under the trusted key ${checkpoint.keyId.slice(0, 16)}… (it was edited)` : `it names key ${checkpoint.keyId.slice(0, 16)}…, which is not a trusted key`;
+      const which = key
+        ? `its signature does not hold under the trusted key ${checkpoint.keyId.slice(0, 16)}… (it was edited)`
+        : `it names key ${checkpoint.keyId.slice(0, 16)}…, which is not a trusted key`;
       finding('signature', `the checkpoint of ${time} (sequence ${sequence}) does not verify: ${which}`);
       continue;
     }
     if (sequence > report.head.sequence) {
-      finding('truncated', `the checkpoint of ${time} vouches for ${sequence} records, but the chain now ends at ${report.head.sequence} (records removed from its end)`);
+      finding(
+        'truncated',
+        `the checkpoint of ${time} vouches for ${sequence} records, but the chain now ends at ${report.head.sequence} (records removed from its end)`,
+      );
       continue;
     }
     const stored = sequence === 0 ? GENESIS_HASH : report.hashesAt.get(sequence);
-    if (stored === undefined) finding('rewritten', `the checkpoint of ${time} vouches for sequence ${sequence}, which the chain no longer holds`);
-    else if (stored !== hash) finding('rewritten', `the checkpoint of ${time} says sequence ${sequence} has hash ${hash}, but the chain holds ${stored} (the chain was rewritten)`);
+    if (stored === undefined)
+      finding(
+        'rewritten',
+        `the checkpoint of ${time} vouches for sequence ${sequence}, which the chain no longer holds`,
+      );
+    else if (stored !== hash)
+      finding(
+        'rewritten',
+        `the checkpoint of ${time} says sequence ${sequence} has hash ${hash}, but the chain holds ${stored} (the chain was rewritten)`,
+      );
   }
   return findings;
 }

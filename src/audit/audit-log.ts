@@ -4,8 +4,28 @@ import { z } from 'zod';
 import { withDatabaseErrors } from '@/db/database';
 import type { Prisma, PrismaClient } from '@/db/generated/client';
 import { verifyLinks, type ChainReport } from './audit-chain';
-import { decodeCursor, encodeCursor, filterWhere, InvalidPageRequestError, MAX_PAGE_SIZE, NEWEST_FIRST, olderThan, UUID, type AuditFilter, type AuditPage, type Cursor, type RecordScope } from './audit-pages';
-import { InvalidAuditRecordError, newAuditRecordSchema, toAuditRecord, unstorableText, type AuditRecord, type NewAuditRecord } from './audit-record';
+import {
+  decodeCursor,
+  encodeCursor,
+  filterWhere,
+  InvalidPageRequestError,
+  MAX_PAGE_SIZE,
+  NEWEST_FIRST,
+  olderThan,
+  UUID,
+  type AuditFilter,
+  type AuditPage,
+  type Cursor,
+  type RecordScope,
+} from './audit-pages';
+import {
+  InvalidAuditRecordError,
+  newAuditRecordSchema,
+  toAuditRecord,
+  unstorableText,
+  type AuditRecord,
+  type NewAuditRecord,
+} from './audit-record';
 import { coalescingWriter } from './chain-writer';
 
 export interface AuditLog {
@@ -32,7 +52,8 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       if (records.length === 0) return [];
       const checked = records.map((record, index) => {
         const parsed = newAuditRecordSchema.safeParse(record);
-        if (!parsed.success) throw new InvalidAuditRecordError(`audit record ${index}: ${z.prettifyError(parsed.error)}`);
+        if (!parsed.success)
+          throw new InvalidAuditRecordError(`audit record ${index}: ${z.prettifyError(parsed.error)}`);
         const unstorable = unstorableText(parsed.data, '');
         if (unstorable) throw new InvalidAuditRecordError(`audit record ${index}: ${unstorable}`);
         // Ids are made here so the stored rows can be handed back in the caller's order.
@@ -44,7 +65,9 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
     async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
       // Not a uuid cannot name a record; asking Postgres would fail on the cast instead.
       if (!UUID.test(id)) return null;
-      const row = await withDatabaseErrors(() => prisma.prediction.findFirst({ where: { id: id.toLowerCase(), requester: scope.requester } }));
+      const row = await withDatabaseErrors(() =>
+        prisma.prediction.findFirst({ where: { id: id.toLowerCase(), requester: scope.requester } }),
+      );
       return row ? toAuditRecord(row) : null;
     },
 
@@ -77,7 +100,9 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
       let cursor: Cursor | null = null;
       for (;;) {
         const page: Prisma.PredictionWhereInput = cursor ? { AND: [where, olderThan(cursor)] } : where;
-        const rows = await withDatabaseErrors(() => prisma.prediction.findMany({ where: page, orderBy: NEWEST_FIRST, take: STREAM_CHUNK }));
+        const rows = await withDatabaseErrors(() =>
+          prisma.prediction.findMany({ where: page, orderBy: NEWEST_FIRST, take: STREAM_CHUNK }),
+        );
         for (const row of rows) yield toAuditRecord(row);
         if (rows.length < STREAM_CHUNK) return;
         const last = rows[rows.length - 1];
@@ -92,13 +117,26 @@ export function prismaAuditLog(prisma: PrismaClient): AuditLog {
  * the stored hash at each sequence in `remember` (kept checkpoints). Reads STREAM_CHUNK records per
  * query, so memory stays flat whatever the table's size.
  */
-export async function verifyAuditChain(prisma: PrismaClient, remember: ReadonlySet<number> = new Set()): Promise<ChainReport> {
+export async function verifyAuditChain(
+  prisma: PrismaClient,
+  remember: ReadonlySet<number> = new Set(),
+): Promise<ChainReport> {
   async function* links() {
     let after = BigInt(0);
     for (;;) {
-      const rows = await withDatabaseErrors(() => prisma.prediction.findMany({ where: { sequence: { gt: after } }, orderBy: { sequence: 'asc' }, take: STREAM_CHUNK }));
+      const rows = await withDatabaseErrors(() =>
+        prisma.prediction.findMany({
+          where: { sequence: { gt: after } },
+          orderBy: { sequence: 'asc' },
+          take: STREAM_CHUNK,
+        }),
+      );
       for (const row of rows) {
-        yield { record: { ...toAuditRecord(row), sequence: Number(row.sequence) }, previousHash: row.previousHash, hash: row.hash };
+        yield {
+          record: { ...toAuditRecord(row), sequence: Number(row.sequence) },
+          previousHash: row.previousHash,
+          hash: row.hash,
+        };
       }
       if (rows.length < STREAM_CHUNK) return;
       after = rows[rows.length - 1].sequence;

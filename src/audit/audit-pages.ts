@@ -115,6 +115,5 @@ export function filterWhere(filter: AuditFilter): Prisma.PredictionWhereInput {
   };
 }
 
-
 /** Newest first, with the id breaking ties: the order of every page and of exports. */
 export const NEWEST_FIRST: Prisma.PredictionOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];

@@ -52,7 +52,8 @@ export type CheckedRecord = NewAuditRecord & { id: string };
 
 export function toAuditRecord(row: Prediction): AuditRecord {
   const parsed = newAuditRecordSchema.safeParse(row);
-  if (!parsed.success) throw new InvalidAuditRecordError(`stored audit record ${row.id} cannot be read: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new InvalidAuditRecordError(`stored audit record ${row.id} cannot be read: ${z.prettifyError(parsed.error)}`);
   return { ...parsed.data, id: row.id, createdAt: row.createdAt };
 }
 

@@ -115,7 +115,10 @@ export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[
         continue;
       }
       try {
-        const stored = await insertChained(prisma, group.flatMap((p) => p.records));
+        const stored = await insertChained(
+          prisma,
+          group.flatMap((p) => p.records),
+        );
         let offset = 0;
         for (const pending of group) {
           pending.resolve(stored.slice(offset, offset + pending.records.length));
@@ -139,6 +142,8 @@ export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[
 
 /** The chain's newest link (sequence 0 and GENESIS_HASH while it is empty), for signed checkpoints. */
 export async function readChainHead(prisma: PrismaClient): Promise<ChainHead> {
-  const [row] = await withDatabaseErrors(() => prisma.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD));
+  const [row] = await withDatabaseErrors(() =>
+    prisma.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD),
+  );
   return chainHead(row);
 }

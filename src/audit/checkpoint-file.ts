@@ -13,7 +13,10 @@ import { auditCheckpointSchema, type AuditCheckpoint } from './audit-checkpoint'
 /** A checkpoint file cannot be read or holds something that is not a checkpoint. */
 export class CheckpointFileError extends CodedError {
   readonly code = 'INVALID_CHECKPOINT_FILE';
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`${file}: ${message}`);
   }
 }
@@ -30,7 +33,11 @@ function isOtherLogLine(value: unknown): boolean {
 
 function checkpointOf(value: unknown, file: string, where: string): AuditCheckpoint {
   const parsed = auditCheckpointSchema.safeParse(unwrap(value));
-  if (!parsed.success) throw new CheckpointFileError(file, `${where} is not a checkpoint: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+  if (!parsed.success)
+    throw new CheckpointFileError(
+      file,
+      `${where} is not a checkpoint: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+    );
   return parsed.data;
 }
 

@@ -8,7 +8,9 @@ import type { SigningKey } from './signing-key';
 export class CheckpointsOffError extends CodedError {
   readonly code = 'AUDIT_CHECKPOINTS_OFF';
   constructor() {
-    super('audit checkpoints are off: this server has no signing key; make one with `npm run audit:key -- create <file>` and set AUDIT_SIGNING_KEY_FILE');
+    super(
+      'audit checkpoints are off: this server has no signing key; make one with `npm run audit:key -- create <file>` and set AUDIT_SIGNING_KEY_FILE',
+    );
   }
 }
 
@@ -20,7 +22,11 @@ export interface AuditCheckpoints {
 }
 
 /** Checkpoints of the chain whose head `head` reads. */
-export function auditCheckpoints(head: () => Promise<ChainHead>, key: SigningKey | null, now: () => Date = () => new Date()): AuditCheckpoints {
+export function auditCheckpoints(
+  head: () => Promise<ChainHead>,
+  key: SigningKey | null,
+  now: () => Date = () => new Date(),
+): AuditCheckpoints {
   return Object.freeze({
     key,
     async latest(): Promise<AuditCheckpoint> {
@@ -38,7 +44,11 @@ export const CHECKPOINT_LOG_INTERVAL_MS = 60_000;
  * handed over (and once at the first tick), so an idle server does not fill the log. Returns a stop
  * function; the timer never keeps the process alive. A failed read (the database down) is skipped.
  */
-export function logCheckpoints(checkpoints: AuditCheckpoints, log: (checkpoint: AuditCheckpoint) => void, intervalMs = CHECKPOINT_LOG_INTERVAL_MS): () => void {
+export function logCheckpoints(
+  checkpoints: AuditCheckpoints,
+  log: (checkpoint: AuditCheckpoint) => void,
+  intervalMs = CHECKPOINT_LOG_INTERVAL_MS,
+): () => void {
   let lastSequence = -1;
   let running = false;
   const timer = setInterval(async () => {

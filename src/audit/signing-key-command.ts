@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     return;
   }
   const key = command === 'create' ? await createSigningKey(file) : await loadSigningKey(file);
-  if (command === 'create') console.error(`made ${file} (mode 0600); set AUDIT_SIGNING_KEY_FILE=${file}; its public key, for auditors:`);
+  if (command === 'create')
+    console.error(`made ${file} (mode 0600); set AUDIT_SIGNING_KEY_FILE=${file}; its public key, for auditors:`);
   process.stdout.write(key.publicKeyPem);
 }
 

@@ -35,7 +35,12 @@ export interface SigningKey {
 
 function fromPrivateKey(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, keyId: keyIdOf(publicKey), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKey,
+    publicKey,
+    keyId: keyIdOf(publicKey),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 /** Reads and checks the key in `file`. */
@@ -49,7 +54,10 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
     throw new SigningKeyError(file, `cannot be read: ${(error as Error).message}`, { cause: error });
   }
   if ((mode & 0o077) !== 0) {
-    throw new SigningKeyError(file, `may be read by other users (mode ${(mode & 0o777).toString(8)}); allow only its owner: chmod 600 ${file}`);
+    throw new SigningKeyError(
+      file,
+      `may be read by other users (mode ${(mode & 0o777).toString(8)}); allow only its owner: chmod 600 ${file}`,
+    );
   }
   let privateKey: KeyObject;
   try {
@@ -58,7 +66,10 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
     throw new SigningKeyError(file, `is not a PEM private key: ${(error as Error).message}`, { cause: error });
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new SigningKeyError(file, `holds an ${privateKey.asymmetricKeyType} key; an Ed25519 key is needed (npm run audit:key -- create <file>)`);
+    throw new SigningKeyError(
+      file,
+      `holds an ${privateKey.asymmetricKeyType} key; an Ed25519 key is needed (npm run audit:key -- create <file>)`,
+    );
   }
   return fromPrivateKey(privateKey);
 }
@@ -87,7 +98,8 @@ export async function loadOrCreateSigningKey(file: string): Promise<{ key: Signi
   try {
     return { key: await createSigningKey(file), created: true };
   } catch (error) {
-    if (error instanceof SigningKeyError && (error.cause as { code?: string } | undefined)?.code === 'EEXIST') return { key: await loadSigningKey(file), created: false };
+    if (error instanceof SigningKeyError && (error.cause as { code?: string } | undefined)?.code === 'EEXIST')
+      return { key: await loadSigningKey(file), created: false };
     throw error;
   }
 }

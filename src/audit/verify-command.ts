@@ -33,15 +33,29 @@ const count = (n: number) => n.toLocaleString('en-US');
 function options(args: string[]) {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { checkpoint: { type: 'string', multiple: true }, 'public-key': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        checkpoint: { type: 'string', multiple: true },
+        'public-key': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (positionals.length > 0 && !values.checkpoint) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (values['public-key'] && !values.checkpoint) throw new UsageError('--public-key checks checkpoints: give them with --checkpoint FILE...');
+  if (values['public-key'] && !values.checkpoint)
+    throw new UsageError('--public-key checks checkpoints: give them with --checkpoint FILE...');
   // `--checkpoint a.jsonl b.jsonl`: the files after the flag are checkpoint files too.
-  return { help: values.help === true, checkpointFiles: [...(values.checkpoint ?? []), ...positionals], publicKeyFiles: values['public-key'] ?? [] };
+  return {
+    help: values.help === true,
+    checkpointFiles: [...(values.checkpoint ?? []), ...positionals],
+    publicKeyFiles: values['public-key'] ?? [],
+  };
 }
 
 /** The keys checkpoints may be signed with: those named, or the one this installation signs with. */
@@ -50,7 +64,8 @@ function trustedPublicKeys(named: readonly string[]): KeyObject[] {
   const embedded = environment.DATABASE_URL ? undefined : join(environment.DATA_DIR, EMBEDDED_SIGNING_KEY_FILE);
   const installed = environment.AUDIT_SIGNING_KEY_FILE ?? (embedded && existsSync(embedded) ? embedded : undefined);
   const files = named.length > 0 ? named : installed ? [installed] : [];
-  if (files.length === 0) throw new UsageError('no public key to check checkpoints with: name it with --public-key FILE');
+  if (files.length === 0)
+    throw new UsageError('no public key to check checkpoints with: name it with --public-key FILE');
   return files.map((file) => {
     let pem: string;
     try {
@@ -78,8 +93,11 @@ async function main(): Promise<void> {
     if (db.kind === 'pglite') await migrate(db);
     const report = await verifyAuditChain(db.prisma, new Set(checkpoints.map((c) => c.sequence)));
     const where = db.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : 'the embedded database';
-    console.log(`audit chain in ${where}: ${count(report.checked)} records checked; head: sequence ${report.head.sequence}, hash ${report.head.hash}`);
-    for (const { kind, sequence, id, reason } of report.breaks) console.error(`BROKEN (${kind}) at sequence ${sequence}, record ${id}: ${reason}`);
+    console.log(
+      `audit chain in ${where}: ${count(report.checked)} records checked; head: sequence ${report.head.sequence}, hash ${report.head.hash}`,
+    );
+    for (const { kind, sequence, id, reason } of report.breaks)
+      console.error(`BROKEN (${kind}) at sequence ${sequence}, record ${id}: ${reason}`);
     console.log(report.breaks.length === 0 ? 'every link holds' : `${count(report.breaks.length)} broken links`);
 
     if (checkpoints.length > 0) {
@@ -93,7 +111,9 @@ async function main(): Promise<void> {
       );
       if (findings.length > 0) process.exitCode = 1;
     } else {
-      console.log('no checkpoint given: records removed from the end, or a chain rewritten from the start, would not show (see the README, "Keeping the audit trail honest")');
+      console.log(
+        'no checkpoint given: records removed from the end, or a chain rewritten from the start, would not show (see the README, "Keeping the audit trail honest")',
+      );
     }
     if (report.breaks.length > 0) process.exitCode = 1;
   } finally {

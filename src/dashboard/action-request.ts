@@ -40,7 +40,10 @@ const MULTIPART = 'multipart/form-data';
  * because Next never runs them as actions.
  */
 export function isPossibleServerAction(method: string, headers: Headers): boolean {
-  return method === 'POST' && (headers.get('next-action') !== null || (headers.get('content-type') ?? '').startsWith(MULTIPART));
+  return (
+    method === 'POST' &&
+    (headers.get('next-action') !== null || (headers.get('content-type') ?? '').startsWith(MULTIPART))
+  );
 }
 
 /**
@@ -61,7 +64,8 @@ export function foreignOrigin(headers: Headers): ForeignActionOriginError | unde
   }
   const host = headers.get('x-forwarded-host')?.split(',')[0].trim() || headers.get('host');
   if (!host) return new ForeignActionOriginError('the request names no Host to compare its Origin with');
-  if (originHost !== host) return new ForeignActionOriginError(`its Origin (${clip(originHost)}) is not this site (${clip(host)})`);
+  if (originHost !== host)
+    return new ForeignActionOriginError(`its Origin (${clip(originHost)}) is not this site (${clip(host)})`);
   return undefined;
 }
 
@@ -85,7 +89,8 @@ export async function actionRequestError(request: Request): Promise<ActionReques
   const contentType = request.headers.get('content-type');
   const badType = malformedContentType(contentType);
   if (badType) return badType;
-  if (!contentType?.startsWith(MULTIPART) || Number(request.headers.get('content-length')) > ACTION_BODY_LIMIT) return undefined;
+  if (!contentType?.startsWith(MULTIPART) || Number(request.headers.get('content-length')) > ACTION_BODY_LIMIT)
+    return undefined;
   try {
     await request.clone().formData();
   } catch {
@@ -98,7 +103,11 @@ export async function actionRequestError(request: Request): Promise<ActionReques
 export function actionRefusal(error: ActionRequestError): Response {
   return new Response(`${error.code}: ${error.message}\n`, {
     status: error.status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
   });
 }
 

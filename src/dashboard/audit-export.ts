@@ -10,7 +10,11 @@ import { readAuditQuery, searchParamsOf } from './audit-query';
 import { currentViewer } from './viewer';
 
 /** What the export needs of the process's services; like the viewer lookup, it asks for them only when a session cookie is present. */
-export type AuditExportServices = () => Promise<{ sessions: Pick<SessionStore, 'resolve'>; registry: Pick<ModelRegistry, 'list'>; audit: Pick<AuditLog, 'stream'> }>;
+export type AuditExportServices = () => Promise<{
+  sessions: Pick<SessionStore, 'resolve'>;
+  registry: Pick<ModelRegistry, 'list'>;
+  audit: Pick<AuditLog, 'stream'>;
+}>;
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 
@@ -19,13 +23,17 @@ export async function auditExport(services: AuditExportServices, request: Reques
   try {
     viewer = await currentViewer(services);
   } catch (error) {
-    if (error instanceof DatabaseUnavailableError) return new Response('The audit database is unavailable; try again shortly.\n', { status: 503, headers: TEXT });
+    if (error instanceof DatabaseUnavailableError)
+      return new Response('The audit database is unavailable; try again shortly.\n', { status: 503, headers: TEXT });
     throw error;
   }
   if (!viewer) return new Response('Sign in to export audit records: /sign-in\n', { status: 401, headers: TEXT });
   const { registry, audit } = await services();
   const models = await registry.list();
-  const query = readAuditQuery(searchParamsOf(new URL(request.url)), models.map((m) => m.card.id));
+  const query = readAuditQuery(
+    searchParamsOf(new URL(request.url)),
+    models.map((m) => m.card.id),
+  );
   if (Object.keys(query.errors).length > 0) {
     const reasons = Object.entries(query.errors).map(([name, message]) => `${name}: ${message}`);
     return new Response(`Cannot export: ${reasons.join('; ')}\n`, { status: 400, headers: TEXT });
@@ -33,11 +41,14 @@ export async function auditExport(services: AuditExportServices, request: Reques
   // A clinician exports only the predictions it asked for.
   const filter = { ...query.filter, ...readableRecords(viewer) };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
-  return new Response(Readable.toWeb(Readable.from(auditCsvChunks(audit.stream(filter)))) as ReadableStream<Uint8Array>, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="predictions-${stamp}.csv"`,
-      'cache-control': 'no-store',
+  return new Response(
+    Readable.toWeb(Readable.from(auditCsvChunks(audit.stream(filter)))) as ReadableStream<Uint8Array>,
+    {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="predictions-${stamp}.csv"`,
+        'cache-control': 'no-store',
+      },
     },
-  });
+  );
 }

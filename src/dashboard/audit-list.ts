@@ -28,19 +28,38 @@ const PAGE_SIZE = 25;
 
 /** The list's own address with the single-valued parameters as given, for sign-in to come back to. */
 export function auditListPath(params: SearchParams): string {
-  const back = new URLSearchParams(Object.entries(params).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : []))).toString();
+  const back = new URLSearchParams(
+    Object.entries(params).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])),
+  ).toString();
   return `/predictions${back ? `?${back}` : ''}`;
 }
 
-export async function auditList(services: AuditListServices, viewer: Principal, params: SearchParams): Promise<AuditList> {
+export async function auditList(
+  services: AuditListServices,
+  viewer: Principal,
+  params: SearchParams,
+): Promise<AuditList> {
   const { registry, audit } = services;
   const models = await registry.list();
-  const asked = readAuditQuery(params, models.map((m) => m.card.id));
+  const asked = readAuditQuery(
+    params,
+    models.map((m) => m.card.id),
+  );
   // A clinician sees only the predictions it asked for.
   const query = { ...asked, filter: { ...asked.filter, ...readableRecords(viewer) } };
   const usable = Object.keys(query.errors).length === 0;
-  let page = usable ? await audit.list(query.filter, PAGE_SIZE, query.after).catch((error: unknown) => (error instanceof InvalidCursorError ? null : Promise.reject(error))) : null;
+  let page = usable
+    ? await audit
+        .list(query.filter, PAGE_SIZE, query.after)
+        .catch((error: unknown) => (error instanceof InvalidCursorError ? null : Promise.reject(error)))
+    : null;
   const badCursor = usable && page === null;
   if (badCursor) page = await audit.list(query.filter, PAGE_SIZE);
-  return { cards: models.map((m) => m.card), names: new Map(models.map(({ card }) => [card.id, card.name])), query, page, badCursor };
+  return {
+    cards: models.map((m) => m.card),
+    names: new Map(models.map(({ card }) => [card.id, card.name])),
+    query,
+    page,
+    badCursor,
+  };
 }

@@ -22,7 +22,11 @@ export interface AuditRecordDetail {
 }
 
 /** The record with this id, or null when there is none the viewer may read. */
-export async function auditRecordDetail(services: AuditRecordServices, viewer: Principal, id: string): Promise<AuditRecordDetail | null> {
+export async function auditRecordDetail(
+  services: AuditRecordServices,
+  viewer: Principal,
+  id: string,
+): Promise<AuditRecordDetail | null> {
   const { registry, audit, keys } = services;
   // Another key's record reads as not found for a clinician: its existence is not theirs to know.
   const record = await audit.get(id, readableRecords(viewer));

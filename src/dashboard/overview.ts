@@ -40,7 +40,10 @@ export async function overview(services: OverviewServices, viewer: Principal, no
   const today = startOfUtcDay(now);
   const [counts, latest] = await Promise.all([
     Promise.all(
-      models.map(async ({ card }) => ({ total: await audit.count({ ...scope, modelId: card.id }), today: await audit.count({ ...scope, modelId: card.id, from: today }) })),
+      models.map(async ({ card }) => ({
+        total: await audit.count({ ...scope, modelId: card.id }),
+        today: await audit.count({ ...scope, modelId: card.id, from: today }),
+      })),
     ),
     audit.list(scope, LATEST),
   ]);

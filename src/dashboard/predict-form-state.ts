@@ -14,4 +14,10 @@ export interface PredictFormState {
   previous: PredictionView | null;
 }
 
-export const EMPTY_FORM_STATE: PredictFormState = { values: {}, errors: {}, formError: null, result: null, previous: null };
+export const EMPTY_FORM_STATE: PredictFormState = {
+  values: {},
+  errors: {},
+  formError: null,
+  result: null,
+  previous: null,
+};

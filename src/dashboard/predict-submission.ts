@@ -28,9 +28,23 @@ function byField(errors: FieldError[]): Record<string, string> {
  * screen, kept as the "before" of a what-if). The model is the route's, never a form field. `viewer`
  * is the signed-in principal: without one, or without the predict permission, nothing is predicted.
  */
-export async function submitPrediction(services: PredictSubmissionServices, viewer: Principal | null, modelId: string, form: FormData): Promise<PredictFormState> {
-  if (!viewer) return { ...EMPTY_FORM_STATE, formError: 'You are not signed in (or your session has ended), so nothing was predicted or stored. Sign in and submit again.' };
-  if (!can(viewer, 'predict')) return { ...EMPTY_FORM_STATE, formError: `Nothing was predicted: ${new AccessDeniedError(viewer.role, 'predict').message}.` };
+export async function submitPrediction(
+  services: PredictSubmissionServices,
+  viewer: Principal | null,
+  modelId: string,
+  form: FormData,
+): Promise<PredictFormState> {
+  if (!viewer)
+    return {
+      ...EMPTY_FORM_STATE,
+      formError:
+        'You are not signed in (or your session has ended), so nothing was predicted or stored. Sign in and submit again.',
+    };
+  if (!can(viewer, 'predict'))
+    return {
+      ...EMPTY_FORM_STATE,
+      formError: `Nothing was predicted: ${new AccessDeniedError(viewer.role, 'predict').message}.`,
+    };
   const model = (await services.registry.load()).get(modelId);
   if (!model) return { ...EMPTY_FORM_STATE, formError: `Unknown model "${modelId}".` };
   const { card } = model;
@@ -64,12 +78,23 @@ export async function submitPrediction(services: PredictSubmissionServices, view
   try {
     // The request id tells an auditor where an answer came from, and whether it was a what-if on a previous one.
     const requestId = `dashboard-${previous ? `what-if-${previous.id.slice(0, 8)}-` : ''}${randomUUID()}`;
-    const record = await services.prediction.predict(card.id, { features: read.features, patientRef: patientRef || null }, { requestId, requester: viewer.keyId });
+    const record = await services.prediction.predict(
+      card.id,
+      { features: read.features, patientRef: patientRef || null },
+      { requestId, requester: viewer.keyId },
+    );
     return { values, errors: {}, formError: null, result: predictionView(record, card), previous };
   } catch (error) {
-    if (error instanceof InvalidInputError) return { values, errors: byField(error.fields), formError: null, result: null, previous };
+    if (error instanceof InvalidInputError)
+      return { values, errors: byField(error.fields), formError: null, result: null, previous };
     if (error instanceof DatabaseUnavailableError) {
-      return { values, errors: {}, formError: 'The audit database is unavailable, so nothing was predicted or stored. Try again in a moment.', result: null, previous };
+      return {
+        values,
+        errors: {},
+        formError: 'The audit database is unavailable, so nothing was predicted or stored. Try again in a moment.',
+        result: null,
+        previous,
+      };
     }
     throw error;
   }

@@ -12,12 +12,17 @@ export interface SignInState {
 }
 
 /** What signing in and out needs of the process's services, asked for only once there is a key or a session to act on. */
-export type SignInServices = () => Promise<{ keys: Pick<ApiKeyStore, 'authenticate'>; sessions: Pick<SessionStore, 'start' | 'end'> }>;
+export type SignInServices = () => Promise<{
+  keys: Pick<ApiKeyStore, 'authenticate'>;
+  sessions: Pick<SessionStore, 'start' | 'end'>;
+}>;
 
 /** Secure whenever the page was served over HTTPS (directly or behind a proxy that says so). */
 async function overHttps(): Promise<boolean> {
   const h = await headers();
-  return h.get('x-forwarded-proto')?.split(',')[0].trim() === 'https' || h.get('origin')?.startsWith('https://') === true;
+  return (
+    h.get('x-forwarded-proto')?.split(',')[0].trim() === 'https' || h.get('origin')?.startsWith('https://') === true
+  );
 }
 
 /** Fields: `key` (the API key) and `next` (where to go afterwards, kept only if it is a path on this site). */
@@ -32,7 +37,8 @@ export async function signIn(services: SignInServices, form: FormData): Promise<
     if (!principal) return { error: 'That key is not valid: it is unknown or has been revoked.' };
     session = await sessions.start(principal.keyId);
   } catch (error) {
-    if (error instanceof DatabaseUnavailableError) return { error: 'The database is unavailable, so nobody can sign in right now. Try again in a moment.' };
+    if (error instanceof DatabaseUnavailableError)
+      return { error: 'The database is unavailable, so nobody can sign in right now. Try again in a moment.' };
     throw error;
   }
   const jar = await cookies();

@@ -46,7 +46,10 @@ export class EmbeddedDirectoryUnusableError extends DatabaseUnavailableError {
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`the embedded database directory ${directory} ${problem}; fix it or set DATA_DIR to another directory`, options);
+    super(
+      `the embedded database directory ${directory} ${problem}; fix it or set DATA_DIR to another directory`,
+      options,
+    );
   }
 }
 
@@ -87,13 +90,31 @@ const DEFAULT_DATA_DIR = '.data/pglite';
 const DEFAULT_CONNECTION_TIMEOUT_MS = 2000;
 
 // Node's socket errors and Postgres's SQLSTATE classes that mean "no usable connection", not "bad query".
-const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const UNREACHABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]|3D000|28)/;
 // Prisma's codes for "cannot reach / authenticate / find the database" and connection-pool timeouts.
 const UNAVAILABLE_PRISMA = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P1008', 'P1011', 'P1017', 'P2024']);
 // Driver-adapter error kinds carried in Prisma errors' meta or cause.
-const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'DatabaseAccessDenied', 'AuthenticationFailed', 'SocketTimeout', 'ConnectionClosed', 'TlsConnectionError']);
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|PGlite is closed|Cannot use a pool after calling end|Client has encountered a connection error/i;
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'DatabaseDoesNotExist',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+  'SocketTimeout',
+  'ConnectionClosed',
+  'TlsConnectionError',
+]);
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|PGlite is closed|Cannot use a pool after calling end|Client has encountered a connection error/i;
 
 function field(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
@@ -122,7 +143,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 /** Rethrows connection failures as DatabaseUnavailableError and anything else unchanged. */
 export function asDatabaseError(error: unknown): unknown {
   if (error instanceof DatabaseUnavailableError || !isDatabaseUnavailable(error)) return error;
-  return new DatabaseUnavailableError(error instanceof Error ? error.message.split('\n').filter(Boolean).pop() ?? error.name : String(error), { cause: error });
+  return new DatabaseUnavailableError(
+    error instanceof Error ? (error.message.split('\n').filter(Boolean).pop() ?? error.name) : String(error),
+    { cause: error },
+  );
 }
 
 /** Runs a query, reporting an unreachable database as DatabaseUnavailableError (the stores' one wrapper). */
@@ -225,7 +249,8 @@ async function claimDirectory(dataDir: string): Promise<DirectoryLock> {
     if (problem) throw new EmbeddedDirectoryUnusableError(directory, problem, { cause: error });
     throw error;
   }
-  if ('heldBy' in attempt) throw new EmbeddedDatabaseInUseError(directory, attempt.heldBy.pid, attempt.heldBy.lockFile, attempt.heldBy.host);
+  if ('heldBy' in attempt)
+    throw new EmbeddedDatabaseInUseError(directory, attempt.heldBy.pid, attempt.heldBy.lockFile, attempt.heldBy.host);
   return attempt.lock;
 }
 
@@ -287,7 +312,10 @@ export async function openDatabase(options: DatabaseOptions = fromEnvironment())
     return await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
   } catch (error) {
     if (error instanceof DatabaseUnavailableError) throw error;
-    throw new DatabaseUnavailableError(`the embedded database in ${options.dataDir ?? DEFAULT_DATA_DIR} cannot be opened: ${(error as Error).message}`, { cause: error });
+    throw new DatabaseUnavailableError(
+      `the embedded database in ${options.dataDir ?? DEFAULT_DATA_DIR} cannot be opened: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

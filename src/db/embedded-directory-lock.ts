@@ -49,7 +49,9 @@ const RETRY_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? ((error as { code?: unknown }).code as string | undefined) : undefined;
+  return typeof error === 'object' && error !== null
+    ? ((error as { code?: unknown }).code as string | undefined)
+    : undefined;
 }
 
 /** Whether a process with this pid exists here (EPERM: it exists but belongs to another user). */

@@ -8,7 +8,11 @@ import type { Database, SqlTransaction } from './database';
 /** A migration cannot be read or its SQL fails; nothing of it was applied. */
 export class MigrationError extends CodedError {
   readonly code = 'MIGRATION_FAILED';
-  constructor(readonly migrationName: string | null, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly migrationName: string | null,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(migrationName ? `migration ${migrationName}: ${message}` : message, options);
   }
 }
@@ -16,7 +20,11 @@ export class MigrationError extends CodedError {
 /** An applied migration's file was edited afterwards: the database no longer matches the files. */
 export class MigrationChecksumError extends CodedError {
   readonly code = 'MIGRATION_CHECKSUM_MISMATCH';
-  constructor(readonly migrationName: string, readonly recorded: string, readonly actual: string) {
+  constructor(
+    readonly migrationName: string,
+    readonly recorded: string,
+    readonly actual: string,
+  ) {
     super(
       `migration ${migrationName} was changed after it was applied (recorded checksum ${recorded}, file ${actual}); ` +
         'restore the file and put the change in a new migration',
@@ -88,7 +96,9 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
     // left to trace, the bundler could not scope `dir` and would take in the whole project.
     entries = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   } catch (error) {
-    throw new MigrationError(null, `the migrations directory ${dir} cannot be read: ${(error as Error).message}`, { cause: error });
+    throw new MigrationError(null, `the migrations directory ${dir} cannot be read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const names = entries
     .filter((e) => e.isDirectory())
@@ -100,7 +110,11 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
       try {
         sql = await readFile(/*turbopackIgnore: true*/ join(dir, name, 'migration.sql'), 'utf8');
       } catch (error) {
-        throw new MigrationError(name, `${join(dir, name, 'migration.sql')} cannot be read: ${(error as Error).message}`, { cause: error });
+        throw new MigrationError(
+          name,
+          `${join(dir, name, 'migration.sql')} cannot be read: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       return { name, sql, checksum: sha256(sql) };
     }),
@@ -125,7 +139,8 @@ async function appliedMigrations(tx: SqlTransaction, files: MigrationFile[]): Pr
     if (row.finished_at === null) throw new FailedMigrationError(row.migration_name);
     const file = byName.get(row.migration_name);
     // A recorded migration without a file (applied from another branch) is left alone, as deploy does.
-    if (file && !checksumMatches(file, row.checksum)) throw new MigrationChecksumError(file.name, row.checksum, file.checksum);
+    if (file && !checksumMatches(file, row.checksum))
+      throw new MigrationChecksumError(file.name, row.checksum, file.checksum);
     applied.add(row.migration_name);
   }
   return applied;
@@ -140,7 +155,10 @@ async function lock(tx: SqlTransaction): Promise<void> {
  * transaction together with its `_prisma_migrations` row, so a failing migration leaves no trace.
  * Refuses to apply anything while a recorded migration's file has changed or a migration is failed.
  */
-export async function migrate(db: Pick<Database, 'transaction'>, options: { migrationsDir?: string } = {}): Promise<MigrationResult> {
+export async function migrate(
+  db: Pick<Database, 'transaction'>,
+  options: { migrationsDir?: string } = {},
+): Promise<MigrationResult> {
   const files = await readMigrations(options.migrationsDir);
   const pending = await db.transaction(async (tx) => {
     await lock(tx);
@@ -156,17 +174,19 @@ export async function migrate(db: Pick<Database, 'transaction'>, options: { migr
       if ((await appliedMigrations(tx, files)).has(file.name)) return false;
       const id = randomUUID();
       // The same steps as Prisma: a row when the migration starts, finished_at and the step count after it.
-      await tx.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [
-        id,
-        file.checksum,
-        file.name,
-      ]);
+      await tx.query(
+        'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
+        [id, file.checksum, file.name],
+      );
       try {
         await tx.exec(file.sql);
       } catch (error) {
         throw new MigrationError(file.name, (error as Error).message, { cause: error });
       }
-      await tx.query('UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = applied_steps_count + 1 WHERE id = $1', [id]);
+      await tx.query(
+        'UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = applied_steps_count + 1 WHERE id = $1',
+        [id],
+      );
       return true;
     });
     if (ran) result.applied.push(file.name);

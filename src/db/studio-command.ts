@@ -115,24 +115,37 @@ async function main(): Promise<void> {
   }
   const dataDir = environment.DATA_DIR;
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`no embedded database in ${dataDir}: run \`npm run db:migrate\` first, or set DATABASE_URL to a Postgres`);
+    throw new Error(
+      `no embedded database in ${dataDir}: run \`npm run db:migrate\` first, or set DATABASE_URL to a Postgres`,
+    );
   }
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir);
   } catch (error) {
-    throw new Error(`cannot open the embedded database in ${dataDir} (is the app running on it? stop it first): ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `cannot open the embedded database in ${dataDir} (is the app running on it? stop it first): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   try {
-    const { rows } = await pglite.query<{ table: string | null }>(`SELECT to_regclass('public.prediction')::text AS "table"`);
-    if (!rows[0]?.table) process.stderr.write(`the embedded database in ${dataDir} has no prediction table yet: run \`npm run db:migrate\`\n`);
+    const { rows } = await pglite.query<{ table: string | null }>(
+      `SELECT to_regclass('public.prediction')::text AS "table"`,
+    );
+    if (!rows[0]?.table)
+      process.stderr.write(
+        `the embedded database in ${dataDir} has no prediction table yet: run \`npm run db:migrate\`\n`,
+      );
     const server = servePglite(pglite);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     process.stdout.write(`serving the embedded database ${dataDir} on 127.0.0.1:${port} for this Studio session\n`);
     try {
       // max=1: postgres.js (Studio's driver) opens one connection, the one PGlite session.
-      process.exitCode = await runStudio(`postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable&max=1`, args);
+      process.exitCode = await runStudio(
+        `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable&max=1`,
+        args,
+      );
     } finally {
       server.close();
       server.unref();

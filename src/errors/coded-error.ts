@@ -21,7 +21,9 @@ export abstract class CodedError extends Error {
 
   /** True for an instance of this class (or a subclass) made by any chunk's copy of it. */
   static override [Symbol.hasInstance](this: abstract new (...args: never[]) => unknown, value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this.name)] === true;
+    return (
+      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this.name)] === true
+    );
   }
 }
 
@@ -31,7 +33,11 @@ function brandOf(className: string): symbol {
 
 /** Brands every prototype from the instance's class up to CodedError, once per class. */
 function brandChain(error: CodedError): void {
-  for (let proto: object | null = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: object | null = Object.getPrototypeOf(error);
+    proto && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const brand = brandOf((proto as { constructor: { name: string } }).constructor.name);
     if (!Object.prototype.hasOwnProperty.call(proto, brand)) Object.defineProperty(proto, brand, { value: true });
   }

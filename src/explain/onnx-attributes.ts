@@ -17,7 +17,8 @@ export class Attributes {
 
   private get(name: string, type: onnx.AttributeProto.AttributeType): onnx.IAttributeProto | undefined {
     const a = this.byName.get(name);
-    if (a && a.type !== type) throw new InvalidTreeEnsembleError(`${this.node.opType} attribute ${name} has type ${a.type}, expected ${type}`);
+    if (a && a.type !== type)
+      throw new InvalidTreeEnsembleError(`${this.node.opType} attribute ${name} has type ${a.type}, expected ${type}`);
     return a;
   }
 
@@ -65,5 +66,7 @@ function tensorValues(t: onnx.ITensorProto, name: string): number[] {
     }
     return [...(t.dataType === FLOAT ? (t.floatData ?? []) : (t.doubleData ?? []))];
   }
-  throw new InvalidTreeEnsembleError(`attribute ${name} has tensor data type ${t.dataType}, allowed FLOAT (1) or DOUBLE (11)`);
+  throw new InvalidTreeEnsembleError(
+    `attribute ${name} has tensor data type ${t.dataType}, allowed FLOAT (1) or DOUBLE (11)`,
+  );
 }

@@ -41,8 +41,15 @@ export function readTreeEnsemble(bytes: Uint8Array): OnnxTreeEnsemble {
   const treeIds = [...new Set(nodes.map((n) => n.treeId))].sort((a, b) => a - b);
   const guardTreeId = parseGuardTreeId(metadata[ONNX_METADATA_KEYS.labelGuardTree], treeIds);
   const votes = groupVotes(head.votes);
-  const flat = treeIds.map((treeId) => flattenTree(treeId, nodes.filter((n) => n.treeId === treeId), votes));
-  for (const key of votes.keys()) throw new InvalidTreeEnsembleError(`a leaf weight names node ${key}, which does not exist`);
+  const flat = treeIds.map((treeId) =>
+    flattenTree(
+      treeId,
+      nodes.filter((n) => n.treeId === treeId),
+      votes,
+    ),
+  );
+  for (const key of votes.keys())
+    throw new InvalidTreeEnsembleError(`a leaf weight names node ${key}, which does not exist`);
 
   let trees = flat.map((f) => f.tree);
   let nodeIdOrders = flat.map((f) => f.indexOfSortedId);
@@ -65,7 +72,9 @@ export function readTreeEnsemble(bytes: Uint8Array): OnnxTreeEnsemble {
 
   const declaredBase = metadata[ONNX_METADATA_KEYS.baseScore];
   if (declaredBase !== undefined && Number(declaredBase) !== head.baseScore) {
-    throw new InvalidTreeEnsembleError(`base_values ${head.baseScore} disagrees with ${ONNX_METADATA_KEYS.baseScore} ${declaredBase}`);
+    throw new InvalidTreeEnsembleError(
+      `base_values ${head.baseScore} disagrees with ${ONNX_METADATA_KEYS.baseScore} ${declaredBase}`,
+    );
   }
 
   return {
@@ -85,12 +94,18 @@ function findEnsembleNode(model: onnx.ModelProto): onnx.INodeProto {
   if (ensembles.length !== 1) {
     const ops = nodes.map((n) => n.opType).join(', ') || 'none';
     if (ensembles.length === 0 && nodes.some((n) => n.opType === 'TreeEnsemble')) {
-      throw new UnsupportedTreeEnsembleError('UNSUPPORTED_OPERATOR', 'ai.onnx.ml TreeEnsemble (opset 5) is not supported; allowed: TreeEnsembleClassifier, TreeEnsembleRegressor');
+      throw new UnsupportedTreeEnsembleError(
+        'UNSUPPORTED_OPERATOR',
+        'ai.onnx.ml TreeEnsemble (opset 5) is not supported; allowed: TreeEnsembleClassifier, TreeEnsembleRegressor',
+      );
     }
-    throw new InvalidTreeEnsembleError(`expected exactly one TreeEnsembleClassifier or TreeEnsembleRegressor node, found ${ensembles.length} (graph nodes: ${ops})`);
+    throw new InvalidTreeEnsembleError(
+      `expected exactly one TreeEnsembleClassifier or TreeEnsembleRegressor node, found ${ensembles.length} (graph nodes: ${ops})`,
+    );
   }
   const node = ensembles[0];
-  if (node.domain !== ONNX_ML_DOMAIN) throw new InvalidTreeEnsembleError(`${node.opType} must be in domain ${ONNX_ML_DOMAIN}, found "${node.domain}"`);
+  if (node.domain !== ONNX_ML_DOMAIN)
+    throw new InvalidTreeEnsembleError(`${node.opType} must be in domain ${ONNX_ML_DOMAIN}, found "${node.domain}"`);
   return node;
 }
 
@@ -152,16 +167,25 @@ function readVotes(attributes: Attributes, prefix: 'class' | 'target'): { votes:
   const ids = attributes.require(attributes.ints(`${prefix}_ids`), `${prefix}_ids`);
   const weights = attributes.require(attributes.reals(`${prefix}_weights`), `${prefix}_weights`);
   if (nodeIds.length !== treeIds.length || ids.length !== treeIds.length || weights.length !== treeIds.length) {
-    throw new InvalidTreeEnsembleError(`${prefix}_treeids, ${prefix}_nodeids, ${prefix}_ids and ${prefix}_weights differ in length`);
+    throw new InvalidTreeEnsembleError(
+      `${prefix}_treeids, ${prefix}_nodeids, ${prefix}_ids and ${prefix}_weights differ in length`,
+    );
   }
   return { votes: treeIds.map((treeId, i) => ({ treeId, nodeId: nodeIds[i], weight: weights[i] })), ids };
 }
 
-function readPostTransform(attributes: Attributes, allowed: ReadonlyArray<'LOGISTIC' | 'NONE'>, op: string): 'LOGISTIC' | 'NONE' {
+function readPostTransform(
+  attributes: Attributes,
+  allowed: ReadonlyArray<'LOGISTIC' | 'NONE'>,
+  op: string,
+): 'LOGISTIC' | 'NONE' {
   const value = attributes.string('post_transform') ?? 'NONE';
   const found = allowed.find((a) => a === value);
   if (!found) {
-    throw new UnsupportedTreeEnsembleError('UNSUPPORTED_POST_TRANSFORM', `${op} post_transform ${value} is not supported; allowed: ${allowed.join(', ')}`);
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_POST_TRANSFORM',
+      `${op} post_transform ${value} is not supported; allowed: ${allowed.join(', ')}`,
+    );
   }
   return found;
 }
@@ -169,7 +193,10 @@ function readPostTransform(attributes: Attributes, allowed: ReadonlyArray<'LOGIS
 function readClassifierHead(attributes: Attributes): Head {
   const labels = attributes.ints('classlabels_int64s') ?? attributes.strings('classlabels_strings');
   if (!labels || labels.length !== 2) {
-    throw new UnsupportedTreeEnsembleError('UNSUPPORTED_TARGETS', `only binary classifiers are supported (2 class labels), found ${labels?.length ?? 0}`);
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_TARGETS',
+      `only binary classifiers are supported (2 class labels), found ${labels?.length ?? 0}`,
+    );
   }
   const postTransform = readPostTransform(attributes, ['LOGISTIC'], 'TreeEnsembleClassifier');
   const { votes, ids } = readVotes(attributes, 'class');
@@ -182,23 +209,38 @@ function readClassifierHead(attributes: Attributes): Head {
   }
   const base = attributes.reals('base_values') ?? [];
   if (base.length > 1) {
-    throw new UnsupportedTreeEnsembleError('UNSUPPORTED_BASE_VALUES', `binary classifier with ${base.length} base_values is not supported; allowed: 0 or 1`);
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_BASE_VALUES',
+      `binary classifier with ${base.length} base_values is not supported; allowed: 0 or 1`,
+    );
   }
   return { votes, baseScore: base[0] ?? 0, postTransform };
 }
 
 function readRegressorHead(attributes: Attributes): Head {
   const targets = attributes.int('n_targets') ?? 1;
-  if (targets !== 1) throw new UnsupportedTreeEnsembleError('UNSUPPORTED_TARGETS', `regressor with n_targets ${targets} is not supported; allowed: 1`);
+  if (targets !== 1)
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_TARGETS',
+      `regressor with n_targets ${targets} is not supported; allowed: 1`,
+    );
   const aggregate = attributes.string('aggregate_function') ?? 'SUM';
   if (aggregate !== 'SUM') {
-    throw new UnsupportedTreeEnsembleError('UNSUPPORTED_AGGREGATE_FUNCTION', `aggregate_function ${aggregate} is not supported; allowed: SUM`);
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_AGGREGATE_FUNCTION',
+      `aggregate_function ${aggregate} is not supported; allowed: SUM`,
+    );
   }
   const postTransform = readPostTransform(attributes, ['NONE', 'LOGISTIC'], 'TreeEnsembleRegressor');
   const { votes, ids } = readVotes(attributes, 'target');
-  if (ids.some((id) => id !== 0)) throw new InvalidTreeEnsembleError('a single-target regressor has a target id other than 0');
+  if (ids.some((id) => id !== 0))
+    throw new InvalidTreeEnsembleError('a single-target regressor has a target id other than 0');
   const base = attributes.reals('base_values') ?? [];
-  if (base.length > 1) throw new UnsupportedTreeEnsembleError('UNSUPPORTED_BASE_VALUES', `regressor with ${base.length} base_values; allowed: 0 or 1`);
+  if (base.length > 1)
+    throw new UnsupportedTreeEnsembleError(
+      'UNSUPPORTED_BASE_VALUES',
+      `regressor with ${base.length} base_values; allowed: 0 or 1`,
+    );
   return { votes, baseScore: base[0] ?? 0, postTransform };
 }
 
@@ -235,7 +277,8 @@ function flattenTree(treeId: number, nodes: OnnxNode[], votes: Map<string, numbe
   for (const n of nodes) {
     if (n.mode === 'LEAF') continue;
     for (const child of [n.trueId, n.falseId]) {
-      if (!byId.has(child)) throw new InvalidTreeEnsembleError(`tree ${treeId} node ${n.nodeId} points to missing node ${child}`);
+      if (!byId.has(child))
+        throw new InvalidTreeEnsembleError(`tree ${treeId} node ${n.nodeId} points to missing node ${child}`);
       children.add(child);
     }
   }
@@ -281,9 +324,13 @@ function flattenTree(treeId: number, nodes: OnnxNode[], votes: Map<string, numbe
  * Rewrites an ONNX split as TreeEnsemble's `x < threshold` (left) rule, exactly for float32 inputs.
  * NaN fails every comparison, so onnxruntime sends it to the true child iff missing tracks true.
  */
-function toLessThan(n: OnnxNode, treeId: number): { threshold: number; leftId: number; rightId: number; missingGoesLeft: boolean } {
+function toLessThan(
+  n: OnnxNode,
+  treeId: number,
+): { threshold: number; leftId: number; rightId: number; missingGoesLeft: boolean } {
   const where = `tree ${treeId} node ${n.nodeId}`;
-  if (Number.isNaN(n.value)) throw new UnsupportedTreeEnsembleError('UNSUPPORTED_THRESHOLD', `${where} has a NaN threshold`);
+  if (Number.isNaN(n.value))
+    throw new UnsupportedTreeEnsembleError('UNSUPPORTED_THRESHOLD', `${where} has a NaN threshold`);
   const trueLeft = { leftId: n.trueId, rightId: n.falseId, missingGoesLeft: n.missingTracksTrue };
   const trueRight = { leftId: n.falseId, rightId: n.trueId, missingGoesLeft: !n.missingTracksTrue };
   switch (n.mode) {
@@ -314,7 +361,10 @@ function toLessThan(n: OnnxNode, treeId: number): { threshold: number; leftId: n
 function parseGuardTreeId(value: string | undefined, treeIds: number[]): number | undefined {
   if (value === undefined) return undefined;
   const id = Number(value);
-  if (!treeIds.includes(id)) throw new InvalidTreeEnsembleError(`${ONNX_METADATA_KEYS.labelGuardTree} names tree "${value}", which does not exist`);
+  if (!treeIds.includes(id))
+    throw new InvalidTreeEnsembleError(
+      `${ONNX_METADATA_KEYS.labelGuardTree} names tree "${value}", which does not exist`,
+    );
   return id;
 }
 
@@ -348,10 +398,16 @@ function parseFeatureNames(value: string | undefined): string[] | undefined {
 }
 
 /** Feature names win, then the input's fixed second dimension, then the largest feature id used. */
-function resolveFeatureCount(model: onnx.ModelProto, node: onnx.INodeProto, trees: Tree[], names: string[] | undefined): number {
+function resolveFeatureCount(
+  model: onnx.ModelProto,
+  node: onnx.INodeProto,
+  trees: Tree[],
+  names: string[] | undefined,
+): number {
   const input = model.graph?.input?.find((i) => i.name === node.input?.[0]);
   const dim = input?.type?.tensorType?.shape?.dim?.[1];
-  const declared = dim && onnx.TensorShapeProto.Dimension.create(dim).value === 'dimValue' ? toNumber(dim.dimValue!) : undefined;
+  const declared =
+    dim && onnx.TensorShapeProto.Dimension.create(dim).value === 'dimValue' ? toNumber(dim.dimValue!) : undefined;
   if (names && declared !== undefined && names.length !== declared) {
     throw new InvalidTreeEnsembleError(`${names.length} feature names but the input has ${declared} columns`);
   }
@@ -366,9 +422,14 @@ function applyCovers(value: string | undefined, trees: Tree[], nodeIdOrders: num
   const wellFormed =
     Array.isArray(covers) &&
     covers.length === trees.length &&
-    covers.every((c, t) => Array.isArray(c) && c.length === trees[t].cover.length && c.every((v) => v === null || typeof v === 'number'));
+    covers.every(
+      (c, t) =>
+        Array.isArray(c) && c.length === trees[t].cover.length && c.every((v) => v === null || typeof v === 'number'),
+    );
   if (!wellFormed) {
-    throw new InvalidTreeEnsembleError(`metadata ${ONNX_METADATA_KEYS.treeCovers} must hold one array of covers per tree, one number per node`);
+    throw new InvalidTreeEnsembleError(
+      `metadata ${ONNX_METADATA_KEYS.treeCovers} must hold one array of covers per tree, one number per node`,
+    );
   }
   (covers as (number | null)[][]).forEach((list, t) =>
     list.forEach((cover, k) => {

@@ -28,13 +28,21 @@ export class InvalidCoversError extends CodedError {
  * Nodes no background row reaches get cover 0; explaining a row whose own path leads to a split with
  * no background rows below it throws InvalidCoversError, since that average is undefined.
  */
-export function computeCovers(ensemble: TreeEnsemble, backgroundRows: ArrayLike<number>, featureCount: number): TreeEnsemble {
+export function computeCovers(
+  ensemble: TreeEnsemble,
+  backgroundRows: ArrayLike<number>,
+  featureCount: number,
+): TreeEnsemble {
   if (featureCount !== ensemble.featureCount) {
-    throw new ExplainInputError(`background rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`);
+    throw new ExplainInputError(
+      `background rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`,
+    );
   }
   const rows = backgroundRows.length / featureCount;
   if (!Number.isInteger(rows) || rows === 0) {
-    throw new ExplainInputError(`background needs at least one row of ${featureCount} features, got ${backgroundRows.length} values`);
+    throw new ExplainInputError(
+      `background needs at least one row of ${featureCount} features, got ${backgroundRows.length} values`,
+    );
   }
   const trees = ensemble.trees.map((tree, t): Tree => {
     const problem = findTreeProblem(tree, featureCount);
@@ -73,6 +81,7 @@ export function checkCovers(tree: Tree, t: number): void {
         `tree ${t} node ${i} has no cover: TreeSHAP needs covers (crc.tree_covers in the ONNX file, or computeCovers from background rows)`,
       );
     }
-    if (!(c >= 0) || !isFiniteNumber(c)) throw new InvalidCoversError(`tree ${t} node ${i} has cover ${c}; covers must be finite and ≥ 0`);
+    if (!(c >= 0) || !isFiniteNumber(c))
+      throw new InvalidCoversError(`tree ${t} node ${i} has cover ${c}; covers must be finite and ≥ 0`);
   }
 }

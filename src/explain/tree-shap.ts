@@ -68,7 +68,11 @@ export function explainRow(ensemble: TreeEnsemble, row: ArrayLike<number>): RowE
   return prepareExplainer(ensemble).explain(row);
 }
 
-export function explainRows(ensemble: TreeEnsemble, x: Float32Array | Float64Array, featureCount: number): BatchExplanation {
+export function explainRows(
+  ensemble: TreeEnsemble,
+  x: Float32Array | Float64Array,
+  featureCount: number,
+): BatchExplanation {
   if (featureCount !== ensemble.featureCount) {
     throw new ExplainInputError(`rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`);
   }
@@ -176,7 +180,9 @@ class PreparedTreeShap implements TreeExplainer {
       this.addInPreorder(tree, at);
       const { expected, depth } = this.expectedValueAndDepth(at);
       if (!isFiniteNumber(expected)) {
-        throw new InvalidCoversError(`tree ${t}: a split that has cover has children with none, so the tree's expected value is undefined`);
+        throw new InvalidCoversError(
+          `tree ${t}: a split that has cover has children with none, so the tree's expected value is undefined`,
+        );
       }
       this.expectedValues[t] = expected;
       maxDepth = max(maxDepth, depth);
@@ -222,7 +228,9 @@ class PreparedTreeShap implements TreeExplainer {
       throw new ExplainInputError(`the row has ${row.length} features, the ensemble expects ${this.featureCount}`);
     }
     if (offset < 0 || offset + this.featureCount > out.length) {
-      throw new ExplainInputError(`out has room for ${out.length - offset} contributions at offset ${offset}, ${this.featureCount} needed`);
+      throw new ExplainInputError(
+        `out has room for ${out.length - offset} contributions at offset ${offset}, ${this.featureCount} needed`,
+      );
     }
     this.explainAt(row, 0, out, offset);
   }

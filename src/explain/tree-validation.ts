@@ -21,7 +21,8 @@ export function findTreeProblem(tree: Tree, featureCount: number): string | unde
     }
     if (Number.isNaN(tree.threshold[i])) return `node ${i} has a NaN threshold`;
     for (const child of [tree.left[i], tree.right[i]]) {
-      if (!Number.isInteger(child) || child <= 0 || child >= n) return `node ${i} has child ${child}, allowed 1..${n - 1}`;
+      if (!Number.isInteger(child) || child <= 0 || child >= n)
+        return `node ${i} has child ${child}, allowed 1..${n - 1}`;
       if (seen[child]) return `node ${child} is reached twice`;
       seen[child] = 1;
       stack.push(child);

@@ -43,7 +43,9 @@ export const featureSpecSchema = z
     const [low, high] = spec.codes ?? [];
     if (!low || !high) issue(`a binary input lists its two codes and their meaning`);
     else if (!(low.value < high.value && low.value === spec.min && high.value === spec.max)) {
-      issue(`codes must be two values in increasing order, the first = min (${spec.min}) and the second = max (${spec.max})`);
+      issue(
+        `codes must be two values in increasing order, the first = min (${spec.min}) and the second = max (${spec.max})`,
+      );
     }
   });
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;

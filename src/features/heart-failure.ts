@@ -13,12 +13,33 @@ const NO_YES = [
 
 /** An optional 0/1 column of the source, with its codes' meanings (key order as the cards list it). */
 function binaryInput(name: string, label: string, description: string, codes = NO_YES): FeatureSet['inputs'][number] {
-  return { name, label, unit: '0/1', description, kind: 'binary', codes, min: 0, max: 1, required: false, missing: OPTIONAL };
+  return {
+    name,
+    label,
+    unit: '0/1',
+    description,
+    kind: 'binary',
+    codes,
+    min: 0,
+    max: 1,
+    required: false,
+    missing: OPTIONAL,
+  };
 }
 
 export const heartFailureFeatureSet: FeatureSet = {
   inputs: [
-    { name: 'age', label: 'Age', unit: 'years', description: 'Age in years.', kind: 'continuous', min: 18, max: 110, required: true, missing: REQUIRED },
+    {
+      name: 'age',
+      label: 'Age',
+      unit: 'years',
+      description: 'Age in years.',
+      kind: 'continuous',
+      min: 18,
+      max: 110,
+      required: true,
+      missing: REQUIRED,
+    },
     {
       name: 'ejection_fraction',
       label: 'Ejection fraction',

@@ -20,7 +20,11 @@ export class UnknownDerivedFeatureError extends CodedError {
 }
 
 /** Inputs from the card (the card is the contract); derived features looked up by name. */
-export function featureSetOfCard(card: { id: string; features: FeatureSpec[]; derivedFeatures: { name: string }[] }): FeatureSet {
+export function featureSetOfCard(card: {
+  id: string;
+  features: FeatureSpec[];
+  derivedFeatures: { name: string }[];
+}): FeatureSet {
   const known = KNOWN[card.id]?.derived ?? [];
   const derived: DerivedFeature[] = card.derivedFeatures.map(({ name }) => {
     const d = known.find((k) => k.name === name);

@@ -4,11 +4,47 @@ import type { DerivedFeature, FeatureSet, FeatureSpec } from './feature-set';
 
 /** The 41 columns of a challenge `.psv` file, in the challenge's order (our CSVs add `patient_id` in front). */
 export const SEPSIS_CHALLENGE_COLUMNS = [
-  'HR', 'O2Sat', 'Temp', 'SBP', 'MAP', 'DBP', 'Resp', 'EtCO2',
-  'BaseExcess', 'HCO3', 'FiO2', 'pH', 'PaCO2', 'SaO2', 'AST', 'BUN', 'Alkalinephos', 'Calcium', 'Chloride',
-  'Creatinine', 'Bilirubin_direct', 'Glucose', 'Lactate', 'Magnesium', 'Phosphate', 'Potassium',
-  'Bilirubin_total', 'TroponinI', 'Hct', 'Hgb', 'PTT', 'WBC', 'Fibrinogen', 'Platelets',
-  'Age', 'Gender', 'Unit1', 'Unit2', 'HospAdmTime', 'ICULOS', 'SepsisLabel',
+  'HR',
+  'O2Sat',
+  'Temp',
+  'SBP',
+  'MAP',
+  'DBP',
+  'Resp',
+  'EtCO2',
+  'BaseExcess',
+  'HCO3',
+  'FiO2',
+  'pH',
+  'PaCO2',
+  'SaO2',
+  'AST',
+  'BUN',
+  'Alkalinephos',
+  'Calcium',
+  'Chloride',
+  'Creatinine',
+  'Bilirubin_direct',
+  'Glucose',
+  'Lactate',
+  'Magnesium',
+  'Phosphate',
+  'Potassium',
+  'Bilirubin_total',
+  'TroponinI',
+  'Hct',
+  'Hgb',
+  'PTT',
+  'WBC',
+  'Fibrinogen',
+  'Platelets',
+  'Age',
+  'Gender',
+  'Unit1',
+  'Unit2',
+  'HospAdmTime',
+  'ICULOS',
+  'SepsisLabel',
 ] as const;
 export type ChallengeColumn = (typeof SEPSIS_CHALLENGE_COLUMNS)[number];
 
@@ -17,7 +53,8 @@ export type ChallengeRow = Readonly<Record<ChallengeColumn, number>>;
 
 const CARRIED =
   'carried forward from the last observation; missing until first measured — the model routes missing values down each split\u2019s learned missing-value branch';
-const REQUIRED = 'required: present in every hour of the training data, so the model has learned nothing about its absence';
+const REQUIRED =
+  'required: present in every hour of the training data, so the model has learned nothing about its absence';
 const CONTINUOUS = { kind: 'continuous' } as const;
 
 function input<N extends string, C extends ChallengeColumn>(
@@ -64,7 +101,15 @@ const DEFS = [
   // 0–10. FiO2 below room air (0.21) is not breathable gas; 266 values (0.24 %: 81 zeros, 0.02–0.18 which
   // look like oxygen flows in L/min ÷ 100) fall below 0.2 and 2 above 1 (7, 10). 0.2 itself is allowed as a
   // rounded room air. Coverage 99.76 %, the one deliberate exception to the 99.9 % rule.
-  input('FiO2', 'fio2', 'Fraction of inspired oxygen', 'fraction', 0.2, 1, 'Fraction of inspired oxygen (0.21 = room air).'),
+  input(
+    'FiO2',
+    'fio2',
+    'Fraction of inspired oxygen',
+    'fraction',
+    0.2,
+    1,
+    'Fraction of inspired oxygen (0.21 = room air).',
+  ),
   input('pH', 'ph', 'pH', null, 6.5, 8, 'Arterial blood pH.'), // 6.62–7.93, none
   input('PaCO2', 'paco2', 'PaCO₂', 'mm Hg', 5, 200, 'Arterial partial pressure of carbon dioxide.'), // 10–100, none
   input('SaO2', 'sao2', 'Arterial O₂ saturation', '%', 20, 100, 'Arterial oxygen saturation (blood gas).'), // 24–100, none
@@ -116,7 +161,18 @@ const DEFS = [
   // 1–336. The challenge cut every stay at 336 h (14 days), so the model has no evidence for later hours
   // and refuses them rather than extrapolate.
   // An hour's index, whole in every row of set A: the model has never seen a fractional hour.
-  input('ICULOS', 'iculos', 'Hours in ICU', 'h', 1, 336, 'Hours since ICU admission (1 = the first hour).', true, REQUIRED, { kind: 'integer' }),
+  input(
+    'ICULOS',
+    'iculos',
+    'Hours in ICU',
+    'h',
+    1,
+    336,
+    'Hours since ICU admission (1 = the first hour).',
+    true,
+    REQUIRED,
+    { kind: 'integer' },
+  ),
 ] as const;
 
 export type SepsisInputName = (typeof DEFS)[number]['spec']['name'];
@@ -126,13 +182,18 @@ export type SepsisSnapshot = Record<SepsisInputName, number>;
 
 /** Original column → feature name; `null` for the columns the model does not use (Unit1/Unit2 are site-specific, SepsisLabel is the label). */
 export const SEPSIS_COLUMN_TO_FEATURE: Readonly<Record<ChallengeColumn, SepsisInputName | null>> = {
-  ...(Object.fromEntries(DEFS.map((d) => [d.column, d.spec.name])) as Record<(typeof DEFS)[number]['column'], SepsisInputName>),
+  ...(Object.fromEntries(DEFS.map((d) => [d.column, d.spec.name])) as Record<
+    (typeof DEFS)[number]['column'],
+    SepsisInputName
+  >),
   Unit1: null,
   Unit2: null,
   SepsisLabel: null,
 };
 
-const INPUT_PAIRS: ReadonlyArray<readonly [ChallengeColumn, SepsisInputName]> = DEFS.map((d) => [d.column, d.spec.name] as const);
+const INPUT_PAIRS: ReadonlyArray<readonly [ChallengeColumn, SepsisInputName]> = DEFS.map(
+  (d) => [d.column, d.spec.name] as const,
+);
 
 /** The challenge's 26 laboratory values (columns 9–34), the ones `measured_lab_count` counts. */
 export const SEPSIS_LAB_INPUTS: readonly SepsisInputName[] = SEPSIS_CHALLENGE_COLUMNS.slice(

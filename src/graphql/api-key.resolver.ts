@@ -14,14 +14,26 @@ export class ApiKeyResolver {
   }
 
   @Authorized('manage-keys')
-  @Mutation(() => CreatedApiKey, { description: 'Makes a key; the answer holds the key itself, the only time it is shown. Admins only.' })
-  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() { services, principal }: GraphQLContext): Promise<CreatedApiKey> {
-    const { key, record } = await services.keys.create({ name: input.name, role: input.role, createdBy: (principal as Principal).keyId });
+  @Mutation(() => CreatedApiKey, {
+    description: 'Makes a key; the answer holds the key itself, the only time it is shown. Admins only.',
+  })
+  async createApiKey(
+    @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
+    @Ctx() { services, principal }: GraphQLContext,
+  ): Promise<CreatedApiKey> {
+    const { key, record } = await services.keys.create({
+      name: input.name,
+      role: input.role,
+      createdBy: (principal as Principal).keyId,
+    });
     return { key, apiKey: record };
   }
 
   @Authorized('manage-keys')
-  @Mutation(() => ApiKey, { nullable: true, description: "Revokes a key at once, and ends its dashboard sessions; null when no key has this id. Admins only." })
+  @Mutation(() => ApiKey, {
+    nullable: true,
+    description: 'Revokes a key at once, and ends its dashboard sessions; null when no key has this id. Admins only.',
+  })
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<ApiKey | null> {
     return services.keys.revoke(id);
   }

@@ -6,10 +6,13 @@ import { ROLE_ENUM, type Role } from '@/access/roles';
 
 registerEnumType(ROLE_ENUM, {
   name: 'Role',
-  description: 'clinician: predict and read the records it asked for; auditor: read every record, no predict; admin: everything, and manage keys.',
+  description:
+    'clinician: predict and read the records it asked for; auditor: read every record, no predict; admin: everything, and manage keys.',
 });
 
-@ObjectType('ApiKey', { description: 'An API key: one identity, for programs (Authorization: Bearer) and for dashboard sign-in.' })
+@ObjectType('ApiKey', {
+  description: 'An API key: one identity, for programs (Authorization: Bearer) and for dashboard sign-in.',
+})
 export class ApiKey {
   @Field(() => ID, { description: 'What audit records name as their `requester`.' })
   id!: string;

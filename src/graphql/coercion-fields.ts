@@ -25,7 +25,11 @@ function isRecord(value: unknown): value is Record<string | number, unknown> {
  * when the path ends at a feature's value, the variables tell which feature and model, and the
  * offender is named like the service names it (`glucose`, `rows[3].glucose`) with its allowed values.
  */
-export function coercionFieldErrors(error: GraphQLError, variables: Record<string, unknown>, specs: FeatureSpecsByModel): FieldError[] {
+export function coercionFieldErrors(
+  error: GraphQLError,
+  variables: Record<string, unknown>,
+  specs: FeatureSpecsByModel,
+): FieldError[] {
   const node = error.nodes?.[0];
   const variable = node?.kind === 'VariableDefinition' ? node.variable.name.value : undefined;
   if (!variable) return [{ name: 'variables', message: error.message }];

@@ -54,13 +54,15 @@ export function classifyError(error: GraphQLError | undefined, code: unknown): E
   const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
   if (original instanceof AuthenticationRequiredError) return { kind: 'unauthenticated', message: original.message };
   if (original instanceof AccessDeniedError) return { kind: 'forbidden', message: original.message };
-  if (original instanceof InvalidInputError) return { kind: 'user-input', message: original.message, fields: original.fields };
+  if (original instanceof InvalidInputError)
+    return { kind: 'user-input', message: original.message, fields: original.fields };
   if (original instanceof InvalidCursorError || original instanceof InvalidPageRequestError) {
     return { kind: 'user-input', message: original.message, fields: auditFieldErrors(original) };
   }
   if (original instanceof DatabaseUnavailableError) return { kind: 'unavailable', cause: original };
   if (original instanceof CheckpointsOffError) return { kind: 'checkpoints-off', message: original.message };
-  if (error && code === ApolloServerErrorCode.BAD_USER_INPUT && error.nodes?.[0]?.kind === 'VariableDefinition') return { kind: 'variable-coercion', error };
+  if (error && code === ApolloServerErrorCode.BAD_USER_INPUT && error.nodes?.[0]?.kind === 'VariableDefinition')
+    return { kind: 'variable-coercion', error };
   if (REQUEST_ERROR_CODES.has(code)) return { kind: 'request' };
   return { kind: 'unexpected', cause: original };
 }
@@ -73,15 +75,26 @@ export interface MappingContext {
 }
 
 /** The error the client sees; every one carries `extensions.code` and the request id. */
-export async function mapError(formatted: GraphQLFormattedError, kind: ErrorKind, context: MappingContext): Promise<GraphQLFormattedError> {
+export async function mapError(
+  formatted: GraphQLFormattedError,
+  kind: ErrorKind,
+  context: MappingContext,
+): Promise<GraphQLFormattedError> {
   const { requestId } = context;
   const where = { locations: formatted.locations, path: formatted.path };
   switch (kind.kind) {
     case 'user-input':
-      return { message: kind.message, ...where, extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, fields: kind.fields, requestId } };
+      return {
+        message: kind.message,
+        ...where,
+        extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, fields: kind.fields, requestId },
+      };
     case 'variable-coercion': {
       const fields = coercionFieldErrors(kind.error, context.variables, await context.featureSpecs());
-      return { ...formatted, extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_USER_INPUT, fields, requestId } };
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_USER_INPUT, fields, requestId },
+      };
     }
     case 'unavailable':
       return {
@@ -90,7 +103,11 @@ export async function mapError(formatted: GraphQLFormattedError, kind: ErrorKind
         extensions: { code: SERVICE_UNAVAILABLE, requestId },
       };
     case 'unauthenticated':
-      return { message: `Unauthenticated: ${kind.message}`, ...where, extensions: { code: UNAUTHENTICATED, requestId } };
+      return {
+        message: `Unauthenticated: ${kind.message}`,
+        ...where,
+        extensions: { code: UNAUTHENTICATED, requestId },
+      };
     case 'forbidden':
       return { message: `Forbidden: ${kind.message}`, ...where, extensions: { code: FORBIDDEN, requestId } };
     case 'checkpoints-off':
@@ -113,8 +130,13 @@ async function featureSpecsOf(context: GraphQLContext): Promise<FeatureSpecsByMo
 }
 
 function logError(context: GraphQLContext, kind: ErrorKind, formatted: GraphQLFormattedError): void {
-  if (kind.kind === 'unexpected') context.logger.error({ err: kind.cause, path: formatted.path }, 'unexpected error in a GraphQL request (masked in the response)');
-  else if (kind.kind === 'unavailable') context.logger.warn({ err: kind.cause, path: formatted.path }, 'audit database unavailable');
+  if (kind.kind === 'unexpected')
+    context.logger.error(
+      { err: kind.cause, path: formatted.path },
+      'unexpected error in a GraphQL request (masked in the response)',
+    );
+  else if (kind.kind === 'unavailable')
+    context.logger.warn({ err: kind.cause, path: formatted.path }, 'audit database unavailable');
 }
 
 /**
@@ -146,7 +168,14 @@ export const errorMappingPlugin: ApolloServerPlugin<GraphQLContext> = {
         const { data } = body.singleResult;
         if (data == null || Object.values(data).every((value) => value === null)) {
           const codes = new Set(mapped.map((e) => e.extensions?.code));
-          const status = codes.has(SERVICE_UNAVAILABLE) || codes.has(AUDIT_CHECKPOINTS_OFF) ? 503 : codes.has(UNAUTHENTICATED) ? 401 : codes.has(FORBIDDEN) ? 403 : undefined;
+          const status =
+            codes.has(SERVICE_UNAVAILABLE) || codes.has(AUDIT_CHECKPOINTS_OFF)
+              ? 503
+              : codes.has(UNAUTHENTICATED)
+                ? 401
+                : codes.has(FORBIDDEN)
+                  ? 403
+                  : undefined;
           if (status) response.http.status = status;
           if (status === 401) response.http.headers.set('www-authenticate', 'Bearer realm="clinical-risk-console"');
         }

@@ -4,7 +4,9 @@ import { registerEnumType } from 'type-graphql';
 import { featureKindSchema, type FeatureKind } from '@/features/feature-set';
 
 /** GraphQL names (BINARY) → the card's values (binary): resolvers return the card's, clients see the names. */
-export const FeatureKindEnum = Object.fromEntries(featureKindSchema.options.map((kind) => [kind.toUpperCase(), kind])) as {
+export const FeatureKindEnum = Object.fromEntries(
+  featureKindSchema.options.map((kind) => [kind.toUpperCase(), kind]),
+) as {
   [K in FeatureKind as Uppercase<K>]: K;
 };
 

@@ -79,7 +79,9 @@ function foundIn(error: GraphQLError): number | undefined {
 function refuse(limit: string, max: number, describe: (found: number | undefined) => string) {
   return (context: ValidationContext | null, error: GraphQLError) => {
     const found = foundIn(error);
-    context?.reportError(new OperationLimitError(describe(found), limit, { max, ...(found === undefined ? {} : { found }) }));
+    context?.reportError(
+      new OperationLimitError(describe(found), limit, { max, ...(found === undefined ? {} : { found }) }),
+    );
   };
 }
 
@@ -90,28 +92,48 @@ const armor = new ApolloArmor({
     ignoreIntrospection: true,
     propagateOnRejection: false,
     onReject: [
-      refuse('depth', MAX_DEPTH, (found) =>
-        `The operation nests fields ${found ?? 'more than ' + MAX_DEPTH} levels deep (a fragment spread counts as two); the limit is ${MAX_DEPTH}. Ask for the nested data in a separate operation.`,
+      refuse(
+        'depth',
+        MAX_DEPTH,
+        (found) =>
+          `The operation nests fields ${found ?? 'more than ' + MAX_DEPTH} levels deep (a fragment spread counts as two); the limit is ${MAX_DEPTH}. Ask for the nested data in a separate operation.`,
       ),
     ],
   },
   maxAliases: {
     n: MAX_ALIASES,
     propagateOnRejection: false,
-    onReject: [refuse('aliases', MAX_ALIASES, (found) => `The operation uses ${found ?? 'more than ' + MAX_ALIASES} aliases; the limit is ${MAX_ALIASES}. Split it into several operations.`)],
+    onReject: [
+      refuse(
+        'aliases',
+        MAX_ALIASES,
+        (found) =>
+          `The operation uses ${found ?? 'more than ' + MAX_ALIASES} aliases; the limit is ${MAX_ALIASES}. Split it into several operations.`,
+      ),
+    ],
   },
   maxDirectives: {
     n: MAX_DIRECTIVES,
     propagateOnRejection: false,
-    onReject: [refuse('directives', MAX_DIRECTIVES, (found) => `The operation uses ${found ?? 'more than ' + MAX_DIRECTIVES} directives; the limit is ${MAX_DIRECTIVES}.`)],
+    onReject: [
+      refuse(
+        'directives',
+        MAX_DIRECTIVES,
+        (found) =>
+          `The operation uses ${found ?? 'more than ' + MAX_DIRECTIVES} directives; the limit is ${MAX_DIRECTIVES}.`,
+      ),
+    ],
   },
   costLimit: {
     maxCost: MAX_COST,
     ignoreIntrospection: true,
     propagateOnRejection: false,
     onReject: [
-      refuse('cost', MAX_COST, (found) =>
-        `The operation's estimated cost is ${found ?? 'more than ' + MAX_COST}; the limit is ${MAX_COST}. Every field costs, deeper ones more, and a page ` +
+      refuse(
+        'cost',
+        MAX_COST,
+        (found) =>
+          `The operation's estimated cost is ${found ?? 'more than ' + MAX_COST}; the limit is ${MAX_COST}. Every field costs, deeper ones more, and a page ` +
           'costs its selection once per item (first): select fewer fields, ask for smaller pages or split the operation.',
       ),
     ],
@@ -153,9 +175,11 @@ export function operationRows(request: {
   if (coercion.errors) return undefined;
   const variables = coercion.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const included = (node: Parameters<typeof getDirectiveValues>[1]) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 
   const rowsByKey = new Map<string, number>();
   const visited = new Set<string>();

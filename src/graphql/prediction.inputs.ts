@@ -5,12 +5,17 @@ import { Field, Float, ID, InputType } from 'type-graphql';
 import type { RiskBand } from '@/audit/risk-band';
 import { RiskBandEnum } from './risk-band.enum';
 
-@InputType('FeatureValueInput', { description: 'One input value; `RiskModel.features` lists the names, units and allowed ranges.' })
+@InputType('FeatureValueInput', {
+  description: 'One input value; `RiskModel.features` lists the names, units and allowed ranges.',
+})
 export class FeatureValueInput {
   @Field(() => String)
   name!: string;
 
-  @Field(() => Float, { nullable: true, description: 'null (or omitted) = missing; allowed only for features that are not required.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'null (or omitted) = missing; allowed only for features that are not required.',
+  })
   value?: number | null;
 }
 
@@ -22,7 +27,10 @@ export class PredictInput {
   @Field(() => [FeatureValueInput])
   features!: FeatureValueInput[];
 
-  @Field(() => String, { nullable: true, description: 'Your patient identifier (1 to 128 characters), kept with the audit record.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Your patient identifier (1 to 128 characters), kept with the audit record.',
+  })
   patientRef?: string | null;
 }
 
@@ -40,7 +48,9 @@ export class PredictBatchInput {
   @Field(() => ID)
   modelId!: string;
 
-  @Field(() => [PredictRowInput], { description: '1 to 1000 rows; all are validated before any is scored, and an error refuses the whole batch.' })
+  @Field(() => [PredictRowInput], {
+    description: '1 to 1000 rows; all are validated before any is scored, and an error refuses the whole batch.',
+  })
   rows!: PredictRowInput[];
 }
 
@@ -61,6 +71,9 @@ export class PredictionFilter {
   @Field(() => DateTimeResolver, { nullable: true, description: 'Created before this instant.' })
   to?: Date | null;
 
-  @Field(() => ID, { nullable: true, description: "Asked for by this API key (`ApiKey.id`). A clinician's own key is always applied." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Asked for by this API key (`ApiKey.id`). A clinician's own key is always applied.",
+  })
   requester?: string | null;
 }

@@ -45,20 +45,33 @@ function originOf({ requestId, principal }: GraphQLContext): RequestOrigin {
 export class PredictionResolver {
   @Query(() => Prediction, {
     nullable: true,
-    description: 'One stored prediction, or null when none has this id. Needs a key: a clinician sees only the predictions it asked for (another\'s id reads as null).',
+    description:
+      "One stored prediction, or null when none has this id. Needs a key: a clinician sees only the predictions it asked for (another's id reads as null).",
   })
-  prediction(@Arg('id', () => ID) id: string, @Ctx() { services, principal }: GraphQLContext): Promise<PredictionRecord | null> {
+  prediction(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { services, principal }: GraphQLContext,
+  ): Promise<PredictionRecord | null> {
     // Someone else's record is answered as if it did not exist: its existence is not this caller's to know.
     return services.audit.get(id, readableRecords(principal));
   }
 
   @Query(() => PredictionConnection, {
-    description: 'Stored predictions matching the filter, newest first, a page at a time. Needs a key: a clinician sees only the predictions it asked for.',
+    description:
+      'Stored predictions matching the filter, newest first, a page at a time. Needs a key: a clinician sees only the predictions it asked for.',
   })
   async predictions(
     @Arg('filter', () => PredictionFilter, { nullable: true }) filter: PredictionFilter | null | undefined,
-    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }) first: number | null,
-    @Arg('after', () => String, { nullable: true, description: "A previous page's `pageInfo.endCursor` (or an edge's cursor)." })
+    @Arg('first', () => Int, {
+      nullable: true,
+      defaultValue: DEFAULT_PAGE_SIZE,
+      description: `Page size, 1 to ${MAX_PAGE_SIZE}.`,
+    })
+    first: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: "A previous page's `pageInfo.endCursor` (or an edge's cursor).",
+    })
     after: string | null | undefined,
     @Ctx() { services, principal }: GraphQLContext,
   ): Promise<PredictionConnection> {
@@ -71,14 +84,25 @@ export class PredictionResolver {
   }
 
   @Authorized('predict')
-  @Mutation(() => Prediction, { description: 'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.' })
-  predict(@Arg('input', () => PredictInput) input: PredictInput, @Ctx() context: GraphQLContext): Promise<PredictionRecord> {
-    return context.services.prediction.predict(input.modelId, { features: featureValues(input.features), patientRef: input.patientRef }, originOf(context));
+  @Mutation(() => Prediction, {
+    description:
+      'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.',
+  })
+  predict(
+    @Arg('input', () => PredictInput) input: PredictInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<PredictionRecord> {
+    return context.services.prediction.predict(
+      input.modelId,
+      { features: featureValues(input.features), patientRef: input.patientRef },
+      originOf(context),
+    );
   }
 
   @Authorized('predict')
   @Mutation(() => [Prediction], {
-    description: 'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
+    description:
+      'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
   })
   predictBatch(
     @Arg('input', () => PredictBatchInput) input: PredictBatchInput,

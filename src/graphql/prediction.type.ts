@@ -29,7 +29,8 @@ export class FeatureContribution {
   value!: number | null;
 
   @Field(() => Float, {
-    description: "How far this feature's value moves the prediction, in LOG-ODDS (not probability): positive raises the risk, negative lowers it.",
+    description:
+      "How far this feature's value moves the prediction, in LOG-ODDS (not probability): positive raises the risk, negative lowers it.",
   })
   contribution!: number;
 }
@@ -41,7 +42,9 @@ export class Prediction {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => RiskModel, { description: 'The model as it is loaded now; `modelVersion` is the version that answered.' })
+  @Field(() => RiskModel, {
+    description: 'The model as it is loaded now; `modelVersion` is the version that answered.',
+  })
   model!: RiskModel;
 
   @Field(() => ID)
@@ -85,10 +88,15 @@ export class Prediction {
   @Field(() => String, { description: 'Id of the request that produced it (the `x-request-id` header when given).' })
   requestId!: string;
 
-  @Field(() => Float, { description: 'Server time spent on validation, inference and explanation, per row, in milliseconds.' })
+  @Field(() => Float, {
+    description: 'Server time spent on validation, inference and explanation, per row, in milliseconds.',
+  })
   latencyMs!: number;
 
-  @Field(() => ID, { nullable: true, description: 'Id of the API key that asked for it (`ApiKey.id`); null only for records older than access control.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Id of the API key that asked for it (`ApiKey.id`); null only for records older than access control.',
+  })
   requester!: string | null;
 }
 

@@ -11,13 +11,19 @@ function refusal(status: number, code: string, message: string): Response {
 export async function refuseBody(request: Request): Promise<Response | null> {
   if (request.method !== 'POST') return null;
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) return refusal(413, 'PAYLOAD_TOO_LARGE', `the request body is over the ${MAX_BODY_BYTES}-byte limit`);
+  if (declared > MAX_BODY_BYTES)
+    return refusal(413, 'PAYLOAD_TOO_LARGE', `the request body is over the ${MAX_BODY_BYTES}-byte limit`);
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
-    return refusal(415, 'UNSUPPORTED_MEDIA_TYPE', `send the operation as application/json; got ${type || 'no content type'}`);
+    return refusal(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the operation as application/json; got ${type || 'no content type'}`,
+    );
   }
   const body = await request.clone().arrayBuffer();
-  if (body.byteLength > MAX_BODY_BYTES) return refusal(413, 'PAYLOAD_TOO_LARGE', `the request body is over the ${MAX_BODY_BYTES}-byte limit`);
+  if (body.byteLength > MAX_BODY_BYTES)
+    return refusal(413, 'PAYLOAD_TOO_LARGE', `the request body is over the ${MAX_BODY_BYTES}-byte limit`);
   try {
     JSON.parse(new TextDecoder().decode(body));
   } catch (error) {

@@ -37,7 +37,15 @@ export const requestLogPlugin: ApolloServerPlugin<GraphQLContext> = {
         contextValue.services.metrics.requests.inc(labels);
         contextValue.services.metrics.requestDuration.observe(labels, latencyMs / 1000);
         contextValue.logger.info(
-          { operation: name, operationType: operation?.operation, model: modelOf(request.variables), rows: rowsOf(request.variables), latencyMs: Number(latencyMs.toFixed(2)), outcome, status: response.http.status ?? 200 },
+          {
+            operation: name,
+            operationType: operation?.operation,
+            model: modelOf(request.variables),
+            rows: rowsOf(request.variables),
+            latencyMs: Number(latencyMs.toFixed(2)),
+            outcome,
+            status: response.http.status ?? 200,
+          },
           'graphql request',
         );
       },

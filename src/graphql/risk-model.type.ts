@@ -6,7 +6,9 @@ import type { ModelCard } from '@/inference/model-card';
 import { FeatureKindEnum } from './feature-kind.enum';
 import { ModelMetrics, modelMetricsOf } from './model-metrics.type';
 
-@ObjectType('FeatureCode', { description: 'One code of a binary input and what it means in the data the model learned from.' })
+@ObjectType('FeatureCode', {
+  description: 'One code of a binary input and what it means in the data the model learned from.',
+})
 export class FeatureCode {
   @Field(() => Int)
   value!: number;
@@ -29,10 +31,14 @@ export class FeatureSpec {
   @Field(() => String)
   description!: string;
 
-  @Field(() => FeatureKindEnum, { description: 'Which values the input takes: codes, whole numbers or any number in the range.' })
+  @Field(() => FeatureKindEnum, {
+    description: 'Which values the input takes: codes, whole numbers or any number in the range.',
+  })
   kind!: FeatureKind;
 
-  @Field(() => [FeatureCode], { description: 'The codes a BINARY input takes, smallest first, with their meaning; empty for other kinds.' })
+  @Field(() => [FeatureCode], {
+    description: 'The codes a BINARY input takes, smallest first, with their meaning; empty for other kinds.',
+  })
   codes!: FeatureCode[];
 
   @Field(() => Float, { description: 'Smallest accepted value; a smaller one is rejected with BAD_USER_INPUT.' })
@@ -49,7 +55,8 @@ export class FeatureSpec {
 }
 
 @ObjectType('DerivedFeatureSpec', {
-  description: 'A feature the server computes from the inputs of the same request; it appears in contributions but is never sent.',
+  description:
+    'A feature the server computes from the inputs of the same request; it appears in contributions but is never sent.',
 })
 export class DerivedFeatureSpec {
   @Field(() => String)
@@ -160,7 +167,9 @@ export class RiskModel {
   @Field(() => ModelMetrics, { description: 'Cross-validated metrics of this model.' })
   metrics!: ModelMetrics;
 
-  @Field(() => ModelMetrics, { description: 'The same metrics for the logistic-regression baseline it was compared with.' })
+  @Field(() => ModelMetrics, {
+    description: 'The same metrics for the logistic-regression baseline it was compared with.',
+  })
   baselineMetrics!: ModelMetrics;
 
   @Field(() => String, { description: 'How the metrics were estimated.' })

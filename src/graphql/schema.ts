@@ -15,7 +15,11 @@ export function buildGraphQLSchema(): GraphQLSchema {
   // Resolvers are instantiated by type-graphql and stay stateless: services come from the per-request context.
   // No class-validator: inputs are checked against the model cards by the prediction service.
   // Access: fields marked @Authorized(permission) ask authChecker (authentication.ts); the rest are public.
-  return buildSchemaSync({ resolvers: [RiskModelResolver, PredictionResolver, ApiKeyResolver, AuditCheckpointResolver], validate: false, authChecker });
+  return buildSchemaSync({
+    resolvers: [RiskModelResolver, PredictionResolver, ApiKeyResolver, AuditCheckpointResolver],
+    validate: false,
+    authChecker,
+  });
 }
 
 /** The schema as committed: sorted, so moving code around does not change the contract file. */

@@ -8,13 +8,27 @@ export function startupErrorResponse(error: unknown, logger: Logger): Response {
   const requestId = randomUUID();
   if (isDatabaseUnavailable(error)) {
     return Response.json(
-      { errors: [{ message: 'The audit database is unavailable; nothing was predicted or stored. Try again shortly.', extensions: { code: SERVICE_UNAVAILABLE, requestId } }] },
+      {
+        errors: [
+          {
+            message: 'The audit database is unavailable; nothing was predicted or stored. Try again shortly.',
+            extensions: { code: SERVICE_UNAVAILABLE, requestId },
+          },
+        ],
+      },
       { status: 503 },
     );
   }
   logger.error({ err: error, requestId }, 'the GraphQL server could not be built');
   return Response.json(
-    { errors: [{ message: `Internal server error; request id ${requestId}`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] },
+    {
+      errors: [
+        {
+          message: `Internal server error; request id ${requestId}`,
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        },
+      ],
+    },
     { status: 500 },
   );
 }

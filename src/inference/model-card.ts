@@ -34,7 +34,13 @@ export const modelMetricsSchema = z.object({
   calibration: z.array(calibrationBin),
   atThreshold,
   /** Sensitivity etc. with 95% intervals, for the threshold above. */
-  atThresholdIntervals: z.object({ sensitivity: interval, specificity: interval, ppv: interval, f1: interval, mcc: interval }),
+  atThresholdIntervals: z.object({
+    sensitivity: interval,
+    specificity: interval,
+    ppv: interval,
+    f1: interval,
+    mcc: interval,
+  }),
   roc: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number() })),
   /** PhysioNet 2019 normalized utility (sepsis only). */
   utility: interval.optional(),
@@ -98,7 +104,9 @@ export const modelCardSchema = z.object({
     gbdt: modelMetricsSchema,
     baseline: modelMetricsSchema,
     /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
-    comparisons: z.array(z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() })),
+    comparisons: z.array(
+      z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() }),
+    ),
     /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
     alarms: z.record(z.string(), z.number()).optional(),
   }),

@@ -27,13 +27,16 @@ export async function readModelFiles(modelsDir: string, id: string): Promise<Mod
     throw new ModelArtifactError(`${dir}/card.json cannot be read: ${(error as Error).message}`);
   }
   const parsed = modelCardSchema.safeParse(raw);
-  if (!parsed.success) throw new ModelArtifactError(`${dir}/card.json is not a valid model card: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new ModelArtifactError(`${dir}/card.json is not a valid model card: ${parsed.error.message}`);
   const card = parsed.data;
   if (card.id !== id) throw new ModelArtifactError(`${dir}/card.json describes model "${card.id}", not "${id}"`);
   const onnx = await readFile(join(dir, card.onnx.file));
   const sha256 = createHash('sha256').update(onnx).digest('hex');
   if (sha256 !== card.onnx.sha256) {
-    throw new ModelArtifactError(`${dir}/${card.onnx.file} has sha256 ${sha256} but the card names ${card.onnx.sha256}`);
+    throw new ModelArtifactError(
+      `${dir}/${card.onnx.file} has sha256 ${sha256} but the card names ${card.onnx.sha256}`,
+    );
   }
   return { card, onnx: new Uint8Array(onnx) };
 }

@@ -112,7 +112,9 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   const parsed = readTreeEnsemble(onnx);
   const problems: string[] = [];
   if (parsed.operator !== 'TreeEnsembleClassifier' || parsed.postTransform !== 'LOGISTIC') {
-    problems.push(`the graph holds a ${parsed.operator} with post_transform ${parsed.postTransform}, not a LOGISTIC classifier`);
+    problems.push(
+      `the graph holds a ${parsed.operator} with post_transform ${parsed.postTransform}, not a LOGISTIC classifier`,
+    );
   }
   if (parsed.ensemble.featureCount !== names.length) {
     problems.push(`the graph takes ${parsed.ensemble.featureCount} features, the card lists ${names.length}`);
@@ -123,11 +125,14 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   const decoded = onnxProto.ModelProto.decode(onnx);
   const ml = decoded.opsetImport.find((o) => o.domain === ONNX_ML_DOMAIN);
   const mlVersion = ml ? Number(ml.version) : NaN;
-  if (!SUPPORTED_ML_OPSETS.includes(mlVersion)) problems.push(`ai.onnx.ml opset ${mlVersion} is not one of ${SUPPORTED_ML_OPSETS.join(', ')}`);
+  if (!SUPPORTED_ML_OPSETS.includes(mlVersion))
+    problems.push(`ai.onnx.ml opset ${mlVersion} is not one of ${SUPPORTED_ML_OPSETS.join(', ')}`);
   // onnxruntime fetches graph outputs only.
   const outputs = (decoded.graph?.output ?? []).map((o) => o.name);
   if (!outputs.includes(card.onnx.probabilityOutput)) {
-    problems.push(`onnx.probabilityOutput "${card.onnx.probabilityOutput}" is not a graph output; outputs: ${outputs.join(', ')}`);
+    problems.push(
+      `onnx.probabilityOutput "${card.onnx.probabilityOutput}" is not a graph output; outputs: ${outputs.join(', ')}`,
+    );
   }
   if (!parsed.hasCovers && !card.onnx.background) {
     problems.push(
@@ -160,7 +165,9 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
     throw new ModelCardMismatchError(id, [`a probe row failed: ${error.message}`]);
   });
   if (probe.length !== 1 || !(probe[0] >= 0 && probe[0] <= 1)) {
-    throw new ModelCardMismatchError(id, [`the probability output is not one value in [0, 1] per row (got ${Array.from(probe)})`]);
+    throw new ModelCardMismatchError(id, [
+      `the probability output is not one value in [0, 1] per row (got ${Array.from(probe)})`,
+    ]);
   }
   return { card, featureSet, vectorNames: names, ensemble, explainer, onnx: model };
 }

@@ -70,13 +70,20 @@ function cutOne(graph: onnx.IGraphProto, zipMap: onnx.INodeProto, kept: onnx.INo
   }
   const consumers = kept.filter((n) => readsName(n, output)).map((n) => `${n.opType} "${n.name ?? ''}"`);
   if (consumers.length > 0) {
-    throw new OnnxGraphError('ZIPMAP_NOT_REMOVABLE', `${where}: its output "${output}" is read by ${consumers.join(', ')}, which would lose its input`);
+    throw new OnnxGraphError(
+      'ZIPMAP_NOT_REMOVABLE',
+      `${where}: its output "${output}" is read by ${consumers.join(', ')}, which would lose its input`,
+    );
   }
   const produced =
     kept.some((n) => (n.output ?? []).includes(input)) ||
     (graph.input ?? []).some((i) => i.name === input) ||
     (graph.initializer ?? []).some((t) => t.name === input);
-  if (!produced) throw new OnnxGraphError('ZIPMAP_NOT_REMOVABLE', `${where} reads "${input}", which no node, input or initializer produces`);
+  if (!produced)
+    throw new OnnxGraphError(
+      'ZIPMAP_NOT_REMOVABLE',
+      `${where} reads "${input}", which no node, input or initializer produces`,
+    );
 
   const info = probabilityInfo(graph, zipMap, input, where);
   graph.valueInfo = (graph.valueInfo ?? []).filter((v) => v.name !== output && v.name !== input);
@@ -93,17 +100,28 @@ function cutOne(graph: onnx.IGraphProto, zipMap: onnx.INodeProto, kept: onnx.INo
 }
 
 /** ZipMap's input is float [N, C] with C = its label count; an existing tensor declaration wins when it agrees. */
-function probabilityInfo(graph: onnx.IGraphProto, zipMap: onnx.INodeProto, name: string, where: string): onnx.IValueInfoProto {
+function probabilityInfo(
+  graph: onnx.IGraphProto,
+  zipMap: onnx.INodeProto,
+  name: string,
+  where: string,
+): onnx.IValueInfoProto {
   const labels = (zipMap.attribute ?? []).find(
-    (a) => (a.name === 'classlabels_int64s' && a.type === AttributeType.INTS) || (a.name === 'classlabels_strings' && a.type === AttributeType.STRINGS),
+    (a) =>
+      (a.name === 'classlabels_int64s' && a.type === AttributeType.INTS) ||
+      (a.name === 'classlabels_strings' && a.type === AttributeType.STRINGS),
   );
   const classes = labels ? (labels.ints?.length ?? 0) + (labels.strings?.length ?? 0) : 0;
-  if (classes === 0) throw new OnnxGraphError('ZIPMAP_NOT_REMOVABLE', `${where} has no classlabels_int64s or classlabels_strings`);
+  if (classes === 0)
+    throw new OnnxGraphError('ZIPMAP_NOT_REMOVABLE', `${where} has no classlabels_int64s or classlabels_strings`);
 
   const declared = [...(graph.valueInfo ?? []), ...(graph.output ?? [])].find((v) => v.name === name);
   const tensor = declared?.type?.tensorType;
   if (declared && (!tensor || tensor.elemType !== FLOAT)) {
-    throw new OnnxGraphError('ZIPMAP_NOT_REMOVABLE', `${where} reads "${name}", declared as something other than a float tensor`);
+    throw new OnnxGraphError(
+      'ZIPMAP_NOT_REMOVABLE',
+      `${where} reads "${name}", declared as something other than a float tensor`,
+    );
   }
   if (tensor?.shape?.dim?.length === 2) return declared!;
 
@@ -111,7 +129,11 @@ function probabilityInfo(graph: onnx.IGraphProto, zipMap: onnx.INodeProto, name:
   const batch = graph.input?.[0]?.type?.tensorType?.shape?.dim?.[0];
   const which = batch ? onnx.TensorShapeProto.Dimension.create(batch).value : undefined;
   const rows: onnx.TensorShapeProto.IDimension =
-    which === 'dimParam' ? { dimParam: batch!.dimParam } : which === 'dimValue' ? { dimValue: batch!.dimValue } : { dimParam: 'N' };
+    which === 'dimParam'
+      ? { dimParam: batch!.dimParam }
+      : which === 'dimValue'
+        ? { dimValue: batch!.dimValue }
+        : { dimParam: 'N' };
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: [rows, { dimValue: classes }] } } } };
 }
 

@@ -9,7 +9,10 @@ export class OnnxModel {
     readonly featureCount: number,
   ) {}
 
-  static async load(bytes: Uint8Array, names: { inputName: string; probabilityOutput: string; featureCount: number }): Promise<OnnxModel> {
+  static async load(
+    bytes: Uint8Array,
+    names: { inputName: string; probabilityOutput: string; featureCount: number },
+  ): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
     return new OnnxModel(session, names.inputName, names.probabilityOutput, names.featureCount);
   }
@@ -17,7 +20,8 @@ export class OnnxModel {
   /** P(positive) for `rows` row-major float32 rows (NaN = missing), in one session.run. */
   async predict(rows: Float32Array): Promise<Float32Array> {
     const count = rows.length / this.featureCount;
-    if (!Number.isInteger(count)) throw new RangeError(`${rows.length} values are not whole rows of ${this.featureCount} features`);
+    if (!Number.isInteger(count))
+      throw new RangeError(`${rows.length} values are not whole rows of ${this.featureCount} features`);
     const input = new ort.Tensor('float32', rows, [count, this.featureCount]);
     const output = await this.session.run({ [this.inputName]: input }, [this.probabilityOutput]);
     // The probability output is [1 − p, p] per row.

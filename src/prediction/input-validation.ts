@@ -47,7 +47,8 @@ export function validateInputs(
     if (!Number.isFinite(value)) errors.push({ name, message: mustBe(spec) });
     // A code or a count the model never saw (gender 0.5, 2.5 pregnancies) is nonsense, even inside the range.
     else if (!fitsKind(spec, value)) errors.push({ name, message: `${mustBe(spec)}; got ${value}` });
-    else if (value < spec.min || value > spec.max) errors.push({ name, message: `${value} is outside the allowed range ${range(spec)}` });
+    else if (value < spec.min || value > spec.max)
+      errors.push({ name, message: `${value} is outside the allowed range ${range(spec)}` });
     else inputs[name] = value;
   }
   for (const spec of specs) {

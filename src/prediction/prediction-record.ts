@@ -5,7 +5,12 @@ import type { PredictionRow, RequestOrigin } from './prediction-request';
 import type { ScoredRow } from './scoring';
 
 /** `latencyMs` is left 0: the service knows it only once the whole batch is scored. */
-export function predictionRecord(model: LoadedModel, row: PredictionRow, scored: ScoredRow, origin: RequestOrigin): NewAuditRecord {
+export function predictionRecord(
+  model: LoadedModel,
+  row: PredictionRow,
+  scored: ScoredRow,
+  origin: RequestOrigin,
+): NewAuditRecord {
   const { card, vectorNames } = model;
   const { vector, contributions } = scored;
   const inputCount = card.features.length;

@@ -31,7 +31,8 @@ export interface RequestOrigin {
 /** What is wrong with a row's patientRef, phrased to follow its name; undefined when it is absent or acceptable. */
 function patientRefProblem(ref: string | null | undefined): string | undefined {
   if (ref === undefined || ref === null) return undefined;
-  if (ref.length === 0 || ref.length > MAX_PATIENT_REF_LENGTH) return `must be 1 to ${MAX_PATIENT_REF_LENGTH} characters; got ${ref.length}`;
+  if (ref.length === 0 || ref.length > MAX_PATIENT_REF_LENGTH)
+    return `must be 1 to ${MAX_PATIENT_REF_LENGTH} characters; got ${ref.length}`;
   return textProblem(ref);
 }
 
@@ -40,9 +41,15 @@ function patientRefProblem(ref: string | null | undefined): string | undefined {
  * card's `features`. Anything wrong refuses the whole request, naming every offender of every row in
  * row order (`rows[2].glucose`, or `glucose` for a `single` prediction).
  */
-export function validateRequest(features: FeatureSpec[], rows: readonly PredictionRow[], options: { single?: boolean } = {}): Record<string, number>[] {
+export function validateRequest(
+  features: FeatureSpec[],
+  rows: readonly PredictionRow[],
+  options: { single?: boolean } = {},
+): Record<string, number>[] {
   if (rows.length === 0 || rows.length > MAX_BATCH_ROWS) {
-    throw new InvalidInputError([{ name: 'rows', message: `a batch holds 1 to ${MAX_BATCH_ROWS} rows; got ${rows.length}` }]);
+    throw new InvalidInputError([
+      { name: 'rows', message: `a batch holds 1 to ${MAX_BATCH_ROWS} rows; got ${rows.length}` },
+    ]);
   }
   const errors: FieldError[] = [];
   const inputs = rows.map((row, i) => {

@@ -9,7 +9,13 @@ import { validateRequest, type PredictionRow, type RequestOrigin } from './predi
 import { scoreVectors, vectorizeRows } from './scoring';
 
 // The request's shape and limits belong to the service's API: its callers import them from here.
-export { MAX_BATCH_ROWS, MAX_PATIENT_REF_LENGTH, type FeatureValue, type PredictionRow, type RequestOrigin } from './prediction-request';
+export {
+  MAX_BATCH_ROWS,
+  MAX_PATIENT_REF_LENGTH,
+  type FeatureValue,
+  type PredictionRow,
+  type RequestOrigin,
+} from './prediction-request';
 
 export class PredictionService {
   /** `onStored` hears of every record once it is stored (metrics); it must not throw. */
@@ -26,7 +32,12 @@ export class PredictionService {
   }
 
   /** Every row or none: all are validated before any is scored, and all are stored in one transaction. */
-  async predictBatch(modelId: string, rows: PredictionRow[], origin: RequestOrigin, options: { single?: boolean } = {}): Promise<AuditRecord[]> {
+  async predictBatch(
+    modelId: string,
+    rows: PredictionRow[],
+    origin: RequestOrigin,
+    options: { single?: boolean } = {},
+  ): Promise<AuditRecord[]> {
     const started = performance.now();
     const model = await this.model(modelId);
     const vectors = vectorizeRows(model, validateRequest(model.card.features, rows, options));
@@ -43,7 +54,8 @@ export class PredictionService {
     try {
       return await this.registry.get(modelId);
     } catch (error) {
-      if (error instanceof UnknownModelError) throw new InvalidInputError([{ name: 'modelId', message: error.message }]);
+      if (error instanceof UnknownModelError)
+        throw new InvalidInputError([{ name: 'modelId', message: error.message }]);
       throw error;
     }
   }

@@ -26,7 +26,12 @@ export interface ScoredRow {
 type VectorShape = Pick<LoadedModel, 'featureSet' | 'vectorNames'>;
 
 /** Vectorize one row: validated inputs by name (NaN = missing), derived features computed, written as row `row` of row-major `vectors`. */
-export function vectorizeInto(model: VectorShape, inputs: Readonly<Record<string, number>>, vectors: Float32Array, row: number): void {
+export function vectorizeInto(
+  model: VectorShape,
+  inputs: Readonly<Record<string, number>>,
+  vectors: Float32Array,
+  row: number,
+): void {
   vectors.set(vectorize(model.featureSet, inputs), row * model.vectorNames.length);
 }
 
@@ -55,7 +60,11 @@ export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number
 }
 
 /** Runs, explains and bands row-major vectors (rows in order); `each` turns a scored row into what the caller keeps. */
-export async function scoreVectors<T>(model: LoadedModel, vectors: Float32Array, each: (scored: ScoredRow, i: number) => T): Promise<T[]> {
+export async function scoreVectors<T>(
+  model: LoadedModel,
+  vectors: Float32Array,
+  each: (scored: ScoredRow, i: number) => T,
+): Promise<T[]> {
   const { card, explainer } = model;
   const width = model.vectorNames.length;
   const probabilities = await runModel(model, vectors);

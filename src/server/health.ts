@@ -13,7 +13,10 @@ const DATABASE_TIMEOUT_MS = 2000;
 export async function healthReport(): Promise<HealthReport> {
   const [models, db] = await Promise.all([
     modelRegistry().then(
-      async (registry): Promise<HealthReport['models']> => ({ ok: true, loaded: (await registry.list()).map((m) => m.card.id) }),
+      async (registry): Promise<HealthReport['models']> => ({
+        ok: true,
+        loaded: (await registry.list()).map((m) => m.card.id),
+      }),
       (error: Error): HealthReport['models'] => ({ ok: false, error: error.message }),
     ),
     // Opening is bounded by the driver's own connection timeout (and, embedded, runs once); the ping is the live check.
@@ -23,9 +26,9 @@ export async function healthReport(): Promise<HealthReport> {
         return d.kind;
       })
       .then(
-      (kind): HealthReport['database'] => ({ ok: true, kind }),
-      (error: Error): HealthReport['database'] => ({ ok: false, error: error.message }),
-    ),
+        (kind): HealthReport['database'] => ({ ok: true, kind }),
+        (error: Error): HealthReport['database'] => ({ ok: false, error: error.message }),
+      ),
   ]);
   return { status: models.ok && db.ok ? 'ok' : 'unavailable', models, database: db };
 }

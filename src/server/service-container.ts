@@ -8,7 +8,12 @@ import { prismaAuditLog, type AuditLog } from '@/audit/audit-log';
 import { readChainHead } from '@/audit/chain-writer';
 import { type AuditRecord } from '@/audit/audit-record';
 import { auditCheckpoints, logCheckpoints, type AuditCheckpoints } from '@/audit/checkpoints';
-import { EMBEDDED_SIGNING_KEY_FILE, loadOrCreateSigningKey, loadSigningKey, type SigningKey } from '@/audit/signing-key';
+import {
+  EMBEDDED_SIGNING_KEY_FILE,
+  loadOrCreateSigningKey,
+  loadSigningKey,
+  type SigningKey,
+} from '@/audit/signing-key';
 import { openDatabase, type Database } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
@@ -26,7 +31,6 @@ export interface Services {
   sessions: SessionStore;
   checkpoints: AuditCheckpoints;
 }
-
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
 function once<T>(build: () => Promise<T>): () => Promise<T> {
@@ -111,7 +115,9 @@ export const services = shared('services', async (): Promise<Services> => {
     const logger = pino({ name: 'audit' });
     logCheckpoints(checkpoints, (checkpoint) => logger.info({ checkpoint }, 'audit checkpoint'));
   } else {
-    process.stderr.write('audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n');
+    process.stderr.write(
+      'audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n',
+    );
   }
   return {
     database: db,

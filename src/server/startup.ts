@@ -14,7 +14,9 @@ export async function startServices(): Promise<void> {
   } catch (error) {
     const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    process.stderr.write(`the services could not start${reason ? ` [${reason}]` : ''}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `the services could not start${reason ? ` [${reason}]` : ''}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     // An embedded directory in use by another process or not writable, or an unusable audit signing
     // key, will not fix itself: stop rather than serve errors. Anything else (Postgres not up yet, say)
     // may pass, so the server stays up and /api/health and every request report the cause until it does.

@@ -19,7 +19,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
-    requests: new Counter({ name: 'crc_graphql_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers: [registry] }),
+    requests: new Counter({
+      name: 'crc_graphql_requests_total',
+      help: 'GraphQL requests by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
     requestDuration: new Histogram({
       name: 'crc_graphql_request_duration_seconds',
       help: 'GraphQL request latency by operation and outcome',
@@ -27,7 +32,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    predictions: new Counter({ name: 'crc_predictions_total', help: 'Stored predictions by model and risk band', labelNames: ['model', 'risk_band'], registers: [registry] }),
+    predictions: new Counter({
+      name: 'crc_predictions_total',
+      help: 'Stored predictions by model and risk band',
+      labelNames: ['model', 'risk_band'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -40,7 +40,21 @@ export interface TrainingResults {
 
 /** The card document, checked against the card schema. */
 export function modelCardDocument(results: TrainingResults): ModelCard {
-  const { recipe, training, candidate, data, oof, replicates, gbdt, baseline, comparisons, params, ensemble, onnx, importance } = results;
+  const {
+    recipe,
+    training,
+    candidate,
+    data,
+    oof,
+    replicates,
+    gbdt,
+    baseline,
+    comparisons,
+    params,
+    ensemble,
+    onnx,
+    importance,
+  } = results;
   const groups = data.groups;
   const threshold = gbdt.threshold;
   const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
@@ -99,7 +113,8 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
 }
 
 const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
-  youden: 'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
+  youden:
+    'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
   utility:
     'The probability (from 0.005 to 0.2 by 0.0025, then to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
 };

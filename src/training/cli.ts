@@ -62,7 +62,12 @@ async function train(args: string[]): Promise<number> {
   const values = parseOptions(args, TRAIN_OPTIONS);
   if (values.help) return help();
   const recipes = values.model ? [recipeFor(values.model)] : RECIPES;
-  const mismatched = await trainCommand(recipes, { dataDir: values.data, modelsDir: values.models, check: values.check, log });
+  const mismatched = await trainCommand(recipes, {
+    dataDir: values.data,
+    modelsDir: values.models,
+    check: values.check,
+    log,
+  });
   if (mismatched.length > 0) {
     log(`not reproduced: ${mismatched.join(', ')}`);
     return 1;
@@ -73,8 +78,15 @@ async function train(args: string[]): Promise<number> {
 async function score(args: string[]): Promise<number> {
   const values = parseOptions(args, SCORE_OPTIONS);
   if (values.help) return help();
-  if (!values.model || !values.input || !values.output) throw new CliUsageError('score needs --model, --input and --output');
-  await scoreCommand({ modelId: values.model, input: values.input, output: values.output, modelsDir: values.models, log });
+  if (!values.model || !values.input || !values.output)
+    throw new CliUsageError('score needs --model, --input and --output');
+  await scoreCommand({
+    modelId: values.model,
+    input: values.input,
+    output: values.output,
+    modelsDir: values.models,
+    log,
+  });
   return 0;
 }
 

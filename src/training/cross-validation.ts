@@ -139,7 +139,8 @@ export function splits(folds: Int32Array[]): Split[] {
  * flattened into splits in (repeat, fold) order.
  */
 export function repeatedStratifiedKFold(y: Uint8Array, k: number, repeats: number, seed: number): RepeatedSplit[] {
-  if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`repeats must be an integer >= 1, got ${repeats}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new RangeError(`repeats must be an integer >= 1, got ${repeats}`);
   const rng = new Rng(seed);
   const result: RepeatedSplit[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {

@@ -174,7 +174,8 @@ export function predictLogit(model: LogisticModel, input: Dataset | ArrayLike<nu
     const position = new Map(input.featureNames.map((name, i) => [name, i]));
     source = Int32Array.from(model.featureNames, (name) => {
       const i = position.get(name);
-      if (i === undefined) throw new RangeError(`the data lacks feature "${name}"; the model needs ${model.featureNames.join(', ')}`);
+      if (i === undefined)
+        throw new RangeError(`the data lacks feature "${name}"; the model needs ${model.featureNames.join(', ')}`);
       return i;
     });
     x = input.x;
@@ -182,7 +183,9 @@ export function predictLogit(model: LogisticModel, input: Dataset | ArrayLike<nu
     rows = rowCount(input);
   } else {
     if (f > 0 && input.length % f !== 0) {
-      throw new RangeError(`rows must hold a multiple of ${f} values (${model.featureNames.join(', ')}), got ${input.length}`);
+      throw new RangeError(
+        `rows must hold a multiple of ${f} values (${model.featureNames.join(', ')}), got ${input.length}`,
+      );
     }
     source = identitySource(f);
     // Plain arrays are copied so the hot loop only ever sees typed arrays (V8 keeps it monomorphic-ish).

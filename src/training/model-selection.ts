@@ -38,7 +38,9 @@ export interface GbdtSelection {
 /** Inner validation splits of `data`: grouped by patient when the rows carry groups. */
 export function innerSplits(data: Dataset, inner: InnerValidation, seed: number): Split[] {
   const rng = new Rng(seed);
-  const folds = data.groups ? groupedStratifiedKFold(data.y, data.groups, inner.folds, rng) : stratifiedKFold(data.y, inner.folds, rng);
+  const folds = data.groups
+    ? groupedStratifiedKFold(data.y, data.groups, inner.folds, rng)
+    : stratifiedKFold(data.y, inner.folds, rng);
   return splits(folds).slice(0, inner.use);
 }
 
@@ -82,12 +84,16 @@ export function selectGbdtParams(
 
 /** The L2 penalty with the lowest mean validation log-loss for the logistic baseline. */
 export function selectLogisticL2(data: Dataset, grid: number[], inner: InnerValidation, seed: number): number {
-  const folds = innerSplits(data, inner, seed).map((s) => ({ train: subset(data, s.train), test: subset(data, s.test) }));
+  const folds = innerSplits(data, inner, seed).map((s) => ({
+    train: subset(data, s.train),
+    test: subset(data, s.test),
+  }));
   let bestL2 = grid[0];
   let bestLoss = Infinity;
   for (const l2 of grid) {
     let loss = 0;
-    for (const fold of folds) loss += logLoss(fold.test.y, predictLogit(fitLogisticRegression(fold.train, { l2 }), fold.test));
+    for (const fold of folds)
+      loss += logLoss(fold.test.y, predictLogit(fitLogisticRegression(fold.train, { l2 }), fold.test));
     if (loss < bestLoss) {
       bestLoss = loss;
       bestL2 = l2;

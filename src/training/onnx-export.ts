@@ -85,7 +85,10 @@ export function exportOnnx(ensemble: TreeEnsemble, meta: OnnxExportMeta): Uint8A
   });
 
   const attribute: onnx.IAttributeProto[] = [
-    ints('class_ids', votes.treeIds.map(() => 0)),
+    ints(
+      'class_ids',
+      votes.treeIds.map(() => 0),
+    ),
     ints('class_nodeids', votes.nodeIds),
     ints('class_treeids', votes.treeIds),
     // FLOATS attributes are float32 on the wire, so validated float32 values pass unchanged.
@@ -112,7 +115,8 @@ export function exportOnnx(ensemble: TreeEnsemble, meta: OnnxExportMeta): Uint8A
     ],
     producerName: meta.producer?.name ?? 'clinical-risk-console',
     ...(meta.producer?.version ? { producerVersion: meta.producer.version } : {}),
-    docString: 'Binary gradient-boosted trees. probabilities = [1 - p, p], p = sigmoid(margin); leaf values and base_values are log-odds.',
+    docString:
+      'Binary gradient-boosted trees. probabilities = [1 - p, p], p = sigmoid(margin); leaf values and base_values are log-odds.',
     graph: {
       name: meta.modelId,
       node: [
@@ -126,7 +130,10 @@ export function exportOnnx(ensemble: TreeEnsemble, meta: OnnxExportMeta): Uint8A
         },
       ],
       input: [tensorInfo(ONNX_INPUT_NAME, FLOAT, [rows, { dimValue: ensemble.featureCount }])],
-      output: [tensorInfo(ONNX_LABEL_OUTPUT, INT64, [rows]), tensorInfo(ONNX_PROBABILITY_OUTPUT, FLOAT, [rows, { dimValue: 2 }])],
+      output: [
+        tensorInfo(ONNX_LABEL_OUTPUT, INT64, [rows]),
+        tensorInfo(ONNX_PROBABILITY_OUTPUT, FLOAT, [rows, { dimValue: 2 }]),
+      ],
     },
     metadataProps: metadataProps(ensemble, meta, needsGuard ? trees.length - 1 : undefined),
   });
@@ -135,26 +142,31 @@ export function exportOnnx(ensemble: TreeEnsemble, meta: OnnxExportMeta): Uint8A
 
 function validate(ensemble: TreeEnsemble, meta: OnnxExportMeta): void {
   const { featureCount, baseScore, trees } = ensemble;
-  if (!Number.isInteger(featureCount) || featureCount < 1) throw new OnnxExportError(`featureCount must be a positive integer, found ${featureCount}`);
+  if (!Number.isInteger(featureCount) || featureCount < 1)
+    throw new OnnxExportError(`featureCount must be a positive integer, found ${featureCount}`);
   if (meta.featureNames.length !== featureCount) {
     throw new OnnxExportError(`${meta.featureNames.length} feature names for ${featureCount} features`);
   }
-  if (!isFloat32(baseScore) || !Number.isFinite(baseScore)) throw new OnnxExportError(`baseScore ${baseScore} is not a finite float32 value`);
+  if (!isFloat32(baseScore) || !Number.isFinite(baseScore))
+    throw new OnnxExportError(`baseScore ${baseScore} is not a finite float32 value`);
   trees.forEach((tree, t) => {
     const problem = findTreeProblem(tree, featureCount);
     if (problem) throw new OnnxExportError(`tree ${t} ${problem}`);
     for (let i = 0; i < tree.left.length; i++) {
       const leaf = tree.left[i] === -1;
       // Rounding here would silently move split points or margins away from what was trained and explained.
-      if (!leaf && !isFloat32(tree.threshold[i])) throw new OnnxExportError(`tree ${t} node ${i} threshold ${tree.threshold[i]} is not a float32 value`);
+      if (!leaf && !isFloat32(tree.threshold[i]))
+        throw new OnnxExportError(`tree ${t} node ${i} threshold ${tree.threshold[i]} is not a float32 value`);
       if (leaf && (!isFloat32(tree.leafValue[i]) || !Number.isFinite(tree.leafValue[i]))) {
         throw new OnnxExportError(`tree ${t} node ${i} leaf value ${tree.leafValue[i]} is not a finite float32 value`);
       }
-      if (tree.cover[i] === Infinity || tree.cover[i] === -Infinity) throw new OnnxExportError(`tree ${t} node ${i} has an infinite cover`);
+      if (tree.cover[i] === Infinity || tree.cover[i] === -Infinity)
+        throw new OnnxExportError(`tree ${t} node ${i} has an infinite cover`);
     }
   });
   for (const key of Object.keys(meta.extra ?? {})) {
-    if (key.startsWith('crc.')) throw new OnnxExportError(`extra metadata key "${key}" uses the reserved "crc." prefix`);
+    if (key.startsWith('crc.'))
+      throw new OnnxExportError(`extra metadata key "${key}" uses the reserved "crc." prefix`);
   }
 }
 
@@ -173,14 +185,21 @@ function labelGuardTree(): Tree {
   };
 }
 
-function metadataProps(ensemble: TreeEnsemble, meta: OnnxExportMeta, guardTreeId: number | undefined): onnx.IStringStringEntryProto[] {
+function metadataProps(
+  ensemble: TreeEnsemble,
+  meta: OnnxExportMeta,
+  guardTreeId: number | undefined,
+): onnx.IStringStringEntryProto[] {
   const entries: [string, string][] = [
     [ONNX_METADATA_KEYS.modelId, meta.modelId],
     [ONNX_METADATA_KEYS.version, meta.version],
     [ONNX_METADATA_KEYS.featureNames, JSON.stringify(meta.featureNames)],
     [ONNX_METADATA_KEYS.baseScore, String(ensemble.baseScore)],
     // JSON has no NaN: an unknown cover is written as null.
-    [ONNX_METADATA_KEYS.treeCovers, JSON.stringify(ensemble.trees.map((tree) => tree.cover.map((c) => (Number.isNaN(c) ? null : c))))],
+    [
+      ONNX_METADATA_KEYS.treeCovers,
+      JSON.stringify(ensemble.trees.map((tree) => tree.cover.map((c) => (Number.isNaN(c) ? null : c)))),
+    ],
   ];
   if (guardTreeId !== undefined) entries.push([ONNX_METADATA_KEYS.labelGuardTree, String(guardTreeId)]);
   // Sorted so that the bytes do not depend on the order the caller built `extra` in.

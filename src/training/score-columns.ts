@@ -29,7 +29,10 @@ export class ScoreColumnsError extends CodedError {
  * but only the card's exact name means it to the command.
  */
 export function normalizeColumnName(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 const quote = (name: string) => `\`${name}\``;
@@ -39,7 +42,10 @@ const quote = (name: string) => `\`${name}\``;
  * copied through: copied through, the feature would be scored as missing, which for most inputs
  * changes the risk silently (a misspelled `Glucose` moved one diabetes patient from LOW to HIGH).
  */
-export function checkScoreColumns(header: readonly string[], model: { id: string; features: readonly Pick<FeatureSpec, 'name' | 'required'>[] }): ScoreColumns {
+export function checkScoreColumns(
+  header: readonly string[],
+  model: { id: string; features: readonly Pick<FeatureSpec, 'name' | 'required'>[] },
+): ScoreColumns {
   const exact = new Set(model.features.map((f) => f.name));
   const byNormalized = new Map(model.features.map((f) => [normalizeColumnName(f.name), f.name]));
   const problems: string[] = [];
@@ -62,9 +68,13 @@ export function checkScoreColumns(header: readonly string[], model: { id: string
     if (count > 1) problems.push(`column ${quote(column)} appears ${count} times; keep one`);
   }
   // A required feature only misspelled is already named above; naming it again as missing would mislead.
-  const missing = model.features.filter((f) => f.required && !counts.has(f.name) && !lookalikes.has(f.name)).map((f) => quote(f.name));
+  const missing = model.features
+    .filter((f) => f.required && !counts.has(f.name) && !lookalikes.has(f.name))
+    .map((f) => quote(f.name));
   if (missing.length > 0) {
-    problems.push(`model ${quote(model.id)} requires column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the file lacks`);
+    problems.push(
+      `model ${quote(model.id)} requires column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the file lacks`,
+    );
   }
   const optional = model.features.filter((f) => !f.required);
   const warnings: string[] = [];

@@ -32,7 +32,9 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
   const model = await loadModel(options.modelsDir, options.modelId);
   try {
     const { card, vectorNames } = model;
-    const rows = (await isChallengeFile(card, options.input)) ? await challengeRows(model, options.input, options.log) : await tabularRows(model, options.input, options.log);
+    const rows = (await isChallengeFile(card, options.input))
+      ? await challengeRows(model, options.input, options.log)
+      : await tabularRows(model, options.input, options.log);
     const records = await scoreVectors(model, rows.vectors, (scored, i) => ({
       ...rows.identity[i],
       probability: scored.probability.toFixed(6),
@@ -42,7 +44,10 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
       ...Object.fromEntries(vectorNames.map((name, j) => [`contribution_${name}`, scored.contributions[j].toFixed(6)])),
     }));
     await writeFile(options.output, stringify(records, { header: true }));
-    const copied = rows.passThrough.length > 0 ? `; copied through (not features): ${rows.passThrough.map((c) => `\`${c}\``).join(', ')}` : '';
+    const copied =
+      rows.passThrough.length > 0
+        ? `; copied through (not features): ${rows.passThrough.map((c) => `\`${c}\``).join(', ')}`
+        : '';
     options.log(
       `scored ${records.length} rows with ${card.id} ${card.version} (threshold ${card.threshold.value}; contributions in log-odds) → ${options.output}${copied}`,
     );
@@ -58,7 +63,10 @@ async function isChallengeFile(card: ModelCard, path: string): Promise<boolean> 
   const head = (await readFile(path)).subarray(0, 2);
   if (head[0] === 0x1f && head[1] === 0x8b) return true; // gzip: only the challenge format comes compressed
   const firstLine = (await readFile(path, 'utf8')).split('\n', 1)[0];
-  return firstLine.split(',').map((c) => c.trim().replace(/^"|"$/g, '')).includes(PATIENT_ID_COLUMN);
+  return firstLine
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, ''))
+    .includes(PATIENT_ID_COLUMN);
 }
 
 /** Every patient-hour of a challenge file, carried forward exactly as in training. */
@@ -83,7 +91,11 @@ async function challengeRows(model: LoadedModel, path: string, log: (line: strin
         if (!Number.isNaN(value) && !fitsKind(spec, value)) {
           // The file's line: a patient's hours stand together, after the header.
           const line = identity.length + 2;
-          problems.push({ line, name: `line ${line} (patient ${table.patientIds[p]}, hour ${hours[h].ICULOS}): ${spec.name}`, message: `${mustBe(spec)}; got ${value}` });
+          problems.push({
+            line,
+            name: `line ${line} (patient ${table.patientIds[p]}, hour ${hours[h].ICULOS}): ${spec.name}`,
+            message: `${mustBe(spec)}; got ${value}`,
+          });
         }
       }
       // Vectorized hour by hour: a whole file's snapshots at once would not fit in memory.
@@ -92,7 +104,8 @@ async function challengeRows(model: LoadedModel, path: string, log: (line: strin
     });
   }
   if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
-  if (blanked > 0) log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
+  if (blanked > 0)
+    log(`${blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`);
   return { vectors, identity, passThrough: [] };
 }
 
@@ -121,7 +134,8 @@ async function tabularRows(model: LoadedModel, path: string, log: (line: string)
       .map((f) => ({ name: f.name, value: record[f.name] === '' ? null : Number(record[f.name]) }));
     const checked = validateInputs(card.features, values);
     // Row numbers count the header as line 1, as a spreadsheet shows them.
-    for (const e of checked.errors) problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
+    for (const e of checked.errors)
+      problems.push({ line: i + 2, name: `line ${i + 2}: ${e.name}`, message: e.message });
     return checked.inputs;
   });
   if (problems.length > 0) throw new InvalidInputError(listedProblems(problems));
@@ -140,5 +154,8 @@ function listedProblems(problems: { line: number; name: string; message: string 
   const listed = problems.slice(0, LISTED_PROBLEMS).map(({ name, message }) => ({ name, message }));
   const rest = problems.slice(LISTED_PROBLEMS);
   if (rest.length === 0) return listed;
-  return [...listed, { name: `and ${rest.length} more`, message: `not listed (lines ${rest[0].line} to ${rest[rest.length - 1].line})` }];
+  return [
+    ...listed,
+    { name: `and ${rest.length} more`, message: `not listed (lines ${rest[0].line} to ${rest[rest.length - 1].line})` },
+  ];
 }

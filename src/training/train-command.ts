@@ -32,15 +32,23 @@ export async function trainCommand(recipes: ModelRecipe[], options: TrainCommand
   for (const recipe of recipes) {
     const started = Date.now();
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const model = await trainModel(recipe, options.dataDir, (message) => options.log(`[${recipe.id} ${elapsed()}] ${message}`));
+    const model = await trainModel(recipe, options.dataDir, (message) =>
+      options.log(`[${recipe.id} ${elapsed()}] ${message}`),
+    );
     const maxDifference = await onnxParity(model);
-    options.log(`[${recipe.id} ${elapsed()}] onnxruntime parity on ${model.data.y.length} training rows: max |Δp| = ${maxDifference.toExponential(2)}`);
+    options.log(
+      `[${recipe.id} ${elapsed()}] onnxruntime parity on ${model.data.y.length} training rows: max |Δp| = ${maxDifference.toExponential(2)}`,
+    );
 
     const dir = join(options.modelsDir, recipe.id);
     const card = cardJson(model);
     if (options.check) {
-      const same = (await readOrNull(join(dir, 'model.onnx')))?.equals(Buffer.from(model.onnx)) && (await readOrNull(join(dir, 'card.json')))?.toString() === card;
-      options.log(`[${recipe.id} ${elapsed()}] ${same ? 'identical to' : 'DIFFERS from'} the committed model.onnx and card.json`);
+      const same =
+        (await readOrNull(join(dir, 'model.onnx')))?.equals(Buffer.from(model.onnx)) &&
+        (await readOrNull(join(dir, 'card.json')))?.toString() === card;
+      options.log(
+        `[${recipe.id} ${elapsed()}] ${same ? 'identical to' : 'DIFFERS from'} the committed model.onnx and card.json`,
+      );
       if (!same) mismatched.push(recipe.id);
     } else {
       await mkdir(dir, { recursive: true });
@@ -75,7 +83,9 @@ export async function onnxParity(model: TrainedModel): Promise<number> {
       }
     }
     if (!(worst <= PARITY_TOLERANCE)) {
-      throw new ParityError(`${model.card.id}: onnxruntime and the trainer disagree by ${worst} on training row ${worstRow}`);
+      throw new ParityError(
+        `${model.card.id}: onnxruntime and the trainer disagree by ${worst} on training row ${worstRow}`,
+      );
     }
     return worst;
   } finally {

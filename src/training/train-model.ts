@@ -35,11 +35,18 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   progress('loading data');
   const training = await recipe.load(dataDir, progress);
   const candidates = recipe.featureCandidates ?? [
-    { name: 'all', description: 'every input of the feature set', inputs: recipe.featureSet.inputs.map((f) => f.name), hideOptionalShare: 0 },
+    {
+      name: 'all',
+      description: 'every input of the feature set',
+      inputs: recipe.featureSet.inputs.map((f) => f.name),
+      hideOptionalShare: 0,
+    },
   ];
 
   const evaluated = candidates.map((candidate) => {
-    progress(`cross-validating feature set "${candidate.name}" (${recipe.evaluation.repeats}×${recipe.evaluation.folds} folds, nested selection)`);
+    progress(
+      `cross-validating feature set "${candidate.name}" (${recipe.evaluation.repeats}×${recipe.evaluation.folds} folds, nested selection)`,
+    );
     return { candidate, ...evaluateCandidate(recipe, training, candidate, progress) };
   });
   const chosen = chooseCandidate(evaluated);
@@ -52,7 +59,10 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   /** A model's out-of-fold metrics at its own threshold, and the alarms the threshold implies (sepsis). */
   const metricsAtOwnThreshold = (predictions: Float64Array[]): ModelEvaluation => {
     const threshold = chooseThreshold(recipe, data, predictions);
-    const utility = recipe.thresholdRule === 'utility' ? utilityReport(groups!, data.y, predictions[0], threshold, report) : undefined;
+    const utility =
+      recipe.thresholdRule === 'utility'
+        ? utilityReport(groups!, data.y, predictions[0], threshold, report)
+        : undefined;
     const metrics: ModelMetrics = {
       ...metricsReport(stackRepeats(data.y, predictions, groups), threshold, report),
       aurocFoldMean: foldMeanAuroc(data.y, predictions, oof.folds),
@@ -78,7 +88,21 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   });
 
   const comparisons = evaluated.flatMap((e) => e.comparisons);
-  const card = modelCardDocument({ recipe, training, candidate, data, oof, replicates, gbdt, baseline, comparisons, params, ensemble, onnx, importance });
+  const card = modelCardDocument({
+    recipe,
+    training,
+    candidate,
+    data,
+    oof,
+    replicates,
+    gbdt,
+    baseline,
+    comparisons,
+    params,
+    ensemble,
+    onnx,
+    importance,
+  });
   return { card, onnx, ensemble, data };
 }
 
@@ -99,7 +123,8 @@ function chooseThreshold(recipe: ModelRecipe, data: Dataset, predictions: Float6
 
 /** The candidate's training rows: only its inputs (plus derived features when it uses every input). */
 function candidateData(recipe: ModelRecipe, training: TrainingData, candidate: FeatureSetCandidate): Dataset {
-  if (candidate.inputs.length === recipe.featureSet.inputs.length) return selectColumns(training.data, vectorNames(recipe.featureSet));
+  if (candidate.inputs.length === recipe.featureSet.inputs.length)
+    return selectColumns(training.data, vectorNames(recipe.featureSet));
   return selectColumns(training.data, candidate.inputs);
 }
 
@@ -120,7 +145,12 @@ interface CandidateResult {
   comparisons: ModelCard['evaluation']['comparisons'];
 }
 
-function evaluateCandidate(recipe: ModelRecipe, training: TrainingData, candidate: FeatureSetCandidate, progress: Progress): CandidateResult {
+function evaluateCandidate(
+  recipe: ModelRecipe,
+  training: TrainingData,
+  candidate: FeatureSetCandidate,
+  progress: Progress,
+): CandidateResult {
   const data = candidateData(recipe, training, candidate);
   const optional = optionalInputs(recipe, candidate);
   const withAbsence = candidate.hideOptionalShare > 0 && optional.length > 0;
@@ -135,18 +165,29 @@ function evaluateCandidate(recipe: ModelRecipe, training: TrainingData, candidat
     testViews: withAbsence ? { absent: (test) => hideColumns(test, optional, 1, 0) } : undefined,
     reuseHoldoutFit: recipe.evaluation.reuseHoldoutFit,
     onFold: (done, total) => progress(`  fold ${done}/${total} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
-    onRound: data.y.length > LARGE ? (round, loss) => round % 50 === 0 && progress(`    round ${round}, validation log-loss ${loss?.toFixed(5)}`) : undefined,
+    onRound:
+      data.y.length > LARGE
+        ? (round, loss) => round % 50 === 0 && progress(`    round ${round}, validation log-loss ${loss?.toFixed(5)}`)
+        : undefined,
   });
   const stacked = stackRepeats(data.y, oof.gbdt, data.groups);
   const comparisons: CandidateResult['comparisons'] = [];
   const interval = (p: Float64Array[]) => {
     const s = stackRepeats(data.y, p, data.groups);
-    const { estimate, lower, upper } = bootstrapCI(s.y, s.p, auroc, { replicates: REPLICATES_SMALL, seed: recipe.seed, groups: s.unit });
+    const { estimate, lower, upper } = bootstrapCI(s.y, s.p, auroc, {
+      replicates: REPLICATES_SMALL,
+      seed: recipe.seed,
+      groups: s.unit,
+    });
     return { estimate, lower, upper };
   };
   const result: CandidateResult = { data, oof, auroc: auroc(stacked.y, stacked.p), comparisons };
   if (recipe.featureCandidates) {
-    comparisons.push({ name: candidate.name, description: `${candidate.description}; every input present`, auroc: interval(oof.gbdt) });
+    comparisons.push({
+      name: candidate.name,
+      description: `${candidate.description}; every input present`,
+      auroc: interval(oof.gbdt),
+    });
     if (withAbsence) {
       result.aurocAbsent = auroc(stacked.y, stackRepeats(data.y, oof.views.absent, data.groups).p);
       comparisons.push({

@@ -9,10 +9,23 @@ type Errors = AuditQuery['errors'];
 
 /** The control's error attributes: invalid, and described by the message under it. */
 function validity(name: string, errors: Errors) {
-  return { 'aria-invalid': errors[name] ? true : undefined, 'aria-describedby': errors[name] ? `filter-${name}-error` : undefined };
+  return {
+    'aria-invalid': errors[name] ? true : undefined,
+    'aria-describedby': errors[name] ? `filter-${name}-error` : undefined,
+  };
 }
 
-function Field({ name, label, errors, children }: { name: string; label: string; errors: Errors; children: ReactNode }) {
+function Field({
+  name,
+  label,
+  errors,
+  children,
+}: {
+  name: string;
+  label: string;
+  errors: Errors;
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <label htmlFor={`filter-${name}`}>{label}</label>
@@ -26,7 +39,13 @@ function Field({ name, label, errors, children }: { name: string; label: string;
   );
 }
 
-export function AuditFilters({ cards, query }: { cards: readonly Pick<ModelCard, 'id' | 'name'>[]; query: Pick<AuditQuery, 'form' | 'errors'> }) {
+export function AuditFilters({
+  cards,
+  query,
+}: {
+  cards: readonly Pick<ModelCard, 'id' | 'name'>[];
+  query: Pick<AuditQuery, 'form' | 'errors'>;
+}) {
   const { form, errors } = query;
   return (
     <form className="filters" method="get" action="/predictions" aria-label="Filter audit records">
@@ -51,7 +70,13 @@ export function AuditFilters({ cards, query }: { cards: readonly Pick<ModelCard,
         </select>
       </Field>
       <Field name="patientRef" label="Patient reference" errors={errors}>
-        <input id="filter-patientRef" name="patientRef" type="text" defaultValue={form.patientRef} {...validity('patientRef', errors)} />
+        <input
+          id="filter-patientRef"
+          name="patientRef"
+          type="text"
+          defaultValue={form.patientRef}
+          {...validity('patientRef', errors)}
+        />
       </Field>
       <Field name="from" label="From (UTC day)" errors={errors}>
         <input id="filter-from" name="from" type="date" defaultValue={form.from} {...validity('from', errors)} />

@@ -17,9 +17,14 @@ export function AuditResults({ list }: { list: Pick<AuditList, 'names' | 'query'
         <>
           <div className="pager">
             <p>
-              <strong>{page.totalCount.toLocaleString('en-US')}</strong> matching record{page.totalCount === 1 ? '' : 's'}
+              <strong>{page.totalCount.toLocaleString('en-US')}</strong> matching record
+              {page.totalCount === 1 ? '' : 's'}
             </p>
-            <a className="button button-secondary" href={`/predictions/export.csv${auditQueryString(query.form)}`} download>
+            <a
+              className="button button-secondary"
+              href={`/predictions/export.csv${auditQueryString(query.form)}`}
+              download
+            >
               Export CSV
             </a>
           </div>

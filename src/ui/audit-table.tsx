@@ -29,7 +29,9 @@ export function AuditTable({ records, names, caption, columns, testId }: Props) 
         <tbody>
           {records.map((r) => (
             <tr key={r.id}>
-              <td>{full ? utcTime(r.createdAt) : <NavLink href={`/predictions/${r.id}`}>{utcTime(r.createdAt)}</NavLink>}</td>
+              <td>
+                {full ? utcTime(r.createdAt) : <NavLink href={`/predictions/${r.id}`}>{utcTime(r.createdAt)}</NavLink>}
+              </td>
               <td>{names.get(r.modelId) ?? r.modelId}</td>
               <td>{r.patientRef ?? '–'}</td>
               <td className="num">{percent(r.probability)}</td>

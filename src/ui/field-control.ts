@@ -15,9 +15,16 @@ export function fieldControl(spec: FeatureSpec): FieldControl {
     // The empty option is "missing" for an optional input; for a required one it stands for "not chosen
     // yet", so that no code is preselected (a default gender would be scored as if it had been entered).
     const empty = { value: '', label: spec.required ? 'choose…' : 'not measured' };
-    return { control: 'select', options: [empty, ...(spec.codes ?? []).map((c) => ({ value: String(c.value), label: `${c.label} (${c.value})` }))] };
+    return {
+      control: 'select',
+      options: [
+        empty,
+        ...(spec.codes ?? []).map((c) => ({ value: String(c.value), label: `${c.label} (${c.value})` })),
+      ],
+    };
   }
-  if (spec.kind === 'integer') return { control: 'input', type: 'number', inputMode: 'numeric', step: 1, min: spec.min, max: spec.max };
+  if (spec.kind === 'integer')
+    return { control: 'input', type: 'number', inputMode: 'numeric', step: 1, min: spec.min, max: spec.max };
   return { control: 'input', type: 'text', inputMode: 'decimal' };
 }
 

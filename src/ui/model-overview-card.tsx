@@ -19,7 +19,8 @@ export function ModelOverviewCard({ model }: { model: ModelCounts }) {
         <span className="muted">95% CI {interval(card.evaluation.gbdt.auroc)}</span>
       </p>
       <p>
-        Predictions: <strong>{today.toLocaleString('en-US')}</strong> today (UTC), <strong>{total.toLocaleString('en-US')}</strong> in total
+        Predictions: <strong>{today.toLocaleString('en-US')}</strong> today (UTC),{' '}
+        <strong>{total.toLocaleString('en-US')}</strong> in total
       </p>
       <p>
         <NavLink className="button" href={`/models/${card.id}/predict`}>

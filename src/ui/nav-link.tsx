@@ -20,10 +20,29 @@ function Pending() {
   ) : null;
 }
 
-export function NavLink({ href, children, className, rel, ariaLabel }: { href: string; children: ReactNode; className?: string; rel?: string; ariaLabel?: string }) {
+export function NavLink({
+  href,
+  children,
+  className,
+  rel,
+  ariaLabel,
+}: {
+  href: string;
+  children: ReactNode;
+  className?: string;
+  rel?: string;
+  ariaLabel?: string;
+}) {
   const current = usePathname() === href;
   return (
-    <Link href={href} className={className} rel={rel} aria-label={ariaLabel} aria-current={current ? 'page' : undefined} prefetch={false}>
+    <Link
+      href={href}
+      className={className}
+      rel={rel}
+      aria-label={ariaLabel}
+      aria-current={current ? 'page' : undefined}
+      prefetch={false}
+    >
       {children}
       <Pending />
     </Link>

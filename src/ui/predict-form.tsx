@@ -72,7 +72,11 @@ export function PredictForm({ modelName, features, action }: Props) {
     <>
       <form action={formAction} className="predict-form" noValidate aria-describedby="form-summary">
         <input type="hidden" name="previousId" value={state.result?.id ?? state.previous?.id ?? ''} />
-        <p id="form-summary" className={errorCount || state.formError ? 'error' : 'muted'} role={errorCount || state.formError ? 'alert' : undefined}>
+        <p
+          id="form-summary"
+          className={errorCount || state.formError ? 'error' : 'muted'}
+          role={errorCount || state.formError ? 'alert' : undefined}
+        >
           {state.formError ??
             (errorCount
               ? `${errorCount} field${errorCount > 1 ? 's need' : ' needs'} attention; nothing was stored.`
@@ -82,7 +86,12 @@ export function PredictForm({ modelName, features, action }: Props) {
           <legend>Patient values</legend>
           <div className="fields">
             {features.map((spec) => (
-              <Field key={spec.name} spec={spec} value={state.values[spec.name] ?? ''} error={state.errors[spec.name]} />
+              <Field
+                key={spec.name}
+                spec={spec}
+                value={state.values[spec.name] ?? ''}
+                error={state.errors[spec.name]}
+              />
             ))}
           </div>
         </fieldset>

@@ -8,7 +8,12 @@ import { TableHead } from './table-head';
 
 function Decision({ view }: { view: PredictionView }) {
   const verdict = <strong>{view.positive ? 'positive' : 'negative'}</strong>;
-  if (view.threshold === null) return <>Decision at version {view.modelVersion}&apos;s threshold: {verdict}</>;
+  if (view.threshold === null)
+    return (
+      <>
+        Decision at version {view.modelVersion}&apos;s threshold: {verdict}
+      </>
+    );
   const [probability, threshold] = distinctPercents(view.probability, view.threshold);
   return (
     <>
@@ -40,7 +45,10 @@ function Comparison({ before, after }: { before: PredictionView; after: Predicti
   return (
     <table className="data">
       <caption>What changed, feature by feature (contributions in log-odds)</caption>
-      <TableHead columns={['Feature', 'Before: value', 'Now: value', 'Before', 'Now', 'Change']} numeric={['Before', 'Now', 'Change']} />
+      <TableHead
+        columns={['Feature', 'Before: value', 'Now: value', 'Before', 'Now', 'Change']}
+        numeric={['Before', 'Now', 'Change']}
+      />
       <tbody>
         {after.contributions.map((c) => {
           const was = old.get(c.name);
@@ -68,8 +76,9 @@ export function ContributionTable({ view }: { view: PredictionView }) {
   return (
     <table className="data">
       <caption>
-        Contributions in log-odds, largest first: base value {signedLogOdds(view.baseValue, 3)} plus all contributions gives the output{' '}
-        {signedLogOdds(view.baseValue + view.contributions.reduce((s, c) => s + c.contribution, 0), 3)} = logit({percent(view.probability)})
+        Contributions in log-odds, largest first: base value {signedLogOdds(view.baseValue, 3)} plus all contributions
+        gives the output {signedLogOdds(view.baseValue + view.contributions.reduce((s, c) => s + c.contribution, 0), 3)}{' '}
+        = logit({percent(view.probability)})
       </caption>
       <TableHead columns={['Feature', 'Value', 'Contribution (log-odds)']} numeric={['Contribution (log-odds)']} />
       <tbody>
@@ -96,11 +105,23 @@ export function PredictionResult({ view, previous }: { view: PredictionView; pre
       <p className="muted">
         Stored as audit record <NavLink href={`/predictions/${view.id}`}>{view.id}</NavLink>.
       </p>
-      <WaterfallChart baseValue={view.baseValue} contributions={view.contributions} probability={view.probability} threshold={view.threshold ?? undefined} title="Why: each feature's contribution (log-odds)" />
+      <WaterfallChart
+        baseValue={view.baseValue}
+        contributions={view.contributions}
+        probability={view.probability}
+        threshold={view.threshold ?? undefined}
+        title="Why: each feature's contribution (log-odds)"
+      />
       {previous ? (
         <details>
           <summary>The previous answer&apos;s explanation</summary>
-          <WaterfallChart baseValue={previous.baseValue} contributions={previous.contributions} probability={previous.probability} threshold={previous.threshold ?? undefined} title="Before: each feature's contribution (log-odds)" />
+          <WaterfallChart
+            baseValue={previous.baseValue}
+            contributions={previous.contributions}
+            probability={previous.probability}
+            threshold={previous.threshold ?? undefined}
+            title="Before: each feature's contribution (log-odds)"
+          />
         </details>
       ) : null}
       {previous ? <Comparison before={previous} after={view} /> : <ContributionTable view={view} />}

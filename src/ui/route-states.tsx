@@ -16,13 +16,19 @@ export function NotFound({ what, back }: { what: string; back: { href: string; l
  * Server errors reach the browser masked (Next.js sends a digest, not the message); the digest is
  * what the operator looks up in the server log.
  */
-export function Failure({ what, error, reset }: { what: string; error: Error & { digest?: string }; reset: () => void }) {
+export function Failure({
+  what,
+  error,
+  reset,
+}: {
+  what: string;
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <div className="state" role="alert">
       <h1>Something went wrong</h1>
-      <p>
-        The {what} could not be shown. If the audit database is unavailable, try again in a moment.
-      </p>
+      <p>The {what} could not be shown. If the audit database is unavailable, try again in a moment.</p>
       {error.digest ? (
         <p className="muted">
           Reference for the operator: <code>{error.digest}</code>
@@ -33,8 +39,7 @@ export function Failure({ what, error, reset }: { what: string; error: Error & {
           Try again
         </button>{' '}
         {/* The button needs JavaScript; reloading does the same without it. */}
-        <a href="">Reload the page</a>{' '}
-        <a href="/">Back to the overview</a>
+        <a href="">Reload the page</a> <a href="/">Back to the overview</a>
       </p>
     </div>
   );

@@ -33,8 +33,10 @@ const SECONDS = Number(argValue('--seconds') ?? 15);
 const WARMUP_SECONDS = Math.min(5, Math.max(2, Math.round(SECONDS / 3)));
 const MODEL = argValue('--model') ?? 'heart-failure';
 const BUILD = !process.argv.includes('--no-build');
-if (!Number.isFinite(SECONDS) || SECONDS <= 0) throw new Error(`--seconds must be a positive number, got ${argValue('--seconds')}`);
-if (MODEL !== 'heart-failure' && MODEL !== 'diabetes') throw new Error(`--model must be heart-failure or diabetes, got ${MODEL}`);
+if (!Number.isFinite(SECONDS) || SECONDS <= 0)
+  throw new Error(`--seconds must be a positive number, got ${argValue('--seconds')}`);
+if (MODEL !== 'heart-failure' && MODEL !== 'diabetes')
+  throw new Error(`--model must be heart-failure or diabetes, got ${MODEL}`);
 
 // ---------- realistic, varied inputs (deterministic) ----------
 
@@ -51,14 +53,17 @@ const PREDICT_BATCH = `mutation PredictBatch($input: PredictBatchInput!) {
 }`;
 
 function singleBodies(): string[] {
-  return makeRows(64, 7).map((row) => JSON.stringify({ query: PREDICT, variables: { input: { modelId: MODEL, ...row } } }));
+  return makeRows(64, 7).map((row) =>
+    JSON.stringify({ query: PREDICT, variables: { input: { modelId: MODEL, ...row } } }),
+  );
 }
 function batchBodies(size: number): string[] {
-  return Array.from({ length: 8 }, (_, k) => JSON.stringify({ query: PREDICT_BATCH, variables: { input: { modelId: MODEL, rows: makeRows(size, 1000 + k) } } }));
+  return Array.from({ length: 8 }, (_, k) =>
+    JSON.stringify({ query: PREDICT_BATCH, variables: { input: { modelId: MODEL, rows: makeRows(size, 1000 + k) } } }),
+  );
 }
 
 // ---------- fresh database ----------
-
 
 async function countRows(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -108,8 +113,15 @@ function verify(check: Check, rowsPerRequest: number) {
     try {
       const parsed = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: unknown[] };
       const value = rowsPerRequest === 1 ? parsed.data?.predict : parsed.data?.predictBatch;
-      const ids = rowsPerRequest === 1 ? [value as { id?: unknown } | undefined] : ((value as { id?: unknown }[] | undefined) ?? []);
-      if (parsed.errors?.length || ids.length !== rowsPerRequest || !ids.every((x) => typeof x?.id === 'string' && x.id.length > 0)) {
+      const ids =
+        rowsPerRequest === 1
+          ? [value as { id?: unknown } | undefined]
+          : ((value as { id?: unknown }[] | undefined) ?? []);
+      if (
+        parsed.errors?.length ||
+        ids.length !== rowsPerRequest ||
+        !ids.every((x) => typeof x?.id === 'string' && x.id.length > 0)
+      ) {
         check.badBodies++;
         check.firstProblem ??= body.slice(0, 300);
         return;
@@ -123,7 +135,14 @@ function verify(check: Check, rowsPerRequest: number) {
   };
 }
 
-async function cannon(app: RunningApp, bodies: string[], rowsPerRequest: number, connections: number, seconds: number, check: Check): Promise<autocannon.Result> {
+async function cannon(
+  app: RunningApp,
+  bodies: string[],
+  rowsPerRequest: number,
+  connections: number,
+  seconds: number,
+  check: Check,
+): Promise<autocannon.Result> {
   let next = 0;
   return autocannon({
     url: `${app.url}/api/graphql`,
@@ -142,7 +161,14 @@ async function cannon(app: RunningApp, bodies: string[], rowsPerRequest: number,
   });
 }
 
-async function httpPhase(label: string, app: RunningApp, bodies: string[], rowsPerRequest: number, connections: number, totals: { storedExpected: number; unanswered: number; cutOffRowsMax: number }): Promise<HttpFigures> {
+async function httpPhase(
+  label: string,
+  app: RunningApp,
+  bodies: string[],
+  rowsPerRequest: number,
+  connections: number,
+  totals: { storedExpected: number; unanswered: number; cutOffRowsMax: number },
+): Promise<HttpFigures> {
   process.stdout.write(`HTTP ${label}: warm-up ${WARMUP_SECONDS}s, `);
   const warm: Check = { okRequests: 0, okRows: 0, badBodies: 0 };
   const w = await cannon(app, bodies, rowsPerRequest, connections, WARMUP_SECONDS, warm);
@@ -184,7 +210,9 @@ async function httpPhase(label: string, app: RunningApp, bodies: string[], rowsP
  * The ceiling the HTTP path sets before any model or database work: `{ __typename }` through the same
  * route (Next.js route handler, body checks, Apollo, limits plugins) at the same 32 connections.
  */
-async function floorPhase(app: RunningApp): Promise<{ requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }> {
+async function floorPhase(
+  app: RunningApp,
+): Promise<{ requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }> {
   process.stdout.write(`HTTP { __typename } ×32 (no model, no database): warm-up ${WARMUP_SECONDS}s, `);
   const body = JSON.stringify({ query: '{ __typename }' });
   let ok = 0;
@@ -197,13 +225,23 @@ async function floorPhase(app: RunningApp): Promise<{ requestsPerSecond: number;
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(apiKey) },
       body,
-      requests: [{ onResponse: (status: number, reply: string) => void (status === 200 && reply.includes('"__typename":"Query"') ? ok++ : bad++) }],
+      requests: [
+        {
+          onResponse: (status: number, reply: string) =>
+            void (status === 200 && reply.includes('"__typename":"Query"') ? ok++ : bad++),
+        },
+      ],
     });
   const warm = await run(WARMUP_SECONDS);
   process.stdout.write(`measure ${SECONDS}s … `);
   ok = 0;
   const r = await run(SECONDS);
-  const figures = { requestsPerSecond: ok / r.duration, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: bad + r.errors + warm.errors };
+  const figures = {
+    requestsPerSecond: ok / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors: bad + r.errors + warm.errors,
+  };
   console.log(`${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms`);
   return figures;
 }
@@ -244,8 +282,12 @@ async function loop(service: PredictionService, batches: PredictionRow[][], conc
       const batch = batches[next++ % batches.length];
       const t = performance.now();
       try {
-        const records = batch.length === 1 ? [await service.predict(MODEL, batch[0], { requestId: 'bench', requester: 'bench' })] : await service.predictBatch(MODEL, batch, { requestId: 'bench', requester: 'bench' });
-        if (records.length !== batch.length || !records.every((x) => typeof x.id === 'string')) throw new Error('missing ids');
+        const records =
+          batch.length === 1
+            ? [await service.predict(MODEL, batch[0], { requestId: 'bench', requester: 'bench' })]
+            : await service.predictBatch(MODEL, batch, { requestId: 'bench', requester: 'bench' });
+        if (records.length !== batch.length || !records.every((x) => typeof x.id === 'string'))
+          throw new Error('missing ids');
         latencies.push(performance.now() - t);
         ok++;
         rows += batch.length;
@@ -260,7 +302,13 @@ async function loop(service: PredictionService, batches: PredictionRow[][], conc
   return { latencies: Float64Array.from(latencies).sort(), ok, rows, errors, elapsed, firstProblem };
 }
 
-async function baselinePhase(label: string, service: PredictionService, batches: PredictionRow[][], concurrency: number, totals: { storedExpected: number }): Promise<BaselineFigures> {
+async function baselinePhase(
+  label: string,
+  service: PredictionService,
+  batches: PredictionRow[][],
+  concurrency: number,
+  totals: { storedExpected: number },
+): Promise<BaselineFigures> {
   process.stdout.write(`in-process ${label}: warm-up ${WARMUP_SECONDS}s, `);
   const warm = await loop(service, batches, concurrency, WARMUP_SECONDS);
   totals.storedExpected += warm.rows;
@@ -281,13 +329,13 @@ async function baselinePhase(label: string, service: PredictionService, batches:
     errors: m.errors + warm.errors,
     firstProblem: m.firstProblem ?? warm.firstProblem,
   };
-  console.log(`${figures.opsPerSecond.toFixed(0)} ops/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms`);
+  console.log(
+    `${figures.opsPerSecond.toFixed(0)} ops/s, p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms`,
+  );
   return figures;
 }
 
 // ---------- report ----------
-
-
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -298,7 +346,9 @@ async function main(): Promise<void> {
     }
     const database = held.hold(await createMigratedPostgresDatabase('crc_bench', POSTGRES), (d) => d.drop());
     apiKey = (await createKey({ databaseUrl: database.url }, 'clinician', 'api bench')).key;
-    console.log(`database ${database.name}; model ${MODEL}; ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
+    console.log(
+      `database ${database.name}; model ${MODEL}; ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`,
+    );
     const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
 
     const http = { storedExpected: 0, unanswered: 0, cutOffRowsMax: 0 };
@@ -314,9 +364,27 @@ async function main(): Promise<void> {
     const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
     const service = new PredictionService(registry, prismaAuditLog(db.prisma));
     const base = { storedExpected: 0 };
-    const singleBase = await baselinePhase('predict ×32', service, makeRows(64, 7).map((r) => [r]), 32, base);
-    const batch100Base = await baselinePhase('predictBatch(100) ×8', service, Array.from({ length: 8 }, (_, k) => makeRows(100, 1000 + k)), 8, base);
-    const batch1000Base = await baselinePhase('predictBatch(1000) ×8', service, Array.from({ length: 8 }, (_, k) => makeRows(1000, 1000 + k)), 8, base);
+    const singleBase = await baselinePhase(
+      'predict ×32',
+      service,
+      makeRows(64, 7).map((r) => [r]),
+      32,
+      base,
+    );
+    const batch100Base = await baselinePhase(
+      'predictBatch(100) ×8',
+      service,
+      Array.from({ length: 8 }, (_, k) => makeRows(100, 1000 + k)),
+      8,
+      base,
+    );
+    const batch1000Base = await baselinePhase(
+      'predictBatch(1000) ×8',
+      service,
+      Array.from({ length: 8 }, (_, k) => makeRows(1000, 1000 + k)),
+      8,
+      base,
+    );
     const storedTotal = await countRows(database.url);
 
     // Rows stored through HTTP: the verified successes, plus at most the requests autocannon cut off unanswered.
@@ -337,9 +405,25 @@ async function main(): Promise<void> {
       ['predictBatch(1000) (8 conn)', batch1000, batch1000Base],
     ];
     const errorsOf = (h: HttpFigures) => h.badBodies + h.non2xx + h.connectionErrors;
-    console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')}; model ${MODEL}`);
-    console.log(`Each figure: ${SECONDS}s after ${WARMUP_SECONDS}s warm-up; HTTP = autocannon → next start → GraphQL → PredictionService → Postgres; in-process = PredictionService → Postgres\n`);
-    const header = ['scenario', 'HTTP req/s', 'HTTP rows/s', 'HTTP p50', 'HTTP p99', 'errors', 'in-proc ops/s', 'in-proc rows/s', 'in-proc p50', 'in-proc p99', 'HTTP/in-proc'];
+    console.log(
+      `\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')}; model ${MODEL}`,
+    );
+    console.log(
+      `Each figure: ${SECONDS}s after ${WARMUP_SECONDS}s warm-up; HTTP = autocannon → next start → GraphQL → PredictionService → Postgres; in-process = PredictionService → Postgres\n`,
+    );
+    const header = [
+      'scenario',
+      'HTTP req/s',
+      'HTTP rows/s',
+      'HTTP p50',
+      'HTTP p99',
+      'errors',
+      'in-proc ops/s',
+      'in-proc rows/s',
+      'in-proc p50',
+      'in-proc p99',
+      'HTTP/in-proc',
+    ];
     const table = rows.map(([name, h, b]) => [
       name,
       fmt(h.requestsPerSecond),
@@ -354,24 +438,40 @@ async function main(): Promise<void> {
       `${fmt((100 * h.rowsPerSecond) / b.rowsPerSecond, 0)} %`,
     ]);
     const widths = header.map((hd, i) => Math.max(hd.length, ...table.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of table) console.log(line(r));
-    console.log(`\nHTTP ceiling: { __typename } through the same route and server answers ${fmt(floor.requestsPerSecond)} req/s (p50 ${fmt(floor.p50Ms, 1)} ms, p99 ${fmt(floor.p99Ms, 1)} ms) at 32 connections with no model or database work.`);
+    console.log(
+      `\nHTTP ceiling: { __typename } through the same route and server answers ${fmt(floor.requestsPerSecond)} req/s (p50 ${fmt(floor.p50Ms, 1)} ms, p99 ${fmt(floor.p99Ms, 1)} ms) at 32 connections with no model or database work.`,
+    );
     console.log('\nTargets:');
-    console.log(`  single predict ≥ ${fmt(TARGET_SINGLE_RPS)}/s with p99 ≤ ${TARGET_SINGLE_P99_MS} ms at 32 connections: ${fmt(single.requestsPerSecond)}/s, p99 ${fmt(single.p99Ms, 1)} ms → ${singleMet ? 'MET' : 'MISSED'}`);
-    console.log(`  predictBatch(1000) ≥ ${fmt(TARGET_BATCH_ROWS_PER_S)} rows/s stored: ${fmt(batch1000.rowsPerSecond)} rows/s → ${batchMet ? 'MET' : 'MISSED'}`);
+    console.log(
+      `  single predict ≥ ${fmt(TARGET_SINGLE_RPS)}/s with p99 ≤ ${TARGET_SINGLE_P99_MS} ms at 32 connections: ${fmt(single.requestsPerSecond)}/s, p99 ${fmt(single.p99Ms, 1)} ms → ${singleMet ? 'MET' : 'MISSED'}`,
+    );
+    console.log(
+      `  predictBatch(1000) ≥ ${fmt(TARGET_BATCH_ROWS_PER_S)} rows/s stored: ${fmt(batch1000.rowsPerSecond)} rows/s → ${batchMet ? 'MET' : 'MISSED'}`,
+    );
     console.log('Correctness:');
     for (const [name, h] of rows) {
-      console.log(`  ${name}: ${h.verifiedOk} verified 200s; ${h.badBodies} bad bodies, ${h.non2xx} non-2xx, ${h.connectionErrors} connection errors (${h.timeouts} timeouts), ${h.unanswered} cut off at stop${h.firstProblem ? `; first problem: ${h.firstProblem}` : ''}`);
+      console.log(
+        `  ${name}: ${h.verifiedOk} verified 200s; ${h.badBodies} bad bodies, ${h.non2xx} non-2xx, ${h.connectionErrors} connection errors (${h.timeouts} timeouts), ${h.unanswered} cut off at stop${h.firstProblem ? `; first problem: ${h.firstProblem}` : ''}`,
+      );
     }
-    for (const [name, , b] of rows) if (b.errors) console.log(`  in-process ${name}: ${b.errors} errors; first: ${b.firstProblem}`);
+    for (const [name, , b] of rows)
+      if (b.errors) console.log(`  in-process ${name}: ${b.errors} errors; first: ${b.firstProblem}`);
     console.log(
       `  rows stored via HTTP: ${fmt(httpRows)} vs ${fmt(http.storedExpected)} verified successes (warm-up included)` +
-        (httpCountExact ? ' → equal' : httpCountOk ? ` → extra ${httpRows - http.storedExpected} from ${http.unanswered} requests cut off at autocannon's stop` : ' → MISMATCH'),
+        (httpCountExact
+          ? ' → equal'
+          : httpCountOk
+            ? ` → extra ${httpRows - http.storedExpected} from ${http.unanswered} requests cut off at autocannon's stop`
+            : ' → MISMATCH'),
     );
-    console.log(`  rows stored in-process: ${fmt(baselineRows)} vs ${fmt(base.storedExpected)} successes → ${baselineCountOk ? 'equal' : 'MISMATCH'}; table total ${fmt(storedTotal)}`);
+    console.log(
+      `  rows stored in-process: ${fmt(baselineRows)} vs ${fmt(base.storedExpected)} successes → ${baselineCountOk ? 'equal' : 'MISMATCH'}; table total ${fmt(storedTotal)}`,
+    );
 
     const result = {
       startedAt: started.toISOString(),
@@ -381,13 +481,35 @@ async function main(): Promise<void> {
       secondsPerMeasurement: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       httpCeiling: { operation: '{ __typename }', connections: 32, ...floor },
-      scenarios: rows.map(([name, h, b]) => ({ name, http: h, inProcess: b, httpToInProcessRatio: h.rowsPerSecond / b.rowsPerSecond })),
+      scenarios: rows.map(([name, h, b]) => ({
+        name,
+        http: h,
+        inProcess: b,
+        httpToInProcessRatio: h.rowsPerSecond / b.rowsPerSecond,
+      })),
       targets: {
-        singlePredict: { requestsPerSecond: TARGET_SINGLE_RPS, p99Ms: TARGET_SINGLE_P99_MS, measuredRequestsPerSecond: single.requestsPerSecond, measuredP99Ms: single.p99Ms, met: singleMet },
-        batch1000: { rowsPerSecond: TARGET_BATCH_ROWS_PER_S, measuredRowsPerSecond: batch1000.rowsPerSecond, met: batchMet },
+        singlePredict: {
+          requestsPerSecond: TARGET_SINGLE_RPS,
+          p99Ms: TARGET_SINGLE_P99_MS,
+          measuredRequestsPerSecond: single.requestsPerSecond,
+          measuredP99Ms: single.p99Ms,
+          met: singleMet,
+        },
+        batch1000: {
+          rowsPerSecond: TARGET_BATCH_ROWS_PER_S,
+          measuredRowsPerSecond: batch1000.rowsPerSecond,
+          met: batchMet,
+        },
       },
       storedRows: {
-        http: { stored: httpRows, verifiedSuccesses: http.storedExpected, unansweredRequests: http.unanswered, cutOffRowsMax, exact: httpCountExact, consistent: httpCountOk },
+        http: {
+          stored: httpRows,
+          verifiedSuccesses: http.storedExpected,
+          unansweredRequests: http.unanswered,
+          cutOffRowsMax,
+          exact: httpCountExact,
+          consistent: httpCountOk,
+        },
         inProcess: { stored: baselineRows, successes: base.storedExpected, consistent: baselineCountOk },
         total: storedTotal,
       },

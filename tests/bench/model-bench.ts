@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   for (const id of MODELS) results.push(await measure(id));
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}`,
+  );
   console.log('one core for explanations (TreeSHAP, log-odds); onnxruntime with one intra-op thread');
   console.table(
     results.map((r) => ({

@@ -55,19 +55,32 @@ function argValue(name: string): string | undefined {
 const REQUESTS = Number(argValue('--requests') ?? 50);
 const WARMUP = Number(argValue('--warmup') ?? 5);
 const BUILD = !process.argv.includes('--no-build');
-if (!Number.isInteger(REQUESTS) || REQUESTS <= 0) throw new Error(`--requests must be a positive integer, got ${argValue('--requests')}`);
-if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error(`--warmup must be a non-negative integer, got ${argValue('--warmup')}`);
+if (!Number.isInteger(REQUESTS) || REQUESTS <= 0)
+  throw new Error(`--requests must be a positive integer, got ${argValue('--requests')}`);
+if (!Number.isInteger(WARMUP) || WARMUP < 0)
+  throw new Error(`--warmup must be a non-negative integer, got ${argValue('--warmup')}`);
 
 // ---------- seed rows: plausible, varied, inside every card's ranges (deterministic) ----------
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 type ModelId = 'heart-failure' | 'diabetes' | 'sepsis';
 /** Batch k scores model SEED_MODELS[k]: 4 heart-failure, 3 diabetes, 3 sepsis batches. */
-const SEED_MODELS: ModelId[] = ['heart-failure', 'diabetes', 'sepsis', 'heart-failure', 'diabetes', 'sepsis', 'heart-failure', 'diabetes', 'sepsis', 'heart-failure'];
+const SEED_MODELS: ModelId[] = [
+  'heart-failure',
+  'diabetes',
+  'sepsis',
+  'heart-failure',
+  'diabetes',
+  'sepsis',
+  'heart-failure',
+  'diabetes',
+  'sepsis',
+  'heart-failure',
+];
 
 /**
  * [low, high] for a patient in a stable state, [low, high] for one who is unwell (about a third of the rows),
@@ -136,7 +149,9 @@ const DRAWS: Record<ModelId, Record<string, Draw>> = {
 const UNWELL_SHARE = 0.3;
 
 function readCardRanges(modelId: ModelId): Map<string, { min: number; max: number; required: boolean }> {
-  const card = JSON.parse(readFileSync(join('models', modelId, 'card.json'), 'utf8')) as { features: { name: string; min: number; max: number; required: boolean }[] };
+  const card = JSON.parse(readFileSync(join('models', modelId, 'card.json'), 'utf8')) as {
+    features: { name: string; min: number; max: number; required: boolean }[];
+  };
   return new Map(card.features.map((f) => [f.name, f]));
 }
 
@@ -162,7 +177,6 @@ function makeRows(modelId: ModelId, batch: number): PredictionRow[] {
 
 // ---------- fresh database, seeded ----------
 
-
 interface SeedSummary {
   rows: number;
   seconds: number;
@@ -184,7 +198,10 @@ async function seed(service: PredictionService, registry: ModelRegistry): Promis
     const modelId = SEED_MODELS[k];
     const batch = makeRows(modelId, k);
     const batchStarted = performance.now();
-    const records: AuditRecord[] = await service.predictBatch(modelId, batch, { requestId: `bench-pages-seed-${k}`, requester: 'bench-pages' });
+    const records: AuditRecord[] = await service.predictBatch(modelId, batch, {
+      requestId: `bench-pages-seed-${k}`,
+      requester: 'bench-pages',
+    });
     rows += records.length;
     const counts = (byModel[modelId] ??= { rows: 0, seconds: 0, LOW: 0, MODERATE: 0, HIGH: 0 });
     counts.seconds += (performance.now() - batchStarted) / 1000;
@@ -246,7 +263,11 @@ async function measure(app: RunningApp, page: string, path: string, marker: stri
   const url = `${app.url}${path}`;
   const first = await timedGet(url);
   const problem = (r: { status: number; body: string }) =>
-    r.status !== 200 ? `status ${r.status}: ${r.body.slice(0, 200)}` : r.body.includes(marker) ? undefined : `no "${marker}" in the body: ${r.body.slice(0, 200)}`;
+    r.status !== 200
+      ? `status ${r.status}: ${r.body.slice(0, 200)}`
+      : r.body.includes(marker)
+        ? undefined
+        : `no "${marker}" in the body: ${r.body.slice(0, 200)}`;
   let failures = 0;
   let firstProblem = problem(first);
   if (firstProblem) failures++;
@@ -284,8 +305,6 @@ async function measure(app: RunningApp, page: string, path: string, marker: stri
 
 // ---------- report ----------
 
-
-
 function printTable(pages: PageFigures[]): void {
   const header = ['page', 'p50', 'p95', 'max', 'size', `p95 ≤ ${TARGET_P95_MS} ms`];
   const table = pages.map((p) => [
@@ -294,10 +313,17 @@ function printTable(pages: PageFigures[]): void {
     p.p95Ms === undefined ? '' : `${fmt(p.p95Ms, 1)} ms`,
     p.maxMs === undefined ? '' : `${fmt(p.maxMs, 1)} ms`,
     p.bytes === undefined ? '' : `${fmt(p.bytes / 1024, 1)} KiB`,
-    p.status === 'measured' ? (p.met ? 'MET' : 'MISSED') : p.status === 'failed' ? `FAILED (${p.met ? 'met' : 'missed'})` : p.status,
+    p.status === 'measured'
+      ? p.met
+        ? 'MET'
+        : 'MISSED'
+      : p.status === 'failed'
+        ? `FAILED (${p.met ? 'met' : 'missed'})`
+        : p.status,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of table) console.log(line(r).trimEnd());
@@ -315,7 +341,11 @@ async function main(): Promise<void> {
     const db = held.hold(await openDatabase({ databaseUrl: database.url }), (d) => d.close());
     const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
     const seeded = await seed(new PredictionService(registry, prismaAuditLog(db.prisma)), registry);
-    const { record: auditor } = await prismaApiKeyStore(db.prisma).create({ name: 'page bench', role: 'auditor', createdBy: 'bench' });
+    const { record: auditor } = await prismaApiKeyStore(db.prisma).create({
+      name: 'page bench',
+      role: 'auditor',
+      createdBy: 'bench',
+    });
     sessionCookie = `${SESSION_COOKIE}=${(await prismaSessionStore(db.prisma).start(auditor.id)).token}`;
     // The seeder's models and connections would only compete with the server measured next.
     await held.release(registry);
@@ -323,12 +353,17 @@ async function main(): Promise<void> {
     console.log(
       `seeded ${fmt(seeded.rows)} records in ${fmt(seeded.seconds, 1)} s (${fmt(seeded.rowsPerSecond)} rows/s; models loaded beforehand in ${fmt(seeded.modelLoadSeconds, 1)} s): ` +
         Object.entries(seeded.byModel)
-          .map(([id, c]) => `${id} ${fmt(c.rows)} in ${fmt(c.seconds, 1)} s (LOW ${c.LOW}, MODERATE ${c.MODERATE}, HIGH ${c.HIGH})`)
+          .map(
+            ([id, c]) =>
+              `${id} ${fmt(c.rows)} in ${fmt(c.seconds, 1)} s (LOW ${c.LOW}, MODERATE ${c.MODERATE}, HIGH ${c.HIGH})`,
+          )
           .join('; '),
     );
 
     const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
-    console.log(`next start at ${app.url}; per page: ${WARMUP} warm-up requests, then ${REQUESTS} sequential GETs timed to the last byte\n`);
+    console.log(
+      `next start at ${app.url}; per page: ${WARMUP} warm-up requests, then ${REQUESTS} sequential GETs timed to the last byte\n`,
+    );
 
     const pages: PageFigures[] = [];
     for (const { path: template, marker } of PAGES) {
@@ -337,7 +372,10 @@ async function main(): Promise<void> {
         const list = await timedGet(`${app.url}/predictions`);
         const next = list.status === 200 ? nextPageLink(list.body) : undefined;
         if (!next) {
-          const note = list.status === 200 ? 'no next-page link (href="/predictions?…after=…") in /predictions' : `/predictions answered ${list.status}`;
+          const note =
+            list.status === 200
+              ? 'no next-page link (href="/predictions?…after=…") in /predictions'
+              : `/predictions answered ${list.status}`;
           pages.push({ page: template, path: template, status: 'skipped', note, requests: 0, failures: 0 });
           console.log(`${template} (page 2 of /predictions): skipped (${note})`);
           continue;
@@ -347,18 +385,27 @@ async function main(): Promise<void> {
       process.stdout.write(`${path} … `);
       const figures = await measure(app, template, path, marker);
       pages.push(figures);
-      console.log(`p50 ${fmt(figures.p50Ms, 1)} ms, p95 ${fmt(figures.p95Ms, 1)} ms${figures.failures ? `; ${figures.failures} FAILED: ${figures.firstProblem}` : ''}`);
+      console.log(
+        `p50 ${fmt(figures.p50Ms, 1)} ms, p95 ${fmt(figures.p95Ms, 1)} ms${figures.failures ? `; ${figures.failures} FAILED: ${figures.firstProblem}` : ''}`,
+      );
     }
     await held.release(app);
 
     const m = machine();
-    console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')} with ${fmt(seeded.rows)} audit records`);
-    console.log(`Time to last byte of sequential GETs (fetch + text) against next start; target p95 ≤ ${TARGET_P95_MS} ms\n`);
+    console.log(
+      `\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')} with ${fmt(seeded.rows)} audit records`,
+    );
+    console.log(
+      `Time to last byte of sequential GETs (fetch + text) against next start; target p95 ≤ ${TARGET_P95_MS} ms\n`,
+    );
     printTable(pages);
     for (const p of pages) if (p.page !== p.path) console.log(`${p.page} = ${p.path}`);
     for (const p of pages) if (p.note) console.log(`note: ${p.page}: ${p.note}`);
     const failed = pages.filter((p) => p.status === 'failed');
-    for (const p of failed) console.log(`FAILED ${p.path}: ${p.failures} of ${p.requests + Math.max(1, WARMUP)} responses; first: ${p.firstProblem}`);
+    for (const p of failed)
+      console.log(
+        `FAILED ${p.path}: ${p.failures} of ${p.requests + Math.max(1, WARMUP)} responses; first: ${p.firstProblem}`,
+      );
 
     const result = {
       startedAt: started.toISOString(),

@@ -60,7 +60,11 @@ async function storedFor(patientRef: string): Promise<number> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM prediction WHERE patient_ref = $1', [patientRef])).rows[0].n;
+    return (
+      await client.query<{ n: number }>('SELECT count(*)::int AS n FROM prediction WHERE patient_ref = $1', [
+        patientRef,
+      ])
+    ).rows[0].n;
   } finally {
     await client.end();
   }
@@ -75,8 +79,25 @@ afterAll(async () => {
 /** Valid values for each model's form: every required input and some optional ones left blank. */
 const PATIENTS: Record<string, Record<string, string>> = {
   'heart-failure': { age: '75', ejection_fraction: '20', serum_creatinine: '1.9' },
-  diabetes: { pregnancies: '2', glucose: '148', blood_pressure: '72', bmi: '33.6', diabetes_pedigree_function: '0.627', age: '50' },
-  sepsis: { age: '68', gender: '1', iculos: '30', heart_rate: '118', resp_rate: '28', temperature: '38.9', sbp: '92', map: '65', lactate: '3.1' },
+  diabetes: {
+    pregnancies: '2',
+    glucose: '148',
+    blood_pressure: '72',
+    bmi: '33.6',
+    diabetes_pedigree_function: '0.627',
+    age: '50',
+  },
+  sepsis: {
+    age: '68',
+    gender: '1',
+    iculos: '30',
+    heart_rate: '118',
+    resp_rate: '28',
+    temperature: '38.9',
+    sbp: '92',
+    map: '65',
+    lactate: '3.1',
+  },
 };
 
 const runId = Date.now().toString(36);
@@ -106,7 +127,9 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
       shownProbability = (await result.locator('.probability').first().innerText()).trim();
       expect(shownProbability).toMatch(/^\d+\.\d+%$/);
       await expect(result.locator('.badge').first().innerText()).resolves.toMatch(/^(LOW|MODERATE|HIGH)$/);
-      await expect(result.innerText()).resolves.toMatch(/\d+\.\d+% is (at or above|below) the decision threshold of \d+\.\d+%: (positive|negative)/);
+      await expect(result.innerText()).resolves.toMatch(
+        /\d+\.\d+% is (at or above|below) the decision threshold of \d+\.\d+%: (positive|negative)/,
+      );
       const chart = result.locator('svg[role=img]').first();
       await expect(chart.isVisible()).resolves.toBe(true);
       await expect(chart.innerHTML()).resolves.toContain('log-odds');
@@ -114,7 +137,8 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
       recordId = (await link.getAttribute('href'))!.split('/').pop()!;
       expect(recordId).toMatch(/^[0-9a-f-]{36}$/);
       // The values typed stay in the form for a what-if.
-      for (const [name, value] of Object.entries(PATIENTS[modelId])) await expect(page.inputValue(`#feature-${name}`)).resolves.toBe(value);
+      for (const [name, value] of Object.entries(PATIENTS[modelId]))
+        await expect(page.inputValue(`#feature-${name}`)).resolves.toBe(value);
       await saveScreenshot(page, `predict-${modelId}`);
     });
   });
@@ -160,7 +184,10 @@ describe.each(Object.keys(PATIENTS))('the %s model in the browser', (modelId) =>
       expect(percent(Number(row.probability))).toBe(shownProbability);
       const contributions = JSON.parse(row.contributions_log_odds_json) as { contribution: number }[];
       const logit = Math.log(Number(row.probability) / (1 - Number(row.probability)));
-      expect(Number(row.base_value_log_odds) + contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(logit, 4);
+      expect(Number(row.base_value_log_odds) + contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
+        logit,
+        4,
+      );
     });
   });
 });
@@ -207,28 +234,39 @@ describe('without JavaScript', () => {
     });
   });
 
-  it.each(['/', '/models/sepsis', '/models/diabetes', '/models/heart-failure', '/predictions'])('renders %s with its charts and tables', async (path) => {
-    await asClinicianWithoutJavaScript(async (page) => {
-      const response = await page.goto(`${app.url}${path}`);
-      expect(response?.status()).toBe(200);
-      await expect(page.locator('h1').first().innerText()).resolves.not.toBe('');
-      if (path.startsWith('/models/')) {
-        // ROC, calibration and importance, each with an accessible name.
-        const charts = page.locator('main svg[role=img]');
-        await expect(charts.count()).resolves.toBeGreaterThanOrEqual(3);
-        for (const chart of await charts.all()) await expect(chart.getAttribute('aria-labelledby')).resolves.toBeTruthy();
-      }
-      await saveScreenshot(page, `page${path === '/' ? '-overview' : path.replace(/\//g, '-')}`);
-    });
-  });
+  it.each(['/', '/models/sepsis', '/models/diabetes', '/models/heart-failure', '/predictions'])(
+    'renders %s with its charts and tables',
+    async (path) => {
+      await asClinicianWithoutJavaScript(async (page) => {
+        const response = await page.goto(`${app.url}${path}`);
+        expect(response?.status()).toBe(200);
+        await expect(page.locator('h1').first().innerText()).resolves.not.toBe('');
+        if (path.startsWith('/models/')) {
+          // ROC, calibration and importance, each with an accessible name.
+          const charts = page.locator('main svg[role=img]');
+          await expect(charts.count()).resolves.toBeGreaterThanOrEqual(3);
+          for (const chart of await charts.all())
+            await expect(chart.getAttribute('aria-labelledby')).resolves.toBeTruthy();
+        }
+        await saveScreenshot(page, `page${path === '/' ? '-overview' : path.replace(/\//g, '-')}`);
+      });
+    },
+  );
 
   it('shows the not-found state for an unknown model or record, and 404 for an unknown address', async () => {
     await asClinicianWithoutJavaScript(async (page) => {
       // Shown by the page itself (status 200): Next.js 16.4 serves notFound() as an empty body without JavaScript.
-      for (const path of ['/models/cancer', '/models/cancer/predict', '/predictions/00000000-0000-4000-8000-000000000000', '/predictions/not-a-uuid']) {
+      for (const path of [
+        '/models/cancer',
+        '/models/cancer/predict',
+        '/predictions/00000000-0000-4000-8000-000000000000',
+        '/predictions/not-a-uuid',
+      ]) {
         await page.goto(`${app.url}${path}`);
         await expect(page.locator('h1').first().innerText()).resolves.toBe('Not found');
-        await expect(page.locator('main').innerText()).resolves.toMatch(/There is no (model|audit record) at this address/);
+        await expect(page.locator('main').innerText()).resolves.toMatch(
+          /There is no (model|audit record) at this address/,
+        );
       }
       const response = await page.goto(`${app.url}/no/such/page`);
       expect(response?.status()).toBe(404);
@@ -245,11 +283,16 @@ describe('signing in, roles and forged forms', () => {
       expect(page.url()).toBe(`${app.url}/sign-in?next=${encodeURIComponent('/predictions?modelId=sepsis')}`);
       await page.fill('#api-key', `crc_${'x'.repeat(43)}`);
       await Promise.all([page.waitForLoadState('load'), page.click('form.sign-in button[type=submit]')]);
-      await expect(page.locator('#api-key-error').innerText()).resolves.toBe('That key is not valid: it is unknown or has been revoked.');
+      await expect(page.locator('#api-key-error').innerText()).resolves.toBe(
+        'That key is not valid: it is unknown or has been revoked.',
+      );
       await expect(page.getAttribute('#api-key', 'aria-invalid')).resolves.toBe('true');
       await saveScreenshot(page, 'sign-in-refused');
       await page.fill('#api-key', keys.ward9.key);
-      await Promise.all([page.waitForURL(`${app.url}/predictions?modelId=sepsis`), page.click('form.sign-in button[type=submit]')]);
+      await Promise.all([
+        page.waitForURL(`${app.url}/predictions?modelId=sepsis`),
+        page.click('form.sign-in button[type=submit]'),
+      ]);
       await expect(page.locator('header .viewer').innerText()).resolves.toMatch(/Signed in as Ward 9\s+\(clinician\)/);
       const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'crc_session');
       // Scripts cannot read it, and no other site's form or request carries it.
@@ -291,7 +334,9 @@ describe('signing in, roles and forged forms', () => {
   it('lets an auditor read every record but not predict', async () => {
     await withPage(browser, async (page) => {
       await signIn(page, app.url, keys.auditor.key, '/models/diabetes/predict');
-      await expect(page.locator('main [role=alert]').innerText()).resolves.toContain('the auditor role may not make predictions');
+      await expect(page.locator('main [role=alert]').innerText()).resolves.toContain(
+        'the auditor role may not make predictions',
+      );
       await expect(page.locator('#feature-glucose').count()).resolves.toBe(0);
       await page.goto(`${app.url}/predictions`);
       await expect(page.locator('[data-testid=audit-table] tbody tr').count()).resolves.toBeGreaterThan(0);
@@ -299,7 +344,7 @@ describe('signing in, roles and forged forms', () => {
     });
   });
 
-  it("refuses the predict form posted from another origin, though the browser sends the session cookie along, and stores nothing", async () => {
+  it('refuses the predict form posted from another origin, though the browser sends the session cookie along, and stores nothing', async () => {
     const patientRef = `E2E-forged-${runId}`;
     // The form exactly as the dashboard serves it (without JavaScript: its hidden action fields), filled in.
     const fields = await asClinicianWithoutJavaScript(async (page) => {
@@ -307,25 +352,35 @@ describe('signing in, roles and forged forms', () => {
       return page
         .locator('form')
         .last()
-        .evaluate((form: HTMLFormElement) => Array.from(form.querySelectorAll('input')).map((input): [string, string] => [input.name, input.value]));
+        .evaluate((form: HTMLFormElement) =>
+          Array.from(form.querySelectorAll('input')).map((input): [string, string] => [input.name, input.value]),
+        );
     });
     const values = { ...Object.fromEntries(fields), ...PATIENTS['heart-failure'], patientRef };
     const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-    const inputs = Object.entries(values).map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`).join('');
+    const inputs = Object.entries(values)
+      .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
+      .join('');
     // Another origin on the same host: same-site, so the Lax cookie does go with the post; only the
     // Origin check (Next.js server actions) stands between this page and a stored prediction.
     const attacker: Server = createServer((_request, response) => {
       response.setHeader('content-type', 'text/html');
-      response.end(`<form id="f" method="post" enctype="multipart/form-data" action="${app.url}/models/heart-failure/predict">${inputs}</form><script>f.submit()</script>`);
+      response.end(
+        `<form id="f" method="post" enctype="multipart/form-data" action="${app.url}/models/heart-failure/predict">${inputs}</form><script>f.submit()</script>`,
+      );
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = attacker.address() as { port: number };
       await asClinician(async (page) => {
-        const posted = page.waitForResponse((r) => r.url() === `${app.url}/models/heart-failure/predict` && r.request().method() === 'POST');
+        const posted = page.waitForResponse(
+          (r) => r.url() === `${app.url}/models/heart-failure/predict` && r.request().method() === 'POST',
+        );
         await page.goto(`http://127.0.0.1:${port}/`);
         const response = await posted;
-        expect(response.request().headers().cookie ?? (await response.request().allHeaders()).cookie).toContain('crc_session=');
+        expect(response.request().headers().cookie ?? (await response.request().allHeaders()).cookie).toContain(
+          'crc_session=',
+        );
         expect(response.status()).toBeGreaterThanOrEqual(400);
       });
       expect(await storedFor(patientRef)).toBe(0);
@@ -333,7 +388,12 @@ describe('signing in, roles and forged forms', () => {
       const cookie = signedIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       const body = new FormData();
       for (const [name, value] of Object.entries(values)) body.set(name, value);
-      const own = await fetch(`${app.url}/models/heart-failure/predict`, { method: 'POST', body, headers: { cookie, origin: app.url }, redirect: 'manual' });
+      const own = await fetch(`${app.url}/models/heart-failure/predict`, {
+        method: 'POST',
+        body,
+        headers: { cookie, origin: app.url },
+        redirect: 'manual',
+      });
       expect(own.status).toBe(200);
       expect(await storedFor(patientRef)).toBe(1);
     } finally {
@@ -372,7 +432,15 @@ describe('the quick start: dashboard and API in one process on the embedded data
       return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
     };
     const stored = await graphql('mutation($input: PredictInput!) { predict(input: $input) { id } }', {
-      input: { modelId: 'heart-failure', patientRef, features: [{ name: 'age', value: 75 }, { name: 'ejection_fraction', value: 20 }, { name: 'serum_creatinine', value: 1.9 }] },
+      input: {
+        modelId: 'heart-failure',
+        patientRef,
+        features: [
+          { name: 'age', value: 75 },
+          { name: 'ejection_fraction', value: 20 },
+          { name: 'serum_creatinine', value: 1.9 },
+        ],
+      },
     });
     expect(stored.errors).toBeUndefined();
     await withPage(browser, async (page) => {
@@ -386,7 +454,9 @@ describe('the quick start: dashboard and API in one process on the embedded data
       await page.getByTestId('prediction-result').waitFor({ timeout: 30_000 });
       await saveScreenshot(page, 'predict-embedded');
     });
-    const listed = await graphql('query($filter: PredictionFilter) { predictions(filter: $filter) { totalCount } }', { filter: { patientRef } });
+    const listed = await graphql('query($filter: PredictionFilter) { predictions(filter: $filter) { totalCount } }', {
+      filter: { patientRef },
+    });
     expect(listed).toEqual({ data: { predictions: { totalCount: 2 } } });
   });
 });

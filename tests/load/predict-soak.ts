@@ -107,7 +107,11 @@ export function levelledOff(samples: readonly MemorySample[], windowSeconds = LE
   const last = samples[samples.length - 1].atSeconds;
   if (last - samples[0].atSeconds < 2 * windowSeconds) return false;
   const recent = median(samples.filter((x) => x.atSeconds > last - windowSeconds).map((x) => x.rssMiB));
-  const before = median(samples.filter((x) => x.atSeconds > last - 2 * windowSeconds && x.atSeconds <= last - windowSeconds).map((x) => x.rssMiB));
+  const before = median(
+    samples
+      .filter((x) => x.atSeconds > last - 2 * windowSeconds && x.atSeconds <= last - windowSeconds)
+      .map((x) => x.rssMiB),
+  );
   return recent <= before + Math.max(8, 0.02 * before);
 }
 
@@ -157,8 +161,19 @@ export interface SoakResult {
    * (autocannon and the checks), and the rest — Postgres, and any other work on the machine, which makes
    * the figures noisy when it is large.
    */
-  cpu: { capacityPercent: number; machinePercent: number; serverPercent: number; loadGeneratorPercent: number; restPercent: number };
-  warmup: { seconds: number; sent: number; ok: number; /** The RSS levelled off before warmupMaxSeconds. */ levelledOff: boolean };
+  cpu: {
+    capacityPercent: number;
+    machinePercent: number;
+    serverPercent: number;
+    loadGeneratorPercent: number;
+    restPercent: number;
+  };
+  warmup: {
+    seconds: number;
+    sent: number;
+    ok: number;
+    /** The RSS levelled off before warmupMaxSeconds. */ levelledOff: boolean;
+  };
   errors: SoakErrors;
   ids: {
     /** Distinct ids answered with a 200, warm-up included. */
@@ -220,7 +235,12 @@ async function heapReading(url: string, headers: Record<string, string>): Promis
       const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
       return match ? Number((Number(match[1]) / 2 ** 20).toFixed(1)) : NaN;
     };
-    const reading = { rssMiB: value('process_resident_memory_bytes'), heapUsedMiB: value('nodejs_heap_size_used_bytes'), heapTotalMiB: value('nodejs_heap_size_total_bytes'), externalMiB: value('nodejs_external_memory_bytes') };
+    const reading = {
+      rssMiB: value('process_resident_memory_bytes'),
+      heapUsedMiB: value('nodejs_heap_size_used_bytes'),
+      heapTotalMiB: value('nodejs_heap_size_total_bytes'),
+      externalMiB: value('nodejs_external_memory_bytes'),
+    };
     return Object.values(reading).every(Number.isFinite) ? reading : null;
   } catch {
     return null;
@@ -246,7 +266,12 @@ function cpuCounters(pid: number): CpuCounters {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const server = Number(fields[11]) + Number(fields[12]); // utime, stime
   const self = process.cpuUsage();
-  return { wall: performance.now() / 1000, machineBusy: (total - idle) / TICKS_PER_SECOND, server: server / TICKS_PER_SECOND, self: (self.user + self.system) / 1e6 };
+  return {
+    wall: performance.now() / 1000,
+    machineBusy: (total - idle) / TICKS_PER_SECOND,
+    server: server / TICKS_PER_SECOND,
+    self: (self.user + self.system) / 1e6,
+  };
 }
 
 /** Where the CPU went between two readings, in % of one core. */
@@ -256,7 +281,13 @@ function cpuShares(a: CpuCounters, b: CpuCounters, cores: number): SoakResult['c
   const machinePercent = pct(b.machineBusy - a.machineBusy);
   const serverPercent = pct(b.server - a.server);
   const loadGeneratorPercent = pct(b.self - a.self);
-  return { capacityPercent: 100 * cores, machinePercent, serverPercent, loadGeneratorPercent, restPercent: Math.max(0, machinePercent - serverPercent - loadGeneratorPercent) };
+  return {
+    capacityPercent: 100 * cores,
+    machinePercent,
+    serverPercent,
+    loadGeneratorPercent,
+    restPercent: Math.max(0, machinePercent - serverPercent - loadGeneratorPercent),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -281,7 +312,17 @@ interface Tally {
   firstProblem?: string;
 }
 
-const newTally = (): Tally => ({ sent: 0, answered: 0, ok: 0, lastAnswerAt: 0, non200: {}, graphql: {}, badBodies: 0, timeouts: 0, socket: {} });
+const newTally = (): Tally => ({
+  sent: 0,
+  answered: 0,
+  ok: 0,
+  lastAnswerAt: 0,
+  non200: {},
+  graphql: {},
+  badBodies: 0,
+  timeouts: 0,
+  socket: {},
+});
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -297,7 +338,11 @@ class Ledger {
     private readonly models: readonly LoadModelId[],
     private readonly runTag: string,
   ) {
-    this.pools = { 'heart-failure': variedRows('heart-failure', POOL, 11), diabetes: variedRows('diabetes', POOL, 12), sepsis: variedRows('sepsis', POOL, 13) };
+    this.pools = {
+      'heart-failure': variedRows('heart-failure', POOL, 11),
+      diabetes: variedRows('diabetes', POOL, 12),
+      sepsis: variedRows('sepsis', POOL, 13),
+    };
   }
 
   /** The next request's body and its patientRef (unique in the run, so a row names its request). */
@@ -306,7 +351,14 @@ class Ledger {
     const modelId = this.models[n % this.models.length];
     const row = this.pools[modelId][Math.floor(n / this.models.length) % POOL];
     const ref = `soak-${this.runTag}-${n}`;
-    return { ref, body: JSON.stringify({ operationName: 'Predict', query: PREDICT, variables: { input: { modelId, patientRef: ref, features: row.features } } }) };
+    return {
+      ref,
+      body: JSON.stringify({
+        operationName: 'Predict',
+        query: PREDICT,
+        variables: { input: { modelId, patientRef: ref, features: row.features } },
+      }),
+    };
   }
 
   /** Classifies one answer to the request that sent `ref`. */
@@ -318,7 +370,10 @@ class Ledger {
       tally.firstProblem ??= `HTTP ${status}: ${body.slice(0, 300)}`;
       return;
     }
-    let parsed: { data?: { predict?: { id?: unknown; patientRef?: unknown } | null } | null; errors?: { extensions?: { code?: string } }[] };
+    let parsed: {
+      data?: { predict?: { id?: unknown; patientRef?: unknown } | null } | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
     try {
       parsed = JSON.parse(body);
     } catch {
@@ -387,7 +442,8 @@ async function drive(
               tally.sent++;
               return { ...request, body };
             },
-            onResponse: (status, body, context) => ledger.record(tally, status, body, (context as { ref?: string }).ref),
+            onResponse: (status, body, context) =>
+              ledger.record(tally, status, body, (context as { ref?: string }).ref),
           },
         ],
       },
@@ -404,7 +460,9 @@ async function drive(
       clearInterval(poll);
       if (clients.length !== options.connections || !clients.every((c) => typeof c.reqsMade === 'number')) {
         instance.stop();
-        reject(new Error('cannot stop gracefully: autocannon clients lack reqsMade (the drain is written for autocannon 9)'));
+        reject(
+          new Error('cannot stop gracefully: autocannon clients lack reqsMade (the drain is written for autocannon 9)'),
+        );
         return;
       }
       for (const client of clients) client.responseMax = Math.max(1, client.reqsMade);
@@ -419,7 +477,9 @@ async function storedRows(databaseUrl: string): Promise<Map<string, string | nul
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; patient_ref: string | null }>('SELECT id::text AS id, patient_ref FROM prediction');
+    const { rows } = await client.query<{ id: string; patient_ref: string | null }>(
+      'SELECT id::text AS id, patient_ref FROM prediction',
+    );
     return new Map(rows.map((r) => [r.id, r.patient_ref]));
   } finally {
     await client.end();
@@ -437,7 +497,11 @@ function machineAtStart(): SoakResult['machine'] {
  * Soaks a running server whose audit records go to `databaseUrl` (a fresh database: every row in it is
  * taken to be this run's). Warm-up, idle, `seconds` of load, idle, then the database check.
  */
-export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl: string, options: SoakOptions): Promise<SoakResult> {
+export async function runSoak(
+  app: Pick<RunningApp, 'url' | 'pid'>,
+  databaseUrl: string,
+  options: SoakOptions,
+): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const headers = { 'content-type': 'application/json', ...options.headers };
   const startedAt = new Date();
@@ -446,31 +510,48 @@ export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl:
   let phase: MemorySample['phase'] = 'startup';
   const read = (): number => {
     const rssMiB = procStatusMiB(app.pid, 'VmRSS');
-    samples.push({ atSeconds: Number(((performance.now() - t0) / 1000).toFixed(2)), phase, rssMiB: Number(rssMiB.toFixed(1)) });
+    samples.push({
+      atSeconds: Number(((performance.now() - t0) / 1000).toFixed(2)),
+      phase,
+      rssMiB: Number(rssMiB.toFixed(1)),
+    });
     return rssMiB;
   };
   const ledger = new Ledger(options.models, startedAt.getTime().toString(36));
   const host = machineAtStart();
 
   const startupMiB = read();
-  log(`warm-up at ${options.connections} connections, ${options.warmupSeconds}–${options.warmupMaxSeconds}s until the server's RSS levels off (RSS ${startupMiB.toFixed(0)} MiB)`);
+  log(
+    `warm-up at ${options.connections} connections, ${options.warmupSeconds}–${options.warmupMaxSeconds}s until the server's RSS levels off (RSS ${startupMiB.toFixed(0)} MiB)`,
+  );
   phase = 'warm-up';
   let reader = setInterval(read, READING_MS);
   let warm: Awaited<ReturnType<typeof drive>>;
   try {
-    warm = await drive(app.url, headers, ledger, options, options.warmupMaxSeconds, (elapsed) => elapsed >= options.warmupSeconds && levelledOff(samples));
+    warm = await drive(
+      app.url,
+      headers,
+      ledger,
+      options,
+      options.warmupMaxSeconds,
+      (elapsed) => elapsed >= options.warmupSeconds && levelledOff(samples),
+    );
   } finally {
     clearInterval(reader);
   }
   const warmupLevelledOff = levelledOff(samples);
   const startMiB = levelMiB(samples, 'warm-up');
-  log(`  ${fmt(warm.tally.ok)} predictions in ${fmt(warm.elapsedSeconds, 1)} s; RSS ${warmupLevelledOff ? 'levelled off' : 'still rising at the longest warm-up'}, level ${startMiB.toFixed(0)} MiB`);
+  log(
+    `  ${fmt(warm.tally.ok)} predictions in ${fmt(warm.elapsedSeconds, 1)} s; RSS ${warmupLevelledOff ? 'levelled off' : 'still rising at the longest warm-up'}, level ${startMiB.toFixed(0)} MiB`,
+  );
   await sleep(options.idleSeconds * 1000);
   phase = 'at rest before';
   const atRestBeforeMiB = read();
   const heapAtStart = await heapReading(app.url, headers);
 
-  log(`soak ${options.seconds}s at ${options.connections} connections (RSS ${atRestBeforeMiB.toFixed(0)} MiB after ${options.idleSeconds}s at rest)`);
+  log(
+    `soak ${options.seconds}s at ${options.connections} connections (RSS ${atRestBeforeMiB.toFixed(0)} MiB after ${options.idleSeconds}s at rest)`,
+  );
   phase = 'load';
   reader = setInterval(read, READING_MS);
   let lastOk = ledger.acknowledged.size;
@@ -478,7 +559,9 @@ export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl:
   const progress = setInterval(() => {
     const now = performance.now();
     const ok = ledger.acknowledged.size;
-    log(`  t+${((now - t0) / 1000).toFixed(0)}s  RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB  ${(((ok - lastOk) * 1000) / (now - lastAt)).toFixed(0)} ok/s  ${ok} ids acknowledged`);
+    log(
+      `  t+${((now - t0) / 1000).toFixed(0)}s  RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB  ${(((ok - lastOk) * 1000) / (now - lastAt)).toFixed(0)} ok/s  ${ok} ids acknowledged`,
+    );
     lastOk = ok;
     lastAt = now;
   }, options.progressSeconds * 1000);
@@ -544,7 +627,14 @@ export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl:
     heapAtEnd,
     samples,
   };
-  const ids = { acknowledged: ledger.acknowledged.size, duplicates: ledger.duplicates, stored: stored.size, missing, mismatched, unacknowledged };
+  const ids = {
+    acknowledged: ledger.acknowledged.size,
+    duplicates: ledger.duplicates,
+    stored: stored.size,
+    missing,
+    mismatched,
+    unacknowledged,
+  };
 
   const failures: string[] = [];
   if (tally.ok === 0) failures.push('no prediction succeeded during the measurement');
@@ -553,8 +643,12 @@ export async function runSoak(app: Pick<RunningApp, 'url' | 'pid'>, databaseUrl:
   if (ids.duplicates > 0) failures.push(`${ids.duplicates} ids answered twice`);
   if (missing > 0) failures.push(`${missing} acknowledged ids missing from the database`);
   if (mismatched > 0) failures.push(`${mismatched} acknowledged ids stored with another request's patientRef`);
-  if (stored.size !== ledger.acknowledged.size) failures.push(`${stored.size} rows stored for ${ledger.acknowledged.size} acknowledged ids`);
-  if (!(memory.growthMiB <= memory.boundMiB)) failures.push(`the RSS level grew ${memory.growthMiB.toFixed(0)} MiB under load (bound ${memory.boundMiB.toFixed(0)} MiB)`);
+  if (stored.size !== ledger.acknowledged.size)
+    failures.push(`${stored.size} rows stored for ${ledger.acknowledged.size} acknowledged ids`);
+  if (!(memory.growthMiB <= memory.boundMiB))
+    failures.push(
+      `the RSS level grew ${memory.growthMiB.toFixed(0)} MiB under load (bound ${memory.boundMiB.toFixed(0)} MiB)`,
+    );
 
   return {
     startedAt: startedAt.toISOString(),
@@ -608,7 +702,10 @@ export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Pr
       log('next build …');
       buildApp();
     }
-    const database = held.hold(await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES), (d) => d.drop());
+    const database = held.hold(
+      await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES),
+      (d) => d.drop(),
+    );
     // One key predicts and reads /api/metrics (which needs more than a clinician's role).
     const { key } = await createKey({ databaseUrl: database.url }, 'admin', 'soak');
     const app = held.hold(await startApp({ DATABASE_URL: database.url, ...options.env }), (a) => a.stop());
@@ -619,9 +716,17 @@ export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Pr
 
 // ---------- report ----------
 
-const counts = (c: Record<string, number>) => (Object.keys(c).length ? ` (${Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ')})` : '');
+const counts = (c: Record<string, number>) =>
+  Object.keys(c).length
+    ? ` (${Object.entries(c)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')})`
+    : '';
 
-const heap = (h: HeapReading | null) => (h ? `RSS ${fmt(h.rssMiB)}, V8 heap ${fmt(h.heapUsedMiB)} used of ${fmt(h.heapTotalMiB)}, external ${fmt(h.externalMiB)}` : 'unavailable');
+const heap = (h: HeapReading | null) =>
+  h
+    ? `RSS ${fmt(h.rssMiB)}, V8 heap ${fmt(h.heapUsedMiB)} used of ${fmt(h.heapTotalMiB)}, external ${fmt(h.externalMiB)}`
+    : 'unavailable';
 
 /** One line for a CI log. */
 export function summaryLine(r: SoakResult): string {
@@ -640,16 +745,31 @@ export function summaryTable(r: SoakResult): string {
   const m = r.memory;
   const e = r.errors;
   const rows: [string, string][] = [
-    ['warm-up', `${fmt(r.warmup.seconds, 1)} s, ${fmt(r.warmup.ok)} predictions; RSS ${r.warmup.levelledOff ? 'levelled off' : `still rising after ${r.options.warmupMaxSeconds} s`}`],
-    ['requests (measured)', `${fmt(r.measured.answered)} answered of ${fmt(r.measured.sent)} sent, ${fmt(r.measured.ok)} ok, in ${fmt(r.measured.seconds, 1)} s`],
+    [
+      'warm-up',
+      `${fmt(r.warmup.seconds, 1)} s, ${fmt(r.warmup.ok)} predictions; RSS ${r.warmup.levelledOff ? 'levelled off' : `still rising after ${r.options.warmupMaxSeconds} s`}`,
+    ],
+    [
+      'requests (measured)',
+      `${fmt(r.measured.answered)} answered of ${fmt(r.measured.sent)} sent, ${fmt(r.measured.ok)} ok, in ${fmt(r.measured.seconds, 1)} s`,
+    ],
     ['throughput', `${fmt(r.measured.requestsPerSecond)} req/s`],
-    ['latency', `p50 ${fmt(r.measured.latencyMs.p50)} ms, p90 ${fmt(r.measured.latencyMs.p90)} ms, p99 ${fmt(r.measured.latencyMs.p99)} ms, max ${fmt(r.measured.latencyMs.max)} ms`],
+    [
+      'latency',
+      `p50 ${fmt(r.measured.latencyMs.p50)} ms, p90 ${fmt(r.measured.latencyMs.p90)} ms, p99 ${fmt(r.measured.latencyMs.p99)} ms, max ${fmt(r.measured.latencyMs.max)} ms`,
+    ],
     [
       'errors (warm-up included)',
       `${e.total}: non-200 ${sum(e.non200)}${counts(e.non200)}, GraphQL ${sum(e.graphql)}${counts(e.graphql)}, bad bodies ${e.badBodies}, timeouts ${e.timeouts}, socket ${sum(e.socket)}${counts(e.socket)}; unanswered ${e.unanswered}`,
     ],
-    ['ids acknowledged', `${fmt(r.ids.acknowledged)} (warm-up ${fmt(r.warmup.ok)} + measured ${fmt(r.measured.ok)}), ${r.ids.duplicates} twice`],
-    ['ids in Postgres', `${fmt(r.ids.stored)} rows; ${r.ids.missing} acknowledged ids missing, ${r.ids.mismatched} with another patientRef, ${r.ids.unacknowledged} rows unacknowledged`],
+    [
+      'ids acknowledged',
+      `${fmt(r.ids.acknowledged)} (warm-up ${fmt(r.warmup.ok)} + measured ${fmt(r.measured.ok)}), ${r.ids.duplicates} twice`,
+    ],
+    [
+      'ids in Postgres',
+      `${fmt(r.ids.stored)} rows; ${r.ids.missing} acknowledged ids missing, ${r.ids.mismatched} with another patientRef, ${r.ids.unacknowledged} rows unacknowledged`,
+    ],
     [
       'server RSS (MiB)',
       `start ${fmt(m.startMiB)}, peak ${fmt(m.peakMiB)}, end ${fmt(m.endMiB)} (levels under load: medians of the last 5 s); growth ${m.growthMiB >= 0 ? '+' : ''}${fmt(m.growthMiB, 1)}, bound +${fmt(m.boundMiB)}`,

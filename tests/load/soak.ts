@@ -31,14 +31,16 @@ function models(): LoadModelId[] {
   if (given === undefined) return [...DEFAULT_SOAK.models];
   const list = given.split(',').map((m) => m.trim());
   const unknown = list.filter((m) => !(LOAD_MODELS as readonly string[]).includes(m));
-  if (list.length === 0 || unknown.length) throw new Error(`--models takes a comma-separated list of ${LOAD_MODELS.join(', ')}; got ${given}`);
+  if (list.length === 0 || unknown.length)
+    throw new Error(`--models takes a comma-separated list of ${LOAD_MODELS.join(', ')}; got ${given}`);
   return list as LoadModelId[];
 }
 
 async function main(): Promise<void> {
   const warmupSeconds = positive('--warmup', DEFAULT_SOAK.warmupSeconds);
   const warmupMaxSeconds = positive('--warmup-max', Math.max(warmupSeconds, DEFAULT_SOAK.warmupMaxSeconds));
-  if (warmupMaxSeconds < warmupSeconds) throw new Error(`--warmup-max (${warmupMaxSeconds}) must be at least --warmup (${warmupSeconds})`);
+  if (warmupMaxSeconds < warmupSeconds)
+    throw new Error(`--warmup-max (${warmupMaxSeconds}) must be at least --warmup (${warmupSeconds})`);
   const result = await soakOnFreshDatabase({
     seconds: positive('--seconds', DEFAULT_SOAK.seconds),
     connections: positive('--connections', DEFAULT_SOAK.connections, { integer: true }),

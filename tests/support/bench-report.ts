@@ -3,7 +3,9 @@ import { cpus, totalmem } from 'node:os';
 
 /** A number with thousands separators and `digits` decimals; "–" for anything not finite. */
 export function fmt(value: number | undefined, digits = 0): string {
-  return value !== undefined && Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+  return value !== undefined && Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : '–';
 }
 
 export interface Machine {

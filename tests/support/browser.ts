@@ -44,7 +44,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Writes a full-page PNG to tests/artifacts/screenshots/<name>.png (kept by CI) and returns its path. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be letters, digits, '.', '_' or '-'; got "${name}"`);
+  if (!/^[\w.-]+$/.test(name))
+    throw new Error(`screenshot name must be letters, digits, '.', '_' or '-'; got "${name}"`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -55,7 +56,11 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
  * Runs `use` on a page in a new context of `browser` (closed afterwards, also on failure), so that each
  * test starts without cookies or cache. `options` are playwright's context options (viewport, locale, …).
  */
-export async function withPage<T>(browser: Browser, use: (page: Page) => Promise<T>, options: BrowserContextOptions = {}): Promise<T> {
+export async function withPage<T>(
+  browser: Browser,
+  use: (page: Page) => Promise<T>,
+  options: BrowserContextOptions = {},
+): Promise<T> {
   const context = await browser.newContext(options);
   try {
     return await use(await context.newPage());
@@ -65,6 +70,10 @@ export async function withPage<T>(browser: Browser, use: (page: Page) => Promise
 }
 
 /** As `withPage`, with JavaScript disabled: what the server-rendered HTML alone gives (forms must still work). */
-export function withJavaScriptDisabled<T>(browser: Browser, use: (page: Page) => Promise<T>, options: BrowserContextOptions = {}): Promise<T> {
+export function withJavaScriptDisabled<T>(
+  browser: Browser,
+  use: (page: Page) => Promise<T>,
+  options: BrowserContextOptions = {},
+): Promise<T> {
   return withPage(browser, use, { ...options, javaScriptEnabled: false });
 }

@@ -11,7 +11,12 @@ export function goesLeft(t: Tree, node: number, row: ArrayLike<number>): boolean
  * v(S) for one tree: a split on a feature in S follows the row, any other split averages its two
  * children weighted by their covers.
  */
-export function conditionalValue(t: Tree, node: number, row: ArrayLike<number>, known: (feature: number) => boolean): number {
+export function conditionalValue(
+  t: Tree,
+  node: number,
+  row: ArrayLike<number>,
+  known: (feature: number) => boolean,
+): number {
   if (t.left[node] === -1) return t.leafValue[node];
   const l = t.left[node];
   const r = t.right[node];
@@ -50,7 +55,12 @@ export function addShapley(v: Float64Array, players: number[], phi: Float64Array
  * are not players are never known (restricting to the features the trees use is exact: the others
  * are null players). `empty` is v(∅).
  */
-export function bruteForceShapley(trees: Tree[], row: ArrayLike<number>, players: number[], featureCount: number): { phi: Float64Array; empty: number } {
+export function bruteForceShapley(
+  trees: Tree[],
+  row: ArrayLike<number>,
+  players: number[],
+  featureCount: number,
+): { phi: Float64Array; empty: number } {
   const position = new Int32Array(featureCount).fill(-1);
   players.forEach((f, k) => (position[f] = k));
   const v = new Float64Array(1 << players.length);

@@ -1,6 +1,12 @@
 /** Challenge tables for the sepsis dataset tests: CSV text in the challenge layout, and the reference patient-hour rows. */
 import { vectorize } from '@/features/feature-set';
-import { blankImplausible, carryForward, SEPSIS_CHALLENGE_COLUMNS, sepsisFeatureSet, type ChallengeColumn } from '@/features/sepsis';
+import {
+  blankImplausible,
+  carryForward,
+  SEPSIS_CHALLENGE_COLUMNS,
+  sepsisFeatureSet,
+  type ChallengeColumn,
+} from '@/features/sepsis';
 import { patientRows, type ChallengeTable } from '@/training/datasets/sepsis';
 import type { SepsisDataset } from '@/training/datasets/sepsis-patient-hours';
 
@@ -9,7 +15,10 @@ const same = Object.is;
 export type Hour = Partial<Record<ChallengeColumn, number>>;
 
 /** A CSV in the challenge layout; unspecified columns empty. */
-export function csv(patients: [string, Hour[]][], header: readonly string[] = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS]): string {
+export function csv(
+  patients: [string, Hour[]][],
+  header: readonly string[] = ['patient_id', ...SEPSIS_CHALLENGE_COLUMNS],
+): string {
   const lines = patients.flatMap(([id, hours]) =>
     hours.map((h) =>
       header
@@ -25,10 +34,13 @@ export function csv(patients: [string, Hour[]][], header: readonly string[] = ['
 }
 
 export const twoPatients: [string, Hour[]][] = [
-  ['p1', [
-    { ICULOS: 1, HR: 80, Age: 70, Gender: 1, HospAdmTime: -2, SepsisLabel: 0 },
-    { ICULOS: 2, Temp: 38.25, Age: 70, Gender: 1, HospAdmTime: -2, SepsisLabel: 1 },
-  ]],
+  [
+    'p1',
+    [
+      { ICULOS: 1, HR: 80, Age: 70, Gender: 1, HospAdmTime: -2, SepsisLabel: 0 },
+      { ICULOS: 2, Temp: 38.25, Age: 70, Gender: 1, HospAdmTime: -2, SepsisLabel: 1 },
+    ],
+  ],
   ['p2', [{ ICULOS: 3, FiO2: 0.5, Age: 45, Gender: 0, Unit1: 1, SepsisLabel: 0 }]],
 ];
 
@@ -39,7 +51,12 @@ export function referenceRow(table: ChallengeTable, p: number, implausible: 'mis
 }
 
 /** Number of values that differ (NaN equals NaN) between the dataset's rows of patient p and the reference. */
-export function mismatches(data: SepsisDataset, table: ChallengeTable, p: number, implausible: 'missing' | 'keep'): number {
+export function mismatches(
+  data: SepsisDataset,
+  table: ChallengeTable,
+  p: number,
+  implausible: 'missing' | 'keep',
+): number {
   const f = data.featureNames.length;
   let bad = 0;
   referenceRow(table, p, implausible).forEach((expected, k) => {

@@ -44,16 +44,28 @@ export interface TestServer {
 }
 
 function withDefaultKey(headers: RunHeaders | undefined, admin: string): RequestHeaders {
-  const given: RequestHeaders = !headers ? new Map() : headers instanceof Map || headers instanceof Headers ? headers : new Map(Object.entries(headers));
+  const given: RequestHeaders = !headers
+    ? new Map()
+    : headers instanceof Map || headers instanceof Headers
+      ? headers
+      : new Map(Object.entries(headers));
   return { get: (name) => (name === 'authorization' && given.get(name) === undefined ? admin : given.get(name)) };
 }
 
 /** Without `checkpoints`, the server has no signing key (checkpoints are off). */
-export function startTestServer(options: { registry: ModelRegistry; audit: AuditLog; prediction?: PredictionService; keys?: ApiKeyStore; checkpoints?: AuditCheckpoints }): TestServer {
+export function startTestServer(options: {
+  registry: ModelRegistry;
+  audit: AuditLog;
+  prediction?: PredictionService;
+  keys?: ApiKeyStore;
+  checkpoints?: AuditCheckpoints;
+}): TestServer {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const keys = options.keys ?? new MemoryApiKeyStore();
-  const admin = keys.create({ name: 'test server admin', role: 'admin', createdBy: 'test' }).then(({ key }) => `Bearer ${key}`);
+  const admin = keys
+    .create({ name: 'test server admin', role: 'admin', createdBy: 'test' })
+    .then(({ key }) => `Bearer ${key}`);
   const services: GraphQLServices = {
     keys,
     registry: options.registry,

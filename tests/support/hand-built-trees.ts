@@ -34,13 +34,19 @@ export function tree(spec: Spec): Tree {
   return t;
 }
 
-export const ensembleOf = (featureCount: number, trees: Tree[], baseScore = 0): TreeEnsemble => ({ featureCount, baseScore, trees });
+export const ensembleOf = (featureCount: number, trees: Tree[], baseScore = 0): TreeEnsemble => ({
+  featureCount,
+  baseScore,
+  trees,
+});
 
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      throw new Error(`element ${i}: ${actual[i]} differs from ${expected[i]} by more than ${tolerance}\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`);
+      throw new Error(
+        `element ${i}: ${actual[i]} differs from ${expected[i]} by more than ${tolerance}\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`,
+      );
     }
   }
 }

@@ -14,7 +14,9 @@ export async function withHeldResources<T>(work: (held: HeldResources) => Promis
   const releases: { resource: unknown; release: () => Promise<unknown> }[] = [];
   const releaseOne = async (index: number) => {
     const [entry] = releases.splice(index, 1);
-    await entry.release().catch((error: unknown) => console.error(`could not release a resource at the end of the run: ${error}`));
+    await entry
+      .release()
+      .catch((error: unknown) => console.error(`could not release a resource at the end of the run: ${error}`));
   };
   const releaseAll = async () => {
     while (releases.length > 0) await releaseOne(releases.length - 1);

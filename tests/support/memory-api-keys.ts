@@ -9,7 +9,15 @@ export class MemoryApiKeyStore implements ApiKeyStore {
   async create(request: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }> {
     const { name, role, createdBy } = checkNewApiKey(request);
     const key = `crc_${randomBytes(32).toString('base64url')}`;
-    const record: ApiKeyRecord = { id: randomUUID(), name, role, prefix: key.slice(0, 12), createdBy, createdAt: new Date(), revokedAt: null };
+    const record: ApiKeyRecord = {
+      id: randomUUID(),
+      name,
+      role,
+      prefix: key.slice(0, 12),
+      createdBy,
+      createdAt: new Date(),
+      revokedAt: null,
+    };
     this.byHash.set(hashKey(key), record);
     return { key, record };
   }

@@ -14,7 +14,10 @@ export class MemoryAuditLog implements AuditLog {
   }
 
   async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
-    return this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ?? null;
+    return (
+      this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ??
+      null
+    );
   }
 
   async list(): Promise<never> {

@@ -12,7 +12,12 @@ export interface ScriptRun {
 
 /** The test's environment without the settings that pick a database or a key, plus `settings`. */
 export function scriptEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_OPTIONS: '',
+    NEXT_TELEMETRY_DISABLED: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
   delete env.DATABASE_URL;
   delete env.DATA_DIR;
   delete env.AUDIT_SIGNING_KEY_FILE;
@@ -20,10 +25,19 @@ export function scriptEnvironment(settings: Record<string, string>): NodeJS.Proc
 }
 
 /** Runs `npm run --silent <script> -- ...args` in the repository and resolves when it exits. */
-export function npmRun(script: string, args: string[], settings: Record<string, string> = {}, timeout = 120_000): Promise<ScriptRun> {
+export function npmRun(
+  script: string,
+  args: string[],
+  settings: Record<string, string> = {},
+  timeout = 120_000,
+): Promise<ScriptRun> {
   return new Promise((done) => {
-    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO, env: scriptEnvironment(settings), timeout }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    execFile(
+      'npm',
+      ['run', '--silent', script, '--', ...args],
+      { cwd: REPO, env: scriptEnvironment(settings), timeout },
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
 }

@@ -38,7 +38,6 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-
 function run(file: string, args: string[], options: ExecFileOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { ...options, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -62,7 +61,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   // (Next's types make NODE_ENV required in ProcessEnv; the cluster's tools do not read it.)
   const options: ExecFileOptions = { env: env as NodeJS.ProcessEnv, cwd: dir, ...(owner ?? {}) };
   const pgCtl = join(bin, 'pg_ctl');
-  await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], options);
+  await run(
+    join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
+    options,
+  );
   // fsync off: a test cluster need not survive a power cut, and the restart stays fast.
   const serverOptions = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=50`;
   let running = false;

@@ -1,6 +1,13 @@
 /** An AuditLog kept in memory with a working `list` (filters, newest-first keyset pages, cursor and page-size errors), for testing its readers without a database. */
 import { randomUUID } from 'node:crypto';
-import { InvalidCursorError, InvalidPageRequestError, MAX_PAGE_SIZE, type AuditFilter, type AuditPage, type RecordScope } from '@/audit/audit-pages';
+import {
+  InvalidCursorError,
+  InvalidPageRequestError,
+  MAX_PAGE_SIZE,
+  type AuditFilter,
+  type AuditPage,
+  type RecordScope,
+} from '@/audit/audit-pages';
 import { type AuditLog } from '@/audit/audit-log';
 import { type AuditRecord, type NewAuditRecord } from '@/audit/audit-record';
 
@@ -26,7 +33,10 @@ export class PagedMemoryAuditLog implements AuditLog {
   }
 
   async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {
-    return this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ?? null;
+    return (
+      this.records.find((r) => r.id === id && (scope.requester === undefined || r.requester === scope.requester)) ??
+      null
+    );
   }
 
   async list(filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage> {
@@ -43,7 +53,12 @@ export class PagedMemoryAuditLog implements AuditLog {
     }
     const records = matching.slice(start, start + first);
     const last = records.at(-1);
-    return { records, hasNextPage: start + first < matching.length, endCursor: last ? encode(last) : null, totalCount: matching.length };
+    return {
+      records,
+      hasNextPage: start + first < matching.length,
+      endCursor: last ? encode(last) : null,
+      totalCount: matching.length,
+    };
   }
 
   async count(filter: AuditFilter): Promise<number> {

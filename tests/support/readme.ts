@@ -11,7 +11,12 @@ export function readmeBlocks(language: string): string[] {
   for (const match of readFileSync(README, 'utf8').matchAll(fence)) {
     if (match[2] !== language) continue;
     const indent = match[1];
-    blocks.push(match[3].split('\n').map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line)).join('\n'));
+    blocks.push(
+      match[3]
+        .split('\n')
+        .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+        .join('\n'),
+    );
   }
   return blocks;
 }

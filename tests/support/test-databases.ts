@@ -34,7 +34,10 @@ export async function createPostgresDatabase(prefix: string, server = TEST_POSTG
 }
 
 /** As createPostgresDatabase, with the project's migrations applied. */
-export async function createMigratedPostgresDatabase(prefix: string, server = TEST_POSTGRES): Promise<PostgresTestDatabase> {
+export async function createMigratedPostgresDatabase(
+  prefix: string,
+  server = TEST_POSTGRES,
+): Promise<PostgresTestDatabase> {
   const database = await createPostgresDatabase(prefix, server);
   const db = await openDatabase({ databaseUrl: database.url });
   try {

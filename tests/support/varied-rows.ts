@@ -8,7 +8,7 @@ export const LOAD_MODELS: readonly LoadModelId[] = ['heart-failure', 'diabetes',
 /** A seeded linear congruential generator in [0, 1): the same seed gives the same rows on every machine. */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
@@ -21,7 +21,8 @@ const round = (v: number, digits: number) => Number(v.toFixed(digits));
 export function variedRows(model: LoadModelId, count: number, seed: number): PredictionRow[] {
   const r = lcg(seed);
   const between = (lo: number, hi: number, digits = 0) => round(lo + r() * (hi - lo), digits);
-  const sometimes = (pMissing: number, lo: number, hi: number, digits = 0) => (r() < pMissing ? null : between(lo, hi, digits));
+  const sometimes = (pMissing: number, lo: number, hi: number, digits = 0) =>
+    r() < pMissing ? null : between(lo, hi, digits);
   return Array.from({ length: count }, (_, i) => ({
     patientRef: `MRN-${seed}-${i}`,
     features:

@@ -22,26 +22,41 @@ interface Coverage {
 const COVERAGE: Record<string, Coverage> = {
   'npm install': { runBy: ['.ci/run'] },
   'npm start': {
-    runBy: [{ file: 'tests/support/next-server.ts', shows: "'start', '-p'" }, { file: 'tests/integration/http/graphql-http.test.ts', shows: 'buildApp' }],
+    runBy: [
+      { file: 'tests/support/next-server.ts', shows: "'start', '-p'" },
+      { file: 'tests/integration/http/graphql-http.test.ts', shows: 'buildApp' },
+    ],
     because: 'the HTTP tests run the start script’s two steps, `next build` then `next start`, on a free port',
   },
   'PORT=… npm start': {
-    runBy: [{ file: 'tests/unit/readme.test.ts', shows: 'env: PORT' }, { file: 'tests/support/next-server.ts', shows: "'start', '-p'" }],
-    because: 'this test checks that the start script ends in `next start` and that `next start` reads PORT; the HTTP tests start it on a chosen port',
+    runBy: [
+      { file: 'tests/unit/readme.test.ts', shows: 'env: PORT' },
+      { file: 'tests/support/next-server.ts', shows: "'start', '-p'" },
+    ],
+    because:
+      'this test checks that the start script ends in `next start` and that `next start` reads PORT; the HTTP tests start it on a chosen port',
   },
   'npm test': { runBy: ['.ci/run'] },
   'export CRC_KEY': { runBy: [{ file: 'tests/integration/http/graphql-http.test.ts', shows: 'CRC_KEY' }] },
-  'curl /api/graphql': { runBy: [{ file: 'tests/integration/http/graphql-http.test.ts', shows: "README's curl example" }] },
+  'curl /api/graphql': {
+    runBy: [{ file: 'tests/integration/http/graphql-http.test.ts', shows: "README's curl example" }],
+  },
   'curl /api/audit/checkpoint': {
     runBy: [{ file: 'tests/integration/http/hardening-http.test.ts', shows: '/api/audit/checkpoint' }],
     because: 'the same GET with a bearer key, sent by fetch to the test’s server (console.example is an example host)',
   },
   'npm run audit:verify': { runBy: ['tests/integration/audit/verify-command.test.ts'] },
-  'npm run score': { runBy: ['tests/integration/training/cli.test.ts', 'tests/integration/training/score-command.test.ts'] },
+  'npm run score': {
+    runBy: ['tests/integration/training/cli.test.ts', 'tests/integration/training/score-command.test.ts'],
+  },
   'export DATABASE_URL': { runBy: [{ file: 'tests/integration/db/migrate-command.test.ts', shows: 'DATABASE_URL' }] },
-  'npm run db:migrate': { runBy: ['tests/integration/db/migrate-command.test.ts', 'tests/integration/db/studio-command.test.ts'] },
+  'npm run db:migrate': {
+    runBy: ['tests/integration/db/migrate-command.test.ts', 'tests/integration/db/studio-command.test.ts'],
+  },
   'npm run studio': { runBy: ['tests/integration/db/studio-command.test.ts'] },
-  'npm run keys': { runBy: ['tests/integration/access/keys-command.test.ts', 'tests/integration/access/access-stores.test.ts'] },
+  'npm run keys': {
+    runBy: ['tests/integration/access/keys-command.test.ts', 'tests/integration/access/access-stores.test.ts'],
+  },
   'npm run audit:key': { runBy: ['tests/integration/audit/signing-key-command.test.ts'] },
   'npm run train': {
     runBy: ['tests/integration/training/cli.test.ts', 'tests/integration/training/committed-models.test.ts'],
@@ -60,7 +75,8 @@ const COVERAGE: Record<string, Coverage> = {
   'npm run lint': { runBy: ['.ci/run'] },
   'npm run graphql:schema': {
     runBy: ['tests/unit/graphql/schema-file.test.ts'],
-    because: 'the test builds and prints the schema as the command does and compares it with the committed file; running the command would rewrite the file and hide the drift',
+    because:
+      'the test builds and prints the schema as the command does and compares it with the committed file; running the command would rewrite the file and hide the drift',
   },
   'npm run bench': {
     runBy: [
@@ -72,12 +88,20 @@ const COVERAGE: Record<string, Coverage> = {
       'about 30 s of timed loops whose figures mean nothing beside a parallel test run: CI loads every shipped model and its explainer (the bench’s code path) and typechecks tests/bench',
   },
   'npm run bench:api': {
-    runBy: [{ file: 'tests/integration/http/soak.test.ts', shows: 'soakOnFreshDatabase' }, { file: '.ci/run', shows: 'typecheck' }],
-    because: 'a build and 15 s of load per phase on a quiet machine: CI’s shortened soak drives the same path (autocannon → next start → predict → a fresh Postgres) and typechecks tests/bench',
+    runBy: [
+      { file: 'tests/integration/http/soak.test.ts', shows: 'soakOnFreshDatabase' },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'a build and 15 s of load per phase on a quiet machine: CI’s shortened soak drives the same path (autocannon → next start → predict → a fresh Postgres) and typechecks tests/bench',
   },
   'npm run bench:pages': {
-    runBy: [{ file: 'tests/e2e/dashboard.test.ts', shows: '/predictions/export.csv' }, { file: '.ci/run', shows: 'typecheck' }],
-    because: 'it seeds 10,000 records and times every page: CI’s e2e test renders the pages and the CSV export through next start, and typechecks tests/bench',
+    runBy: [
+      { file: 'tests/e2e/dashboard.test.ts', shows: '/predictions/export.csv' },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'it seeds 10,000 records and times every page: CI’s e2e test renders the pages and the CSV export through next start, and typechecks tests/bench',
   },
   'npm run soak': {
     runBy: ['tests/integration/http/soak.test.ts'],
@@ -92,7 +116,8 @@ function commandKey(command: ReadmeCommand): string {
   let key: string;
   if (program === 'npm') key = args[0] === 'run' ? `npm run ${args[1]}` : `npm ${args[0]}`;
   else if (program === 'export') key = `export ${args[0].split('=')[0]}`;
-  else if (program === 'curl') key = `curl ${new URL(args.find((a) => /^https?:\/\//.test(a)) ?? 'http://missing/').pathname}`;
+  else if (program === 'curl')
+    key = `curl ${new URL(args.find((a) => /^https?:\/\//.test(a)) ?? 'http://missing/').pathname}`;
   else key = `${program} ${args[0] ?? ''}`.trim();
   return command.settings.map((name) => `${name}=… `).join('') + key;
 }
@@ -112,8 +137,19 @@ function defaultEvidence(key: string): RegExp {
   const script = /^npm run (\S+)$/.exec(key)?.[1];
   if (!script) return new RegExp(`${escape(key)}(?![\\w:-])`);
   const entry = /(?:src|tests)\/([\w/.-]+)\.[cm]?[tj]s\b/.exec(scripts[script] ?? '')?.[1];
-  const alternatives = [`npm run (?:--silent )?${escape(script)}(?![\\w:-])`, `npmRun\\('${escape(script)}'`, `npmStart\\('${escape(script)}'`];
-  if (entry) alternatives.push(escape(entry), entry.split('/').map((part) => `'${escape(part)}(?:\\.ts)?'`).join(',\\s*'));
+  const alternatives = [
+    `npm run (?:--silent )?${escape(script)}(?![\\w:-])`,
+    `npmRun\\('${escape(script)}'`,
+    `npmStart\\('${escape(script)}'`,
+  ];
+  if (entry)
+    alternatives.push(
+      escape(entry),
+      entry
+        .split('/')
+        .map((part) => `'${escape(part)}(?:\\.ts)?'`)
+        .join(',\\s*'),
+    );
   return new RegExp(alternatives.join('|'));
 }
 
@@ -122,35 +158,51 @@ const commands = readmeCommands();
 describe('the commands in README.md', () => {
   it('are found in its ```sh blocks', () => {
     expect(commands.length).toBeGreaterThan(20);
-    expect(commands.map(commandKey)).toEqual(expect.arrayContaining(['npm install', 'npm start', 'npm test', 'npm run keys', 'curl /api/graphql']));
+    expect(commands.map(commandKey)).toEqual(
+      expect.arrayContaining(['npm install', 'npm start', 'npm test', 'npm run keys', 'curl /api/graphql']),
+    );
   });
 
-  it.each(commands.map((c) => [c.line.split('\n')[0], c] as const))('`%s` names an npm script that exists', (_line, command) => {
-    const script = scriptOf(command);
-    if (script === undefined) return;
-    if (!(script in scripts)) throw new Error(`README runs \`${command.line}\`, but package.json has no script "${script}": add it, or fix the README.`);
-  });
+  it.each(commands.map((c) => [c.line.split('\n')[0], c] as const))(
+    '`%s` names an npm script that exists',
+    (_line, command) => {
+      const script = scriptOf(command);
+      if (script === undefined) return;
+      if (!(script in scripts))
+        throw new Error(
+          `README runs \`${command.line}\`, but package.json has no script "${script}": add it, or fix the README.`,
+        );
+    },
+  );
 
-  it.each(commands.map((c) => [c.line.split('\n')[0], c] as const))('`%s` is run by a test or by .ci/run', (_line, command) => {
-    const key = commandKey(command);
-    const coverage = COVERAGE[key];
-    if (!coverage) {
-      throw new Error(
-        `README command \`${command.line}\` (as "${key}") is run by no test this file knows: write a test that runs it ` +
-          `(or find the one that does, or .ci/run) and add "${key}" with that file to COVERAGE in tests/unit/readme.test.ts.`,
-      );
-    }
-    expect(coverage.runBy.length).toBeGreaterThan(0);
-    for (const entry of coverage.runBy) {
-      const { file, shows } = typeof entry === 'string' ? { file: entry, shows: undefined } : entry;
-      const path = join(ROOT, file);
-      if (!existsSync(path)) throw new Error(`COVERAGE says ${file} runs \`${key}\`, but ${file} does not exist: update COVERAGE in tests/unit/readme.test.ts.`);
-      const evidence = shows === undefined ? defaultEvidence(key) : new RegExp(escape(shows));
-      if (!evidence.test(readFileSync(path, 'utf8'))) {
-        throw new Error(`COVERAGE says ${file} runs \`${key}\`, but ${file} does not mention ${evidence}: name the file that runs it in COVERAGE.`);
+  it.each(commands.map((c) => [c.line.split('\n')[0], c] as const))(
+    '`%s` is run by a test or by .ci/run',
+    (_line, command) => {
+      const key = commandKey(command);
+      const coverage = COVERAGE[key];
+      if (!coverage) {
+        throw new Error(
+          `README command \`${command.line}\` (as "${key}") is run by no test this file knows: write a test that runs it ` +
+            `(or find the one that does, or .ci/run) and add "${key}" with that file to COVERAGE in tests/unit/readme.test.ts.`,
+        );
       }
-    }
-  });
+      expect(coverage.runBy.length).toBeGreaterThan(0);
+      for (const entry of coverage.runBy) {
+        const { file, shows } = typeof entry === 'string' ? { file: entry, shows: undefined } : entry;
+        const path = join(ROOT, file);
+        if (!existsSync(path))
+          throw new Error(
+            `COVERAGE says ${file} runs \`${key}\`, but ${file} does not exist: update COVERAGE in tests/unit/readme.test.ts.`,
+          );
+        const evidence = shows === undefined ? defaultEvidence(key) : new RegExp(escape(shows));
+        if (!evidence.test(readFileSync(path, 'utf8'))) {
+          throw new Error(
+            `COVERAGE says ${file} runs \`${key}\`, but ${file} does not mention ${evidence}: name the file that runs it in COVERAGE.`,
+          );
+        }
+      }
+    },
+  );
 
   it('has no entry in COVERAGE for a command the README no longer shows', () => {
     const shown = new Set(commands.map(commandKey));
@@ -165,7 +217,10 @@ describe('the commands in README.md', () => {
 
 describe("the README's claims about those commands", () => {
   it('`npm test` runs every test under tests/ (unit, integration, HTTP and e2e alike)', async () => {
-    const config = (await import(join(ROOT, 'jest.config.js'))) as { testMatch: string[]; testPathIgnorePatterns?: string[] };
+    const config = (await import(join(ROOT, 'jest.config.js'))) as {
+      testMatch: string[];
+      testPathIgnorePatterns?: string[];
+    };
     expect(scripts.test).toBe('jest');
     expect(config.testMatch).toEqual(['<rootDir>/tests/**/*.test.ts']);
     expect(config.testPathIgnorePatterns).toBeUndefined();
@@ -173,11 +228,15 @@ describe("the README's claims about those commands", () => {
 
   it('`PORT=8080 npm start` serves on 8080: the start script ends in `next start`, which reads PORT', () => {
     expect(scripts.start).toMatch(/&& next start$/);
-    const help = execFileSync(process.execPath, [join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '--help'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    });
+    const help = execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '--help'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      },
+    );
     expect(help).toMatch(/--port <port>.*env: PORT/);
   });
 });

@@ -7,7 +7,11 @@ import { signIn } from './actions';
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sign in — Clinical Risk Console' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = localPath((await searchParams).next);
   const viewer = await currentViewer(services);
   return (

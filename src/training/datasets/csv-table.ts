@@ -37,7 +37,8 @@ export function readCsvTable(path: string, spec: CsvTableSpec): LoadedTable {
   const featureNames = Object.keys(spec.columns);
   const wanted = [...Object.values(spec.columns), spec.label];
   const absent = wanted.filter((c) => !index.has(c));
-  if (absent.length > 0) throw new DatasetFormatError(`${path}: missing column(s) ${absent.join(', ')}; found ${header.join(', ')}`);
+  if (absent.length > 0)
+    throw new DatasetFormatError(`${path}: missing column(s) ${absent.join(', ')}; found ${header.join(', ')}`);
 
   const zeroMissing = new Set(spec.zeroMeansMissing ?? []);
   const f = featureNames.length;
@@ -50,7 +51,8 @@ export function readCsvTable(path: string, spec: CsvTableSpec): LoadedTable {
       x[r * f + j] = zeroMissing.has(column) && value === 0 ? NaN : value;
     });
     const label = parseCell(record[index.get(spec.label)!], path, r, spec.label);
-    if (label !== 0 && label !== 1) throw new DatasetFormatError(`${path} row ${r + 2}: ${spec.label} must be 0 or 1, got ${label}`);
+    if (label !== 0 && label !== 1)
+      throw new DatasetFormatError(`${path} row ${r + 2}: ${spec.label} must be 0 or 1, got ${label}`);
     y[r] = label;
   });
   const positives = y.reduce((a, b) => a + b, 0);
@@ -59,6 +61,7 @@ export function readCsvTable(path: string, spec: CsvTableSpec): LoadedTable {
 
 function parseCell(text: string | undefined, path: string, row: number, column: string): number {
   const value = text === undefined || text === '' ? NaN : Number(text);
-  if (!Number.isFinite(value)) throw new DatasetFormatError(`${path} row ${row + 2}: ${column} is not a number (${JSON.stringify(text)})`);
+  if (!Number.isFinite(value))
+    throw new DatasetFormatError(`${path} row ${row + 2}: ${column} is not a number (${JSON.stringify(text)})`);
   return value;
 }

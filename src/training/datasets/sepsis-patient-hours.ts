@@ -74,7 +74,8 @@ export interface BuildOptions {
  * present and increasing), which `carryForward` itself would check.
  */
 export function buildSepsisDataset(table: ChallengeTable, options: BuildOptions = {}): SepsisDataset {
-  if (table.absentColumns.includes('SepsisLabel')) throw new ChallengeCsvError('a training table needs the SepsisLabel column');
+  if (table.absentColumns.includes('SepsisLabel'))
+    throw new ChallengeCsvError('a training table needs the SepsisLabel column');
   const screen = (options.implausible ?? 'missing') === 'missing';
   const featureNames = vectorNames(FEATURES);
   const f = featureNames.length;
@@ -120,7 +121,9 @@ export function buildSepsisDataset(table: ChallengeTable, options: BuildOptions 
       for (let j = 0; j < derived.length; j++) x[out + inputs + j] = derived[j].compute(snapshot);
       const label = values[base + LABEL];
       if (label !== 0 && label !== 1) {
-        throw new ChallengeCsvError(`patient ${table.patientIds[p]}, hour ${r - start + 1}: SepsisLabel must be 0 or 1 for training, got ${label}`);
+        throw new ChallengeCsvError(
+          `patient ${table.patientIds[p]}, hour ${r - start + 1}: SepsisLabel must be 0 or 1 for training, got ${label}`,
+        );
       }
       y[r] = label;
       groups[r] = p;

@@ -89,13 +89,16 @@ export function parseChallengeCsv(text: string, options: ParseOptions = {}): Cha
   let previousHour = NAN;
   for (const { fields, at } of records) {
     if (fields.length !== header.fieldCount) {
-      throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ${fields.length} fields, the header has ${header.fieldCount}`);
+      throw new ChallengeCsvError(
+        `${source} ${records.unit} ${at}: ${fields.length} fields, the header has ${header.fieldCount}`,
+      );
     }
     const id = fields[header.patientField].trim();
     if (id === '') throw new ChallengeCsvError(`${source} ${records.unit} ${at}: empty ${PATIENT_ID_COLUMN}`);
     if (rowCount === 0 || id !== patientIds[patientIds.length - 1]) {
       // Carry-forward walks a patient's hours in file order, so a patient split across the file is refused.
-      if (seen.has(id)) throw new ChallengeCsvError(`${source} ${records.unit} ${at}: rows of patient ${id} are not contiguous`);
+      if (seen.has(id))
+        throw new ChallengeCsvError(`${source} ${records.unit} ${at}: rows of patient ${id} are not contiguous`);
       seen.add(id);
       patientIds.push(id);
       offsets.push(rowCount);
@@ -107,19 +110,26 @@ export function parseChallengeCsv(text: string, options: ParseOptions = {}): Cha
       if (field < 0) continue;
       const value = parseNumber(fields[field]);
       if (value === undefined) {
-        throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ${COLUMNS[c]} is not a number: ${JSON.stringify(fields[field])}`);
+        throw new ChallengeCsvError(
+          `${source} ${records.unit} ${at}: ${COLUMNS[c]} is not a number: ${JSON.stringify(fields[field])}`,
+        );
       }
       values[base + c] = value;
     }
     const hour = values[base + ICULOS];
-    if (isNaNumber(hour)) throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ICULOS is empty (every hour needs it)`);
+    if (isNaNumber(hour))
+      throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ICULOS is empty (every hour needs it)`);
     if (hour <= previousHour) {
-      throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ICULOS ${hour} of patient ${id} does not follow ${previousHour}; rows must be in hour order`);
+      throw new ChallengeCsvError(
+        `${source} ${records.unit} ${at}: ICULOS ${hour} of patient ${id} does not follow ${previousHour}; rows must be in hour order`,
+      );
     }
     previousHour = hour;
     const label = values[base + LABEL];
     if (header.fieldOf[LABEL] >= 0 && !(label === 0 || label === 1 || (isNaNumber(label) && !options.requireLabel))) {
-      throw new ChallengeCsvError(`${source} ${records.unit} ${at}: SepsisLabel must be 0 or 1, got ${fields[header.fieldOf[LABEL]]}`);
+      throw new ChallengeCsvError(
+        `${source} ${records.unit} ${at}: SepsisLabel must be 0 or 1, got ${fields[header.fieldOf[LABEL]]}`,
+      );
     }
     rowCount++;
   }
@@ -143,7 +153,10 @@ export interface ChallengeCsvFile {
 }
 
 /** Reads a challenge CSV from disk, plain or gzip (recognised by its magic bytes, whatever the name). */
-export async function readChallengeCsv(path: string, options: Omit<ParseOptions, 'source'> = {}): Promise<ChallengeCsvFile> {
+export async function readChallengeCsv(
+  path: string,
+  options: Omit<ParseOptions, 'source'> = {},
+): Promise<ChallengeCsvFile> {
   const raw = await readFile(path);
   const isGzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
   const text = (isGzip ? gunzipSync(raw) : raw).toString('utf8');
@@ -173,7 +186,7 @@ function plainRecords(text: string): RecordSource {
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines++;
   function* walk(): Generator<RawRecord> {
     let line = 0;
-    for (let start = 0; start < text.length; ) {
+    for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       line++;
@@ -185,7 +198,10 @@ function plainRecords(text: string): RecordSource {
     }
   }
   // Lines after the header, not counting the empty piece after a final newline.
-  return Object.assign(walk(), { capacity: Math.max(0, newlines - (text.endsWith('\n') ? 1 : 0)), unit: 'line' as const });
+  return Object.assign(walk(), {
+    capacity: Math.max(0, newlines - (text.endsWith('\n') ? 1 : 0)),
+    unit: 'line' as const,
+  });
 }
 
 function quotedRecords(text: string, source: string): RecordSource {
@@ -213,7 +229,8 @@ interface Header {
 function readHeader(raw: string[], requireLabel: boolean, source: string): Header {
   const names = raw.map((name) => name.trim());
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
-  if (duplicates.length > 0) throw new ChallengeCsvError(`${source}: duplicate header column(s) ${[...new Set(duplicates)].join(', ')}`);
+  if (duplicates.length > 0)
+    throw new ChallengeCsvError(`${source}: duplicate header column(s) ${[...new Set(duplicates)].join(', ')}`);
   const fieldOf = Int32Array.from(SEPSIS_CHALLENGE_COLUMNS, (c) => names.indexOf(c));
   const optional = (c: ChallengeColumn) => OPTIONAL_COLUMNS.has(c) && !(requireLabel && c === 'SepsisLabel');
   const missing = [
@@ -221,7 +238,9 @@ function readHeader(raw: string[], requireLabel: boolean, source: string): Heade
     ...SEPSIS_CHALLENGE_COLUMNS.filter((c, i) => fieldOf[i] < 0 && !optional(c)),
   ];
   if (missing.length > 0) {
-    throw new ChallengeCsvError(`${source}: missing column(s) ${missing.join(', ')}; expected header ${expectedHeader()}`);
+    throw new ChallengeCsvError(
+      `${source}: missing column(s) ${missing.join(', ')}; expected header ${expectedHeader()}`,
+    );
   }
   const known = new Set<string>([PATIENT_ID_COLUMN, ...SEPSIS_CHALLENGE_COLUMNS]);
   return {

@@ -40,7 +40,10 @@ export interface ReportOptions {
   seed: number;
 }
 
-const at = (key: keyof Confusion, threshold: number): Metric => (y, p) => confusionAt(y, p, threshold)[key];
+const at =
+  (key: keyof Confusion, threshold: number): Metric =>
+  (y, p) =>
+    confusionAt(y, p, threshold)[key];
 
 export function metricsReport(
   stacked: StackedPredictions,

@@ -42,7 +42,9 @@ export function outerSplits(data: Dataset, folds: number, repeats: number, seed:
   const out: RepeatedSplit[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
     const rng = new Rng(seed + repeat);
-    splits(groupedStratifiedKFold(data.y, data.groups, folds, rng)).forEach((s, fold) => out.push({ ...s, repeat, fold }));
+    splits(groupedStratifiedKFold(data.y, data.groups, folds, rng)).forEach((s, fold) =>
+      out.push({ ...s, repeat, fold }),
+    );
   }
   return out;
 }

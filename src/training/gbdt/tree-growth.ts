@@ -67,7 +67,9 @@ export function growTree(
     hessSum += hess[rows[i]];
   }
   const rootHistogram = buildHistogram(binned, offsets, grad, hess, rows, 0, rows.length, features);
-  const queue: PendingNode[] = [{ index: root, depth: 0, start: 0, end: rows.length, gradSum, hessSum, histogram: rootHistogram }];
+  const queue: PendingNode[] = [
+    { index: root, depth: 0, start: 0, end: rows.length, gradSum, hessSum, histogram: rootHistogram },
+  ];
 
   while (queue.length > 0) {
     const node = queue.shift()!;
@@ -75,7 +77,8 @@ export function growTree(
     const split = node.depth < params.maxDepth ? bestSplit(binned, offsets, node, features, params) : null;
     if (!split) {
       // + 0 turns −0 into 0, so equal models serialise to equal bytes.
-      tree.leafValue[node.index] = Math.fround((-node.gradSum / (node.hessSum + params.lambda)) * params.learningRate) + 0;
+      tree.leafValue[node.index] =
+        Math.fround((-node.gradSum / (node.hessSum + params.lambda)) * params.learningRate) + 0;
       continue;
     }
     const mid = partition(binned, rows, scratch, node.start, node.end, split);
@@ -98,7 +101,15 @@ export function growTree(
     const rightHistogram = leftSmaller ? large : small;
     const { gradLeft: leftGrad, hessLeft: leftHess } = split;
     queue.push(
-      { index: leftIndex, depth: node.depth + 1, start: node.start, end: mid, gradSum: leftGrad, hessSum: leftHess, histogram: leftHistogram },
+      {
+        index: leftIndex,
+        depth: node.depth + 1,
+        start: node.start,
+        end: mid,
+        gradSum: leftGrad,
+        hessSum: leftHess,
+        histogram: leftHistogram,
+      },
       {
         index: rightIndex,
         depth: node.depth + 1,
@@ -199,7 +210,14 @@ function bestSplit(
         if (gain > bestGain + 1e-12) {
           bestGain = gain;
           const noMissingSeen = !hasMissing;
-          best = { gain, feature: f, bin: b, missingLeft: noMissingSeen ? hLeft >= hRight : missingLeft, gradLeft: gLeft, hessLeft: hLeft };
+          best = {
+            gain,
+            feature: f,
+            bin: b,
+            missingLeft: noMissingSeen ? hLeft >= hRight : missingLeft,
+            gradLeft: gLeft,
+            hessLeft: hLeft,
+          };
         }
       }
     }
@@ -208,7 +226,14 @@ function bestSplit(
 }
 
 /** Stable partition of rows[start, end) into left then right; returns the first right position. */
-function partition(binned: BinnedFeatures, rows: Int32Array, scratch: Int32Array, start: number, end: number, split: Split): number {
+function partition(
+  binned: BinnedFeatures,
+  rows: Int32Array,
+  scratch: Int32Array,
+  start: number,
+  end: number,
+  split: Split,
+): number {
   const column = binned.columns.subarray(split.feature * binned.rows, (split.feature + 1) * binned.rows);
   const missingBin = binned.binCount[split.feature];
   let left = start;

@@ -33,7 +33,8 @@ export const sepsisRecipe: ModelRecipe = {
   featureSet: sepsisFeatureSet,
   async load(dataDir, progress) {
     const data = await loadSepsisDataset(dataDir, {
-      onProgress: ({ phase, done, total }) => phase === 'build' && done === total && progress(`built ${total} patients' hours`),
+      onProgress: ({ phase, done, total }) =>
+        phase === 'build' && done === total && progress(`built ${total} patients' hours`),
     });
     return {
       data,

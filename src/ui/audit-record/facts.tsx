@@ -15,7 +15,8 @@ export function RecordFacts({ detail }: { detail: AuditRecordDetail }) {
       <dd>{utcTime(record.createdAt)}</dd>
       <dt>Model</dt>
       <dd>
-        {card ? <NavLink href={`/models/${card.id}`}>{card.name}</NavLink> : record.modelId}, version {record.modelVersion}
+        {card ? <NavLink href={`/models/${card.id}`}>{card.name}</NavLink> : record.modelId}, version{' '}
+        {record.modelVersion}
         {card && card.version !== record.modelVersion ? ` (the service now runs version ${card.version})` : ''}
       </dd>
       <dt>ONNX sha256</dt>
@@ -32,7 +33,10 @@ export function RecordFacts({ detail }: { detail: AuditRecordDetail }) {
       <dd>
         {requesterKey ? (
           <>
-            {requesterKey.name} <span className="muted">({requesterKey.role} key {requesterKey.prefix}…)</span>
+            {requesterKey.name}{' '}
+            <span className="muted">
+              ({requesterKey.role} key {requesterKey.prefix}…)
+            </span>
           </>
         ) : (
           (record.requester ?? 'not recorded (before access control)')

@@ -26,14 +26,25 @@ export function HorizontalAxis({ scale, ticks, y, x0, x1, label, side, name }: H
         return (
           <g key={`${t.value}`}>
             <line x1={x} x2={x} y1={y} y2={y + 5 * dir} stroke={colours.axis} strokeWidth={1} />
-            <text x={x} y={side === 'bottom' ? y + 18 : y - 9} textAnchor="middle" style={{ fontVariantNumeric: 'tabular-nums' }}>
+            <text
+              x={x}
+              y={side === 'bottom' ? y + 18 : y - 9}
+              textAnchor="middle"
+              style={{ fontVariantNumeric: 'tabular-nums' }}
+            >
               {t.label}
             </text>
           </g>
         );
       })}
       {label ? (
-        <text x={(x0 + x1) / 2} y={side === 'bottom' ? y + 38 : y - 28} textAnchor="middle" fontSize={font.label} fill={colours.ink}>
+        <text
+          x={(x0 + x1) / 2}
+          y={side === 'bottom' ? y + 38 : y - 28}
+          textAnchor="middle"
+          fontSize={font.label}
+          fill={colours.ink}
+        >
           {label}
         </text>
       ) : null}
@@ -70,7 +81,14 @@ export function LeftAxis({ scale, ticks, x, y0, y1, label, name }: VerticalAxisP
         );
       })}
       {label ? (
-        <text x={labelX} y={labelY} textAnchor="middle" fontSize={font.label} fill={colours.ink} transform={`rotate(-90 ${labelX} ${labelY})`}>
+        <text
+          x={labelX}
+          y={labelY}
+          textAnchor="middle"
+          fontSize={font.label}
+          fill={colours.ink}
+          transform={`rotate(-90 ${labelX} ${labelY})`}
+        >
           {label}
         </text>
       ) : null}
@@ -79,21 +97,57 @@ export function LeftAxis({ scale, ticks, x, y0, y1, label, name }: VerticalAxisP
 }
 
 /** Light grid lines at tick positions, behind the data. */
-export function VerticalGrid({ scale, ticks, y0, y1 }: { scale: (value: number) => number; ticks: readonly Tick[]; y0: number; y1: number }) {
+export function VerticalGrid({
+  scale,
+  ticks,
+  y0,
+  y1,
+}: {
+  scale: (value: number) => number;
+  ticks: readonly Tick[];
+  y0: number;
+  y1: number;
+}) {
   return (
     <g className="grid" aria-hidden="true">
       {ticks.map((t) => (
-        <line key={`${t.value}`} x1={scale(t.value)} x2={scale(t.value)} y1={y0} y2={y1} stroke={colours.grid} strokeWidth={1} />
+        <line
+          key={`${t.value}`}
+          x1={scale(t.value)}
+          x2={scale(t.value)}
+          y1={y0}
+          y2={y1}
+          stroke={colours.grid}
+          strokeWidth={1}
+        />
       ))}
     </g>
   );
 }
 
-export function HorizontalGrid({ scale, ticks, x0, x1 }: { scale: (value: number) => number; ticks: readonly Tick[]; x0: number; x1: number }) {
+export function HorizontalGrid({
+  scale,
+  ticks,
+  x0,
+  x1,
+}: {
+  scale: (value: number) => number;
+  ticks: readonly Tick[];
+  x0: number;
+  x1: number;
+}) {
   return (
     <g className="grid" aria-hidden="true">
       {ticks.map((t) => (
-        <line key={`${t.value}`} x1={x0} x2={x1} y1={scale(t.value)} y2={scale(t.value)} stroke={colours.grid} strokeWidth={1} />
+        <line
+          key={`${t.value}`}
+          x1={x0}
+          x2={x1}
+          y1={scale(t.value)}
+          y2={scale(t.value)}
+          stroke={colours.grid}
+          strokeWidth={1}
+        />
       ))}
     </g>
   );

@@ -5,7 +5,14 @@ import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';
 import { colours, font, seriesStyle } from './chart-theme';
 import { Legend, SeriesMarker, type LegendEntry } from './legend';
-import { clamp01, diagonalLegendEntry, UNIT_SQUARE_WIDTH, unitSquare, UnitSquarePlot, unitSquarePath } from './unit-square-plot';
+import {
+  clamp01,
+  diagonalLegendEntry,
+  UNIT_SQUARE_WIDTH,
+  unitSquare,
+  UnitSquarePlot,
+  unitSquarePath,
+} from './unit-square-plot';
 
 /** A reliability bin as the model card stores it; bins with count 0 are skipped. */
 export type CalibrationBin = ModelMetrics['calibration'][number];
@@ -30,7 +37,12 @@ type FilledBin = CalibrationBin & { meanPredicted: number; observedRate: number 
 /** Bins with data; an empty bin has no rate to plot, and joining across it would invent one. */
 export function filledBins(bins: readonly CalibrationBin[]): FilledBin[] {
   return bins.filter(
-    (b): b is FilledBin => b.count > 0 && b.meanPredicted !== null && b.observedRate !== null && Number.isFinite(b.meanPredicted) && Number.isFinite(b.observedRate),
+    (b): b is FilledBin =>
+      b.count > 0 &&
+      b.meanPredicted !== null &&
+      b.observedRate !== null &&
+      Number.isFinite(b.meanPredicted) &&
+      Number.isFinite(b.observedRate),
   );
 }
 
@@ -56,7 +68,10 @@ function describe(series: readonly CalibrationSeries[], title: string): string {
   const parts = series.map((s) => {
     const filled = filledBins(s.bins);
     const empty = s.bins.length - filled.length;
-    const bins = filled.map((b) => `bin ${range(b)}: n = ${b.count.toLocaleString('en-US')}, mean predicted ${percent(b.meanPredicted)}, observed ${percent(b.observedRate)}`);
+    const bins = filled.map(
+      (b) =>
+        `bin ${range(b)}: n = ${b.count.toLocaleString('en-US')}, mean predicted ${percent(b.meanPredicted)}, observed ${percent(b.observedRate)}`,
+    );
     return `${s.name}: ${s.bins.length} bins${empty ? `, ${empty} empty and not shown` : ''}; ${bins.join('; ')}.`;
   });
   return `${title}. Observed event rate against mean predicted probability in each bin of predicted probability; points on the dotted diagonal are perfectly calibrated. ${parts.join(' ')}`;
@@ -82,13 +97,29 @@ export function CalibrationPlot({ series, title = 'Calibration' }: CalibrationPl
   const desc = describe(series, title);
   return (
     <ChartFrame id={chartId('calibration', desc)} width={UNIT_SQUARE_WIDTH} height={height} title={title} desc={desc}>
-      <UnitSquarePlot square={square} xAxis={{ name: 'predicted', label: 'Mean predicted probability' }} yAxis={{ name: 'observed', label: 'Observed event rate' }}>
+      <UnitSquarePlot
+        square={square}
+        xAxis={{ name: 'predicted', label: 'Mean predicted probability' }}
+        yAxis={{ name: 'observed', label: 'Observed event rate' }}
+      >
         {drawn.map((bins, i) => {
           const style = seriesStyle(i);
-          const d = unitSquarePath(square, bins.map((b) => [b.meanPredicted, b.observedRate]));
+          const d = unitSquarePath(
+            square,
+            bins.map((b) => [b.meanPredicted, b.observedRate]),
+          );
           return (
             <g key={`s${i}`} data-series={series[i].name}>
-              {bins.length > 1 ? <path d={d} fill="none" stroke={style.colour} strokeWidth={2} strokeDasharray={style.dash} strokeLinejoin="round" /> : null}
+              {bins.length > 1 ? (
+                <path
+                  d={d}
+                  fill="none"
+                  stroke={style.colour}
+                  strokeWidth={2}
+                  strokeDasharray={style.dash}
+                  strokeLinejoin="round"
+                />
+              ) : null}
               {bins.map((b) => {
                 const cx = x(clamp01(b.meanPredicted));
                 const cy = y(clamp01(b.observedRate));
@@ -113,7 +144,12 @@ export function CalibrationPlot({ series, title = 'Calibration' }: CalibrationPl
             <g key={`s${i}`} fill={style.colour} style={{ fontVariantNumeric: 'tabular-nums' }}>
               <SeriesMarker shape={style.marker} x={x0 - 14} y={stripRowY(i) - 4} r={4} colour={style.colour} hollow />
               {s.bins.map((b) => (
-                <text key={`${b.lower}-${b.upper}`} x={x(clamp01((b.lower + b.upper) / 2))} y={stripRowY(i)} textAnchor="middle">
+                <text
+                  key={`${b.lower}-${b.upper}`}
+                  x={x(clamp01((b.lower + b.upper) / 2))}
+                  y={stripRowY(i)}
+                  textAnchor="middle"
+                >
                   {compactCount(b.count)}
                 </text>
               ))}

@@ -26,7 +26,12 @@ export function ChartFrame({ id, width, height, title, desc, children }: ChartFr
       preserveAspectRatio="xMinYMin meet"
       // Height follows the viewBox's aspect ratio; text stays between minScale and maxScale × its design size
       // (below the minimum width a wrapper with overflow-x: auto scrolls instead of shrinking the text further).
-      style={{ display: 'block', height: 'auto', minWidth: `${Math.round(width * minScale)}px`, maxWidth: `${Math.round(width * maxScale)}px` }}
+      style={{
+        display: 'block',
+        height: 'auto',
+        minWidth: `${Math.round(width * minScale)}px`,
+        maxWidth: `${Math.round(width * maxScale)}px`,
+      }}
       fontFamily={font.family}
       fill={colours.ink}
     >

@@ -43,7 +43,10 @@ function fitLabel(text: string): string {
 
 export function ImportanceChart({ features, title = 'Feature importance' }: ImportanceChartProps) {
   const ranked = rankFeatures(features);
-  const labelWidth = Math.min(MAX_LABEL_WIDTH, Math.max(80, ...ranked.map((f) => estimateTextWidth(f.label, font.label))));
+  const labelWidth = Math.min(
+    MAX_LABEL_WIDTH,
+    Math.max(80, ...ranked.map((f) => estimateTextWidth(f.label, font.label))),
+  );
   const x0 = 12 + labelWidth + 10;
   const x1 = WIDTH - VALUE_ROOM;
   const max = Math.max(0, ...ranked.map((f) => f.meanAbsContribution).filter(Number.isFinite));
@@ -73,15 +76,41 @@ export function ImportanceChart({ features, title = 'Feature importance' }: Impo
               {fitLabel(f.label)}
             </text>
             <rect x={x0} y={y} width={Math.max(0, end - x0)} height={BAR} fill={colours.bar} />
-            <text x={end + 5} y={y + BAR - 2.5} fontSize={font.small} fill={colours.muted} style={{ fontVariantNumeric: 'tabular-nums' }}>
+            <text
+              x={end + 5}
+              y={y + BAR - 2.5}
+              fontSize={font.small}
+              fill={colours.muted}
+              style={{ fontVariantNumeric: 'tabular-nums' }}
+            >
               {importanceValue(f.meanAbsContribution)}
             </text>
           </g>
         );
       })}
       <line x1={x0} x2={x0} y1={plotTop} y2={plotBottom} stroke={colours.axis} strokeWidth={1} />
-      {topAxis ? <HorizontalAxis scale={x} ticks={ticks} y={plotTop} x0={x0} x1={x1} side="top" name="importance-top" label={axisLabel} /> : null}
-      <HorizontalAxis scale={x} ticks={ticks} y={plotBottom} x0={x0} x1={x1} side="bottom" name="importance" label={axisLabel} />
+      {topAxis ? (
+        <HorizontalAxis
+          scale={x}
+          ticks={ticks}
+          y={plotTop}
+          x0={x0}
+          x1={x1}
+          side="top"
+          name="importance-top"
+          label={axisLabel}
+        />
+      ) : null}
+      <HorizontalAxis
+        scale={x}
+        ticks={ticks}
+        y={plotBottom}
+        x0={x0}
+        x1={x1}
+        side="bottom"
+        name="importance"
+        label={axisLabel}
+      />
     </ChartFrame>
   );
 }

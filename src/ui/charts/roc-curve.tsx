@@ -56,7 +56,10 @@ export function RocCurve({ series, title = 'ROC curve' }: RocCurveProps) {
           return (
             <path
               key={`s${i}`}
-              d={unitSquarePath(square, points.map((p) => [p.fpr, p.tpr]))}
+              d={unitSquarePath(
+                square,
+                points.map((p) => [p.fpr, p.tpr]),
+              )}
               fill="none"
               stroke={style.colour}
               strokeWidth={2.5}

@@ -47,7 +47,10 @@ export function niceExtent(min: number, max: number, count = 5): [number, number
   const step = tickStep(min, max, count);
   if (step === 0) return [min, max];
   const decimals = stepDecimals(step);
-  return [Number((Math.floor(min / step + 1e-9) * step).toFixed(decimals)) || 0, Number((Math.ceil(max / step - 1e-9) * step).toFixed(decimals)) || 0];
+  return [
+    Number((Math.floor(min / step + 1e-9) * step).toFixed(decimals)) || 0,
+    Number((Math.ceil(max / step - 1e-9) * step).toFixed(decimals)) || 0,
+  ];
 }
 
 /** A tick label with the decimals its step needs and a true minus sign (U+2212), as the rest of the dashboard writes it. */
@@ -86,8 +89,12 @@ export function labelledTicks(min: number, max: number, count = 5): Tick[] {
 }
 
 /** The probabilities readers know, tried first; finer ones fill in only when a narrow axis would otherwise show fewer than three. */
-export const PROBABILITY_TICKS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999] as const;
-const FINER_PROBABILITY_TICKS = [0.02, 0.03, 0.15, 0.2, 0.3, 0.35, 0.4, 0.45, 0.55, 0.6, 0.65, 0.7, 0.8, 0.85, 0.97, 0.98] as const;
+export const PROBABILITY_TICKS = [
+  0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999,
+] as const;
+const FINER_PROBABILITY_TICKS = [
+  0.02, 0.03, 0.15, 0.2, 0.3, 0.35, 0.4, 0.45, 0.55, 0.6, 0.65, 0.7, 0.8, 0.85, 0.97, 0.98,
+] as const;
 
 /** "1%", "2.5%", "0.1%": a probability tick as a percentage with no trailing zeros. */
 export function probabilityLabel(p: number): string {

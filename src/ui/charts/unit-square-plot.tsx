@@ -25,7 +25,15 @@ export function unitSquare(): UnitSquare {
   const x1 = PLOT.left + PLOT.size;
   const yTop = PLOT.top;
   const yBottom = PLOT.top + PLOT.size;
-  return { x0, x1, yTop, yBottom, x: linearScale([0, 1], [x0, x1]), y: linearScale([0, 1], [yBottom, yTop]), ticks: labelledTicks(0, 1, 5) };
+  return {
+    x0,
+    x1,
+    yTop,
+    yBottom,
+    x: linearScale([0, 1], [x0, x1]),
+    y: linearScale([0, 1], [yBottom, yTop]),
+    ticks: labelledTicks(0, 1, 5),
+  };
 }
 
 /** A value held to the square, so a rounding error past 0 or 1 is not drawn outside it. */
@@ -33,7 +41,11 @@ export const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
 /** An SVG path through points given in the square's units, in the order given. */
 export function unitSquarePath(square: UnitSquare, points: readonly (readonly [number, number])[]): string {
-  return points.map(([px, py], j) => `${j === 0 ? 'M' : 'L'}${square.x(clamp01(px)).toFixed(2)},${square.y(clamp01(py)).toFixed(2)}`).join('');
+  return points
+    .map(
+      ([px, py], j) => `${j === 0 ? 'M' : 'L'}${square.x(clamp01(px)).toFixed(2)},${square.y(clamp01(py)).toFixed(2)}`,
+    )
+    .join('');
 }
 
 /** The diagonal's entry in a chart's legend, drawn as the diagonal is. */
@@ -48,15 +60,42 @@ interface AxisNames {
 }
 
 /** Grid and diagonal behind the series (`children`), axes in front of them. */
-export function UnitSquarePlot({ square, xAxis, yAxis, children }: { square: UnitSquare; xAxis: AxisNames; yAxis: AxisNames; children: ReactNode }) {
+export function UnitSquarePlot({
+  square,
+  xAxis,
+  yAxis,
+  children,
+}: {
+  square: UnitSquare;
+  xAxis: AxisNames;
+  yAxis: AxisNames;
+  children: ReactNode;
+}) {
   const { x0, x1, yTop, yBottom, x, y, ticks } = square;
   return (
     <>
       <VerticalGrid scale={x} ticks={ticks} y0={yTop} y1={yBottom} />
       <HorizontalGrid scale={y} ticks={ticks} x0={x0} x1={x1} />
-      <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke={colours.reference} strokeWidth={1.5} strokeDasharray={referenceDash} />
+      <line
+        x1={x(0)}
+        y1={y(0)}
+        x2={x(1)}
+        y2={y(1)}
+        stroke={colours.reference}
+        strokeWidth={1.5}
+        strokeDasharray={referenceDash}
+      />
       {children}
-      <HorizontalAxis scale={x} ticks={ticks} y={yBottom} x0={x0} x1={x1} side="bottom" name={xAxis.name} label={xAxis.label} />
+      <HorizontalAxis
+        scale={x}
+        ticks={ticks}
+        y={yBottom}
+        x0={x0}
+        x1={x1}
+        side="bottom"
+        name={xAxis.name}
+        label={xAxis.label}
+      />
       <LeftAxis scale={y} ticks={ticks} x={x0} y0={yTop} y1={yBottom} name={yAxis.name} label={yAxis.label} />
     </>
   );

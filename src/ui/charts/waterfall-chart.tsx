@@ -5,7 +5,13 @@ import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';
 import { colours, estimateTextWidth, font } from './chart-theme';
 import { labelledTicks, linearScale, logit, probabilityTicks, sigmoid } from './scale';
-import { DEFAULT_MAX_STEPS, waterfallSteps, type Waterfall, type WaterfallContribution, type WaterfallStep } from './waterfall-steps';
+import {
+  DEFAULT_MAX_STEPS,
+  waterfallSteps,
+  type Waterfall,
+  type WaterfallContribution,
+  type WaterfallStep,
+} from './waterfall-steps';
 
 export interface WaterfallChartProps {
   /** Log-odds: the model's average output over its background data. */
@@ -38,8 +44,16 @@ function direction(contribution: number): Direction {
   return contribution > 0 ? 'increase' : contribution < 0 ? 'decrease' : 'none';
 }
 
-const directionColour: Record<Direction, string> = { increase: colours.increase, decrease: colours.decrease, none: colours.neutral };
-const directionWords: Record<Direction, string> = { increase: 'raises risk', decrease: 'lowers risk', none: 'no effect' };
+const directionColour: Record<Direction, string> = {
+  increase: colours.increase,
+  decrease: colours.decrease,
+  none: colours.neutral,
+};
+const directionWords: Record<Direction, string> = {
+  increase: 'raises risk',
+  decrease: 'lowers risk',
+  none: 'no effect',
+};
 
 /** Log-odds and the probability it stands for, e.g. "−0.90 (28.9%)". */
 function logOddsWithProbability(x: number): string {
@@ -52,7 +66,10 @@ function rowDetail(step: WaterfallStep): string {
 
 /** The axis domain: every position the chart draws (and the threshold), padded so arrow tips do not touch the frame. */
 function domainOf(waterfall: Waterfall, thresholdAt: number | null): [number, number] {
-  const values = [...waterfall.extent, ...(thresholdAt !== null && Number.isFinite(thresholdAt) ? [thresholdAt] : [])].filter(Number.isFinite);
+  const values = [
+    ...waterfall.extent,
+    ...(thresholdAt !== null && Number.isFinite(thresholdAt) ? [thresholdAt] : []),
+  ].filter(Number.isFinite);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const span = Math.max(hi - lo, 1);
@@ -83,7 +100,9 @@ function describe(waterfall: Waterfall, probability: number, threshold: number |
 
 /** Two lines, so the note fits the chart's width. */
 function mismatchNote(waterfall: Waterfall, probability: number): [string, string] {
-  const stated = Number.isFinite(waterfall.expectedOutput) ? `${signedLogOdds(waterfall.expectedOutput, 4)} log-odds` : 'not a finite log-odds';
+  const stated = Number.isFinite(waterfall.expectedOutput)
+    ? `${signedLogOdds(waterfall.expectedOutput, 4)} log-odds`
+    : 'not a finite log-odds';
   return [
     `Mismatch: base value plus contributions is ${signedLogOdds(waterfall.output, 4)} log-odds,`,
     `but the stated probability ${percent(probability)} is ${stated}; the chart shows the computed sum.`,
@@ -96,23 +115,57 @@ function arrowPoints(x0: number, x1: number, y: number, height: number): string 
   const length = Math.abs(x1 - x0);
   const tip = Math.min(7, length / 2);
   const neck = x1 - dir * tip;
-  return [`${x0},${y}`, `${neck},${y}`, `${x1},${y + height / 2}`, `${neck},${y + height}`, `${x0},${y + height}`].join(' ');
+  return [`${x0},${y}`, `${neck},${y}`, `${x1},${y + height / 2}`, `${neck},${y + height}`, `${x0},${y + height}`].join(
+    ' ',
+  );
 }
 
 /** Where a step's number goes: past the arrow tip, or before its tail when the tip is too close to the frame's edge. */
-function labelPlacement(start: number, end: number, text: string, left: number, right: number): { x: number; anchor: 'start' | 'end' } {
+function labelPlacement(
+  start: number,
+  end: number,
+  text: string,
+  left: number,
+  right: number,
+): { x: number; anchor: 'start' | 'end' } {
   const width = estimateTextWidth(text, font.small);
   if (end >= start) return end + 4 + width <= right ? { x: end + 4, anchor: 'start' } : { x: start - 4, anchor: 'end' };
   return end - 4 - width >= left ? { x: end - 4, anchor: 'end' } : { x: start + 4, anchor: 'start' };
 }
 
 /** A number in the plot on a white backdrop: the threshold and grid lines pass behind it, not through it. */
-function PlotNumber({ place, y, text, fill, weight }: { place: { x: number; anchor: 'start' | 'end' }; y: number; text: string; fill: string; weight: number }) {
+function PlotNumber({
+  place,
+  y,
+  text,
+  fill,
+  weight,
+}: {
+  place: { x: number; anchor: 'start' | 'end' };
+  y: number;
+  text: string;
+  fill: string;
+  weight: number;
+}) {
   const width = estimateTextWidth(text, font.small);
   return (
     <>
-      <rect x={place.anchor === 'start' ? place.x - 1 : place.x - width - 1} y={y - font.small + 1} width={width + 2} height={font.small + 3} fill={colours.background} />
-      <text x={place.x} y={y} textAnchor={place.anchor} fontSize={font.small} fontWeight={weight} fill={fill} style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <rect
+        x={place.anchor === 'start' ? place.x - 1 : place.x - width - 1}
+        y={y - font.small + 1}
+        width={width + 2}
+        height={font.small + 3}
+        fill={colours.background}
+      />
+      <text
+        x={place.x}
+        y={y}
+        textAnchor={place.anchor}
+        fontSize={font.small}
+        fontWeight={weight}
+        fill={fill}
+        style={{ fontVariantNumeric: 'tabular-nums' }}
+      >
         {text}
       </text>
     </>
@@ -130,7 +183,14 @@ function RowLabel({ y, title, detail }: { y: number; title: string; detail: stri
   );
 }
 
-export function WaterfallChart({ baseValue, contributions, probability, threshold, title = 'Why: contributions in log-odds', maxSteps = DEFAULT_MAX_STEPS }: WaterfallChartProps) {
+export function WaterfallChart({
+  baseValue,
+  contributions,
+  probability,
+  threshold,
+  title = 'Why: contributions in log-odds',
+  maxSteps = DEFAULT_MAX_STEPS,
+}: WaterfallChartProps) {
   const waterfall = waterfallSteps({ baseValue, contributions, probability, maxSteps });
   const thresholdAt = threshold === undefined ? null : logit(threshold);
   const domain = domainOf(waterfall, thresholdAt);
@@ -168,7 +228,15 @@ export function WaterfallChart({ baseValue, contributions, probability, threshol
         </text>
         {threshold !== undefined ? (
           <>
-            <line x1={LABEL_X + 250} x2={LABEL_X + 250} y1={32} y2={48} stroke={colours.ink} strokeWidth={1.5} strokeDasharray="4 3" />
+            <line
+              x1={LABEL_X + 250}
+              x2={LABEL_X + 250}
+              y1={32}
+              y2={48}
+              stroke={colours.ink}
+              strokeWidth={1.5}
+              strokeDasharray="4 3"
+            />
             <text x={LABEL_X + 258} y={44}>
               decision threshold
             </text>
@@ -177,11 +245,28 @@ export function WaterfallChart({ baseValue, contributions, probability, threshol
       </g>
 
       <VerticalGrid scale={x} ticks={ticks} y0={PROB_AXIS_Y} y1={plotBottom} />
-      <HorizontalAxis scale={x} ticks={pTicks} y={PROB_AXIS_Y} x0={PLOT_LEFT} x1={PLOT_RIGHT} side="top" name="probability" label="Probability at the same position" />
+      <HorizontalAxis
+        scale={x}
+        ticks={pTicks}
+        y={PROB_AXIS_Y}
+        x0={PLOT_LEFT}
+        x1={PLOT_RIGHT}
+        side="top"
+        name="probability"
+        label="Probability at the same position"
+      />
 
       {threshold !== undefined && thresholdAt !== null && Number.isFinite(thresholdAt) ? (
         <g className="threshold">
-          <line x1={x(thresholdAt)} x2={x(thresholdAt)} y1={PROB_AXIS_Y} y2={plotBottom} stroke={colours.ink} strokeWidth={1.5} strokeDasharray={THRESHOLD_DASH} />
+          <line
+            x1={x(thresholdAt)}
+            x2={x(thresholdAt)}
+            y1={PROB_AXIS_Y}
+            y2={plotBottom}
+            stroke={colours.ink}
+            strokeWidth={1.5}
+            strokeDasharray={THRESHOLD_DASH}
+          />
           <text
             x={x(thresholdAt)}
             y={PROB_AXIS_Y + 16}
@@ -214,7 +299,15 @@ export function WaterfallChart({ baseValue, contributions, probability, threshol
           <g key={s.key} data-row={s.key} data-direction={dir}>
             <RowLabel y={rowY(row) + 15} title={s.label} detail={rowDetail(s)} />
             {/* Dotted connector: this step starts where the previous one ended. */}
-            <line x1={start} x2={start} y1={barY(row - 1) + BAR} y2={barY(row)} stroke={colours.reference} strokeWidth={1} strokeDasharray="2 2" />
+            <line
+              x1={start}
+              x2={start}
+              y1={barY(row - 1) + BAR}
+              y2={barY(row)}
+              stroke={colours.reference}
+              strokeWidth={1}
+              strokeDasharray="2 2"
+            />
             {dir === 'none' ? (
               <line x1={start} x2={start} y1={barY(row)} y2={barY(row) + BAR} stroke={colour} strokeWidth={2} />
             ) : (
@@ -227,16 +320,39 @@ export function WaterfallChart({ baseValue, contributions, probability, threshol
 
       <g className="output" data-row="output">
         <RowLabel y={rowY(lastRow) + 15} title="Output" detail={`probability ${percent(sigmoid(waterfall.output))}`} />
-        <line x1={out} x2={out} y1={barY(lastRow - 1) + BAR} y2={barY(lastRow) + BAR + 2} stroke={colours.ink} strokeWidth={1.5} />
+        <line
+          x1={out}
+          x2={out}
+          y1={barY(lastRow - 1) + BAR}
+          y2={barY(lastRow) + BAR + 2}
+          stroke={colours.ink}
+          strokeWidth={1.5}
+        />
         <circle cx={out} cy={barY(lastRow) + BAR / 2} r={5} fill={colours.ink} />
         <PlotNumber place={outPlace} y={barY(lastRow) + BAR - 3} text={outText} fill={colours.ink} weight={700} />
       </g>
 
-      <HorizontalAxis scale={x} ticks={ticks} y={plotBottom} x0={PLOT_LEFT} x1={PLOT_RIGHT} side="bottom" name="log-odds" label="Log-odds (contributions add up on this scale)" />
+      <HorizontalAxis
+        scale={x}
+        ticks={ticks}
+        y={plotBottom}
+        x0={PLOT_LEFT}
+        x1={PLOT_RIGHT}
+        side="bottom"
+        name="log-odds"
+        label="Log-odds (contributions add up on this scale)"
+      />
       {waterfall.consistent
         ? null
         : mismatchNote(waterfall, probability).map((line, i) => (
-            <text key={i} x={LABEL_X} y={axisLabelY + 22 + i * 16} fontSize={font.small} fontWeight={600} fill={colours.warning}>
+            <text
+              key={i}
+              x={LABEL_X}
+              y={axisLabelY + 22 + i * 16}
+              fontSize={font.small}
+              fontWeight={600}
+              fill={colours.warning}
+            >
               {line}
             </text>
           ))}

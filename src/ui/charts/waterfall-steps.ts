@@ -66,7 +66,9 @@ export function waterfallSteps(input: {
   let kept: readonly WaterfallContribution[] = contributions;
   let merged: WaterfallContribution[] = [];
   if (contributions.length > maxSteps) {
-    const byMagnitude = contributions.map((c, i) => ({ i, size: Math.abs(c.contribution) })).sort((a, b) => b.size - a.size || a.i - b.i);
+    const byMagnitude = contributions
+      .map((c, i) => ({ i, size: Math.abs(c.contribution) }))
+      .sort((a, b) => b.size - a.size || a.i - b.i);
     const keep = new Set(byMagnitude.slice(0, maxSteps - 1).map((e) => e.i));
     kept = contributions.filter((_, i) => keep.has(i));
     merged = contributions.filter((_, i) => !keep.has(i));
@@ -74,7 +76,14 @@ export function waterfallSteps(input: {
 
   const steps: WaterfallStep[] = [];
   let position = baseValue;
-  const push = (key: string, label: string, value: number | null, unit: string | null, contribution: number, features: number) => {
+  const push = (
+    key: string,
+    label: string,
+    value: number | null,
+    unit: string | null,
+    contribution: number,
+    features: number,
+  ) => {
     steps.push({ key, label, value, unit, contribution, start: position, end: position + contribution, features });
     position += contribution;
   };

@@ -9,8 +9,8 @@ export function CardImportance({ card }: { card: ModelCard }) {
     <>
       <h2>What drives its answers</h2>
       <p className="muted">
-        Mean absolute TreeSHAP contribution of each feature over {card.globalImportanceRows.toLocaleString('en-US')} training rows, in log-odds (not
-        probability).
+        Mean absolute TreeSHAP contribution of each feature over {card.globalImportanceRows.toLocaleString('en-US')}{' '}
+        training rows, in log-odds (not probability).
       </p>
       <div className="chart">
         <ImportanceChart

@@ -10,7 +10,10 @@ export function CardInputs({ card }: { card: ModelCard }) {
       <ScrollingTable>
         <table className="data">
           <caption>The values a request sends; a value outside its range is refused</caption>
-          <TableHead columns={['Feature', 'Name', 'Unit', 'Allowed values', 'Required', 'Description; when missing']} numeric={['Allowed values']} />
+          <TableHead
+            columns={['Feature', 'Name', 'Unit', 'Allowed values', 'Required', 'Description; when missing']}
+            numeric={['Allowed values']}
+          />
           <tbody>
             {card.features.map((f) => (
               <tr key={f.name}>

@@ -38,7 +38,10 @@ export function CardPerformance({ card }: { card: ModelCard }) {
       <p className="muted">{card.evaluation.method}</p>
       <ScrollingTable>
         <table className="data">
-          <caption>Gradient-boosted trees (shipped) beside the logistic-regression baseline; 95% bootstrap intervals in brackets</caption>
+          <caption>
+            Gradient-boosted trees (shipped) beside the logistic-regression baseline; 95% bootstrap intervals in
+            brackets
+          </caption>
           <TableHead columns={['Metric', 'GBDT (shipped)', 'Baseline']} numeric={['GBDT (shipped)', 'Baseline']} />
           <tbody>
             {rows
@@ -46,8 +49,12 @@ export function CardPerformance({ card }: { card: ModelCard }) {
               .map(([name, get]) => (
                 <tr key={name}>
                   <th scope="row">{name}</th>
-                  <td className="num">{cell(get(gbdt), name.startsWith('AUROC, mean') ? gbdt.aurocFoldMean.sd : undefined)}</td>
-                  <td className="num">{cell(get(baseline), name.startsWith('AUROC, mean') ? baseline.aurocFoldMean.sd : undefined)}</td>
+                  <td className="num">
+                    {cell(get(gbdt), name.startsWith('AUROC, mean') ? gbdt.aurocFoldMean.sd : undefined)}
+                  </td>
+                  <td className="num">
+                    {cell(get(baseline), name.startsWith('AUROC, mean') ? baseline.aurocFoldMean.sd : undefined)}
+                  </td>
                 </tr>
               ))}
             <tr>

@@ -29,7 +29,8 @@ export function CardSummary({ card }: { card: ModelCard }) {
         </dd>
         <dt>Risk bands</dt>
         <dd>
-          LOW below {percent(card.riskBands.moderateFrom)}, MODERATE below {percent(card.riskBands.highFrom)}, HIGH from there. {card.riskBands.rule}
+          LOW below {percent(card.riskBands.moderateFrom)}, MODERATE below {percent(card.riskBands.highFrom)}, HIGH from
+          there. {card.riskBands.rule}
         </dd>
       </dl>
 

@@ -13,7 +13,8 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
   let database: TestDatabase;
   let keys: ApiKeyStore;
   let sessions: SessionStore;
-  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => database.db.transaction((tx) => tx.query<T>(text, params));
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    database.db.transaction((tx) => tx.query<T>(text, params));
 
   beforeAll(async () => {
     database = await create();
@@ -27,7 +28,13 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
     it('makes a key of 256 random bits, shown once and stored only as its SHA-256', async () => {
       const { key, record } = await keys.create({ name: ' Ward 7 ', role: 'clinician', createdBy: 'cli' });
       expect(key).toMatch(/^crc_[A-Za-z0-9_-]{43}$/);
-      expect(record).toMatchObject({ name: 'Ward 7', role: 'clinician', prefix: key.slice(0, 12), createdBy: 'cli', revokedAt: null });
+      expect(record).toMatchObject({
+        name: 'Ward 7',
+        role: 'clinician',
+        prefix: key.slice(0, 12),
+        createdBy: 'cli',
+        revokedAt: null,
+      });
       const [row] = await sql('SELECT * FROM api_key WHERE id = $1', [record.id]);
       expect(row.secret_hash).toBe(createHash('sha256').update(key).digest('hex'));
       // Nothing stored holds the secret part of the key.
@@ -36,7 +43,11 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
 
     it('authenticates a live key as its principal, and nothing else', async () => {
       const { key, record } = await keys.create({ name: 'Audit office', role: 'auditor', createdBy: 'cli' });
-      await expect(keys.authenticate(key)).resolves.toEqual({ keyId: record.id, name: 'Audit office', role: 'auditor' });
+      await expect(keys.authenticate(key)).resolves.toEqual({
+        keyId: record.id,
+        name: 'Audit office',
+        role: 'auditor',
+      });
       await expect(keys.authenticate(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).resolves.toBeNull();
       await expect(keys.authenticate('crc_short')).resolves.toBeNull();
       await expect(keys.authenticate('')).resolves.toBeNull();
@@ -60,7 +71,9 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
       [{ name: 'Ward 7', role: 'superuser' }, [{ name: 'role', message: 'must be one of clinician, auditor, admin' }]],
     ])('refuses %p naming the field, and stores nothing', async (request, fields) => {
       const before = await keys.count();
-      const error = await keys.create({ ...(request as { name: string; role: 'clinician' }), createdBy: 'cli' }).catch((e: unknown) => e);
+      const error = await keys
+        .create({ ...(request as { name: string; role: 'clinician' }), createdBy: 'cli' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).fields).toEqual(fields);
       await expect(keys.count()).resolves.toBe(before);
@@ -84,7 +97,7 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
       await expect(sessions.resolve(token, new Date(Date.now() + SESSION_HOURS * 3600_000 + 1000))).resolves.toBeNull();
     });
 
-    it("ends when its key is revoked", async () => {
+    it('ends when its key is revoked', async () => {
       const { record } = await keys.create({ name: 'Locum', role: 'clinician', createdBy: 'cli' });
       const { token } = await sessions.start(record.id);
       await keys.revoke(record.id);
@@ -150,6 +163,8 @@ describe.each(DATABASES)('the first-start admin key and `npm run keys` on %s', (
 
   it('refuses a role that does not exist, naming the allowed ones', async () => {
     const error = await runKeysCommand(['create', '--role', 'root', '--name', 'x'], keys).catch((e: unknown) => e);
-    expect((error as InvalidInputError).fields).toEqual([{ name: 'role', message: 'must be one of clinician, auditor, admin' }]);
+    expect((error as InvalidInputError).fields).toEqual([
+      { name: 'role', message: 'must be one of clinician, auditor, admin' },
+    ]);
   });
 });

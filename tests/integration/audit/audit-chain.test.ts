@@ -31,7 +31,11 @@ describe.each(DATABASES)('the audit chain on %s', (_kind, create) => {
     await log.append([record(4)]);
     const report = await verifyAuditChain(database.db.prisma);
     expect(report).toMatchObject({ checked: 4, breaks: [] });
-    const rows = await database.db.transaction((tx) => tx.query<{ sequence: string; previous_hash: string; hash: string }>('SELECT sequence::text, previous_hash, hash FROM prediction ORDER BY sequence'));
+    const rows = await database.db.transaction((tx) =>
+      tx.query<{ sequence: string; previous_hash: string; hash: string }>(
+        'SELECT sequence::text, previous_hash, hash FROM prediction ORDER BY sequence',
+      ),
+    );
     expect(rows.map((r) => r.sequence)).toEqual(['1', '2', '3', '4']);
     expect(rows[0].previous_hash).toBe('0'.repeat(64));
     for (let i = 1; i < rows.length; i++) expect(rows[i].previous_hash).toBe(rows[i - 1].hash);
@@ -40,31 +44,54 @@ describe.each(DATABASES)('the audit chain on %s', (_kind, create) => {
   });
 
   it('is not forked by 24 concurrent appends', async () => {
-    await Promise.all(Array.from({ length: 24 }, (_, i) => log.append([record(3 * i), record(3 * i + 1), record(3 * i + 2)])));
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) => log.append([record(3 * i), record(3 * i + 1), record(3 * i + 2)])),
+    );
     await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 72, breaks: [] });
-    const [{ links }] = await database.db.transaction((tx) => tx.query<{ links: string }>('SELECT count(DISTINCT previous_hash)::text AS links FROM prediction'));
+    const [{ links }] = await database.db.transaction((tx) =>
+      tx.query<{ links: string }>('SELECT count(DISTINCT previous_hash)::text AS links FROM prediction'),
+    );
     expect(links).toBe('72');
   });
 
   it('fails only the caller whose record the database refuses when concurrent appends go in one transaction', async () => {
     // A rule only the database knows, so the record passes every check of the app and fails in the coalesced INSERT.
-    await sql(database, `ALTER TABLE prediction ADD CONSTRAINT refuses_under_test CHECK (patient_ref <> 'refused-by-the-database')`);
+    await sql(
+      database,
+      `ALTER TABLE prediction ADD CONSTRAINT refuses_under_test CHECK (patient_ref <> 'refused-by-the-database')`,
+    );
     const refused = { ...record(99), patientRef: 'refused-by-the-database' };
-    const results = await Promise.allSettled([log.append([record(1)]), log.append([record(2), record(3)]), log.append([refused]), log.append([record(4)])]);
+    const results = await Promise.allSettled([
+      log.append([record(1)]),
+      log.append([record(2), record(3)]),
+      log.append([refused]),
+      log.append([record(4)]),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((results[1] as PromiseFulfilledResult<{ requestId: string }[]>).value.map((r) => r.requestId)).toEqual(['chain-request-2', 'chain-request-3']);
+    expect((results[1] as PromiseFulfilledResult<{ requestId: string }[]>).value.map((r) => r.requestId)).toEqual([
+      'chain-request-2',
+      'chain-request-3',
+    ]);
     await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 4, breaks: [] });
   });
 
   it.each([
     ['a lone surrogate', 'MRN-\ud800-X'],
     ['a NUL', 'MRN-\u0000-X'],
-  ])('refuses a record whose text the database would not hand back as given (%s), before it reaches the chain', async (_what, patientRef) => {
-    await expect(log.append([{ ...record(1), patientRef }])).rejects.toMatchObject({ code: 'INVALID_AUDIT_RECORD', message: expect.stringContaining('patientRef') });
-    await expect(log.append([{ ...record(1), inputs: [{ name: 'age\ud800', value: 1 }] }])).rejects.toMatchObject({ message: expect.stringContaining('inputs.0.name') });
-    await log.append([record(2)]);
-    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 1, breaks: [] });
-  });
+  ])(
+    'refuses a record whose text the database would not hand back as given (%s), before it reaches the chain',
+    async (_what, patientRef) => {
+      await expect(log.append([{ ...record(1), patientRef }])).rejects.toMatchObject({
+        code: 'INVALID_AUDIT_RECORD',
+        message: expect.stringContaining('patientRef'),
+      });
+      await expect(log.append([{ ...record(1), inputs: [{ name: 'age\ud800', value: 1 }] }])).rejects.toMatchObject({
+        message: expect.stringContaining('inputs.0.name'),
+      });
+      await log.append([record(2)]);
+      await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 1, breaks: [] });
+    },
+  );
 
   it('names every record edited in SQL with the append-only trigger disabled, not only the first', async () => {
     await log.append([record(1), record(2), record(3), record(4), record(5)]);
@@ -85,8 +112,14 @@ describe.each(DATABASES)('the audit chain on %s', (_kind, create) => {
 
   it('names the gap a record deleted in SQL leaves', async () => {
     await log.append([record(1), record(2), record(3)]);
-    await sql(database, `ALTER TABLE prediction DISABLE TRIGGER prediction_append_only; DELETE FROM prediction WHERE sequence = 2; ALTER TABLE prediction ENABLE TRIGGER prediction_append_only;`);
-    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 2, breaks: [{ kind: 'missing', sequence: 2, reason: 'sequence 2 is missing (records deleted)' }] });
+    await sql(
+      database,
+      `ALTER TABLE prediction DISABLE TRIGGER prediction_append_only; DELETE FROM prediction WHERE sequence = 2; ALTER TABLE prediction ENABLE TRIGGER prediction_append_only;`,
+    );
+    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({
+      checked: 2,
+      breaks: [{ kind: 'missing', sequence: 2, reason: 'sequence 2 is missing (records deleted)' }],
+    });
   });
 
   it('refuses a row inserted in SQL outside the chain (no sequence or hashes), so no record can predate or bypass it', async () => {

@@ -38,7 +38,9 @@ function record(overrides: Partial<NewAuditRecord> = {}): NewAuditRecord {
 
 /** The order `list` promises, computed independently: createdAt, then id, both descending. */
 function newestFirst(records: AuditRecord[]): AuditRecord[] {
-  return [...records].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return [...records].sort(
+    (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,11 +62,19 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
   describe('append', () => {
     it('stores a batch and returns it in the given order with ids and the database time', async () => {
       const before = Date.now();
-      const batch = [record({ requestId: 'batch-a' }), record({ requestId: 'batch-a', probability: 0.1, positive: false, riskBand: 'LOW' }), record({ requestId: 'batch-a', patientRef: null })];
+      const batch = [
+        record({ requestId: 'batch-a' }),
+        record({ requestId: 'batch-a', probability: 0.1, positive: false, riskBand: 'LOW' }),
+        record({ requestId: 'batch-a', patientRef: null }),
+      ];
       const stored = await log.append(batch);
       expect(stored).toHaveLength(3);
       stored.forEach((r, i) => {
-        expect(r).toEqual({ ...batch[i], id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), createdAt: expect.any(Date) });
+        expect(r).toEqual({
+          ...batch[i],
+          id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+          createdAt: expect.any(Date),
+        });
         // The database's clock may differ slightly from ours; it is the one recorded.
         expect(Math.abs(r.createdAt.getTime() - before)).toBeLessThan(60_000);
       });
@@ -76,7 +86,9 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     });
 
     it('keeps Json values exactly: nulls for missing values, full double precision', async () => {
-      const [stored] = await log.append([record({ requestId: 'precision', vector: [0.1 + 0.2, null, -1e-300], baseValue: Math.PI })]);
+      const [stored] = await log.append([
+        record({ requestId: 'precision', vector: [0.1 + 0.2, null, -1e-300], baseValue: Math.PI }),
+      ]);
       const read = await log.get(stored.id);
       expect(read?.vector).toEqual([0.1 + 0.2, null, -1e-300]);
       expect(read?.baseValue).toBe(Math.PI);
@@ -96,11 +108,17 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
 
     // A rule only the database knows, so a record passes every check of the app and fails in the INSERT.
     const refuseInDatabase = (requestId: string) =>
-      database.db.transaction((tx) => tx.exec(`ALTER TABLE prediction ADD CONSTRAINT "refuses_${requestId}" CHECK (request_id <> '${requestId}')`));
+      database.db.transaction((tx) =>
+        tx.exec(`ALTER TABLE prediction ADD CONSTRAINT "refuses_${requestId}" CHECK (request_id <> '${requestId}')`),
+      );
 
     it('stores nothing when the database rejects one record of the batch', async () => {
       await refuseInDatabase('refused-by-the-database');
-      const batch = [record({ modelId: 'atomic' }), record({ modelId: 'atomic', requestId: 'refused-by-the-database' }), record({ modelId: 'atomic' })];
+      const batch = [
+        record({ modelId: 'atomic' }),
+        record({ modelId: 'atomic', requestId: 'refused-by-the-database' }),
+        record({ modelId: 'atomic' }),
+      ];
       await expect(log.append(batch)).rejects.toThrow(/refuses_refused-by-the-database/);
       expect((await log.list({ modelId: 'atomic' }, 10)).totalCount).toBe(0);
     });
@@ -124,7 +142,9 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
       ['an unknown risk band', { riskBand: 'SEVERE' as unknown as NewAuditRecord['riskBand'] }],
       ['a hash that is not sha256', { onnxSha256: 'abc' }],
     ])('refuses %s', async (_what, overrides) => {
-      await expect(log.append([record({ modelId: 'refused', ...overrides })])).rejects.toMatchObject({ code: 'INVALID_AUDIT_RECORD' });
+      await expect(log.append([record({ modelId: 'refused', ...overrides })])).rejects.toMatchObject({
+        code: 'INVALID_AUDIT_RECORD',
+      });
       expect((await log.list({ modelId: 'refused' }, 10)).totalCount).toBe(0);
     });
   });
@@ -218,9 +238,13 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     });
 
     it('is not disturbed by records appended between pages', async () => {
-      const older = [...(await log.append([record({ modelId: 'live' }), record({ modelId: 'live' }), record({ modelId: 'live' })]))];
+      const older = [
+        ...(await log.append([record({ modelId: 'live' }), record({ modelId: 'live' }), record({ modelId: 'live' })])),
+      ];
       await sleep(5);
-      older.push(...(await log.append([record({ modelId: 'live' }), record({ modelId: 'live' }), record({ modelId: 'live' })])));
+      older.push(
+        ...(await log.append([record({ modelId: 'live' }), record({ modelId: 'live' }), record({ modelId: 'live' })])),
+      );
       const first = await log.list({ modelId: 'live' }, 3);
       await sleep(5);
       const [newer] = await log.append([record({ modelId: 'live' })]);
@@ -232,7 +256,11 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
 
     it.each([
       ['modelId', { modelId: 'paging' }, (r: AuditRecord) => r.modelId === 'paging'],
-      ['patientRef', { modelId: 'paging', patientRef: 'paging-even' }, (r: AuditRecord) => r.patientRef === 'paging-even'],
+      [
+        'patientRef',
+        { modelId: 'paging', patientRef: 'paging-even' },
+        (r: AuditRecord) => r.patientRef === 'paging-even',
+      ],
       ['riskBand', { modelId: 'paging', riskBand: 'MODERATE' as const }, (r: AuditRecord) => r.riskBand === 'MODERATE'],
     ])('filters by %s', async (_field, filter, keep) => {
       const expected = newestFirst(page.filter(keep));
@@ -250,13 +278,18 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
       expect(to.records).toEqual(newestFirst(page.filter((r) => r.createdAt < boundary)));
       expect(from.totalCount + to.totalCount).toBe(25);
       expect(from.totalCount).toBe(10);
-      const range = await log.list({ modelId: 'paging', from: page[5].createdAt, to: page[10].createdAt }, MAX_PAGE_SIZE);
+      const range = await log.list(
+        { modelId: 'paging', from: page[5].createdAt, to: page[10].createdAt },
+        MAX_PAGE_SIZE,
+      );
       expect(range.records).toEqual(newestFirst(page.slice(5, 10)));
     });
 
     it('combines filters and pages the filtered list', async () => {
       const filter = { modelId: 'paging', patientRef: 'paging-even', from: page[5].createdAt };
-      const expected = newestFirst(page.filter((r) => r.patientRef === 'paging-even' && r.createdAt >= page[5].createdAt));
+      const expected = newestFirst(
+        page.filter((r) => r.patientRef === 'paging-even' && r.createdAt >= page[5].createdAt),
+      );
       expect(expected).toHaveLength(12);
       const first = await log.list(filter, 7);
       const second = await log.list(filter, 7, first.endCursor);
@@ -269,7 +302,10 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
     it.each([0, -1, 1.5, MAX_PAGE_SIZE + 1, NaN])('refuses first = %s', async (first) => {
       const refused = log.list({}, first);
       await expect(refused).rejects.toBeInstanceOf(InvalidPageRequestError);
-      await expect(refused).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining(`from 1 to ${MAX_PAGE_SIZE}`) });
+      await expect(refused).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining(`from 1 to ${MAX_PAGE_SIZE}`),
+      });
     });
 
     it('refuses an invalid date in the filter', async () => {
@@ -281,14 +317,21 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
       ['modelId', '\u0000', 'modelId: must not contain control characters'],
       ['patientRef', 'MRN-\ud800', 'patientRef: must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
       ['patientRef', 'x'.repeat(129), 'patientRef: must be at most 128 characters; got 129'],
-    ] as const)('refuses a %s filter Postgres cannot match (%j) in list, count and stream, naming the field', async (field, value, message) => {
-      // Postgres refused NUL in the query itself: an unexpected error (a 500) instead of an answer.
-      const filter = { [field]: value };
-      for (const refused of [log.list(filter, 10), log.count(filter), log.stream(filter)[Symbol.asyncIterator]().next()]) {
-        await expect(refused).rejects.toBeInstanceOf(InvalidPageRequestError);
-        await expect(refused).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message });
-      }
-    });
+    ] as const)(
+      'refuses a %s filter Postgres cannot match (%j) in list, count and stream, naming the field',
+      async (field, value, message) => {
+        // Postgres refused NUL in the query itself: an unexpected error (a 500) instead of an answer.
+        const filter = { [field]: value };
+        for (const refused of [
+          log.list(filter, 10),
+          log.count(filter),
+          log.stream(filter)[Symbol.asyncIterator]().next(),
+        ]) {
+          await expect(refused).rejects.toBeInstanceOf(InvalidPageRequestError);
+          await expect(refused).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message });
+        }
+      },
+    );
 
     it.each([
       ['a cursor holding NUL', 'a\u0000b'],
@@ -296,7 +339,10 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
       ['an empty-looking cursor', Buffer.from('|').toString('base64url')],
       ['a cursor without id', Buffer.from(new Date().toISOString()).toString('base64url')],
       ['a cursor with a bad date', Buffer.from('yesterday|00000000-0000-4000-8000-000000000000').toString('base64url')],
-      ['a cursor with a bad id', Buffer.from(`${new Date().toISOString()}|1; DROP TABLE prediction`).toString('base64url')],
+      [
+        'a cursor with a bad id',
+        Buffer.from(`${new Date().toISOString()}|1; DROP TABLE prediction`).toString('base64url'),
+      ],
     ])('refuses %s as cursor', async (_what, cursor) => {
       const refused = log.list({ modelId: 'paging' }, 10, cursor);
       await expect(refused).rejects.toBeInstanceOf(InvalidCursorError);
@@ -313,9 +359,15 @@ describe.each(DATABASES)('the audit log on %s', (_kind, create) => {
 
     beforeAll(async () => {
       // More than one chunk, in two batches with distinct createdAt, so the keyset crosses both a tie and a chunk edge.
-      streamed = await log.append(Array.from({ length: STREAM_CHUNK }, (_, i) => record({ modelId: 'stream', riskBand: i % 4 === 0 ? 'HIGH' : 'LOW' })));
+      streamed = await log.append(
+        Array.from({ length: STREAM_CHUNK }, (_, i) =>
+          record({ modelId: 'stream', riskBand: i % 4 === 0 ? 'HIGH' : 'LOW' }),
+        ),
+      );
       await sleep(5);
-      streamed.push(...(await log.append(Array.from({ length: 7 }, () => record({ modelId: 'stream', riskBand: 'HIGH' })))));
+      streamed.push(
+        ...(await log.append(Array.from({ length: 7 }, () => record({ modelId: 'stream', riskBand: 'HIGH' })))),
+      );
     });
 
     it('counts the records matching a filter', async () => {
@@ -356,7 +408,11 @@ describe('an unreachable database', () => {
     try {
       const log = prismaAuditLog(db.prisma);
       const started = Date.now();
-      for (const call of [() => log.append([record()]), () => log.get('00000000-0000-4000-8000-000000000000'), () => log.list({}, 10)]) {
+      for (const call of [
+        () => log.append([record()]),
+        () => log.get('00000000-0000-4000-8000-000000000000'),
+        () => log.list({}, 10),
+      ]) {
         const failed = call();
         await expect(failed).rejects.toBeInstanceOf(DatabaseUnavailableError);
         await expect(failed).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });

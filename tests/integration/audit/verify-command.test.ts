@@ -39,7 +39,8 @@ function verify(settings: Record<string, string>, ...args: string[]): Promise<Ru
       process.execPath,
       ['--import', 'tsx', join('src', 'audit', 'verify-command.ts'), ...args],
       { cwd: REPO, env: { ...env, ...settings }, timeout: 90_000 },
-      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
 }
@@ -59,7 +60,10 @@ async function tamper(db: Database, script: string): Promise<void> {
 async function rewriteConsistently(db: Database): Promise<void> {
   await tamper(db, 'UPDATE prediction SET probability = 0.99 WHERE sequence = 1;');
   const log = prismaAuditLog(db.prisma);
-  const rows = await db.prisma.prediction.findMany({ select: { id: true, sequence: true }, orderBy: { sequence: 'asc' } });
+  const rows = await db.prisma.prediction.findMany({
+    select: { id: true, sequence: true },
+    orderBy: { sequence: 'asc' },
+  });
   let previous = GENESIS_HASH;
   const updates: string[] = [];
   for (const row of rows) {
@@ -72,7 +76,8 @@ async function rewriteConsistently(db: Database): Promise<void> {
   await tamper(db, updates.join('\n'));
 }
 
-const COLUMNS = 'model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band, base_value, contributions, patient_ref, request_id, latency_ms, requester, created_at';
+const COLUMNS =
+  'model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band, base_value, contributions, patient_ref, request_id, latency_ms, requester, created_at';
 
 let dir: string;
 let key: SigningKey;
@@ -96,7 +101,9 @@ afterAll(async () => {
 });
 
 /** A database of the kind with migrations applied, open in this process, and the settings that point the command at it. */
-async function freshDatabase(kind: DatabaseKind): Promise<{ db: Database; settings: Record<string, string>; dataDir?: string; drop(): Promise<void> }> {
+async function freshDatabase(
+  kind: DatabaseKind,
+): Promise<{ db: Database; settings: Record<string, string>; dataDir?: string; drop(): Promise<void> }> {
   if (kind === 'postgres') {
     const database = await createMigratedPostgresDatabase('crc_verify_cmd');
     const db = await openDatabase({ databaseUrl: database.url });
@@ -155,98 +162,148 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
   // A PGlite case creates a database and starts it again in each child: ~50 s on a loaded machine.
   const timeout = kind === 'pglite' ? 240_000 : 120_000;
 
-  it('exits 0 on an untouched chain: every link holds and every checkpoint holds', async () => {
-    const { settings, checkpointFile, dataDir } = await chain(kind);
-    const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    expect(run.stderr).toBe('');
-    // The database the settings name, not the repository's default one.
-    expect(run.stdout).toContain(kind === 'postgres' ? 'audit chain in Postgres (DATABASE_URL): 6 records checked' : 'audit chain in the embedded database: 6 records checked');
-    expect(run.stdout).toMatch(/: 6 records checked; head: sequence 6, hash [0-9a-f]{64}/);
-    expect(run.stdout).toContain('every link holds');
-    expect(run.stdout).toMatch(/2 checkpoints hold \(key [0-9a-f]{16}…\); the newest, of .*, vouches for the first 6 records/);
-    expect(run.code).toBe(0);
+  it(
+    'exits 0 on an untouched chain: every link holds and every checkpoint holds',
+    async () => {
+      const { settings, checkpointFile, dataDir } = await chain(kind);
+      const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
+      expect(run.stderr).toBe('');
+      // The database the settings name, not the repository's default one.
+      expect(run.stdout).toContain(
+        kind === 'postgres'
+          ? 'audit chain in Postgres (DATABASE_URL): 6 records checked'
+          : 'audit chain in the embedded database: 6 records checked',
+      );
+      expect(run.stdout).toMatch(/: 6 records checked; head: sequence 6, hash [0-9a-f]{64}/);
+      expect(run.stdout).toContain('every link holds');
+      expect(run.stdout).toMatch(
+        /2 checkpoints hold \(key [0-9a-f]{16}…\); the newest, of .*, vouches for the first 6 records/,
+      );
+      expect(run.code).toBe(0);
 
-    if (kind === 'pglite') {
-      // The embedded default: the key the database signs with, in its own directory, is the one trusted.
-      await writeFile(join(dataDir as string, EMBEDDED_SIGNING_KEY_FILE), key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      const byDefault = await verify(settings, '--checkpoint', checkpointFile);
-      expect(byDefault.stderr).toBe('');
-      expect(byDefault.stdout).toContain('2 checkpoints hold');
-      expect(byDefault.code).toBe(0);
-    } else {
-      // The private key's PEM is accepted as the public key, named or from AUDIT_SIGNING_KEY_FILE.
-      const [named, fromEnvironment, none, without] = await Promise.all([
-        verify(settings, '--checkpoint', checkpointFile, '--public-key', keyFile),
-        verify({ ...settings, AUDIT_SIGNING_KEY_FILE: keyFile }, '--checkpoint', checkpointFile),
-        verify(settings, '--checkpoint', checkpointFile),
-        verify(settings),
-      ]);
-      for (const run of [named, fromEnvironment]) {
-        expect(run.stdout).toContain('2 checkpoints hold');
-        expect(run.code).toBe(0);
+      if (kind === 'pglite') {
+        // The embedded default: the key the database signs with, in its own directory, is the one trusted.
+        await writeFile(
+          join(dataDir as string, EMBEDDED_SIGNING_KEY_FILE),
+          key.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+          { mode: 0o600 },
+        );
+        const byDefault = await verify(settings, '--checkpoint', checkpointFile);
+        expect(byDefault.stderr).toBe('');
+        expect(byDefault.stdout).toContain('2 checkpoints hold');
+        expect(byDefault.code).toBe(0);
+      } else {
+        // The private key's PEM is accepted as the public key, named or from AUDIT_SIGNING_KEY_FILE.
+        const [named, fromEnvironment, none, without] = await Promise.all([
+          verify(settings, '--checkpoint', checkpointFile, '--public-key', keyFile),
+          verify({ ...settings, AUDIT_SIGNING_KEY_FILE: keyFile }, '--checkpoint', checkpointFile),
+          verify(settings, '--checkpoint', checkpointFile),
+          verify(settings),
+        ]);
+        for (const run of [named, fromEnvironment]) {
+          expect(run.stdout).toContain('2 checkpoints hold');
+          expect(run.code).toBe(0);
+        }
+        // Postgres has no key of its own to fall back on.
+        expect(none.stderr).toContain('no public key to check checkpoints with: name it with --public-key FILE');
+        expect(none.code).toBe(2);
+        expect(without.stdout).toContain('every link holds');
+        expect(without.stdout).toContain('no checkpoint given');
+        expect(without.code).toBe(0);
       }
-      // Postgres has no key of its own to fall back on.
-      expect(none.stderr).toContain('no public key to check checkpoints with: name it with --public-key FILE');
-      expect(none.code).toBe(2);
-      expect(without.stdout).toContain('every link holds');
-      expect(without.stdout).toContain('no checkpoint given');
-      expect(without.code).toBe(0);
-    }
-  }, timeout);
+    },
+    timeout,
+  );
 
-  it('exits 1 naming the record whose probability was changed in SQL (altered)', async () => {
-    const { settings, checkpointFile } = await chain(kind, (db) => tamper(db, 'UPDATE prediction SET probability = 0.01 WHERE sequence = 2;'));
-    const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    expect(lines(run.stderr, /^BROKEN/)).toEqual([expect.stringMatching(/^BROKEN \(altered\) at sequence 2, record [0-9a-f-]{36}: its content does not match its hash/)]);
-    expect(run.stdout).toContain('1 broken links');
-    expect(run.code).toBe(1);
-  }, timeout);
+  it(
+    'exits 1 naming the record whose probability was changed in SQL (altered)',
+    async () => {
+      const { settings, checkpointFile } = await chain(kind, (db) =>
+        tamper(db, 'UPDATE prediction SET probability = 0.01 WHERE sequence = 2;'),
+      );
+      const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
+      expect(lines(run.stderr, /^BROKEN/)).toEqual([
+        expect.stringMatching(
+          /^BROKEN \(altered\) at sequence 2, record [0-9a-f-]{36}: its content does not match its hash/,
+        ),
+      ]);
+      expect(run.stdout).toContain('1 broken links');
+      expect(run.code).toBe(1);
+    },
+    timeout,
+  );
 
-  it('exits 1 on records deleted from the end only with a checkpoint (truncated); without one the cut chain passes', async () => {
-    const { settings, checkpointFile } = await chain(kind, (db) => tamper(db, 'DELETE FROM prediction WHERE sequence > 4;'));
-    const checked = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    expect(lines(checked.stderr, /^BROKEN/)).toEqual([]);
-    expect(lines(checked.stderr, /^CHECKPOINT FAILED/)).toEqual([
-      expect.stringMatching(/^CHECKPOINT FAILED \(truncated\): the checkpoint of .* vouches for 6 records, but the chain now ends at 4 \(records removed from its end\)/),
-    ]);
-    expect(checked.stdout).toContain('every link holds');
-    expect(checked.stdout).toContain('1 of 2 checkpoints fail');
-    expect(checked.code).toBe(1);
+  it(
+    'exits 1 on records deleted from the end only with a checkpoint (truncated); without one the cut chain passes',
+    async () => {
+      const { settings, checkpointFile } = await chain(kind, (db) =>
+        tamper(db, 'DELETE FROM prediction WHERE sequence > 4;'),
+      );
+      const checked = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
+      expect(lines(checked.stderr, /^BROKEN/)).toEqual([]);
+      expect(lines(checked.stderr, /^CHECKPOINT FAILED/)).toEqual([
+        expect.stringMatching(
+          /^CHECKPOINT FAILED \(truncated\): the checkpoint of .* vouches for 6 records, but the chain now ends at 4 \(records removed from its end\)/,
+        ),
+      ]);
+      expect(checked.stdout).toContain('every link holds');
+      expect(checked.stdout).toContain('1 of 2 checkpoints fail');
+      expect(checked.code).toBe(1);
 
-    // What checkpoints add: the walk alone sees a shorter chain whose every link holds.
-    const unchecked = await verify(settings);
-    expect(unchecked.stderr).toBe('');
-    expect(unchecked.stdout).toMatch(/4 records checked; head: sequence 4/);
-    expect(unchecked.stdout).toContain('every link holds');
-    expect(unchecked.code).toBe(0);
-  }, timeout);
+      // What checkpoints add: the walk alone sees a shorter chain whose every link holds.
+      const unchecked = await verify(settings);
+      expect(unchecked.stderr).toBe('');
+      expect(unchecked.stdout).toMatch(/4 records checked; head: sequence 4/);
+      expect(unchecked.stdout).toContain('every link holds');
+      expect(unchecked.code).toBe(0);
+    },
+    timeout,
+  );
 
-  it('exits 1 on a chain rewritten consistently after the checkpoint (rewritten), though every link holds; without checkpoints it passes', async () => {
-    const { settings, checkpointFile, checkpoints } = await chain(kind, rewriteConsistently);
-    const checked = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    expect(lines(checked.stderr, /^BROKEN/)).toEqual([]);
-    expect(checked.stdout).toContain('every link holds');
-    const failed = lines(checked.stderr, /^CHECKPOINT FAILED/);
-    expect(failed).toEqual([
-      expect.stringMatching(new RegExp(`^CHECKPOINT FAILED \\(rewritten\\): the checkpoint of .* says sequence 3 has hash ${checkpoints[0].hash}, but the chain holds [0-9a-f]{64} \\(the chain was rewritten\\)`)),
-      expect.stringMatching(new RegExp(`^CHECKPOINT FAILED \\(rewritten\\): the checkpoint of .* says sequence 6 has hash ${checkpoints[1].hash}, but the chain holds [0-9a-f]{64}`)),
-    ]);
-    expect(checked.code).toBe(1);
+  it(
+    'exits 1 on a chain rewritten consistently after the checkpoint (rewritten), though every link holds; without checkpoints it passes',
+    async () => {
+      const { settings, checkpointFile, checkpoints } = await chain(kind, rewriteConsistently);
+      const checked = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
+      expect(lines(checked.stderr, /^BROKEN/)).toEqual([]);
+      expect(checked.stdout).toContain('every link holds');
+      const failed = lines(checked.stderr, /^CHECKPOINT FAILED/);
+      expect(failed).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^CHECKPOINT FAILED \\(rewritten\\): the checkpoint of .* says sequence 3 has hash ${checkpoints[0].hash}, but the chain holds [0-9a-f]{64} \\(the chain was rewritten\\)`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^CHECKPOINT FAILED \\(rewritten\\): the checkpoint of .* says sequence 6 has hash ${checkpoints[1].hash}, but the chain holds [0-9a-f]{64}`,
+          ),
+        ),
+      ]);
+      expect(checked.code).toBe(1);
 
-    const unchecked = await verify(settings);
-    expect(unchecked.stderr).toBe('');
-    expect(unchecked.stdout).toContain('6 records checked');
-    expect(unchecked.stdout).toContain('every link holds');
-    expect(unchecked.code).toBe(0);
-  }, timeout);
+      const unchecked = await verify(settings);
+      expect(unchecked.stderr).toBe('');
+      expect(unchecked.stdout).toContain('6 records checked');
+      expect(unchecked.stdout).toContain('every link holds');
+      expect(unchecked.code).toBe(0);
+    },
+    timeout,
+  );
 
   // The embedded database is slow to create: the cases below run on Postgres only (the command's code path is the same).
   if (kind !== 'postgres') return;
 
   it('exits 1 naming the gap a middle record deleted in SQL leaves (missing)', async () => {
-    const { settings, checkpointFile } = await chain(kind, (db) => tamper(db, 'DELETE FROM prediction WHERE sequence = 2;'));
+    const { settings, checkpointFile } = await chain(kind, (db) =>
+      tamper(db, 'DELETE FROM prediction WHERE sequence = 2;'),
+    );
     const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    expect(lines(run.stderr, /^BROKEN/)).toEqual([expect.stringMatching(/^BROKEN \(missing\) at sequence 2, record [0-9a-f-]{36}: sequence 2 is missing \(records deleted\)/)]);
+    expect(lines(run.stderr, /^BROKEN/)).toEqual([
+      expect.stringMatching(
+        /^BROKEN \(missing\) at sequence 2, record [0-9a-f-]{36}: sequence 2 is missing \(records deleted\)/,
+      ),
+    ]);
     expect(run.stdout).toContain('5 records checked');
     expect(run.code).toBe(1);
   });
@@ -277,7 +334,9 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
       ),
     );
     const run = await verify(settings, '--checkpoint', checkpointFile, '--public-key', publicKeyFile);
-    const broken = lines(run.stderr, /^BROKEN/).map((line) => /^BROKEN \((\w+)\) at sequence (\d+)/.exec(line)?.slice(1).join(' '));
+    const broken = lines(run.stderr, /^BROKEN/).map((line) =>
+      /^BROKEN \((\w+)\) at sequence (\d+)/.exec(line)?.slice(1).join(' '),
+    );
     expect(broken).toEqual(['relinked 4', 'altered 4', 'relinked 5', 'altered 5', 'relinked 6']);
     expect(run.code).toBe(1);
   });
@@ -287,19 +346,34 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
     const edited = join(dir, `edited-${randomUUID()}.json`);
     await writeFile(edited, JSON.stringify({ ...checkpoints[1], sequence: 5 }, null, 2));
     const byHand = await verify(settings, '--checkpoint', edited, '--public-key', publicKeyFile);
-    expect(lines(byHand.stderr, /^CHECKPOINT FAILED/)).toEqual([expect.stringMatching(/^CHECKPOINT FAILED \(signature\): the checkpoint of .* \(sequence 5\) does not verify: its signature does not hold under the trusted key .* \(it was edited\)/)]);
+    expect(lines(byHand.stderr, /^CHECKPOINT FAILED/)).toEqual([
+      expect.stringMatching(
+        /^CHECKPOINT FAILED \(signature\): the checkpoint of .* \(sequence 5\) does not verify: its signature does not hold under the trusted key .* \(it was edited\)/,
+      ),
+    ]);
     expect(byHand.stdout).toContain('every link holds');
     expect(byHand.code).toBe(1);
 
     const kept = join(dir, `kept-${randomUUID()}.jsonl`);
     await writeFile(kept, checkpoints.map((c) => JSON.stringify(c)).join('\n'));
     const otherKey = await verify(settings, '--checkpoint', kept, '--public-key', otherPublicKeyFile);
-    expect(lines(otherKey.stderr, /^CHECKPOINT FAILED/)).toEqual([expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 3\)/), expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 6\)/)]);
+    expect(lines(otherKey.stderr, /^CHECKPOINT FAILED/)).toEqual([
+      expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 3\)/),
+      expect.stringMatching(/^CHECKPOINT FAILED \(signature\): .*\(sequence 6\)/),
+    ]);
     expect(otherKey.stdout).toContain('2 of 2 checkpoints fail');
     expect(otherKey.code).toBe(1);
 
     // After a key rotation both keys are trusted, and each checkpoint is checked with the key it names.
-    const rotated = await verify(settings, '--checkpoint', kept, '--public-key', otherPublicKeyFile, '--public-key', publicKeyFile);
+    const rotated = await verify(
+      settings,
+      '--checkpoint',
+      kept,
+      '--public-key',
+      otherPublicKeyFile,
+      '--public-key',
+      publicKeyFile,
+    );
     expect(rotated.stdout).toContain('2 checkpoints hold');
     expect(rotated.code).toBe(0);
   });

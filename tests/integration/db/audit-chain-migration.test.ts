@@ -20,16 +20,48 @@ const CLOSING_MIGRATION = '20261203120000_audit_chain_complete';
 async function migrationsBefore(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'crc-migrations-'));
   for (const entry of await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name < name) await cp(join(DEFAULT_MIGRATIONS_DIR, entry.name), join(dir, entry.name), { recursive: true });
+    if (entry.isDirectory() && entry.name < name)
+      await cp(join(DEFAULT_MIGRATIONS_DIR, entry.name), join(dir, entry.name), { recursive: true });
   }
   return dir;
 }
 
 // Doubles whose text JavaScript and Postgres lay out differently: exponent forms at both ends, the
 // boundaries 1e-7/1e-6 and 1e15/1e21, subnormals, -0, and many drawn at random (fixed seed).
-const AWKWARD = [0, -0, 1, -1, 0.1, 1 / 3, 1e-7, 1.5e-7, 1e-6, 0.000123, 1e-5, 123456789012345.6, 1e15, 1.5e15, 1e20, 1e21, 1.2345e21, -2.5e-300, 5e-324, Number.MAX_VALUE, 2 ** 53 + 2];
+const AWKWARD = [
+  0,
+  -0,
+  1,
+  -1,
+  0.1,
+  1 / 3,
+  1e-7,
+  1.5e-7,
+  1e-6,
+  0.000123,
+  1e-5,
+  123456789012345.6,
+  1e15,
+  1.5e15,
+  1e20,
+  1e21,
+  1.2345e21,
+  -2.5e-300,
+  5e-324,
+  Number.MAX_VALUE,
+  2 ** 53 + 2,
+];
 const DRAWN = fc.sample(fc.double({ noNaN: true, noDefaultInfinity: true }), { numRuns: 120, seed: 20261203 });
-const TEXTS = ['MRN "quoted"', 'back\\slash', 'é ü 中文', 'emoji 😀', 'line\u2028separator', '</script>', 'tab\there', 'bell\u0007'];
+const TEXTS = [
+  'MRN "quoted"',
+  'back\\slash',
+  'é ü 中文',
+  'emoji 😀',
+  'line\u2028separator',
+  '</script>',
+  'tab\there',
+  'bell\u0007',
+];
 
 interface LegacyRow {
   createdAt: string;
@@ -56,7 +88,11 @@ function legacyRows(): LegacyRow[] {
       vector: slice.map((value, j) => (j === 5 ? null : value)),
       probability: Math.abs(slice[0]) <= 1 ? Math.abs(slice[0]) : 1 / Math.abs(slice[0]),
       baseValue: slice[1],
-      contributions: slice.map((value, j) => ({ name: TEXTS[j % TEXTS.length], value: j === 2 ? null : value, contribution: slice[(j + 1) % slice.length] })),
+      contributions: slice.map((value, j) => ({
+        name: TEXTS[j % TEXTS.length],
+        value: j === 2 ? null : value,
+        contribution: slice[(j + 1) % slice.length],
+      })),
       patientRef: i === 4 ? null : TEXTS[i % TEXTS.length],
       latencyMs: Math.abs(slice[2]),
       requester: i % 3 === 0 ? null : 'legacy-key',
@@ -115,24 +151,49 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
           `INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band, base_value,
                                    contributions, patient_ref, request_id, latency_ms, requester, created_at)
            VALUES ('heart-failure', '0.9.0', $1, $2::jsonb, $3::jsonb, $4, $5, 'MODERATE', $6, $7::jsonb, $8, $9, $10, $11, $12::timestamptz)`,
-          ['e'.repeat(64), JSON.stringify(row.inputs), JSON.stringify(row.vector), row.probability, i % 2 === 0, row.baseValue, JSON.stringify(row.contributions), row.patientRef, `legacy-${i}`, row.latencyMs, row.requester, row.createdAt],
+          [
+            'e'.repeat(64),
+            JSON.stringify(row.inputs),
+            JSON.stringify(row.vector),
+            row.probability,
+            i % 2 === 0,
+            row.baseValue,
+            JSON.stringify(row.contributions),
+            row.patientRef,
+            `legacy-${i}`,
+            row.latencyMs,
+            row.requester,
+            row.createdAt,
+          ],
         );
       }
     });
-    const before = await database.db.transaction((tx) => tx.query<{ id: string; hash: string }>('SELECT id::text, hash FROM prediction WHERE sequence IS NOT NULL ORDER BY sequence'));
+    const before = await database.db.transaction((tx) =>
+      tx.query<{ id: string; hash: string }>(
+        'SELECT id::text, hash FROM prediction WHERE sequence IS NOT NULL ORDER BY sequence',
+      ),
+    );
 
     await expect(migrate(database.db)).resolves.toEqual({ applied: [CLOSING_MIGRATION] });
 
     const report = await verifyAuditChain(database.db.prisma);
     expect(report.breaks).toEqual([]);
     expect(report.checked).toBe(2 + rows.length);
-    const after = await database.db.transaction((tx) => tx.query<{ id: string; hash: string; request_id: string }>('SELECT id::text, hash, request_id FROM prediction ORDER BY sequence'));
+    const after = await database.db.transaction((tx) =>
+      tx.query<{ id: string; hash: string; request_id: string }>(
+        'SELECT id::text, hash, request_id FROM prediction ORDER BY sequence',
+      ),
+    );
     // The existing links are untouched; the legacy records follow them in creation order.
     expect(after.slice(0, 2)).toEqual(before.map((b, i) => ({ ...b, request_id: chained[i].requestId })));
-    const byCreation = rows.map((row, i) => ({ at: row.createdAt, requestId: `legacy-${i}` })).sort((a, b) => a.at.localeCompare(b.at));
+    const byCreation = rows
+      .map((row, i) => ({ at: row.createdAt, requestId: `legacy-${i}` }))
+      .sort((a, b) => a.at.localeCompare(b.at));
     expect(after.slice(2).map((r) => r.request_id)).toEqual(byCreation.map((r) => r.requestId));
     // The helper functions do not outlive the migration.
-    const [{ functions }] = await database.db.transaction((tx) => tx.query<{ functions: string }>("SELECT count(*)::text AS functions FROM pg_proc WHERE proname LIKE 'audit\\_%'"));
+    const [{ functions }] = await database.db.transaction((tx) =>
+      tx.query<{ functions: string }>("SELECT count(*)::text AS functions FROM pg_proc WHERE proname LIKE 'audit\\_%'"),
+    );
     expect(functions).toBe('0');
     // Appends go on from the new head.
     await log.append([chainedRecord(3)]);
@@ -141,7 +202,10 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
 
   it('writes 20,000 doubles in SQL exactly as JSON.stringify does (the function the migration hashes with)', async () => {
     const migration = await readFile(join(DEFAULT_MIGRATIONS_DIR, CLOSING_MIGRATION, 'migration.sql'), 'utf8');
-    const definition = migration.slice(migration.indexOf('CREATE FUNCTION "audit_js_number"'), migration.indexOf('-- canonicalJson of audit-chain.ts'));
+    const definition = migration.slice(
+      migration.indexOf('CREATE FUNCTION "audit_js_number"'),
+      migration.indexOf('-- canonicalJson of audit-chain.ts'),
+    );
     const doubles = [
       ...AWKWARD,
       -Number.MAX_VALUE,
@@ -154,7 +218,10 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
     ];
     const written = await database.db.transaction(async (tx) => {
       await tx.exec(definition.replace('"audit_js_number"', 'pg_temp.audit_js_number'));
-      return tx.query<{ text: string }>('SELECT pg_temp.audit_js_number(x) AS text FROM unnest($1::float8[]) WITH ORDINALITY AS u(x, i) ORDER BY i', [doubles.map(String)]);
+      return tx.query<{ text: string }>(
+        'SELECT pg_temp.audit_js_number(x) AS text FROM unnest($1::float8[]) WITH ORDINALITY AS u(x, i) ORDER BY i',
+        [doubles.map(String)],
+      );
     });
     const mismatches = doubles.map((x, i) => [JSON.stringify(x), written[i].text]).filter(([js, sql]) => js !== sql);
     expect(mismatches).toEqual([]);
@@ -170,8 +237,12 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
         ['f'.repeat(64)],
       ),
     );
-    await expect(migrate(database.db)).rejects.toThrow(new RegExp(`1 audit records without a place in the chain were stored after the chain began \\(${id}\\)`));
-    const [{ unchained }] = await database.db.transaction((tx) => tx.query<{ unchained: string }>('SELECT count(*)::text AS unchained FROM prediction WHERE sequence IS NULL'));
+    await expect(migrate(database.db)).rejects.toThrow(
+      new RegExp(`1 audit records without a place in the chain were stored after the chain began \\(${id}\\)`),
+    );
+    const [{ unchained }] = await database.db.transaction((tx) =>
+      tx.query<{ unchained: string }>('SELECT count(*)::text AS unchained FROM prediction WHERE sequence IS NULL'),
+    );
     expect(unchained).toBe('1');
   });
 
@@ -179,7 +250,11 @@ describe.each(DATABASES)('closing the audit chain on %s', (_kind, create) => {
     await migrate(database.db, { migrationsDir: earlier });
     await migrate(database.db);
     await prismaAuditLog(database.db.prisma).append([chainedRecord(1)]);
-    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 1, head: { sequence: 1 }, breaks: [] });
+    await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({
+      checked: 1,
+      head: { sequence: 1 },
+      breaks: [],
+    });
   });
 });
 

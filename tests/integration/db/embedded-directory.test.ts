@@ -9,7 +9,13 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { DatabaseUnavailableError, EmbeddedDatabaseInUseError, EmbeddedDirectoryUnusableError, isDatabaseUnavailable, openDatabase } from '@/db/database';
+import {
+  DatabaseUnavailableError,
+  EmbeddedDatabaseInUseError,
+  EmbeddedDirectoryUnusableError,
+  isDatabaseUnavailable,
+  openDatabase,
+} from '@/db/database';
 import { LOCK_FILE_NAME } from '@/db/embedded-directory-lock';
 import { startupErrorResponse } from '@/graphql/startup-error';
 
@@ -18,7 +24,9 @@ const CHILD = join('tests', 'support', 'embedded-database-process.ts');
 /** Root ignores file permissions: as root the "unwritable" cases run as an ordinary user (postgres, else nobody). */
 function unprivilegedUser(): { uid: number; gid: number; name: string } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const users = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'));
+  const users = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'));
   const user = users.find((u) => u[0] === 'postgres') ?? users.find((u) => u[0] === 'nobody');
   if (!user) throw new Error('running as root with neither a postgres nor a nobody user to test permissions as');
   return { name: user[0], uid: Number(user[2]), gid: Number(user[3]) };
@@ -48,12 +56,16 @@ async function holder(dir: string): Promise<ChildProcess> {
 }
 
 function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
+  if (proc.exitCode !== null || proc.signalCode !== null)
+    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
   return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 /** What another process gets when it opens `dir` (as `user` if given). */
-async function openElsewhere(dir: string, user?: { uid: number; gid: number }): Promise<{ ok: boolean; name?: string; reason?: string; message?: string }> {
+async function openElsewhere(
+  dir: string,
+  user?: { uid: number; gid: number },
+): Promise<{ ok: boolean; name?: string; reason?: string; message?: string }> {
   const opening = child('open', dir, user);
   let stdout = '';
   let stderr = '';
@@ -90,7 +102,12 @@ describe('the embedded database directory', () => {
     );
     expect(error).toBeInstanceOf(EmbeddedDatabaseInUseError);
     const inUse = error as EmbeddedDatabaseInUseError;
-    expect(inUse).toMatchObject({ reason: 'EMBEDDED_DATABASE_IN_USE', code: 'SERVICE_UNAVAILABLE', directory: dir, holderPid: other.pid });
+    expect(inUse).toMatchObject({
+      reason: 'EMBEDDED_DATABASE_IN_USE',
+      code: 'SERVICE_UNAVAILABLE',
+      directory: dir,
+      holderPid: other.pid,
+    });
     expect(inUse.message).toBe(
       `the audit database is unavailable: the embedded database in ${dir} is in use by another process (pid ${other.pid}); ` +
         `stop that process, or set DATA_DIR to another directory (if that process is no longer running, delete ${join(dir, LOCK_FILE_NAME)})`,
@@ -105,7 +122,10 @@ describe('the embedded database directory', () => {
     process.env.DATA_DIR = dir;
     try {
       const { healthReport } = await import('@/server/health');
-      expect(await healthReport()).toMatchObject({ status: 'unavailable', database: { ok: false, error: inUse.message } });
+      expect(await healthReport()).toMatchObject({
+        status: 'unavailable',
+        database: { ok: false, error: inUse.message },
+      });
     } finally {
       if (previous === undefined) delete process.env.DATA_DIR;
       else process.env.DATA_DIR = previous;
@@ -182,8 +202,14 @@ describe('the embedded database directory', () => {
     const db = await openDatabase({ dataDir: dir });
     expect(await readFile(join(dir, LOCK_FILE_NAME), 'utf8')).toMatch(new RegExp(`^${process.pid}\n`));
     // A second open in the same process would corrupt it just the same.
-    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`the embedded database in ${dir} is already open in this process (pid ${process.pid})`);
-    expect(await openElsewhere(dir)).toMatchObject({ ok: false, name: 'EmbeddedDatabaseInUseError', reason: 'EMBEDDED_DATABASE_IN_USE' });
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(
+      `the embedded database in ${dir} is already open in this process (pid ${process.pid})`,
+    );
+    expect(await openElsewhere(dir)).toMatchObject({
+      ok: false,
+      name: 'EmbeddedDatabaseInUseError',
+      reason: 'EMBEDDED_DATABASE_IN_USE',
+    });
     await db.close();
 
     expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
@@ -201,8 +227,14 @@ describe('the embedded database directory', () => {
     const dir = join(parent, 'pglite');
 
     const result = await openElsewhere(dir, user);
-    expect(result).toMatchObject({ ok: false, name: 'EmbeddedDirectoryUnusableError', reason: 'EMBEDDED_DIRECTORY_UNUSABLE' });
-    expect(result.message).toContain(`the embedded database directory ${dir} is not writable by this process (uid ${user?.uid ?? process.getuid?.()}) (EACCES)`);
+    expect(result).toMatchObject({
+      ok: false,
+      name: 'EmbeddedDirectoryUnusableError',
+      reason: 'EMBEDDED_DIRECTORY_UNUSABLE',
+    });
+    expect(result.message).toContain(
+      `the embedded database directory ${dir} is not writable by this process (uid ${user?.uid ?? process.getuid?.()}) (EACCES)`,
+    );
     expect(result.message).toContain('set DATA_DIR to another directory');
   });
 

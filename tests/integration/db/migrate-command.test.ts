@@ -22,13 +22,19 @@ describe('npm run db:migrate on Postgres (DATABASE_URL)', () => {
     const first = await npmRun('db:migrate', [], { DATABASE_URL: database.url });
     expect(first.stderr).not.toContain('db:migrate failed');
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe(`applied to Postgres (DATABASE_URL):\n${MIGRATIONS.map((name) => `  ${name}\n`).join('')}`);
+    expect(first.stdout).toBe(
+      `applied to Postgres (DATABASE_URL):\n${MIGRATIONS.map((name) => `  ${name}\n`).join('')}`,
+    );
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name');
+      const { rows } = await client.query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name',
+      );
       expect(rows.map((row) => row.migration_name)).toEqual(MIGRATIONS);
-      await expect(client.query(`SELECT to_regclass('public.prediction')::text AS t`)).resolves.toMatchObject({ rows: [{ t: 'prediction' }] });
+      await expect(client.query(`SELECT to_regclass('public.prediction')::text AS t`)).resolves.toMatchObject({
+        rows: [{ t: 'prediction' }],
+      });
     } finally {
       await client.end();
     }
@@ -52,7 +58,9 @@ describe('npm run db:migrate on the embedded database (DATA_DIR)', () => {
     const settings = { DATA_DIR: join(dir, 'pglite') };
     const first = await npmRun('db:migrate', [], settings);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe(`applied to the embedded PGlite database:\n${MIGRATIONS.map((name) => `  ${name}\n`).join('')}`);
+    expect(first.stdout).toBe(
+      `applied to the embedded PGlite database:\n${MIGRATIONS.map((name) => `  ${name}\n`).join('')}`,
+    );
     const again = await npmRun('db:migrate', [], settings);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('the embedded PGlite database is up to date: no migration to apply\n');

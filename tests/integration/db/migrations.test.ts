@@ -90,11 +90,26 @@ function mapped(attributes: string): string | null {
 function expectedSchema(source: string): ExpectedSchema {
   const text = source.replace(/\/\/.*$/gm, '');
   const blocks = [...text.matchAll(/^(model|enum)\s+(\w+)\s*\{([^}]*)\}/gm)];
-  const tableOf = new Map(blocks.filter(([, kind]) => kind === 'model').map(([, , name, body]) => [name, mapped(body.split('\n').filter((l) => l.trim().startsWith('@@')).join(' ')) ?? name]));
+  const tableOf = new Map(
+    blocks
+      .filter(([, kind]) => kind === 'model')
+      .map(([, , name, body]) => [
+        name,
+        mapped(
+          body
+            .split('\n')
+            .filter((l) => l.trim().startsWith('@@'))
+            .join(' '),
+        ) ?? name,
+      ]),
+  );
   const enums = new Map<string, { name: string; values: string[] }>();
   for (const [, kind, name, body] of blocks) {
     if (kind !== 'enum') continue;
-    const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     enums.set(name, { name: mapped(body) ?? name, values: lines.filter((l) => !l.startsWith('@@')) });
   }
   const scalar: Record<string, string> = {
@@ -117,7 +132,13 @@ function expectedSchema(source: string): ExpectedSchema {
   const tables: ExpectedTable[] = [];
   for (const [, kind, name, body] of blocks) {
     if (kind !== 'model') continue;
-    const table = mapped(body.split('\n').filter((l) => l.trim().startsWith('@@')).join(' ')) ?? name;
+    const table =
+      mapped(
+        body
+          .split('\n')
+          .filter((l) => l.trim().startsWith('@@'))
+          .join(' '),
+      ) ?? name;
     const columns: ExpectedColumn[] = [];
     const dbName = new Map<string, string>();
     const primaryKey: string[] = [];
@@ -147,10 +168,14 @@ function expectedSchema(source: string): ExpectedSchema {
       if (tableOf.has(type)) {
         // A relation field has no column: the list side holds nothing, the other side names its key columns.
         if (modifier === '[]' && attributes === '') continue;
-        const relation = /^@relation\(fields: \[([^\]]+)\], references: \[([^\]]+)\], onDelete: (\w+)\)$/.exec(attributes);
+        const relation = /^@relation\(fields: \[([^\]]+)\], references: \[([^\]]+)\], onDelete: (\w+)\)$/.exec(
+          attributes,
+        );
         if (!relation || modifier) throw new Error(`schema reader: relation not checked: ${line}`);
         const list = (names: string) => names.split(',').map((f) => f.trim());
-        const onDelete = { Restrict: 'RESTRICT', Cascade: 'CASCADE', SetNull: 'SET NULL', NoAction: 'NO ACTION' }[relation[3]];
+        const onDelete = { Restrict: 'RESTRICT', Cascade: 'CASCADE', SetNull: 'SET NULL', NoAction: 'NO ACTION' }[
+          relation[3]
+        ];
         if (!onDelete) throw new Error(`schema reader: onDelete not checked: ${relation[3]}`);
         relations.push({ fields: list(relation[1]), model: type, references: list(relation[2]), onDelete });
         continue;
@@ -180,13 +205,26 @@ function expectedSchema(source: string): ExpectedSchema {
         }
       }
       if (/@id\b/.test(attributes)) primaryKey.push(column);
-      if (/@unique\b/.test(attributes)) indexes.push({ name: `${table}_${column}_key`, columns: [column], unique: true });
-      columns.push({ column, type: columnType, nullable: modifier === '?', default: columnDefault, ...(precision !== undefined ? { precision } : {}) });
+      if (/@unique\b/.test(attributes))
+        indexes.push({ name: `${table}_${column}_key`, columns: [column], unique: true });
+      columns.push({
+        column,
+        type: columnType,
+        nullable: modifier === '?',
+        default: columnDefault,
+        ...(precision !== undefined ? { precision } : {}),
+      });
     }
     const foreignKeys = relations.map((r) => {
       const cols = r.fields.map((f) => dbName.get(f) ?? f);
       // Referenced columns are named as the referenced model maps them; every key here is a plain id.
-      return { name: `${table}_${cols.join('_')}_fkey`, columns: cols, references: tableOf.get(r.model)!, referencedColumns: r.references, onDelete: r.onDelete };
+      return {
+        name: `${table}_${cols.join('_')}_fkey`,
+        columns: cols,
+        references: tableOf.get(r.model)!,
+        referencedColumns: r.references,
+        onDelete: r.onDelete,
+      };
     });
     tables.push({ table, columns, primaryKey, indexes, foreignKeys });
   }
@@ -222,7 +260,13 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
         GROUP BY i.relname ORDER BY i.relname`,
       [table],
     );
-    const foreignKeys = await tx.query<{ name: string; columns: string; references: string; referenced_columns: string; on_delete: string }>(
+    const foreignKeys = await tx.query<{
+      name: string;
+      columns: string;
+      references: string;
+      referenced_columns: string;
+      on_delete: string;
+    }>(
       `SELECT c.conname AS name,
               (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
@@ -244,7 +288,9 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
         ...(c.data_type.startsWith('timestamp') ? { precision: Number(c.datetime_precision) } : {}),
       })),
       primaryKey: primary ? primary.columns.split(',') : [],
-      indexes: indexes.filter((i) => !i.primary).map((i) => ({ name: i.name, columns: i.columns.split(','), unique: i.unique })),
+      indexes: indexes
+        .filter((i) => !i.primary)
+        .map((i) => ({ name: i.name, columns: i.columns.split(','), unique: i.unique })),
       foreignKeys: foreignKeys.map((f) => ({
         name: f.name,
         columns: f.columns.split(','),
@@ -257,7 +303,9 @@ async function actualTable(db: Database, table: string): Promise<ExpectedTable> 
 }
 
 async function scalarQuery<T>(db: Database, sql: string, params: unknown[] = []): Promise<T[]> {
-  return db.transaction((tx) => tx.query<Record<string, T>>(sql, params)).then((rows) => rows.map((r) => Object.values(r)[0]));
+  return db
+    .transaction((tx) => tx.query<Record<string, T>>(sql, params))
+    .then((rows) => rows.map((r) => Object.values(r)[0]));
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -296,14 +344,30 @@ describe('schema.prisma reader used by these tests', () => {
     expect(apiKey.columns.find((c) => c.column === 'role')).toMatchObject({ type: 'role', nullable: false });
     expect(apiKey.foreignKeys).toEqual([]);
     expect(session.foreignKeys).toEqual([
-      { name: 'session_api_key_id_fkey', columns: ['api_key_id'], references: 'api_key', referencedColumns: ['id'], onDelete: 'RESTRICT' },
+      {
+        name: 'session_api_key_id_fkey',
+        columns: ['api_key_id'],
+        references: 'api_key',
+        referencedColumns: ['id'],
+        onDelete: 'RESTRICT',
+      },
     ]);
-    expect(session.columns.map((c) => c.column)).toEqual(['id', 'token_hash', 'api_key_id', 'created_at', 'expires_at']);
+    expect(session.columns.map((c) => c.column)).toEqual([
+      'id',
+      'token_hash',
+      'api_key_id',
+      'created_at',
+      'expires_at',
+    ]);
   });
 
   it('refuses a schema feature it does not check', () => {
     expect(() => expectedSchema('model A {\n  id Int @id @updatedAt\n}')).toThrow(/@updatedAt/);
-    expect(() => expectedSchema('model A {\n  id Int @id\n  b B @relation(fields: [id], references: [id])\n}\nmodel B {\n  id Int @id\n}')).toThrow(/relation not checked/);
+    expect(() =>
+      expectedSchema(
+        'model A {\n  id Int @id\n  b B @relation(fields: [id], references: [id])\n}\nmodel B {\n  id Int @id\n}',
+      ),
+    ).toThrow(/relation not checked/);
     expect(() => expectedSchema('model A {\n  id Int @id\n  @@fulltext([id])\n}')).toThrow(/@@fulltext/);
   });
 });
@@ -329,9 +393,16 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
     expect(first.applied).toEqual([...first.applied].sort());
 
     const rows = await db.transaction((tx) =>
-      tx.query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; started_at: Date; logs: string | null; rolled_back_at: Date | null; applied_steps_count: number }>(
-        'SELECT * FROM "_prisma_migrations" ORDER BY started_at',
-      ),
+      tx.query<{
+        id: string;
+        checksum: string;
+        migration_name: string;
+        finished_at: Date | null;
+        started_at: Date;
+        logs: string | null;
+        rolled_back_at: Date | null;
+        applied_steps_count: number;
+      }>('SELECT * FROM "_prisma_migrations" ORDER BY started_at'),
     );
     expect(rows.map((r) => r.migration_name)).toEqual(first.applied);
     for (const row of rows) {
@@ -382,7 +453,11 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
       expect(actual.primaryKey).toEqual(table.primaryKey);
       expect(actual.indexes).toEqual([...table.indexes].sort((a, b) => a.name.localeCompare(b.name)));
       expect(actual.foreignKeys).toEqual(table.foreignKeys);
-      const pkeyName = await scalarQuery(db, `SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = $1::regclass`, [table.table]);
+      const pkeyName = await scalarQuery(
+        db,
+        `SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = $1::regclass`,
+        [table.table],
+      );
       expect(pkeyName).toEqual([`${table.table}_pkey`]);
     }
     const enums = await db.transaction((tx) =>
@@ -419,7 +494,14 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
     });
 
     it('still accepts inserts, with the id and createdAt filled in by the database', async () => {
-      const [row] = await db.transaction((tx) => tx.query<{ id: string; created_at: Date }>(`${insert}, created_at`, [sha256('model'), 2, sha256('link 1'), sha256('link 2')]));
+      const [row] = await db.transaction((tx) =>
+        tx.query<{ id: string; created_at: Date }>(`${insert}, created_at`, [
+          sha256('model'),
+          2,
+          sha256('link 1'),
+          sha256('link 2'),
+        ]),
+      );
       expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(row.created_at).toBeInstanceOf(Date);
     });
@@ -468,7 +550,10 @@ describe.each(DATABASES)('migration history on %s', (kind, create) => {
 
   it('applies a later migration alone, after the recorded ones', async () => {
     await migrate(db, { migrationsDir: dir });
-    await addMigration('29990101000000_later', 'CREATE TABLE later_table (id int);\nCREATE INDEX later_idx ON later_table (id);');
+    await addMigration(
+      '29990101000000_later',
+      'CREATE TABLE later_table (id int);\nCREATE INDEX later_idx ON later_table (id);',
+    );
     expect((await migrate(db, { migrationsDir: dir })).applied).toEqual(['29990101000000_later']);
     expect(await scalarQuery(db, `SELECT to_regclass('later_table')::text`)).toEqual(['later_table']);
   });
@@ -480,29 +565,38 @@ describe.each(DATABASES)('migration history on %s', (kind, create) => {
     await expect(failed).rejects.toBeInstanceOf(MigrationError);
     await expect(failed).rejects.toMatchObject({ code: 'MIGRATION_FAILED', migrationName: '29990101000000_broken' });
     expect(await scalarQuery(db, `SELECT to_regclass('half_done')::text`)).toEqual([null]);
-    expect(await scalarQuery(db, `SELECT count(*)::int FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`)).toEqual([0]);
+    expect(
+      await scalarQuery(
+        db,
+        `SELECT count(*)::int FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`,
+      ),
+    ).toEqual([0]);
   });
 
   it('refuses to run while Prisma has recorded an unfinished migration (P3009)', async () => {
     await migrate(db, { migrationsDir: dir });
     await db.transaction((tx) =>
-      tx.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ($1, $2, 'x_failed', 0)`, [
-        '00000000-0000-4000-8000-000000000000',
-        sha256('x'),
-      ]),
+      tx.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ($1, $2, 'x_failed', 0)`,
+        ['00000000-0000-4000-8000-000000000000', sha256('x')],
+      ),
     );
     await expect(migrate(db, { migrationsDir: dir })).rejects.toBeInstanceOf(FailedMigrationError);
   });
 
   // PGlite is one process's embedded database: a second instance on the same directory is not allowed,
   // so concurrent runners exist only on Postgres.
-  if (kind === 'postgres') it('lets concurrent runners apply each migration exactly once', async () => {
-    const other = await database.open();
-    try {
-      const results = await Promise.all([migrate(db, { migrationsDir: dir }), migrate(other, { migrationsDir: dir })]);
-      expect(results.flatMap((r) => r.applied).sort()).toEqual((await readMigrations(dir)).map((f) => f.name));
-    } finally {
-      await other.close();
-    }
-  });
+  if (kind === 'postgres')
+    it('lets concurrent runners apply each migration exactly once', async () => {
+      const other = await database.open();
+      try {
+        const results = await Promise.all([
+          migrate(db, { migrationsDir: dir }),
+          migrate(other, { migrationsDir: dir }),
+        ]);
+        expect(results.flatMap((r) => r.applied).sort()).toEqual((await readMigrations(dir)).map((f) => f.name));
+      } finally {
+        await other.close();
+      }
+    });
 });

@@ -11,7 +11,9 @@ import { npmRun, npmStart, stopGroup } from '../../support/npm-script';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
 
 /** Starts `npm run studio -- --port N --browser none`, waits for Studio to answer on N, then stops it. */
-async function startAndStop(settings: Record<string, string>): Promise<{ status: number; output: string; exitCode: number | null }> {
+async function startAndStop(
+  settings: Record<string, string>,
+): Promise<{ status: number; output: string; exitCode: number | null }> {
   const port = await freePort();
   const child = npmStart('studio', ['--port', String(port), '--browser', 'none'], settings);
   let output = '';
@@ -25,7 +27,8 @@ async function startAndStop(settings: Record<string, string>): Promise<{ status:
         await response.arrayBuffer();
         return { status: response.status, output, exitCode: await stopGroup(child) };
       } catch {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Studio did not come up on ${port}:\n${output}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`Studio did not come up on ${port}:\n${output}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }

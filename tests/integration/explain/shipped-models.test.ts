@@ -85,13 +85,16 @@ function usedFeatures(t: Tree): number[] {
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      throw new Error(`${what}, feature ${i}: TreeSHAP ${actual[i]}, brute force ${expected[i]} (tolerance ${tolerance})`);
+      throw new Error(
+        `${what}, feature ${i}: TreeSHAP ${actual[i]}, brute force ${expected[i]} (tolerance ${tolerance})`,
+      );
     }
   }
 }
 
 /** Evenly spaced row indices, so samples span the table (and sepsis' patients). */
-const sampleRows = (rows: number, count: number) => Array.from({ length: Math.min(rows, count) }, (_, k) => Math.floor(((k + 0.5) * rows) / Math.min(rows, count)));
+const sampleRows = (rows: number, count: number) =>
+  Array.from({ length: Math.min(rows, count) }, (_, k) => Math.floor(((k + 0.5) * rows) / Math.min(rows, count)));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -112,7 +115,11 @@ if (shipped.length === 0) {
       expect(read.ensemble.featureCount).toBe(names.length);
       expect(read.hasCovers).toBe(true);
       const training = await recipeFor(id).load(DATA_DIR, () => {});
-      loaded = { ensemble: read.ensemble, explainer: prepareExplainer(read.ensemble), data: selectColumns(training.data, names) };
+      loaded = {
+        ensemble: read.ensemble,
+        explainer: prepareExplainer(read.ensemble),
+        data: selectColumns(training.data, names),
+      };
     }, 600_000);
 
     it(`is locally accurate (baseValue + Σφ = margin to 1e-9) on every training row, or ${LOCAL_ACCURACY_ROWS.toLocaleString('en-US')} evenly spaced ones of a larger set`, () => {
@@ -121,7 +128,8 @@ if (shipped.length === 0) {
       const rows = data.y.length;
       const phi = new Float64Array(f);
       let worst = 0;
-      const checked = rows <= LOCAL_ACCURACY_ROWS ? Array.from({ length: rows }, (_, r) => r) : sampleRows(rows, LOCAL_ACCURACY_ROWS);
+      const checked =
+        rows <= LOCAL_ACCURACY_ROWS ? Array.from({ length: rows }, (_, r) => r) : sampleRows(rows, LOCAL_ACCURACY_ROWS);
       for (const r of checked) {
         const row = data.x.subarray(r * f, (r + 1) * f);
         explainer.explainInto(row, phi);
@@ -133,15 +141,21 @@ if (shipped.length === 0) {
     });
 
     // Beyond BRUTE_FORCE_MAX_FEATURES the 2^M subsets are out of reach; the per-tree check below is exact for any width.
-    if (names.length <= BRUTE_FORCE_MAX_FEATURES) it(`agrees with the whole-model brute force over all ${names.length} features on ${WHOLE_MODEL_ROWS} rows`, () => {
-      const { ensemble, explainer, data } = loaded;
-      const f = ensemble.featureCount;
-      const players = Array.from({ length: f }, (_, j) => j);
-      for (const r of sampleRows(data.y.length, WHOLE_MODEL_ROWS)) {
-        const row = data.x.subarray(r * f, (r + 1) * f);
-        expectClose(explainer.explain(row).contributions, bruteForce(ensemble.trees, row, players, f), 1e-9, `row ${r}`);
-      }
-    });
+    if (names.length <= BRUTE_FORCE_MAX_FEATURES)
+      it(`agrees with the whole-model brute force over all ${names.length} features on ${WHOLE_MODEL_ROWS} rows`, () => {
+        const { ensemble, explainer, data } = loaded;
+        const f = ensemble.featureCount;
+        const players = Array.from({ length: f }, (_, j) => j);
+        for (const r of sampleRows(data.y.length, WHOLE_MODEL_ROWS)) {
+          const row = data.x.subarray(r * f, (r + 1) * f);
+          expectClose(
+            explainer.explain(row).contributions,
+            bruteForce(ensemble.trees, row, players, f),
+            1e-9,
+            `row ${r}`,
+          );
+        }
+      });
 
     it(`agrees tree by tree with brute force over each tree's own features, and leaf by leaf, on ${PER_TREE_ROWS} rows`, () => {
       const { ensemble, data } = loaded;
@@ -155,7 +169,8 @@ if (shipped.length === 0) {
           const row = data.x.subarray(r * f, (r + 1) * f);
           const contributions = single.explain(row).contributions;
           // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for any tree.
-          if (players.length <= BRUTE_FORCE_MAX_FEATURES) expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
+          if (players.length <= BRUTE_FORCE_MAX_FEATURES)
+            expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
           expectClose(contributions, bruteForceByLeaf(tree, row, f), 1e-9, `tree ${t}, row ${r} (by leaf)`);
         }
       });

@@ -84,9 +84,14 @@ async function predict(app: RunningApp): Promise<Outcome> {
   }
 }
 
-async function health(app: RunningApp): Promise<{ status: number; body: { status: string; database: { ok: boolean; error?: string } }; ms: number }> {
+async function health(
+  app: RunningApp,
+): Promise<{ status: number; body: { status: string; database: { ok: boolean; error?: string } }; ms: number }> {
   const startedAt = Date.now();
-  const response = await fetch(`${app.url}/api/health`, { headers: authHeaders(), signal: AbortSignal.timeout(HANG_MS) });
+  const response = await fetch(`${app.url}/api/health`, {
+    headers: authHeaders(),
+    signal: AbortSignal.timeout(HANG_MS),
+  });
   return { status: response.status, body: await response.json(), ms: Date.now() - startedAt };
 }
 
@@ -151,7 +156,10 @@ it('answers SERVICE_UNAVAILABLE within 2 s while Postgres is down, recovers by i
   await client.connect();
   let stored: Set<string>;
   try {
-    const rows = await client.query<{ id: string }>('SELECT id::text AS id FROM prediction WHERE id = ANY($1::uuid[])', [acknowledged]);
+    const rows = await client.query<{ id: string }>(
+      'SELECT id::text AS id FROM prediction WHERE id = ANY($1::uuid[])',
+      [acknowledged],
+    );
     stored = new Set(rows.rows.map((r) => r.id));
   } finally {
     await client.end();
@@ -178,7 +186,9 @@ it('answers SERVICE_UNAVAILABLE within 2 s while Postgres is down, recovers by i
   // (a) Fast, coded answers while the database is down; nothing hangs, nothing else goes wrong.
   expect(during.filter((o) => o.endedAt - o.startedAt > OUTAGE_ANSWER_MS)).toEqual([]);
   expect(outcomes.filter((o) => typeof o.status !== 'number')).toEqual([]);
-  expect(failed.filter((o) => o.status !== 503 || o.codes.length === 0 || o.codes.some((c) => c !== 'SERVICE_UNAVAILABLE'))).toEqual([]);
+  expect(
+    failed.filter((o) => o.status !== 503 || o.codes.length === 0 || o.codes.some((c) => c !== 'SERVICE_UNAVAILABLE')),
+  ).toEqual([]);
   expect(during.filter((o) => o.status === 503).length).toBeGreaterThan(0);
   // (b) Recovery without restarting the app.
   expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_MS);

@@ -13,9 +13,17 @@ async function setup() {
   const keys = new MemoryApiKeyStore();
   const audit = new PagedMemoryAuditLog();
   const server = startTestServer({ registry, audit, keys });
-  const [ward7, ward9, auditor] = [await keys.bearer('clinician', 'Ward 7'), await keys.bearer('clinician', 'Ward 9'), await keys.bearer('auditor')];
+  const [ward7, ward9, auditor] = [
+    await keys.bearer('clinician', 'Ward 7'),
+    await keys.bearer('clinician', 'Ward 9'),
+    await keys.bearer('auditor'),
+  ];
   const predictAs = async (who: { authorization: string }, patientRef: string) =>
-    server.run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW, patientRef } }, who);
+    server.run(
+      operations.Predict,
+      { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW, patientRef } },
+      who,
+    );
   return { ...server, audit, keys, ward7, ward9, auditor, predictAs };
 }
 
@@ -25,7 +33,9 @@ function codeOf(reply: Reply): unknown {
 }
 
 const LIST = 'query { predictions(first: 100) { totalCount edges { node { id patientRef requester } } } }';
-type Listed = { predictions: { totalCount: number; edges: { node: { id: string; patientRef: string; requester: string } }[] } };
+type Listed = {
+  predictions: { totalCount: number; edges: { node: { id: string; patientRef: string; requester: string } }[] };
+};
 
 describe('without a key', () => {
   it('serves the model metadata', async () => {
@@ -37,7 +47,11 @@ describe('without a key', () => {
 
   it.each([
     ['predict', operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }],
-    ['predictBatch', operations.PredictBatch, { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW }] } }],
+    [
+      'predictBatch',
+      operations.PredictBatch,
+      { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW }] } },
+    ],
     ['predictions', LIST, {}],
     ['prediction', 'query { prediction(id: "00000000-0000-4000-8000-000000000000") { id } }', {}],
     ['apiKeys', 'query { apiKeys { id } }', {}],
@@ -46,7 +60,9 @@ describe('without a key', () => {
     const reply = await run(query, variables, { authorization: null });
     expect(codeOf(reply)).toBe('UNAUTHENTICATED');
     expect(reply.status).toBe(401);
-    expect(reply.errors?.[0].message).toBe('Unauthenticated: an API key is required: send it as "Authorization: Bearer <key>"');
+    expect(reply.errors?.[0].message).toBe(
+      'Unauthenticated: an API key is required: send it as "Authorization: Bearer <key>"',
+    );
     expect(audit.records).toHaveLength(0);
   });
 });
@@ -99,14 +115,19 @@ describe('a clinician key', () => {
     const theirs = (await predictAs(ward9, 'MRN-9')).data as { predict: { id: string } };
     const listed = (await run(LIST, {}, ward7)).data as Listed;
     expect(listed.predictions.totalCount).toBe(1);
-    expect(listed.predictions.edges.map((e) => e.node)).toEqual([{ id: mine.predict.id, patientRef: 'MRN-7', requester: ward7.keyId }]);
+    expect(listed.predictions.edges.map((e) => e.node)).toEqual([
+      { id: mine.predict.id, patientRef: 'MRN-7', requester: ward7.keyId },
+    ]);
     const byId = await run(operations.GetPrediction, { id: theirs.predict.id }, ward7);
     expect(byId.errors).toBeUndefined();
     expect(byId.data).toEqual({ prediction: null });
-    const ownById = (await run(operations.GetPrediction, { id: mine.predict.id }, ward7)).data as { prediction: { id: string } };
+    const ownById = (await run(operations.GetPrediction, { id: mine.predict.id }, ward7)).data as {
+      prediction: { id: string };
+    };
     expect(ownById.prediction.id).toBe(mine.predict.id);
     // Even filtering for the other patient finds nothing.
-    const filtered = (await run('query { predictions(filter: { patientRef: "MRN-9" }) { totalCount } }', {}, ward7)).data as Listed;
+    const filtered = (await run('query { predictions(filter: { patientRef: "MRN-9" }) { totalCount } }', {}, ward7))
+      .data as Listed;
     expect(filtered.predictions.totalCount).toBe(0);
   });
 
@@ -115,8 +136,11 @@ describe('a clinician key', () => {
     await predictAs(ward7, 'MRN-7');
     const other = await run(`query { predictions(filter: { requester: "${ward9.keyId}" }) { totalCount } }`, {}, ward7);
     expect(codeOf(other)).toBe('FORBIDDEN');
-    expect(other.errors?.[0].message).toBe("Forbidden: the clinician role may not read other keys' prediction records; roles that may: auditor, admin");
-    const own = (await run(`query { predictions(filter: { requester: "${ward7.keyId}" }) { totalCount } }`, {}, ward7)).data as Listed;
+    expect(other.errors?.[0].message).toBe(
+      "Forbidden: the clinician role may not read other keys' prediction records; roles that may: auditor, admin",
+    );
+    const own = (await run(`query { predictions(filter: { requester: "${ward7.keyId}" }) { totalCount } }`, {}, ward7))
+      .data as Listed;
     expect(own.predictions.totalCount).toBe(1);
   });
 
@@ -125,7 +149,9 @@ describe('a clinician key', () => {
     const before = await keys.count();
     const reply = await run('mutation { createApiKey(input: { name: "mine", role: admin }) { key } }', {}, ward7);
     expect(codeOf(reply)).toBe('FORBIDDEN');
-    expect(reply.errors?.[0].message).toBe('Forbidden: the clinician role may not manage API keys; roles that may: admin');
+    expect(reply.errors?.[0].message).toBe(
+      'Forbidden: the clinician role may not manage API keys; roles that may: admin',
+    );
     expect(reply.status).toBe(403);
     expect(await keys.count()).toBe(before);
   });
@@ -138,18 +164,30 @@ describe('an auditor key', () => {
     await predictAs(ward9, 'MRN-9');
     const listed = (await run(LIST, {}, auditor)).data as Listed;
     expect(listed.predictions.edges.map((e) => e.node.requester).sort()).toEqual([ward7.keyId, ward9.keyId].sort());
-    const narrowed = (await run(`query { predictions(filter: { requester: "${ward9.keyId}" }) { edges { node { patientRef } } } }`, {}, auditor)).data as Listed;
+    const narrowed = (
+      await run(
+        `query { predictions(filter: { requester: "${ward9.keyId}" }) { edges { node { patientRef } } } }`,
+        {},
+        auditor,
+      )
+    ).data as Listed;
     expect(narrowed.predictions.edges.map((e) => e.node.patientRef)).toEqual(['MRN-9']);
   });
 
   it.each([
     ['predict', operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }],
-    ['predictBatch', operations.PredictBatch, { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW }] } }],
+    [
+      'predictBatch',
+      operations.PredictBatch,
+      { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW }] } },
+    ],
   ])('may not %s (FORBIDDEN, 403), and nothing is stored', async (_name, query, variables) => {
     const { run, auditor, audit } = await setup();
     const reply = await run(query, variables, auditor);
     expect(codeOf(reply)).toBe('FORBIDDEN');
-    expect(reply.errors?.[0].message).toBe('Forbidden: the auditor role may not make predictions; roles that may: clinician, admin');
+    expect(reply.errors?.[0].message).toBe(
+      'Forbidden: the auditor role may not make predictions; roles that may: clinician, admin',
+    );
     expect(reply.status).toBe(403);
     expect(audit.records).toHaveLength(0);
   });
@@ -158,24 +196,39 @@ describe('an auditor key', () => {
 describe('an admin key', () => {
   it('makes a key that works at once, lists it without its secret, and revokes it', async () => {
     const { run } = await setup();
-    const made = await run('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name role prefix createdBy revokedAt } } }', {
-      input: { name: 'Ward 12', role: 'clinician' },
-    });
+    const made = await run(
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name role prefix createdBy revokedAt } } }',
+      {
+        input: { name: 'Ward 12', role: 'clinician' },
+      },
+    );
     expect(made.errors).toBeUndefined();
-    const { key, apiKey } = (made.data as { createApiKey: { key: string; apiKey: { id: string; name: string; role: string; prefix: string; createdBy: string; revokedAt: null } } }).createApiKey;
+    const { key, apiKey } = (
+      made.data as {
+        createApiKey: {
+          key: string;
+          apiKey: { id: string; name: string; role: string; prefix: string; createdBy: string; revokedAt: null };
+        };
+      }
+    ).createApiKey;
     expect(key).toMatch(/^crc_[A-Za-z0-9_-]{43}$/);
     expect(apiKey).toMatchObject({ name: 'Ward 12', role: 'clinician', prefix: key.slice(0, 12), revokedAt: null });
     expect(apiKey.createdBy).toMatch(/^[0-9a-f-]{36}$/);
 
     const asNew = { authorization: `Bearer ${key}` };
-    expect((await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }, asNew)).errors).toBeUndefined();
+    expect(
+      (await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }, asNew))
+        .errors,
+    ).toBeUndefined();
 
     const listed = await run('query { apiKeys { id name prefix } }');
     expect(JSON.stringify(listed.data)).not.toContain(key);
     expect((listed.data as { apiKeys: { id: string }[] }).apiKeys.map((k) => k.id)).toContain(apiKey.id);
 
     const revoked = await run('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id: apiKey.id });
-    expect((revoked.data as { revokeApiKey: { revokedAt: string } }).revokeApiKey.revokedAt).toEqual(expect.any(String));
+    expect((revoked.data as { revokeApiKey: { revokedAt: string } }).revokeApiKey.revokedAt).toEqual(
+      expect.any(String),
+    );
     expect(codeOf(await run(operations.ListModels, {}, asNew))).toBe('UNAUTHENTICATED');
   });
 

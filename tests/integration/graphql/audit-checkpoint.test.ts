@@ -40,7 +40,11 @@ describe.each(DATABASES)('the audit trail through GraphQL on %s', (_kind, create
   beforeAll(async () => {
     database = await create();
     await migrate(database.db);
-    server = startTestServer({ registry, audit: prismaAuditLog(database.db.prisma), checkpoints: auditCheckpoints(() => readChainHead(database.db.prisma), key) });
+    server = startTestServer({
+      registry,
+      audit: prismaAuditLog(database.db.prisma),
+      checkpoints: auditCheckpoints(() => readChainHead(database.db.prisma), key),
+    });
   });
 
   afterAll(async () => {
@@ -48,7 +52,8 @@ describe.each(DATABASES)('the audit trail through GraphQL on %s', (_kind, create
     await database?.dispose();
   });
 
-  const predict = (patientRef: string | null) => server.run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW, patientRef } });
+  const predict = (patientRef: string | null) =>
+    server.run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW, patientRef } });
 
   it('signs the current head for an admin and an auditor, and refuses clinicians and callers without a key', async () => {
     for (let i = 0; i < 3; i++) expect((await predict(`MRN-${i}`)).errors).toBeUndefined();
@@ -61,17 +66,25 @@ describe.each(DATABASES)('the audit trail through GraphQL on %s', (_kind, create
     expect(checkpointSignatureHolds(checkpoint, key.publicKey)).toBe(true);
 
     const { key: auditor } = await server.keys.create({ name: 'auditor', role: 'auditor', createdBy: 'test' });
-    expect((await server.run(operations.AuditCheckpoint, {}, { authorization: `Bearer ${auditor}` })).errors).toBeUndefined();
+    expect(
+      (await server.run(operations.AuditCheckpoint, {}, { authorization: `Bearer ${auditor}` })).errors,
+    ).toBeUndefined();
     const { key: clinician } = await server.keys.create({ name: 'clinician', role: 'clinician', createdBy: 'test' });
     const forbidden = await server.run(operations.AuditCheckpoint, {}, { authorization: `Bearer ${clinician}` });
     expect(forbidden).toMatchObject({ status: 403, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
-    expect(await server.run(operations.AuditCheckpoint, {}, { authorization: null })).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await server.run(operations.AuditCheckpoint, {}, { authorization: null })).toMatchObject({
+      status: 401,
+      errors: [{ extensions: { code: 'UNAUTHENTICATED' } }],
+    });
   });
 
   it('refuses a lone surrogate in patientRef naming the field, stores nothing, and the chain still verifies', async () => {
     const before = await readChainHead(database.db.prisma);
     const reply = await predict('MRN-\ud800-X');
-    expect(reply.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: 'patientRef', message: expect.stringContaining('well-formed Unicode') }] });
+    expect(reply.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ name: 'patientRef', message: expect.stringContaining('well-formed Unicode') }],
+    });
     expect(await readChainHead(database.db.prisma)).toEqual(before);
     await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ breaks: [] });
   });
@@ -85,7 +98,10 @@ describe.each(DATABASES)('the audit trail through GraphQL on %s', (_kind, create
       const reply = await predict(ref);
       const problem = ref.length > 128 ? 'length' : textProblem(ref);
       if (problem) {
-        expect(reply.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: 'patientRef' }] });
+        expect(reply.errors?.[0].extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          fields: [{ name: 'patientRef' }],
+        });
         continue;
       }
       expect(reply.errors).toBeUndefined();
@@ -104,7 +120,12 @@ it('answers AUDIT_CHECKPOINTS_OFF (503) on a server without a signing key', asyn
   const server = startTestServer({ registry, audit: prismaAuditLog({} as never) });
   try {
     const reply = await server.run(operations.AuditCheckpoint);
-    expect(reply).toMatchObject({ status: 503, errors: [{ extensions: { code: 'AUDIT_CHECKPOINTS_OFF' }, message: expect.stringContaining('AUDIT_SIGNING_KEY_FILE') }] });
+    expect(reply).toMatchObject({
+      status: 503,
+      errors: [
+        { extensions: { code: 'AUDIT_CHECKPOINTS_OFF' }, message: expect.stringContaining('AUDIT_SIGNING_KEY_FILE') },
+      ],
+    });
   } finally {
     await server.stop();
   }

@@ -4,7 +4,13 @@ import type { GraphQLFormattedError } from 'graphql';
 import { prismaAuditLog } from '@/audit/audit-log';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
-import { operations, startTestServer, type PredictionData, type Reply, type TestServer } from '../../support/graphql-server';
+import {
+  operations,
+  startTestServer,
+  type PredictionData,
+  type Reply,
+  type TestServer,
+} from '../../support/graphql-server';
 import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';
 
@@ -14,7 +20,17 @@ afterAll(() => registry.close());
 interface Page {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { cursor: string; node: { id: string; modelId: string; patientRef: string | null; riskBand: string; createdAt: string; probability: number } }[];
+  edges: {
+    cursor: string;
+    node: {
+      id: string;
+      modelId: string;
+      patientRef: string | null;
+      riskBand: string;
+      createdAt: string;
+      probability: number;
+    };
+  }[];
 }
 
 function ok<T>(reply: Reply, field: string): T {
@@ -22,7 +38,9 @@ function ok<T>(reply: Reply, field: string): T {
   return (reply.data as Record<string, T>)[field];
 }
 
-type CodedError = GraphQLFormattedError & { extensions: { code: string; fields?: { name: string; message: string }[] } };
+type CodedError = GraphQLFormattedError & {
+  extensions: { code: string; fields?: { name: string; message: string }[] };
+};
 
 /** The one error of a reply, checked to carry a code. */
 function onlyError(reply: Reply): CodedError {
@@ -74,7 +92,10 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
 
   describe('ListModels and GetModel', () => {
     it('lists every shipped model with its inputs', async () => {
-      const models = ok<{ id: string; features: { name: string }[]; dataset: { rows: number } }[]>(await run(operations.ListModels), 'models');
+      const models = ok<{ id: string; features: { name: string }[]; dataset: { rows: number } }[]>(
+        await run(operations.ListModels),
+        'models',
+      );
       expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'sepsis']);
       const heartFailure = models.find((m) => m.id === 'heart-failure');
       expect(heartFailure?.features.map((f) => f.name)).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
@@ -97,7 +118,11 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       const patientRef = uniqueRef('predict');
       const before = await totalCount();
       const made = ok<PredictionData>(
-        await run(operations.Predict, { input: { modelId, features, patientRef } }, new Map([['x-request-id', `trace-${patientRef}`]])),
+        await run(
+          operations.Predict,
+          { input: { modelId, features, patientRef } },
+          new Map([['x-request-id', `trace-${patientRef}`]]),
+        ),
         'predict',
       );
       expect(made.model.id).toBe(modelId);
@@ -127,13 +152,18 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
     });
 
     it('accepts heart-failure with exactly its 3 features', async () => {
-      const made = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }), 'predict');
+      const made = ok<PredictionData>(
+        await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }),
+        'predict',
+      );
       expect(made.contributions.map((c) => c.name).sort()).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
       expect(made.patientRef).toBeNull();
     });
 
     it('returns null for an unknown id and for a string that is no uuid', async () => {
-      expect(ok(await run(operations.GetPrediction, { id: '00000000-0000-4000-8000-000000000000' }), 'prediction')).toBeNull();
+      expect(
+        ok(await run(operations.GetPrediction, { id: '00000000-0000-4000-8000-000000000000' }), 'prediction'),
+      ).toBeNull();
       expect(ok(await run(operations.GetPrediction, { id: 'no-such-id' }), 'prediction')).toBeNull();
     });
   });
@@ -141,9 +171,16 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
   describe('PredictBatch', () => {
     it('stores one record per row of a batch of 3', async () => {
       const patientRef = uniqueRef('batch');
-      const rows = [{ features: PIMA_ROW, patientRef }, { features: withGlucose(90), patientRef }, { features: withGlucose(199), patientRef }];
+      const rows = [
+        { features: PIMA_ROW, patientRef },
+        { features: withGlucose(90), patientRef },
+        { features: withGlucose(199), patientRef },
+      ];
       const before = await totalCount();
-      const made = ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }), 'predictBatch');
+      const made = ok<PredictionData[]>(
+        await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }),
+        'predictBatch',
+      );
       expect(made).toHaveLength(3);
       made.forEach(expectExplained);
       expect(made[1].probability).toBeLessThan(made[2].probability);
@@ -161,11 +198,17 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
 
     it('stores nothing of a batch with one invalid row and names the row and feature', async () => {
       const patientRef = uniqueRef('refused');
-      const rows = [{ features: PIMA_ROW, patientRef }, { features: withGlucose(900), patientRef }, { features: PIMA_ROW, patientRef }];
+      const rows = [
+        { features: PIMA_ROW, patientRef },
+        { features: withGlucose(900), patientRef },
+        { features: PIMA_ROW, patientRef },
+      ];
       const before = await totalCount();
       const error = onlyError(await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }));
       expect(error.extensions.code).toBe('BAD_USER_INPUT');
-      expect(error.extensions.fields).toEqual([{ name: 'rows[1].glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' }]);
+      expect(error.extensions.fields).toEqual([
+        { name: 'rows[1].glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' },
+      ]);
       expect(await totalCount()).toBe(before);
       expect(await totalCount({ patientRef })).toBe(0);
     });
@@ -178,7 +221,12 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       // Five batches of five: one batch shares createdAt (ids break the tie), batches are apart.
       for (let batch = 0; batch < 5; batch++) {
         const rows = Array.from({ length: 5 }, (_, i) => ({ features: withGlucose(80 + batch * 20 + i), patientRef }));
-        made.push(...ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }), 'predictBatch'));
+        made.push(
+          ...ok<PredictionData[]>(
+            await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }),
+            'predictBatch',
+          ),
+        );
         await sleep(5);
       }
       const filter = { patientRef };
@@ -207,7 +255,10 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       expect(new Set(seen).size).toBe(25);
       expect(seen).toEqual(order);
       // An edge's cursor continues right after that edge.
-      const fromEdge = ok<Page>(await run(operations.ListPredictions, { filter, first: 2, after: pages[0].edges[3].cursor }), 'predictions');
+      const fromEdge = ok<Page>(
+        await run(operations.ListPredictions, { filter, first: 2, after: pages[0].edges[3].cursor }),
+        'predictions',
+      );
       expect(fromEdge.edges.map((e) => e.node.id)).toEqual(order.slice(4, 6));
     });
 
@@ -216,7 +267,12 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       const otherRef = uniqueRef('filter-other');
       const made: PredictionData[] = [];
       const predict = async (modelId: string, features: unknown, ref: string) => {
-        made.push(ok<PredictionData>(await run(operations.Predict, { input: { modelId, features, patientRef: ref } }), 'predict'));
+        made.push(
+          ok<PredictionData>(
+            await run(operations.Predict, { input: { modelId, features, patientRef: ref } }),
+            'predict',
+          ),
+        );
         // Distinct, ordered createdAt (stored to the millisecond).
         await sleep(5);
       };
@@ -225,7 +281,8 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       await predict('heart-failure', HEART_FAILURE_ROW, patientRef);
       await predict('diabetes', withGlucose(120), otherRef);
 
-      const list = async (filter: Record<string, unknown>) => ok<Page>(await run(operations.ListPredictions, { filter, first: 100 }), 'predictions');
+      const list = async (filter: Record<string, unknown>) =>
+        ok<Page>(await run(operations.ListPredictions, { filter, first: 100 }), 'predictions');
       const ids = (page: Page) => page.edges.map((e) => e.node.id);
 
       const mine = await list({ patientRef });
@@ -265,12 +322,20 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       for (const first of [0, 101]) {
         const error = onlyError(await run(operations.ListPredictions, { first }));
         expect(error.extensions.code).toBe('BAD_USER_INPUT');
-        expect(error.extensions.fields).toEqual([{ name: 'first', message: `must be an integer from 1 to 100, got ${first}` }]);
+        expect(error.extensions.fields).toEqual([
+          { name: 'first', message: `must be an integer from 1 to 100, got ${first}` },
+        ]);
       }
-      for (const after of ['bm90LWEtY3Vyc29y', 'garbage', Buffer.from(`${new Date().toISOString()}|1; DROP TABLE prediction`).toString('base64url')]) {
+      for (const after of [
+        'bm90LWEtY3Vyc29y',
+        'garbage',
+        Buffer.from(`${new Date().toISOString()}|1; DROP TABLE prediction`).toString('base64url'),
+      ]) {
         const error = onlyError(await run(operations.ListPredictions, { after }));
         expect(error.extensions.code).toBe('BAD_USER_INPUT');
-        expect(error.extensions.fields).toEqual([{ name: 'after', message: expect.stringContaining('not a valid cursor') }]);
+        expect(error.extensions.fields).toEqual([
+          { name: 'after', message: expect.stringContaining('not a valid cursor') },
+        ]);
       }
       // The table is still there and still answers.
       expect(await totalCount()).toBeGreaterThan(0);
@@ -279,16 +344,23 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
 
   describe('append-only', () => {
     it('rejects UPDATE and DELETE of a stored row, leaving it as it was', async () => {
-      const made = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }), 'predict');
+      const made = ok<PredictionData>(
+        await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }),
+        'predict',
+      );
       const before = await totalCount();
       await expect(
         database.db.transaction((tx) => tx.query('UPDATE prediction SET probability = 0 WHERE id = $1', [made.id])),
       ).rejects.toThrow(/append-only audit log: UPDATE is not allowed/);
-      await expect(database.db.transaction((tx) => tx.query('UPDATE prediction SET probability = 0'))).rejects.toThrow(/append-only/);
-      await expect(database.db.transaction((tx) => tx.query('DELETE FROM prediction WHERE id = $1', [made.id]))).rejects.toThrow(
-        /append-only audit log: DELETE is not allowed/,
+      await expect(database.db.transaction((tx) => tx.query('UPDATE prediction SET probability = 0'))).rejects.toThrow(
+        /append-only/,
       );
-      await expect(database.db.transaction((tx) => tx.query('TRUNCATE prediction'))).rejects.toThrow(/TRUNCATE is not allowed/);
+      await expect(
+        database.db.transaction((tx) => tx.query('DELETE FROM prediction WHERE id = $1', [made.id])),
+      ).rejects.toThrow(/append-only audit log: DELETE is not allowed/);
+      await expect(database.db.transaction((tx) => tx.query('TRUNCATE prediction'))).rejects.toThrow(
+        /TRUNCATE is not allowed/,
+      );
 
       const read = ok<PredictionData>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
       expect(read.probability).toBe(made.probability);
@@ -306,11 +378,14 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
       ['patientRef', '\ud800MRN', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
       ['requester', '\ud83d', 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)'],
       ['patientRef', 'x'.repeat(129), 'must be at most 128 characters; got 129'],
-    ])('refuses a %s of %j with BAD_USER_INPUT naming the field (INTERNAL_SERVER_ERROR before)', async (field, value, message) => {
-      const reply = await run(operations.ListPredictions, { filter: { [field]: value }, first: 5 });
-      const error = onlyError(reply);
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: field, message }] });
-      expect(error.message).toBe(`${field}: ${message}`);
-    });
+    ])(
+      'refuses a %s of %j with BAD_USER_INPUT naming the field (INTERNAL_SERVER_ERROR before)',
+      async (field, value, message) => {
+        const reply = await run(operations.ListPredictions, { filter: { [field]: value }, first: 5 });
+        const error = onlyError(reply);
+        expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: field, message }] });
+        expect(error.message).toBe(`${field}: ${message}`);
+      },
+    );
   });
 });

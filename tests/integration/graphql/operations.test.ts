@@ -12,7 +12,6 @@ import { HEART_FAILURE_ROW, PIMA_ROW } from '../../support/requests';
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
 
-
 /** A clock one second further on each call, so that records have distinct, ordered createdAt. */
 function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {
   let t = start;
@@ -25,14 +24,15 @@ function setup(options: { audit?: AuditLog; prediction?: PredictionService } = {
   return { audit, ...server };
 }
 
-
 function ok<T>(reply: Reply, field: string): T {
   expect(reply.errors).toBeUndefined();
   return (reply.data as Record<string, T>)[field];
 }
 
 /** The one error of a reply, checked to carry a code. */
-function onlyError(reply: Reply): GraphQLFormattedError & { extensions: { code: string; fields?: { name: string; message: string }[] } } {
+function onlyError(
+  reply: Reply,
+): GraphQLFormattedError & { extensions: { code: string; fields?: { name: string; message: string }[] } } {
   expect(reply.errors).toHaveLength(1);
   const [error] = reply.errors as GraphQLFormattedError[];
   expect(typeof error.extensions?.code).toBe('string');
@@ -52,10 +52,15 @@ function expectExplained(prediction: PredictionData) {
 describe('ListModels and GetModel', () => {
   it('lists every shipped model with its inputs, ranges and cross-validated AUROC', async () => {
     const { run } = setup();
-    const models = ok<{ id: string; threshold: number; features: { name: string; min: number; max: number; required: boolean }[]; metrics: { auroc: { estimate: number; lower: number; upper: number } }; dataset: { rows: number } }[]>(
-      await run(operations.ListModels),
-      'models',
-    );
+    const models = ok<
+      {
+        id: string;
+        threshold: number;
+        features: { name: string; min: number; max: number; required: boolean }[];
+        metrics: { auroc: { estimate: number; lower: number; upper: number } };
+        dataset: { rows: number };
+      }[]
+    >(await run(operations.ListModels), 'models');
     expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'sepsis']);
     const heartFailure = models.find((m) => m.id === 'heart-failure');
     expect(heartFailure?.features.map((f) => f.name)).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
@@ -90,7 +95,8 @@ describe('ListModels and GetModel', () => {
 
 describe('feature kinds in the model metadata', () => {
   type Listed = { id: string; features: { name: string; kind: string; codes: { value: number; label: string }[] }[] }[];
-  const input = (models: Listed, id: string, name: string) => models.find((m) => m.id === id)?.features.find((f) => f.name === name);
+  const input = (models: Listed, id: string, name: string) =>
+    models.find((m) => m.id === id)?.features.find((f) => f.name === name);
 
   it('ListModels gives every input its kind, and a binary one its codes with their meaning', async () => {
     const { run } = setup();
@@ -105,14 +111,17 @@ describe('feature kinds in the model metadata', () => {
     expect(input(models, 'sepsis', 'iculos')).toMatchObject({ kind: 'INTEGER', codes: [] });
     expect(input(models, 'diabetes', 'pregnancies')).toMatchObject({ kind: 'INTEGER', codes: [] });
     expect(input(models, 'diabetes', 'glucose')).toMatchObject({ kind: 'CONTINUOUS', codes: [] });
-    for (const { features } of models) for (const f of features) expect([f.name, f.codes.length > 0]).toEqual([f.name, f.kind === 'BINARY']);
+    for (const { features } of models)
+      for (const f of features) expect([f.name, f.codes.length > 0]).toEqual([f.name, f.kind === 'BINARY']);
   });
 
   it('GetModel gives the kinds and codes the card holds', async () => {
     const { run } = setup();
     const card = (await registry.get('sepsis')).card;
     const model = ok<Listed[number]>(await run(operations.GetModel, { id: 'sepsis' }), 'model');
-    expect(model.features.map((f) => [f.name, f.kind, f.codes])).toEqual(card.features.map((f) => [f.name, f.kind.toUpperCase(), f.codes ?? []]));
+    expect(model.features.map((f) => [f.name, f.kind, f.codes])).toEqual(
+      card.features.map((f) => [f.name, f.kind.toUpperCase(), f.codes ?? []]),
+    );
   });
 });
 
@@ -137,8 +146,15 @@ describe('Predict', () => {
 
   it('accepts heart-failure with exactly age, ejection fraction and serum creatinine', async () => {
     const { run } = setup();
-    const prediction = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }), 'predict');
-    expect(prediction.contributions.map((c) => c.name).sort()).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
+    const prediction = ok<PredictionData>(
+      await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }),
+      'predict',
+    );
+    expect(prediction.contributions.map((c) => c.name).sort()).toEqual([
+      'age',
+      'ejection_fraction',
+      'serum_creatinine',
+    ]);
     expect(prediction.patientRef).toBeNull();
     expectExplained(prediction);
   });
@@ -146,7 +162,10 @@ describe('Predict', () => {
   it('treats an omitted value like null: missing', async () => {
     const { run } = setup();
     const features = PIMA_ROW.map(({ name, value }) => (name === 'insulin' ? { name } : { name, value }));
-    const prediction = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'diabetes', features } }), 'predict');
+    const prediction = ok<PredictionData>(
+      await run(operations.Predict, { input: { modelId: 'diabetes', features } }),
+      'predict',
+    );
     expect(prediction.features.find((f) => f.name === 'insulin')).toEqual({ name: 'insulin', value: null });
   });
 });
@@ -159,7 +178,10 @@ describe('PredictBatch', () => {
       { features: PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 90 } : f)), patientRef: 'B' },
       { features: PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 199 } : f)) },
     ];
-    const predictions = ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }), 'predictBatch');
+    const predictions = ok<PredictionData[]>(
+      await run(operations.PredictBatch, { input: { modelId: 'diabetes', rows } }),
+      'predictBatch',
+    );
     expect(predictions.map((p) => p.patientRef)).toEqual(['A', 'B', null]);
     predictions.forEach(expectExplained);
     expect(predictions[1].probability).toBeLessThan(predictions[2].probability);
@@ -169,7 +191,10 @@ describe('PredictBatch', () => {
   it(`accepts a full batch of ${MAX_BATCH_ROWS} rows within the cost limit`, async () => {
     const { run } = setup();
     const rows = Array.from({ length: MAX_BATCH_ROWS }, () => ({ features: HEART_FAILURE_ROW }));
-    const predictions = ok<PredictionData[]>(await run(operations.PredictBatch, { input: { modelId: 'heart-failure', rows } }), 'predictBatch');
+    const predictions = ok<PredictionData[]>(
+      await run(operations.PredictBatch, { input: { modelId: 'heart-failure', rows } }),
+      'predictBatch',
+    );
     expect(predictions).toHaveLength(MAX_BATCH_ROWS);
   });
 });
@@ -178,11 +203,23 @@ describe('GetPrediction', () => {
   it('reads a stored prediction back with the request id it was made under, and null for an unknown id', async () => {
     const { run } = setup();
     const made = ok<PredictionData>(
-      await run(operations.Predict, { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } }, new Map([['x-request-id', 'client-trace-42']])),
+      await run(
+        operations.Predict,
+        { input: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } },
+        new Map([['x-request-id', 'client-trace-42']]),
+      ),
       'predict',
     );
-    const read = ok<PredictionData & { requestId: string; modelVersion: string }>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
-    expect(read).toMatchObject({ id: made.id, probability: made.probability, baseValue: made.baseValue, requestId: 'client-trace-42' });
+    const read = ok<PredictionData & { requestId: string; modelVersion: string }>(
+      await run(operations.GetPrediction, { id: made.id }),
+      'prediction',
+    );
+    expect(read).toMatchObject({
+      id: made.id,
+      probability: made.probability,
+      baseValue: made.baseValue,
+      requestId: 'client-trace-42',
+    });
     expect(read.contributions).toEqual(made.contributions);
     expect(read.features).toEqual(HEART_FAILURE_ROW);
     expect(read.modelVersion).toBe((await registry.get('heart-failure')).card.version);
@@ -196,9 +233,13 @@ describe('GetPrediction', () => {
       { name: 'gender', value: 1 },
       { name: 'iculos', value: 3 },
     ];
-    const made = ok<PredictionData>(await run(operations.Predict, { input: { modelId: 'sepsis', features } }), 'predict');
+    const made = ok<PredictionData>(
+      await run(operations.Predict, { input: { modelId: 'sepsis', features } }),
+      'predict',
+    );
     const [record] = audit.records;
-    const old = <F extends { name: string; value: number | null }>(f: F): F => (f.name === 'gender' ? { ...f, value: 0.5 } : f);
+    const old = <F extends { name: string; value: number | null }>(f: F): F =>
+      f.name === 'gender' ? { ...f, value: 0.5 } : f;
     audit.records[0] = { ...record, inputs: record.inputs.map(old), contributions: record.contributions.map(old) };
     const read = ok<PredictionData>(await run(operations.GetPrediction, { id: made.id }), 'prediction');
     expect(read.features.find((f) => f.name === 'gender')).toEqual({ name: 'gender', value: 0.5 });
@@ -210,7 +251,10 @@ describe('ListPredictions', () => {
   interface Page {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: { cursor: string; node: { id: string; modelId: string; patientRef: string | null; riskBand: string; createdAt: string } }[];
+    edges: {
+      cursor: string;
+      node: { id: string; modelId: string; patientRef: string | null; riskBand: string; createdAt: string };
+    }[];
   }
 
   /** Five stored predictions, one second apart: three diabetes (patients P1, P1, P2), two heart-failure (P3). */
@@ -218,13 +262,25 @@ describe('ListPredictions', () => {
     const context = setup();
     const diabetes = (patientRef: string) => ({ features: PIMA_ROW, patientRef });
     const made = ok<PredictionData[]>(
-      await context.run(operations.PredictBatch, { input: { modelId: 'diabetes', rows: [diabetes('P1'), diabetes('P1'), diabetes('P2')] } }),
+      await context.run(operations.PredictBatch, {
+        input: { modelId: 'diabetes', rows: [diabetes('P1'), diabetes('P1'), diabetes('P2')] },
+      }),
       'predictBatch',
     );
-    made.push(...ok<PredictionData[]>(
-      await context.run(operations.PredictBatch, { input: { modelId: 'heart-failure', rows: [{ features: HEART_FAILURE_ROW, patientRef: 'P3' }, { features: HEART_FAILURE_ROW, patientRef: 'P3' }] } }),
-      'predictBatch',
-    ));
+    made.push(
+      ...ok<PredictionData[]>(
+        await context.run(operations.PredictBatch, {
+          input: {
+            modelId: 'heart-failure',
+            rows: [
+              { features: HEART_FAILURE_ROW, patientRef: 'P3' },
+              { features: HEART_FAILURE_ROW, patientRef: 'P3' },
+            ],
+          },
+        }),
+        'predictBatch',
+      ),
+    );
     const newestFirst = [...made].reverse().map((p) => p.id);
     return { ...context, newestFirst };
   }
@@ -245,7 +301,10 @@ describe('ListPredictions', () => {
     expect(pages.map((p) => p.edges.length)).toEqual([2, 2, 1]);
     expect(seen).toEqual(newestFirst);
     // Any edge's cursor continues right after that edge.
-    const fromEdge = ok<Page>(await run(operations.ListPredictions, { first: 1, after: pages[0].edges[0].cursor }), 'predictions');
+    const fromEdge = ok<Page>(
+      await run(operations.ListPredictions, { first: 1, after: pages[0].edges[0].cursor }),
+      'predictions',
+    );
     expect(fromEdge.edges.map((e) => e.node.id)).toEqual([newestFirst[1]]);
   });
 
@@ -258,7 +317,8 @@ describe('ListPredictions', () => {
 
   it('filters by model, patient, risk band and a half-open time range', async () => {
     const { run, audit } = await seeded();
-    const list = async (filter: Record<string, unknown>) => ok<Page>(await run(operations.ListPredictions, { filter }), 'predictions');
+    const list = async (filter: Record<string, unknown>) =>
+      ok<Page>(await run(operations.ListPredictions, { filter }), 'predictions');
     expect((await list({ modelId: 'heart-failure' })).edges.map((e) => e.node.patientRef)).toEqual(['P3', 'P3']);
     expect((await list({ patientRef: 'P1' })).totalCount).toBe(2);
     expect((await list({ modelId: 'diabetes', patientRef: 'P3' })).totalCount).toBe(0);
@@ -278,11 +338,15 @@ describe('ListPredictions', () => {
     for (const first of [0, 101, -1]) {
       const error = onlyError(await run(operations.ListPredictions, { first }));
       expect(error.extensions.code).toBe('BAD_USER_INPUT');
-      expect(error.extensions.fields).toEqual([{ name: 'first', message: `must be an integer from 1 to 100, got ${first}` }]);
+      expect(error.extensions.fields).toEqual([
+        { name: 'first', message: `must be an integer from 1 to 100, got ${first}` },
+      ]);
     }
     const error = onlyError(await run(operations.ListPredictions, { after: 'bm90LWEtY3Vyc29y' }));
     expect(error.extensions.code).toBe('BAD_USER_INPUT');
-    expect(error.extensions.fields).toEqual([{ name: 'after', message: expect.stringContaining('not a valid cursor') }]);
+    expect(error.extensions.fields).toEqual([
+      { name: 'after', message: expect.stringContaining('not a valid cursor') },
+    ]);
   });
 });
 
@@ -298,12 +362,18 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
 
   it('an unknown model, listing the known ones', async () => {
     const error = await refusal(operations.Predict, { input: { modelId: 'cancer', features: PIMA_ROW } });
-    expect(error.extensions.fields).toEqual([{ name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, sepsis' }]);
+    expect(error.extensions.fields).toEqual([
+      { name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, sepsis' },
+    ]);
     expect(error.path).toEqual(['predict']);
   });
 
   it('unknown, duplicate and missing required features together', async () => {
-    const features = [...HEART_FAILURE_ROW.filter((f) => f.name !== 'serum_creatinine'), { name: 'age', value: 80 }, { name: 'time', value: 30 }];
+    const features = [
+      ...HEART_FAILURE_ROW.filter((f) => f.name !== 'serum_creatinine'),
+      { name: 'age', value: 80 },
+      { name: 'time', value: 30 },
+    ];
     const error = await refusal(operations.Predict, { input: { modelId: 'heart-failure', features } });
     expect(error.extensions.fields).toEqual([
       { name: 'age', message: 'given more than once' },
@@ -316,7 +386,9 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
   it('a required feature sent as null', async () => {
     const features = HEART_FAILURE_ROW.map((f) => (f.name === 'age' ? { name: 'age', value: null } : f));
     const error = await refusal(operations.Predict, { input: { modelId: 'heart-failure', features } });
-    expect(error.extensions.fields).toEqual([{ name: 'age', message: 'required and may not be null; give a value from 18 to 110 years' }]);
+    expect(error.extensions.fields).toEqual([
+      { name: 'age', message: 'required and may not be null; give a value from 18 to 110 years' },
+    ]);
   });
 
   it('a value its kind cannot take: gender 0.5, with the codes and their meaning', async () => {
@@ -326,30 +398,45 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
       { name: 'iculos', value: 3 },
     ];
     const error = await refusal(operations.Predict, { input: { modelId: 'sepsis', features } });
-    expect(error.extensions.fields).toEqual([{ name: 'gender', message: 'must be one of 0 (female), 1 (male); got 0.5' }]);
+    expect(error.extensions.fields).toEqual([
+      { name: 'gender', message: 'must be one of 0 (female), 1 (male); got 0.5' },
+    ]);
   });
 
   it('an out-of-range value, with the range', async () => {
     const features = PIMA_ROW.map((f) => (f.name === 'glucose' ? { ...f, value: 900 } : f));
     const error = await refusal(operations.Predict, { input: { modelId: 'diabetes', features } });
-    expect(error.extensions.fields).toEqual([{ name: 'glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' }]);
+    expect(error.extensions.fields).toEqual([
+      { name: 'glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' },
+    ]);
   });
 
   it('a non-finite value (1e400 in the JSON variables) is refused by graphql, named like the service names it', async () => {
     // JSON.parse reads 1e400 as Infinity, which GraphQL's Float cannot represent.
-    const { input } = JSON.parse(`{"input": {"modelId": "diabetes", "features": [{"name": "age", "value": 50}, {"name": "glucose", "value": 1e400}]}}`);
+    const { input } = JSON.parse(
+      `{"input": {"modelId": "diabetes", "features": [{"name": "age", "value": 50}, {"name": "glucose", "value": 1e400}]}}`,
+    );
     const error = await refusal(operations.Predict, { input });
     expect(error.message).toContain('Float cannot represent non numeric value: Infinity');
     expect(error.extensions.fields).toEqual([
-      { name: 'glucose', message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL' },
+      {
+        name: 'glucose',
+        message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL',
+      },
     ]);
   });
 
   it('a non-finite value in a batch names its row', async () => {
-    const rows = [{ features: PIMA_ROW }, { features: PIMA_ROW.map((f) => (f.name === 'bmi' ? { ...f, value: -Infinity } : f)) }];
+    const rows = [
+      { features: PIMA_ROW },
+      { features: PIMA_ROW.map((f) => (f.name === 'bmi' ? { ...f, value: -Infinity } : f)) },
+    ];
     const error = await refusal(operations.PredictBatch, { input: { modelId: 'diabetes', rows } });
     expect(error.extensions.fields).toEqual([
-      { name: 'rows[1].bmi', message: 'Float cannot represent non numeric value: -Infinity; must be a finite number from 10 to 80 kg/m²' },
+      {
+        name: 'rows[1].bmi',
+        message: 'Float cannot represent non numeric value: -Infinity; must be a finite number from 10 to 80 kg/m²',
+      },
     ]);
   });
 
@@ -394,13 +481,19 @@ describe('limits', () => {
 
   it('refuses an operation nested deeper than the depth limit before running it', async () => {
     const { run, logs } = setup();
-    const path = (spread: string) => `query Deep { predictions { edges { node { model { metrics { auroc { ${spread} } } } } } } }`;
+    const path = (spread: string) =>
+      `query Deep { predictions { edges { node { model { metrics { auroc { ${spread} } } } } } } }`;
     const interval = 'fragment I on MetricInterval { ... on MetricInterval { estimate } }';
     // The schema's deepest path (7) through a fragment holding an inline fragment: 10, accepted.
     expect((await run(`${path('...I')} ${interval}`)).errors).toBeUndefined();
     // Through three fragments: 14.
     const chained = `${path('...E')} fragment E on MetricInterval { ...F } fragment F on MetricInterval { ...I } ${interval}`;
-    expectRefused(await run(chained), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`^The operation nests fields 14 levels deep .*; the limit is ${MAX_DEPTH}\\.`));
+    expectRefused(
+      await run(chained),
+      logs,
+      'GRAPHQL_VALIDATION_FAILED',
+      new RegExp(`^The operation nests fields 14 levels deep .*; the limit is ${MAX_DEPTH}\\.`),
+    );
   });
 
   it('refuses a chain of 3,000 fragments with a coded 400, where graphql-depth-limit overflowed the stack (500)', async () => {
@@ -412,14 +505,30 @@ describe('limits', () => {
   it('refuses 2,000 aliases (on size) and 16 (on aliases), naming the limit', async () => {
     const { run, logs } = setup();
     const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: models { id }`).join(' ')} }`;
-    expectRefused(await run(aliased(2000)), logs, 'GRAPHQL_PARSE_FAILED', new RegExp(`more tha[nt] ${MAX_TOKENS} tokens`));
-    expectRefused(await run(aliased(MAX_ALIASES + 1)), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`uses ${MAX_ALIASES + 1} aliases; the limit is ${MAX_ALIASES}\\.`));
+    expectRefused(
+      await run(aliased(2000)),
+      logs,
+      'GRAPHQL_PARSE_FAILED',
+      new RegExp(`more tha[nt] ${MAX_TOKENS} tokens`),
+    );
+    expectRefused(
+      await run(aliased(MAX_ALIASES + 1)),
+      logs,
+      'GRAPHQL_VALIDATION_FAILED',
+      new RegExp(`uses ${MAX_ALIASES + 1} aliases; the limit is ${MAX_ALIASES}\\.`),
+    );
   });
 
   it('refuses an operation whose estimated cost exceeds the limit, naming cost and limit', async () => {
     const { run, logs } = setup();
-    const costly = '{ predictions(first: 100) { edges { node { id model { id name features { name label unit min max } metrics { auroc { estimate lower upper } } } } } } }';
-    expectRefused(await run(costly), logs, 'GRAPHQL_VALIDATION_FAILED', new RegExp(`^The operation's estimated cost is \\d+; the limit is ${MAX_COST}\\.`));
+    const costly =
+      '{ predictions(first: 100) { edges { node { id model { id name features { name label unit min max } metrics { auroc { estimate lower upper } } } } } } }';
+    expectRefused(
+      await run(costly),
+      logs,
+      'GRAPHQL_VALIDATION_FAILED',
+      new RegExp(`^The operation's estimated cost is \\d+; the limit is ${MAX_COST}\\.`),
+    );
   });
 
   it('hides field suggestions', async () => {
@@ -430,18 +539,28 @@ describe('limits', () => {
 
   describe(`refuses an operation scoring more than ${MAX_BATCH_ROWS} rows in all, naming the limit, and stores nothing`, () => {
     const row = { features: HEART_FAILURE_ROW };
-    const rowsLimit = new RegExp(`^The operation would score (\\d+) rows .*; the limit is ${MAX_BATCH_ROWS} rows per request\\.`);
+    const rowsLimit = new RegExp(
+      `^The operation would score (\\d+) rows .*; the limit is ${MAX_BATCH_ROWS} rows per request\\.`,
+    );
 
     it('through aliased predicts and batches', async () => {
       const { run, audit, logs } = setup();
       // 1,200 aliased predicts (which stored all 1,200 before) are over the size limit already.
       const predicts = Array.from({ length: 1200 }, (_, i) => `p${i}: predict(input: $one) { id }`).join(' ');
       const one = { modelId: 'heart-failure', features: HEART_FAILURE_ROW };
-      expectRefused(await run(`mutation Many($one: PredictInput!) { ${predicts} }`, { one }), logs, 'GRAPHQL_PARSE_FAILED', /tokens/);
+      expectRefused(
+        await run(`mutation Many($one: PredictInput!) { ${predicts} }`, { one }),
+        logs,
+        'GRAPHQL_PARSE_FAILED',
+        /tokens/,
+      );
       // 14 aliased batches of 85 rows and a predict: 1,191 rows, each field within every other limit.
       const fields = Array.from({ length: 14 }, (_, i) => `b${i}: predictBatch(input: $batch) { id }`).join(' ');
       const mutation = `mutation Many($batch: PredictBatchInput!, $one: PredictInput!) { ${fields} p: predict(input: $one) { id } }`;
-      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: 85 }, () => row) }, one });
+      const reply = await run(mutation, {
+        batch: { modelId: 'heart-failure', rows: Array.from({ length: 85 }, () => row) },
+        one,
+      });
       expectRefused(reply, logs, 'GRAPHQL_VALIDATION_FAILED', rowsLimit);
       expect(onlyError(reply).extensions).toMatchObject({ limit: 'rows', max: MAX_BATCH_ROWS, found: 14 * 85 + 1 });
       expect(audit.records).toHaveLength(0);
@@ -449,16 +568,23 @@ describe('limits', () => {
 
     it('through a full batch and one predict beside it', async () => {
       const { run, audit, logs } = setup();
-      const mutation = 'mutation Two($batch: PredictBatchInput!, $one: PredictInput!) { predictBatch(input: $batch) { id } predict(input: $one) { id } }';
-      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS }, () => row) }, one: { modelId: 'heart-failure', features: HEART_FAILURE_ROW } });
+      const mutation =
+        'mutation Two($batch: PredictBatchInput!, $one: PredictInput!) { predictBatch(input: $batch) { id } predict(input: $one) { id } }';
+      const reply = await run(mutation, {
+        batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS }, () => row) },
+        one: { modelId: 'heart-failure', features: HEART_FAILURE_ROW },
+      });
       expectRefused(reply, logs, 'GRAPHQL_VALIDATION_FAILED', rowsLimit);
       expect(audit.records).toHaveLength(0);
     });
 
     it(`and scores ${MAX_BATCH_ROWS} rows spread over aliases`, async () => {
       const { run, audit } = setup();
-      const mutation = 'mutation Two($batch: PredictBatchInput!) { a: predictBatch(input: $batch) { id } b: predictBatch(input: $batch) { id } }';
-      const reply = await run(mutation, { batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS / 2 }, () => row) } });
+      const mutation =
+        'mutation Two($batch: PredictBatchInput!) { a: predictBatch(input: $batch) { id } b: predictBatch(input: $batch) { id } }';
+      const reply = await run(mutation, {
+        batch: { modelId: 'heart-failure', rows: Array.from({ length: MAX_BATCH_ROWS / 2 }, () => row) },
+      });
       expect(reply.errors).toBeUndefined();
       expect(audit.records).toHaveLength(MAX_BATCH_ROWS);
     });
@@ -486,12 +612,23 @@ describe('unexpected and infrastructure errors', () => {
       throw new Error('ECONNRESET at 10.0.0.7: secret internals');
     };
     const { run, logs } = setup({ prediction: failing });
-    const reply = await run(operations.Predict, { input: { modelId: 'diabetes', features: PIMA_ROW } }, new Map([['x-request-id', 'trace-7']]));
+    const reply = await run(
+      operations.Predict,
+      { input: { modelId: 'diabetes', features: PIMA_ROW } },
+      new Map([['x-request-id', 'trace-7']]),
+    );
     const error = onlyError(reply);
-    expect(error).toMatchObject({ message: 'Internal server error; request id trace-7', path: ['predict'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-7' } });
+    expect(error).toMatchObject({
+      message: 'Internal server error; request id trace-7',
+      path: ['predict'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-7' },
+    });
     expect(JSON.stringify(reply)).not.toContain('secret');
     const logged = logs.find((l) => l.level === 50);
-    expect(logged).toMatchObject({ requestId: 'trace-7', err: { message: 'ECONNRESET at 10.0.0.7: secret internals' } });
+    expect(logged).toMatchObject({
+      requestId: 'trace-7',
+      err: { message: 'ECONNRESET at 10.0.0.7: secret internals' },
+    });
   });
 
   it('masks an unexpected error from a read (the audit log throwing a plain Error)', async () => {

@@ -41,7 +41,19 @@ const credentials = { clinician: '', auditor: '', revoked: '' };
 // ---------- generators ----------
 
 const MODELS = ['heart-failure', 'diabetes', 'sepsis'];
-const FEATURE_NAMES = ['age', 'ejection_fraction', 'serum_creatinine', 'glucose', 'bmi', 'heart_rate', 'sbp', 'gender', 'iculos', 'lactate', 'time'];
+const FEATURE_NAMES = [
+  'age',
+  'ejection_fraction',
+  'serum_creatinine',
+  'glucose',
+  'bmi',
+  'heart_rate',
+  'sbp',
+  'gender',
+  'iculos',
+  'lactate',
+  'time',
+];
 
 /** Any JSON value a client might put where a number belongs (NaN and ±Infinity become null in JSON). */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -55,16 +67,32 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Plausible values for the heart-failure card, so that many generated requests are valid. */
-const heartFailureFeatures = fc.record({ age: fc.integer({ min: 40, max: 95 }), ef: fc.integer({ min: 14, max: 70 }), cr: fc.double({ min: 0.5, max: 9, noNaN: true }) }).map(({ age, ef, cr }) => [
-  { name: 'age', value: age },
-  { name: 'ejection_fraction', value: ef },
-  { name: 'serum_creatinine', value: Number(cr.toFixed(2)) },
-]);
+const heartFailureFeatures = fc
+  .record({
+    age: fc.integer({ min: 40, max: 95 }),
+    ef: fc.integer({ min: 14, max: 70 }),
+    cr: fc.double({ min: 0.5, max: 9, noNaN: true }),
+  })
+  .map(({ age, ef, cr }) => [
+    { name: 'age', value: age },
+    { name: 'ejection_fraction', value: ef },
+    { name: 'serum_creatinine', value: Number(cr.toFixed(2)) },
+  ]);
 
-const fuzzedFeatures = fc.array(fc.record({ name: fc.oneof(fc.constantFrom(...FEATURE_NAMES), fc.string({ maxLength: 30 })), value: anyValue }, { requiredKeys: [] }), { maxLength: 8 });
+const fuzzedFeatures = fc.array(
+  fc.record(
+    { name: fc.oneof(fc.constantFrom(...FEATURE_NAMES), fc.string({ maxLength: 30 })), value: anyValue },
+    { requiredKeys: [] },
+  ),
+  { maxLength: 8 },
+);
 
 /** Text no filter or input may take: NUL, other control characters, lone surrogates, overlong. */
-const hostileText = fc.oneof(fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'tab\tbed'), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ minLength: 129, maxLength: 200 }));
+const hostileText = fc.oneof(
+  fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'tab\tbed'),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.string({ minLength: 129, maxLength: 200 }),
+);
 
 const patientRef = fc.oneof(
   { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 20 }).map((s) => `MRN-${s}`) },
@@ -72,7 +100,17 @@ const patientRef = fc.oneof(
   fc.constant(null),
   fc.constant(''),
   fc.string({ minLength: 129, maxLength: 300 }),
-  fc.constantFrom('\u0000', 'MRN\n1', '=HYPERLINK("x")', "'; DROP TABLE prediction; --", '😀'.repeat(40), 'MRN-\ud800-X', '\udfff', 'a\ud83dz', 'MRN-😀-ok'),
+  fc.constantFrom(
+    '\u0000',
+    'MRN\n1',
+    '=HYPERLINK("x")',
+    "'; DROP TABLE prediction; --",
+    '😀'.repeat(40),
+    'MRN-\ud800-X',
+    '\udfff',
+    'a\ud83dz',
+    'MRN-😀-ok',
+  ),
   // Any UTF-16 code units, lone surrogates included: only well-formed text may be stored (it is hashed).
   fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
   fc.integer(),
@@ -90,7 +128,9 @@ const authorization: fc.Arbitrary<Auth> = fc.oneof(
   fc.constant<Auth>({ kind: 'auditor', headers: () => bearer(credentials.auditor) }),
   fc.constant<Auth>({ kind: 'revoked', headers: () => bearer(credentials.revoked) }),
   fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((s): Auth => ({ kind: 'forged', headers: () => bearer(`crc_${s}`) })),
-  fc.string({ maxLength: 60 }).map((s): Auth => ({ kind: 'garbage', headers: () => ({ authorization: s.replace(/[\r\n\0]/g, '') }) })),
+  fc
+    .string({ maxLength: 60 })
+    .map((s): Auth => ({ kind: 'garbage', headers: () => ({ authorization: s.replace(/[\r\n\0]/g, '') }) })),
   fc.constant<Auth>({ kind: 'basic', headers: () => ({ authorization: 'Basic dXNlcjpwYXNz' }) }),
   fc.constant<Auth>({ kind: 'oversized', headers: () => ({ authorization: `Bearer ${'k'.repeat(8000)}` }) }),
 );
@@ -104,21 +144,76 @@ function operation(query: string, variables: unknown): string {
 }
 
 const predict = fc
-  .record({ auth: authorization, model: fc.oneof({ weight: 6, arbitrary: fc.constant('heart-failure') }, fc.constantFrom(...MODELS), fc.string({ maxLength: 40 })), valid: fc.boolean(), good: heartFailureFeatures, bad: fuzzedFeatures, ref: patientRef })
-  .map(({ auth, model, valid, good, bad, ref }) => post(`predict ${model} ${valid ? 'plausible' : 'fuzzed'}`, auth, operation(operations.Predict, { input: { modelId: model, features: valid ? good : bad, patientRef: ref } })));
+  .record({
+    auth: authorization,
+    model: fc.oneof(
+      { weight: 6, arbitrary: fc.constant('heart-failure') },
+      fc.constantFrom(...MODELS),
+      fc.string({ maxLength: 40 }),
+    ),
+    valid: fc.boolean(),
+    good: heartFailureFeatures,
+    bad: fuzzedFeatures,
+    ref: patientRef,
+  })
+  .map(({ auth, model, valid, good, bad, ref }) =>
+    post(
+      `predict ${model} ${valid ? 'plausible' : 'fuzzed'}`,
+      auth,
+      operation(operations.Predict, { input: { modelId: model, features: valid ? good : bad, patientRef: ref } }),
+    ),
+  );
 
 /** A number token JSON.stringify cannot write: JSON.parse reads 1e999 as Infinity; NaN is not JSON at all. */
-const nonFinite = fc.record({ auth: authorization, token: fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e999', '-1e999', '1e-999', '123456789012345678901234567890') }).map(({ auth, token }) =>
-  post(`predict with value ${token}`, auth, operation(operations.Predict, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 70 }, { name: 'ejection_fraction', value: '@@' }, { name: 'serum_creatinine', value: 1.2 }] } }).replace('"@@"', token)),
-);
+const nonFinite = fc
+  .record({
+    auth: authorization,
+    token: fc.constantFrom(
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1e999',
+      '-1e999',
+      '1e-999',
+      '123456789012345678901234567890',
+    ),
+  })
+  .map(({ auth, token }) =>
+    post(
+      `predict with value ${token}`,
+      auth,
+      operation(operations.Predict, {
+        input: {
+          modelId: 'heart-failure',
+          features: [
+            { name: 'age', value: 70 },
+            { name: 'ejection_fraction', value: '@@' },
+            { name: 'serum_creatinine', value: 1.2 },
+          ],
+        },
+      }).replace('"@@"', token),
+    ),
+  );
 
 const batch = fc
-  .record({ auth: authorization, size: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) }, fc.constantFrom(0, 1000, 1001, 2500)), rows: fc.array(heartFailureFeatures, { minLength: 1, maxLength: 4 }), poison: fc.option(fuzzedFeatures, { nil: undefined }) })
+  .record({
+    auth: authorization,
+    size: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) }, fc.constantFrom(0, 1000, 1001, 2500)),
+    rows: fc.array(heartFailureFeatures, { minLength: 1, maxLength: 4 }),
+    poison: fc.option(fuzzedFeatures, { nil: undefined }),
+  })
   .map(({ auth, size, rows, poison }) => {
     // Valid 1,000-row batches would fill the table; a big batch here always holds one bad row, or is over the limit.
     const bad = poison ?? (size >= 1000 ? [{ name: 'age', value: 500 }] : undefined);
-    const list = Array.from({ length: size }, (_, i) => ({ features: i === size - 1 && bad ? bad : rows[i % rows.length], patientRef: `B-${i}` }));
-    return post(`predictBatch of ${size}${bad ? ' with a bad row' : ''}`, auth, operation(operations.PredictBatch, { input: { modelId: 'heart-failure', rows: list } }));
+    const list = Array.from({ length: size }, (_, i) => ({
+      features: i === size - 1 && bad ? bad : rows[i % rows.length],
+      patientRef: `B-${i}`,
+    }));
+    return post(
+      `predictBatch of ${size}${bad ? ' with a bad row' : ''}`,
+      auth,
+      operation(operations.PredictBatch, { input: { modelId: 'heart-failure', rows: list } }),
+    );
   });
 
 const reads = fc
@@ -126,7 +221,19 @@ const reads = fc
     auth: authorization,
     first: fc.oneof(fc.integer({ min: -5, max: 150 }), fc.constantFrom(2 ** 31 - 1, 2 ** 40, 1.5, null)),
     after: fc.oneof(fc.constant(null), fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 80 })),
-    filter: fc.record({ modelId: fc.oneof(fc.string({ maxLength: 20 }), hostileText), requester: hostileText, riskBand: fc.constantFrom('LOW', 'HIGH', 'low', 'NONE', 3), from: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 })), patientRef: patientRef }, { requiredKeys: [] }),
+    filter: fc.record(
+      {
+        modelId: fc.oneof(fc.string({ maxLength: 20 }), hostileText),
+        requester: hostileText,
+        riskBand: fc.constantFrom('LOW', 'HIGH', 'low', 'NONE', 3),
+        from: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.string({ maxLength: 30 }),
+        ),
+        patientRef: patientRef,
+      },
+      { requiredKeys: [] },
+    ),
     id: fc.oneof(fc.uuid(), fc.string({ maxLength: 50 })),
     which: fc.boolean(),
   })
@@ -136,75 +243,180 @@ const reads = fc
       : post('prediction by id', auth, operation(operations.GetPrediction, { id })),
   );
 
-const hostileQueries = fc.record({ auth: authorization, depth: fc.integer({ min: 5, max: 60 }), aliases: fc.integer({ min: 2, max: 2000 }), text: fc.string({ maxLength: 200 }), kind: fc.integer({ min: 0, max: 4 }) }).map(({ auth, depth, aliases, text, kind }) => {
-  switch (kind) {
-    case 0:
-      return post(`introspection ${depth} deep`, auth, operation(`{ __schema { types { ${'fields { type { ofType { '.repeat(depth)}name${' } } }'.repeat(depth)} } } }`, {}));
-    case 1:
-      return post(`${aliases} aliased model lists`, auth, operation(`{ ${Array.from({ length: aliases }, (_, i) => `m${i}: models { id features { name } }`).join(' ')} }`, {}));
-    case 2:
-      return post('random query text', auth, operation(text, {}));
-    case 3:
-      return post('apiKeys and createApiKey', auth, operation(`mutation { createApiKey(input: { name: ${JSON.stringify(text)}, role: admin }) { key } }`, {}));
-    default:
-      return post('predictions with a huge page', auth, operation('{ predictions(first: 100) { edges { node { id contributions { name } model { features { name } } } } } }', {}));
-  }
-});
+const hostileQueries = fc
+  .record({
+    auth: authorization,
+    depth: fc.integer({ min: 5, max: 60 }),
+    aliases: fc.integer({ min: 2, max: 2000 }),
+    text: fc.string({ maxLength: 200 }),
+    kind: fc.integer({ min: 0, max: 4 }),
+  })
+  .map(({ auth, depth, aliases, text, kind }) => {
+    switch (kind) {
+      case 0:
+        return post(
+          `introspection ${depth} deep`,
+          auth,
+          operation(
+            `{ __schema { types { ${'fields { type { ofType { '.repeat(depth)}name${' } } }'.repeat(depth)} } } }`,
+            {},
+          ),
+        );
+      case 1:
+        return post(
+          `${aliases} aliased model lists`,
+          auth,
+          operation(
+            `{ ${Array.from({ length: aliases }, (_, i) => `m${i}: models { id features { name } }`).join(' ')} }`,
+            {},
+          ),
+        );
+      case 2:
+        return post('random query text', auth, operation(text, {}));
+      case 3:
+        return post(
+          'apiKeys and createApiKey',
+          auth,
+          operation(`mutation { createApiKey(input: { name: ${JSON.stringify(text)}, role: admin }) { key } }`, {}),
+        );
+      default:
+        return post(
+          'predictions with a huge page',
+          auth,
+          operation(
+            '{ predictions(first: 100) { edges { node { id contributions { name } model { features { name } } } } } }',
+            {},
+          ),
+        );
+    }
+  });
 
-const brokenTransport = fc.record({ auth: authorization, text: fc.string({ maxLength: 300 }), json: fc.jsonValue({ maxDepth: 3 }), kind: fc.integer({ min: 0, max: 8 }), big: fc.integer({ min: 1, max: 6 }) }).map(({ auth, text, json, kind, big }): FuzzRequest => {
-  const valid = operation(operations.Predict, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 70 }] } });
-  switch (kind) {
-    case 0:
-      return post('broken JSON', auth, `{"query": ${text}`);
-    case 1:
-      return post('random body', auth, text);
-    case 2:
-      return post('text/plain body', auth, valid, 'text/plain');
-    case 3:
-      return post('form-encoded body', auth, `query=${encodeURIComponent(text)}`, 'application/x-www-form-urlencoded');
-    case 4:
-      return post('JSON that is not an operation', auth, JSON.stringify(json ?? null));
-    case 5:
-      return post(`${big} MB patientRef`, auth, operation(operations.Predict, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 70 }], patientRef: 'x'.repeat(big * 1024 * 1024) } }));
-    case 6:
-      return { label: 'GET with a query', auth: auth.kind, method: 'GET', search: `?query=${encodeURIComponent(text || '{ models { id } }')}`, headers: { ...auth.headers() } };
-    case 7:
-      return {
-        label: 'GET a mutation',
-        auth: auth.kind,
-        method: 'GET',
-        search: `?query=${encodeURIComponent('mutation { predict(input: { modelId: "heart-failure", features: [] }) { id } }')}`,
-        headers: { 'apollo-require-preflight': 'true', ...auth.headers() },
-      };
-    default:
-      return post('batched operations array', auth, JSON.stringify([JSON.parse(valid), JSON.parse(valid)]));
-  }
-});
+const brokenTransport = fc
+  .record({
+    auth: authorization,
+    text: fc.string({ maxLength: 300 }),
+    json: fc.jsonValue({ maxDepth: 3 }),
+    kind: fc.integer({ min: 0, max: 8 }),
+    big: fc.integer({ min: 1, max: 6 }),
+  })
+  .map(({ auth, text, json, kind, big }): FuzzRequest => {
+    const valid = operation(operations.Predict, {
+      input: { modelId: 'heart-failure', features: [{ name: 'age', value: 70 }] },
+    });
+    switch (kind) {
+      case 0:
+        return post('broken JSON', auth, `{"query": ${text}`);
+      case 1:
+        return post('random body', auth, text);
+      case 2:
+        return post('text/plain body', auth, valid, 'text/plain');
+      case 3:
+        return post(
+          'form-encoded body',
+          auth,
+          `query=${encodeURIComponent(text)}`,
+          'application/x-www-form-urlencoded',
+        );
+      case 4:
+        return post('JSON that is not an operation', auth, JSON.stringify(json ?? null));
+      case 5:
+        return post(
+          `${big} MB patientRef`,
+          auth,
+          operation(operations.Predict, {
+            input: {
+              modelId: 'heart-failure',
+              features: [{ name: 'age', value: 70 }],
+              patientRef: 'x'.repeat(big * 1024 * 1024),
+            },
+          }),
+        );
+      case 6:
+        return {
+          label: 'GET with a query',
+          auth: auth.kind,
+          method: 'GET',
+          search: `?query=${encodeURIComponent(text || '{ models { id } }')}`,
+          headers: { ...auth.headers() },
+        };
+      case 7:
+        return {
+          label: 'GET a mutation',
+          auth: auth.kind,
+          method: 'GET',
+          search: `?query=${encodeURIComponent('mutation { predict(input: { modelId: "heart-failure", features: [] }) { id } }')}`,
+          headers: { 'apollo-require-preflight': 'true', ...auth.headers() },
+        };
+      default:
+        return post('batched operations array', auth, JSON.stringify([JSON.parse(valid), JSON.parse(valid)]));
+    }
+  });
 
 /** A chain of fragments each spreading the next: it once overflowed the depth limit's stack (a 500). */
-const fragmentChains = fc.record({ auth: authorization, length: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.constantFrom(1000, 3000)) }).map(({ auth, length }) => {
-  const fragments = Array.from({ length }, (_, i) => `fragment F${i} on Query { ${i + 1 < length ? `...F${i + 1}` : 'models { id }'} }`).join(' ');
-  return post(`chain of ${length} fragments`, auth, operation(`query { ...F0 } ${fragments}`, {}));
-});
+const fragmentChains = fc
+  .record({ auth: authorization, length: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.constantFrom(1000, 3000)) })
+  .map(({ auth, length }) => {
+    const fragments = Array.from(
+      { length },
+      (_, i) => `fragment F${i} on Query { ${i + 1 < length ? `...F${i + 1}` : 'models { id }'} }`,
+    ).join(' ');
+    return post(`chain of ${length} fragments`, auth, operation(`query { ...F0 } ${fragments}`, {}));
+  });
 
 /** Many predictions in one request through aliases: at most MAX_BATCH_ROWS rows in all may be scored. */
-const aliasedPredictions = fc.record({ auth: authorization, count: fc.oneof(fc.integer({ min: 2, max: 12 }), fc.constantFrom(1001, 1200)), rows: fc.array(heartFailureFeatures, { minLength: 1, maxLength: 3 }) }).map(({ auth, count, rows }) => {
-  const fields = Array.from({ length: count }, (_, i) => `p${i}: predict(input: { modelId: "heart-failure", features: $f${i % rows.length} }) { id }`).join(' ');
-  const variables = Object.fromEntries(rows.map((row, i) => [`f${i}`, row]));
-  const declarations = rows.map((_, i) => `$f${i}: [FeatureValueInput!]!`).join(', ');
-  return post(`${count} aliased predictions`, auth, operation(`mutation (${declarations}) { ${fields} }`, variables));
-});
+const aliasedPredictions = fc
+  .record({
+    auth: authorization,
+    count: fc.oneof(fc.integer({ min: 2, max: 12 }), fc.constantFrom(1001, 1200)),
+    rows: fc.array(heartFailureFeatures, { minLength: 1, maxLength: 3 }),
+  })
+  .map(({ auth, count, rows }) => {
+    const fields = Array.from(
+      { length: count },
+      (_, i) => `p${i}: predict(input: { modelId: "heart-failure", features: $f${i % rows.length} }) { id }`,
+    ).join(' ');
+    const variables = Object.fromEntries(rows.map((row, i) => [`f${i}`, row]));
+    const declarations = rows.map((_, i) => `$f${i}: [FeatureValueInput!]!`).join(', ');
+    return post(`${count} aliased predictions`, auth, operation(`mutation (${declarations}) { ${fields} }`, variables));
+  });
 
 /** A binary or integer input given a value its kind cannot take (gender 0.5, 2.5 pregnancies). */
 const fractionalCategories = fc
-  .record({ auth: authorization, which: fc.constantFrom('gender', 'pregnancies', 'iculos', 'sex'), value: fc.oneof(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.constantFrom(0.5, 2.5, 1.5, 2, -1)) })
+  .record({
+    auth: authorization,
+    which: fc.constantFrom('gender', 'pregnancies', 'iculos', 'sex'),
+    value: fc.oneof(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.constantFrom(0.5, 2.5, 1.5, 2, -1)),
+  })
   .map(({ auth, which, value }) => {
     const input =
       which === 'pregnancies'
-        ? { modelId: 'diabetes', features: [{ name: 'pregnancies', value }, { name: 'glucose', value: 120 }, { name: 'bmi', value: 30 }, { name: 'age', value: 40 }] }
+        ? {
+            modelId: 'diabetes',
+            features: [
+              { name: 'pregnancies', value },
+              { name: 'glucose', value: 120 },
+              { name: 'bmi', value: 30 },
+              { name: 'age', value: 40 },
+            ],
+          }
         : which === 'sex'
-          ? { modelId: 'heart-failure', features: [{ name: 'age', value: 60 }, { name: 'ejection_fraction', value: 30 }, { name: 'serum_creatinine', value: 1.1 }, { name: 'sex', value }] }
-          : { modelId: 'sepsis', features: [{ name: which, value }, { name: 'age', value: 60 }, { name: 'heart_rate', value: 100 }] };
+          ? {
+              modelId: 'heart-failure',
+              features: [
+                { name: 'age', value: 60 },
+                { name: 'ejection_fraction', value: 30 },
+                { name: 'serum_creatinine', value: 1.1 },
+                { name: 'sex', value },
+              ],
+            }
+          : {
+              modelId: 'sepsis',
+              features: [
+                { name: which, value },
+                { name: 'age', value: 60 },
+                { name: 'heart_rate', value: 100 },
+              ],
+            };
     return post(`${which} = ${value}`, auth, operation(operations.Predict, { input }));
   });
 
@@ -251,7 +463,11 @@ afterAll(async () => {
 });
 
 async function send(request: FuzzRequest): Promise<Outcome> {
-  const response = await fetch(`${app.url}/api/graphql${request.search ?? ''}`, { method: request.method, headers: request.headers, body: request.body });
+  const response = await fetch(`${app.url}/api/graphql${request.search ?? ''}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  });
   return { request, status: response.status, body: await response.text() };
 }
 
@@ -280,21 +496,24 @@ const REFUSED: ReadonlySet<Auth['kind']> = new Set(['revoked', 'forged', 'garbag
 function authorizationProblem(outcome: Outcome): string | null {
   const { request, status } = outcome;
   if (REFUSED.has(request.auth) && status === 200) return `a 200 for ${request.auth} credentials`;
-  if (request.auth !== 'clinician' && acknowledged(outcome).length > 0) return `a prediction stored for ${request.auth} credentials`;
+  if (request.auth !== 'clinician' && acknowledged(outcome).length > 0)
+    return `a prediction stored for ${request.auth} credentials`;
   return null;
 }
 
 /** A binary or integer input scored with a value its kind cannot take. */
 function kindProblem(outcome: Outcome): string | null {
   const match = /^(?:gender|pregnancies|iculos|sex) = (.+)$/.exec(outcome.request.label);
-  if (match && !Number.isInteger(Number(match[1])) && acknowledged(outcome).length > 0) return `${outcome.request.label} was scored`;
+  if (match && !Number.isInteger(Number(match[1])) && acknowledged(outcome).length > 0)
+    return `${outcome.request.label} was scored`;
   return null;
 }
 
 /** Ids of the predictions a 200 answer acknowledges as stored. */
 function acknowledged({ status, body }: Outcome): string[] {
   if (status !== 200) return [];
-  const data = (JSON.parse(body) as { data?: Record<string, { id: string } | { id: string }[] | null> | null }).data ?? {};
+  const data =
+    (JSON.parse(body) as { data?: Record<string, { id: string } | { id: string }[] | null> | null }).data ?? {};
   // predict, predictBatch, and the aliased predictions p0, p1, …
   return Object.entries(data)
     .filter(([field]) => /^(predict|predictBatch|p\d+)$/.test(field))
@@ -352,5 +571,6 @@ it(`answers ${REQUESTS.toLocaleString('en-US')} random and malformed requests wi
   } finally {
     await db.close();
   }
-  for (const code of ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']) expect(codes.get(code) ?? 0).toBeGreaterThan(0);
+  for (const code of ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST'])
+    expect(codes.get(code) ?? 0).toBeGreaterThan(0);
 }, 600_000);

@@ -10,16 +10,23 @@ import { readmeBlocks } from '../../support/readme';
 import { HEART_FAILURE_ROW } from '../../support/requests';
 import { createPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
 
-
 interface GraphQLReply {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[];
+  };
 }
 
 /** The key every request of a suite sends unless told otherwise (set in its beforeAll). */
 let key = '';
 
-async function graphql(app: RunningApp, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = bearer(key)): Promise<GraphQLReply & { headers: Headers }> {
+async function graphql(
+  app: RunningApp,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = bearer(key),
+): Promise<GraphQLReply & { headers: Headers }> {
   const response = await fetch(`${app.url}/api/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -42,10 +49,17 @@ const COUNT = `query { predictions { totalCount } }`;
 const HEART = HEART_FAILURE_ROW;
 
 /** Runs `file` with `args` and CRC_KEY set, as a reader would run the README's example; resolves with its output. */
-function runExample(file: string, args: string[], crcKey: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runExample(
+  file: string,
+  args: string[],
+  crcKey: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(file, args, { env: { ...process.env, NODE_OPTIONS: '', CRC_KEY: crcKey }, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      file,
+      args,
+      { env: { ...process.env, NODE_OPTIONS: '', CRC_KEY: crcKey }, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -86,7 +100,9 @@ describe.each([
       // The quick start: an empty embedded database, whose first start makes and prints an admin key.
       app = await startApp({ DATA_DIR: join(mkdtempSync(join(tmpdir(), 'crc-http-')), 'pglite') });
       key = await firstAdminKeyOf(app);
-      const made = await graphql(app, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { name: 'audit office', role: 'auditor' } });
+      const made = await graphql(app, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', {
+        input: { name: 'audit office', role: 'auditor' },
+      });
       auditorKey = (made.body.data!.createApiKey as { key: string }).key;
     }
   }, 120_000);
@@ -106,13 +122,26 @@ describe.each([
   });
 
   it('predicts, explains in log-odds and stores the record, readable by id', async () => {
-    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART, patientRef: 'MRN-7' } });
+    const reply = await graphql(app, PREDICT, {
+      input: { modelId: 'heart-failure', features: HEART, patientRef: 'MRN-7' },
+    });
     expect(reply.status).toBe(200);
-    const prediction = reply.body.data!.predict as { id: string; probability: number; baseValue: number; contributions: { contribution: number }[] };
+    const prediction = reply.body.data!.predict as {
+      id: string;
+      probability: number;
+      baseValue: number;
+      contributions: { contribution: number }[];
+    };
     const margin = prediction.baseValue + prediction.contributions.reduce((s, c) => s + c.contribution, 0);
     expect(margin).toBeCloseTo(Math.log(prediction.probability / (1 - prediction.probability)), 5);
-    const read = await graphql(app, 'query($id: ID!) { prediction(id: $id) { id patientRef model { id } } }', { id: prediction.id });
-    expect(read.body.data!.prediction).toEqual({ id: prediction.id, patientRef: 'MRN-7', model: { id: 'heart-failure' } });
+    const read = await graphql(app, 'query($id: ID!) { prediction(id: $id) { id patientRef model { id } } }', {
+      id: prediction.id,
+    });
+    expect(read.body.data!.prediction).toEqual({
+      id: prediction.id,
+      patientRef: 'MRN-7',
+      model: { id: 'heart-failure' },
+    });
   });
 
   it('counts requests by outcome and stored predictions by model and band at /api/metrics', async () => {
@@ -123,12 +152,23 @@ describe.each([
     const bad = /crc_graphql_requests_total\{operation="Predict",outcome="BAD_USER_INPUT"\} (\d+)/;
     const before = { predictions: await metric(predictions), ok: await metric(ok), bad: await metric(bad) };
     // Age 95, ejection fraction 15: HIGH whatever the creatinine.
-    await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 95 }, { name: 'ejection_fraction', value: 15 }, { name: 'serum_creatinine', value: 3 }] } });
+    await graphql(app, PREDICT, {
+      input: {
+        modelId: 'heart-failure',
+        features: [
+          { name: 'age', value: 95 },
+          { name: 'ejection_fraction', value: 15 },
+          { name: 'serum_creatinine', value: 3 },
+        ],
+      },
+    });
     await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: [{ name: 'age', value: 500 }] } });
     const response = await scrape();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
-    expect(text).toMatch(/crc_graphql_request_duration_seconds_bucket\{le="0.1",operation="Predict",outcome="OK"\} \d+/);
+    expect(text).toMatch(
+      /crc_graphql_request_duration_seconds_bucket\{le="0.1",operation="Predict",outcome="OK"\} \d+/,
+    );
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     await expect(metric(predictions)).resolves.toBe(before.predictions + 1);
     await expect(metric(ok)).resolves.toBe(before.ok + 1);
@@ -138,7 +178,10 @@ describe.each([
   it('answers bad input with BAD_USER_INPUT naming each field and its range, and stores nothing', async () => {
     const before = (await graphql(app, COUNT)).body.data!.predictions as { totalCount: number };
     const reply = await graphql(app, PREDICT, {
-      input: { modelId: 'heart-failure', features: [...HEART.slice(0, 2), { name: 'serum_creatinine', value: 40 }, { name: 'time', value: 30 }] },
+      input: {
+        modelId: 'heart-failure',
+        features: [...HEART.slice(0, 2), { name: 'serum_creatinine', value: 40 }, { name: 'time', value: 30 }],
+      },
     });
     expect(reply.body.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -165,7 +208,9 @@ describe.each([
     const text = await post('{ models { id } }', 'text/plain');
     expect(text.status).toBe(415);
     expect((await text.json()).errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const huge = await post(JSON.stringify({ query: '{ models { id } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }));
+    const huge = await post(
+      JSON.stringify({ query: '{ models { id } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }),
+    );
     expect(huge.status).toBe(413);
     expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -190,7 +235,9 @@ describe.each([
     expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer /);
     expect(reply.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(reply.body.errors?.[0].message).toMatch(/Authorization: Bearer <key>/);
-    expect(((await graphql(app, COUNT)).body.data!.predictions as { totalCount: number }).totalCount).toBe(before.totalCount);
+    expect(((await graphql(app, COUNT)).body.data!.predictions as { totalCount: number }).totalCount).toBe(
+      before.totalCount,
+    );
   });
 
   it('serves model metadata without a key, and refuses a forged key even there', async () => {
@@ -199,12 +246,20 @@ describe.each([
     expect(open.body.data!.models).toHaveLength(3);
     const forged = await graphql(app, '{ models { id } }', {}, bearer(`crc_${'A'.repeat(43)}`));
     expect(forged.status).toBe(401);
-    expect(forged.body.errors?.[0]).toMatchObject({ message: 'Unauthenticated: the API key is not valid: unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(forged.body.errors?.[0]).toMatchObject({
+      message: 'Unauthenticated: the API key is not valid: unknown or revoked',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     expect(forged.body.data).toBeUndefined();
   });
 
   it('refuses predict to an auditor key with 403 FORBIDDEN, and lets it read the records', async () => {
-    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } }, bearer(auditorKey));
+    const reply = await graphql(
+      app,
+      PREDICT,
+      { input: { modelId: 'heart-failure', features: HEART } },
+      bearer(auditorKey),
+    );
     expect(reply.status).toBe(403);
     expect(reply.body.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const read = await graphql(app, COUNT, {}, bearer(auditorKey));
@@ -236,7 +291,11 @@ describe.each([
     expect(code).toBe(0);
     const { data, errors } = JSON.parse(stdout) as GraphQLReply['body'];
     expect(errors).toBeUndefined();
-    expect(data!.predictions).toMatchObject({ totalCount: expect.any(Number), pageInfo: { hasNextPage: expect.any(Boolean) }, edges: expect.any(Array) });
+    expect(data!.predictions).toMatchObject({
+      totalCount: expect.any(Number),
+      pageInfo: { hasNextPage: expect.any(Boolean) },
+      edges: expect.any(Array),
+    });
   });
 
   it('keeps introspection on', async () => {
@@ -264,7 +323,12 @@ describe('the API over HTTP with the database unreachable', () => {
 
   it('answers predict with SERVICE_UNAVAILABLE (503) within 2 seconds: the key cannot even be checked', async () => {
     const started = Date.now();
-    const reply = await graphql(app, PREDICT, { input: { modelId: 'heart-failure', features: HEART } }, bearer(`crc_${'B'.repeat(43)}`));
+    const reply = await graphql(
+      app,
+      PREDICT,
+      { input: { modelId: 'heart-failure', features: HEART } },
+      bearer(`crc_${'B'.repeat(43)}`),
+    );
     expect(reply.status).toBe(503);
     expect(reply.body.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -282,7 +346,9 @@ describe('a second server on the same embedded directory', () => {
 
   it('stops at start with an error naming the directory and the process holding it, and the first one keeps serving', async () => {
     await expect(startApp({ DATA_DIR: dataDir })).rejects.toThrow(
-      new RegExp(`\\[EMBEDDED_DATABASE_IN_USE\\].*the embedded database in ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another process \\(pid \\d+\\)`),
+      new RegExp(
+        `\\[EMBEDDED_DATABASE_IN_USE\\].*the embedded database in ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another process \\(pid \\d+\\)`,
+      ),
     );
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
   });

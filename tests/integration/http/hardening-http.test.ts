@@ -16,7 +16,10 @@ import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../..
 interface Reply {
   status: number;
   ms: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions: { code: string; fields?: { name: string; message: string }[] } }[];
+  };
 }
 
 /** What the server printed while `during` ran. */
@@ -40,7 +43,8 @@ async function keyAndSession(where: DatabaseOptions): Promise<{ key: string; coo
   }
 }
 
-const fragmentChain = (n: number) => `{ models { ...F0 } } ${Array.from({ length: n }, (_, i) => `fragment F${i} on RiskModel { ${i + 1 < n ? `...F${i + 1}` : 'id'} }`).join(' ')}`;
+const fragmentChain = (n: number) =>
+  `{ models { ...F0 } } ${Array.from({ length: n }, (_, i) => `fragment F${i} on RiskModel { ${i + 1 < n ? `...F${i + 1}` : 'id'} }`).join(' ')}`;
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: models { id }`).join(' ')} }`;
 const nesting = (levels: number) => `{ ${'models { '.repeat(levels)}id ${'} '.repeat(levels)}}`;
 // A stack trace or Apollo's report of an unexpected error: what each of these requests used to print.
@@ -71,7 +75,8 @@ describe.each([
       const dataDir = join(mkdtempSync(join(tmpdir(), 'crc-hardening-')), 'pglite');
       ({ key, cookie } = await keyAndSession({ dataDir }));
       app = await startApp({ DATA_DIR: dataDir });
-      signer = () => createPublicKey(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(app.output())![0]);
+      signer = () =>
+        createPublicKey(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(app.output())![0]);
     }
   }, 120_000);
   afterAll(async () => {
@@ -79,13 +84,22 @@ describe.each([
     await postgres?.drop();
   });
 
-  async function graphql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = bearer(key)): Promise<Reply> {
+  async function graphql(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = bearer(key),
+  ): Promise<Reply> {
     const started = performance.now();
-    const response = await fetch(`${app.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${app.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: response.status, body: await response.json(), ms: Math.round(performance.now() - started) };
   }
 
-  const stored = async () => ((await graphql('{ predictions { totalCount } }')).body.data!.predictions as { totalCount: number }).totalCount;
+  const stored = async () =>
+    ((await graphql('{ predictions { totalCount } }')).body.data!.predictions as { totalCount: number }).totalCount;
 
   it.each([
     ['a chain of 3,000 fragments', fragmentChain(3000), 'GRAPHQL_PARSE_FAILED', /more tha[nt] 1000 tokens/],
@@ -109,22 +123,42 @@ describe.each([
     const aliased = await graphql(`mutation Many($one: PredictInput!) { ${predicts} }`, { one });
     expect(aliased.status).toBe(400);
     expect(aliased.body.errors![0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
-    const batch = { modelId: 'heart-failure', rows: Array.from({ length: 600 }, () => ({ features: HEART_FAILURE_ROW })) };
-    const twoBatches = await graphql('mutation Two($batch: PredictBatchInput!) { a: predictBatch(input: $batch) { id } b: predictBatch(input: $batch) { id } }', { batch });
+    const batch = {
+      modelId: 'heart-failure',
+      rows: Array.from({ length: 600 }, () => ({ features: HEART_FAILURE_ROW })),
+    };
+    const twoBatches = await graphql(
+      'mutation Two($batch: PredictBatchInput!) { a: predictBatch(input: $batch) { id } b: predictBatch(input: $batch) { id } }',
+      { batch },
+    );
     expect(twoBatches.status).toBe(400);
     expect(twoBatches.body.errors).toEqual([
       expect.objectContaining({
-        message: expect.stringMatching(new RegExp(`^The operation would score 1200 rows .*the limit is ${MAX_BATCH_ROWS} rows per request`)),
-        extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'rows', max: MAX_BATCH_ROWS, found: 1200 }),
+        message: expect.stringMatching(
+          new RegExp(`^The operation would score 1200 rows .*the limit is ${MAX_BATCH_ROWS} rows per request`),
+        ),
+        extensions: expect.objectContaining({
+          code: 'GRAPHQL_VALIDATION_FAILED',
+          limit: 'rows',
+          max: MAX_BATCH_ROWS,
+          found: 1200,
+        }),
       }),
     ]);
     expect(await stored()).toBe(before);
   });
 
   it('answers a NUL in a GraphQL filter with BAD_USER_INPUT naming the field, not INTERNAL_SERVER_ERROR', async () => {
-    const reply = await graphql('query($filter: PredictionFilter) { predictions(filter: $filter) { totalCount } }', { filter: { patientRef: 'a\u0000b' } });
+    const reply = await graphql('query($filter: PredictionFilter) { predictions(filter: $filter) { totalCount } }', {
+      filter: { patientRef: 'a\u0000b' },
+    });
     expect(reply.body.errors).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [{ name: 'patientRef', message: 'must not contain control characters' }] }) }),
+      expect.objectContaining({
+        extensions: expect.objectContaining({
+          code: 'BAD_USER_INPUT',
+          fields: [{ name: 'patientRef', message: 'must not contain control characters' }],
+        }),
+      }),
     ]);
   });
 
@@ -136,13 +170,23 @@ describe.each([
   });
 
   it('refuses a NUL patientRef on the CSV export with a 400 and a message (a dropped connection before)', async () => {
-    const response = await fetch(`${app.url}/predictions/export.csv?patientRef=%00`, { headers: { cookie }, redirect: 'manual' });
+    const response = await fetch(`${app.url}/predictions/export.csv?patientRef=%00`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toBe('Cannot export: patientRef: must not contain control characters\n');
   });
 
   it('hands an admin the signed audit checkpoint at GET /api/audit/checkpoint, and refuses clinicians and callers without a key', async () => {
-    expect((await graphql('mutation ($f: [FeatureValueInput!]!) { predict(input: { modelId: "heart-failure", features: $f }) { id } }', { f: HEART_FAILURE_ROW })).status).toBe(200);
+    expect(
+      (
+        await graphql(
+          'mutation ($f: [FeatureValueInput!]!) { predict(input: { modelId: "heart-failure", features: $f }) { id } }',
+          { f: HEART_FAILURE_ROW },
+        )
+      ).status,
+    ).toBe(200);
     const response = await fetch(`${app.url}/api/audit/checkpoint`, { headers: bearer(key) });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -163,7 +207,9 @@ describe.each([
   });
 
   async function createKeyThroughApi(role: string): Promise<unknown> {
-    const reply = await graphql(`mutation { createApiKey(input: { name: "${role} for the checkpoint test", role: ${role} }) { key } }`);
+    const reply = await graphql(
+      `mutation { createApiKey(input: { name: "${role} for the checkpoint test", role: ${role} }) { key } }`,
+    );
     return (reply.body.data!.createApiKey as { key: string }).key;
   }
 });

@@ -22,7 +22,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (value: string) =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The hidden inputs of the first form in `html` whose opening tag matches `opening`, as a browser without JavaScript posts them. */
 function hiddenFields(html: string, opening: RegExp): FormData {
@@ -52,7 +58,12 @@ async function signInActionId(): Promise<string> {
 }
 
 async function post(path: string, body: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${app.url}${path}`, { method: 'POST', body, redirect: 'manual', headers: { origin: app.url, ...headers } });
+  return fetch(`${app.url}${path}`, {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: { origin: app.url, ...headers },
+  });
 }
 
 const sessionCookie = (response: Response) => /crc_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
@@ -80,7 +91,12 @@ describe('a real sign-in', () => {
     const cookie = sessionCookie(await post('/sign-in', await signInForm()))!;
     const html = await (await fetch(`${app.url}/models/heart-failure`, { headers: { cookie } })).text();
     const signOutId = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(html)![1];
-    const response = await post('/models/heart-failure', '[]', { cookie, 'next-action': signOutId, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' });
+    const response = await post('/models/heart-failure', '[]', {
+      cookie,
+      'next-action': signOutId,
+      'content-type': 'text/plain;charset=UTF-8',
+      accept: 'text/x-component',
+    });
     // The client router is told where to go in a header, with the next page's payload (200).
     expect(response.status).toBe(200);
     expect(response.headers.get('x-action-redirect')).toMatch(/^\/sign-in/);
@@ -88,15 +104,18 @@ describe('a real sign-in', () => {
     expect(after.headers.get('location') ?? '').toMatch(/^\/sign-in/);
   });
 
-  it.each(['/..//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e%2e//evil.example'])('never redirects off the site: next=%p answers 303 to /', async (next) => {
-    const form = await signInForm();
-    form.set('next', next); // as posted by hand, not as the page (which already cleans it) renders it
-    const response = await post('/sign-in', form);
-    expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    const page = await (await fetch(`${app.url}/sign-in?next=${encodeURIComponent(next)}`)).text();
-    expect(page).toContain('<input type="hidden" name="next" value="/"/>');
-  });
+  it.each(['/..//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e%2e//evil.example'])(
+    'never redirects off the site: next=%p answers 303 to /',
+    async (next) => {
+      const form = await signInForm();
+      form.set('next', next); // as posted by hand, not as the page (which already cleans it) renders it
+      const response = await post('/sign-in', form);
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toBe('/');
+      const page = await (await fetch(`${app.url}/sign-in?next=${encodeURIComponent(next)}`)).text();
+      expect(page).toContain('<input type="hidden" name="next" value="/"/>');
+    },
+  );
 });
 
 describe('a forged or broken action post', () => {
@@ -104,14 +123,22 @@ describe('a forged or broken action post', () => {
     const actionId = await signInActionId();
     const replies: Response[] = [];
     const output = await outputDuring(async () => {
-      replies.push(await post('/sign-in', '[{"error":null},"$K1"]', { origin: 'https://evil.example', 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8' }));
+      replies.push(
+        await post('/sign-in', '[{"error":null},"$K1"]', {
+          origin: 'https://evil.example',
+          'next-action': actionId,
+          'content-type': 'text/plain;charset=UTF-8',
+        }),
+      );
       replies.push(await post('/sign-in', await signInForm(), { origin: 'https://evil.example' }));
       replies.push(await post('/sign-in', await signInForm(), { origin: 'null' }));
     });
     for (const reply of replies) {
       expect(reply.status).toBe(403);
       expect(sessionCookie(reply)).toBeUndefined();
-      expect(await reply.text()).toMatch(/^FORBIDDEN: server action refused: its Origin \((evil\.example|null)\) is not this site/);
+      expect(await reply.text()).toMatch(
+        /^FORBIDDEN: server action refused: its Origin \((evil\.example|null)\) is not this site/,
+      );
     }
     expect(output).not.toMatch(/Error|⨯|Aborting the action/);
   });
@@ -119,7 +146,14 @@ describe('a forged or broken action post', () => {
   it.each([
     ['a body that is not multipart', { 'content-type': 'multipart/form-data; boundary=xyz' }, 'this is not multipart'],
     ['a multipart type without a boundary', { 'content-type': 'multipart/form-data' }, '--xyz--\r\n'],
-    ['a broken body from the client router', { 'content-type': 'multipart/form-data; boundary=xyz', 'next-action': '60d4c5bd0ec3e813acc892c38fb59922e826754e83' }, 'garbage'],
+    [
+      'a broken body from the client router',
+      {
+        'content-type': 'multipart/form-data; boundary=xyz',
+        'next-action': '60d4c5bd0ec3e813acc892c38fb59922e826754e83',
+      },
+      'garbage',
+    ],
   ])('with %s answers 400 BAD_REQUEST and logs no error', async (_label, headers, body) => {
     let reply: Response | undefined;
     const output = await outputDuring(async () => {
@@ -131,7 +165,11 @@ describe('a forged or broken action post', () => {
   });
 
   it('leaves the GraphQL route alone, whatever headers it carries', async () => {
-    const response = await post('/api/graphql', JSON.stringify({ query: '{ __typename }' }), { origin: 'https://evil.example', 'next-action': 'x', 'content-type': 'application/json' });
+    const response = await post('/api/graphql', JSON.stringify({ query: '{ __typename }' }), {
+      origin: 'https://evil.example',
+      'next-action': 'x',
+      'content-type': 'application/json',
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
   });

@@ -4,7 +4,13 @@
  * with a prediction, every acknowledged id is stored (and nothing else is), and the server's memory
  * stays within the bound that predict-soak.ts justifies.
  */
-import { DEFAULT_SOAK, soakOnFreshDatabase, summaryLine, type SoakOptions, type SoakResult } from '../../load/predict-soak';
+import {
+  DEFAULT_SOAK,
+  soakOnFreshDatabase,
+  summaryLine,
+  type SoakOptions,
+  type SoakResult,
+} from '../../load/predict-soak';
 
 /** The full soak's connections and checks; 8 s of load after the warm-up (10 to 30 s: until the server's RSS levels off). */
 const CI_SOAK: SoakOptions = { ...DEFAULT_SOAK, seconds: 8, warmupSeconds: 10, warmupMaxSeconds: 30, idleSeconds: 2 };
@@ -23,7 +29,9 @@ describe(`predict under sustained load: ${CI_SOAK.connections} connections for $
   });
 
   it('stores every acknowledged prediction under its id, and nothing unacknowledged', () => {
-    expect(result.ids).toEqual(expect.objectContaining({ missing: 0, mismatched: 0, duplicates: 0, unacknowledged: 0 }));
+    expect(result.ids).toEqual(
+      expect.objectContaining({ missing: 0, mismatched: 0, duplicates: 0, unacknowledged: 0 }),
+    );
     expect(result.ids.stored).toBe(result.ids.acknowledged);
   });
 

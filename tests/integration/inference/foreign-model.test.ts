@@ -28,7 +28,8 @@ const logit = (p: number) => Math.log(p / (1 - p));
 const MODEL_ID = 'foreign-gbc';
 const FEATURES = ['age', 'lactate', 'systolic_bp'] as const;
 
-type SkNode = { id: number; leaf: number } | { id: number; feature: number; threshold: number; yes: number; no: number };
+type SkNode =
+  { id: number; leaf: number } | { id: number; feature: number; threshold: number; yes: number; no: number };
 
 interface SkTree {
   nodes: SkNode[];
@@ -72,7 +73,15 @@ const TREES: SkTree[] = [
 const BASE_VALUE = -0.4;
 
 function sklearnGbcOnnx(): Uint8Array {
-  const a = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], modes: [] as string[], values: [] as number[], yes: [] as number[], no: [] as number[] };
+  const a = {
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    modes: [] as string[],
+    values: [] as number[],
+    yes: [] as number[],
+    no: [] as number[],
+  };
   const votes = { treeIds: [] as number[], nodeIds: [] as number[], weights: [] as number[] };
   TREES.forEach((tree, t) => {
     for (const id of tree.listing) {
@@ -92,9 +101,21 @@ function sklearnGbcOnnx(): Uint8Array {
       }
     }
   });
-  const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: AttributeType.INTS, ints: values });
-  const floats = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: AttributeType.FLOATS, floats: values });
-  const strings = (name: string, values: string[]): onnx.IAttributeProto => ({ name, type: AttributeType.STRINGS, strings: values.map((v) => utf8.encode(v)) });
+  const ints = (name: string, values: number[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.INTS,
+    ints: values,
+  });
+  const floats = (name: string, values: number[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.FLOATS,
+    floats: values,
+  });
+  const strings = (name: string, values: string[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.STRINGS,
+    strings: values.map((v) => utf8.encode(v)),
+  });
   const rows = { dimParam: 'N' };
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -117,14 +138,20 @@ function sklearnGbcOnnx(): Uint8Array {
           output: ['label', 'probabilities'],
           attribute: [
             floats('base_values', [BASE_VALUE]),
-            ints('class_ids', votes.treeIds.map(() => 0)),
+            ints(
+              'class_ids',
+              votes.treeIds.map(() => 0),
+            ),
             ints('class_nodeids', votes.nodeIds),
             ints('class_treeids', votes.treeIds),
             floats('class_weights', votes.weights),
             ints('classlabels_int64s', [0, 1]),
             ints('nodes_falsenodeids', a.no),
             ints('nodes_featureids', a.featureIds),
-            floats('nodes_hitrates', a.treeIds.map(() => 1)),
+            floats(
+              'nodes_hitrates',
+              a.treeIds.map(() => 1),
+            ),
             strings('nodes_modes', a.modes),
             ints('nodes_nodeids', a.nodeIds),
             ints('nodes_treeids', a.treeIds),
@@ -133,15 +160,36 @@ function sklearnGbcOnnx(): Uint8Array {
             { name: 'post_transform', type: AttributeType.STRING, s: utf8.encode('LOGISTIC') },
           ],
         },
-        { name: 'Cast', opType: 'Cast', domain: '', input: ['label'], output: ['output_label'], attribute: [{ name: 'to', type: AttributeType.INT, i: INT64 }] },
-        { name: 'ZipMap', opType: 'ZipMap', domain: 'ai.onnx.ml', input: ['probabilities'], output: ['output_probability'], attribute: [ints('classlabels_int64s', [0, 1])] },
+        {
+          name: 'Cast',
+          opType: 'Cast',
+          domain: '',
+          input: ['label'],
+          output: ['output_label'],
+          attribute: [{ name: 'to', type: AttributeType.INT, i: INT64 }],
+        },
+        {
+          name: 'ZipMap',
+          opType: 'ZipMap',
+          domain: 'ai.onnx.ml',
+          input: ['probabilities'],
+          output: ['output_probability'],
+          attribute: [ints('classlabels_int64s', [0, 1])],
+        },
       ],
-      input: [{ name: 'float_input', type: { tensorType: { elemType: FLOAT, shape: { dim: [rows, { dimValue: FEATURES.length }] } } } }],
+      input: [
+        {
+          name: 'float_input',
+          type: { tensorType: { elemType: FLOAT, shape: { dim: [rows, { dimValue: FEATURES.length }] } } },
+        },
+      ],
       output: [
         { name: 'output_label', type: { tensorType: { elemType: INT64, shape: { dim: [rows] } } } },
         {
           name: 'output_probability',
-          type: { sequenceType: { elemType: { mapType: { keyType: INT64, valueType: { tensorType: { elemType: FLOAT } } } } } },
+          type: {
+            sequenceType: { elemType: { mapType: { keyType: INT64, valueType: { tensorType: { elemType: FLOAT } } } } },
+          },
         },
       ],
     },
@@ -149,7 +197,14 @@ function sklearnGbcOnnx(): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-const feature = (name: string, label: string, unit: string, min: number, max: number, required: boolean): z.input<typeof featureSpecSchema> => ({
+const feature = (
+  name: string,
+  label: string,
+  unit: string,
+  min: number,
+  max: number,
+  required: boolean,
+): z.input<typeof featureSpecSchema> => ({
   name,
   label,
   unit,
@@ -163,10 +218,16 @@ const feature = (name: string, label: string, unit: string, min: number, max: nu
 
 /** 48 rows reaching every node of every tree; every fifth lactate and some blood pressures missing. */
 function backgroundRows(): number[][] {
-  return Array.from({ length: 48 }, (_, i) => [30 + ((i * 7) % 50), i % 5 === 4 ? NaN : 0.5 + ((i * 13) % 60) / 10, i % 8 === 3 ? NaN : 70 + ((i * 11) % 90)]);
+  return Array.from({ length: 48 }, (_, i) => [
+    30 + ((i * 7) % 50),
+    i % 5 === 4 ? NaN : 0.5 + ((i * 13) % 60) / 10,
+    i % 8 === 3 ? NaN : 70 + ((i * 11) % 90),
+  ]);
 }
 
-const toCsv = (rows: number[][]) => [FEATURES.join(','), ...rows.map((r) => r.map((v) => (Number.isNaN(v) ? '' : String(v))).join(','))].join('\n') + '\n';
+const toCsv = (rows: number[][]) =>
+  [FEATURES.join(','), ...rows.map((r) => r.map((v) => (Number.isNaN(v) ? '' : String(v))).join(','))].join('\n') +
+  '\n';
 
 interface Written {
   dir: string;
@@ -177,7 +238,10 @@ interface Written {
 }
 
 /** models/<MODEL_ID>/ with model.onnx, background.csv and a card derived from the diabetes card; `edit` may change any of them. */
-function writeForeignModel(edit: (w: Omit<Written, 'dir'>) => void = () => {}, dir = mkdtempSync(join(tmpdir(), 'foreign-'))): Written {
+function writeForeignModel(
+  edit: (w: Omit<Written, 'dir'>) => void = () => {},
+  dir = mkdtempSync(join(tmpdir(), 'foreign-')),
+): Written {
   const onnxBytes = sklearnGbcOnnx();
   const csv = toCsv(backgroundRows());
   const template = JSON.parse(readFileSync(join('models', 'diabetes', 'card.json'), 'utf8')) as ModelCard;
@@ -235,7 +299,11 @@ describe('a skl2onnx-style model without covers, loaded with a background file',
   afterAll(() => registry.close());
 
   it('writes a card the schema accepts, with the background field', () => {
-    expect(modelCardSchema.parse(card).onnx.background).toEqual({ file: 'background.csv', sha256: sha256(toCsv(backgroundRows())), rows: 48 });
+    expect(modelCardSchema.parse(card).onnx.background).toEqual({
+      file: 'background.csv',
+      sha256: sha256(toCsv(backgroundRows())),
+      rows: 48,
+    });
   });
 
   it('the file holds no covers of its own', () => {
@@ -275,7 +343,9 @@ describe('a skl2onnx-style model without covers, loaded with a background file',
     // The background reaches every node of every tree, so every row can be explained.
     for (const tree of model.ensemble.trees) expect(Math.min(...tree.cover)).toBeGreaterThan(0);
     // Covers are the only thing computed: splits and leaves are the file's.
-    expect(model.ensemble.trees.map((t) => ({ ...t, cover: [] }))).toEqual(parsed.trees.map((t) => ({ ...t, cover: [] })));
+    expect(model.ensemble.trees.map((t) => ({ ...t, cover: [] }))).toEqual(
+      parsed.trees.map((t) => ({ ...t, cover: [] })),
+    );
   });
 
   it('explains with local accuracy: baseValue + Σ contributions = predictMargin exactly and = logit of onnxruntime’s p', async () => {
@@ -303,7 +373,9 @@ describe('start-up checks for models without covers', () => {
     });
     const load = loadModel(dir, MODEL_ID);
     await expect(load).rejects.toThrow(ModelCardMismatchError);
-    await expect(load).rejects.toThrow(/carries no covers \(crc\.tree_covers\) and the card names no onnx\.background file/);
+    await expect(load).rejects.toThrow(
+      /carries no covers \(crc\.tree_covers\) and the card names no onnx\.background file/,
+    );
   });
 
   it('refuses a background file that is not there, naming it', async () => {
@@ -312,21 +384,27 @@ describe('start-up checks for models without covers', () => {
     });
     const load = loadModel(dir, MODEL_ID);
     await expect(load).rejects.toThrow(ModelArtifactError);
-    await expect(load).rejects.toThrow(/foreign-gbc\/training-sample\.csv \(the card's onnx\.background, needed for covers\) cannot be read/);
+    await expect(load).rejects.toThrow(
+      /foreign-gbc\/training-sample\.csv \(the card's onnx\.background, needed for covers\) cannot be read/,
+    );
   });
 
   it('refuses a background whose sha256 is not the card’s', async () => {
     const { dir } = writeForeignModel((w) => {
       w.csv = w.csv.replace('\n30,', '\n31,');
     });
-    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(/background\.csv has sha256 [0-9a-f]{64} but the card's onnx\.background names [0-9a-f]{64}/);
+    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(
+      /background\.csv has sha256 [0-9a-f]{64} but the card's onnx\.background names [0-9a-f]{64}/,
+    );
   });
 
   it('refuses a background with another row count than the card’s', async () => {
     const { dir } = writeForeignModel((w) => {
       w.card.onnx.background!.rows = 50;
     });
-    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(/background\.csv has 48 rows but the card's onnx\.background names 50/);
+    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(
+      /background\.csv has 48 rows but the card's onnx\.background names 50/,
+    );
   });
 
   it('refuses a background whose columns are not the card’s inputs, naming both', async () => {
@@ -334,13 +412,18 @@ describe('start-up checks for models without covers', () => {
       w.csv = w.csv.replace('systolic_bp', 'sbp');
       w.card.onnx.background!.sha256 = sha256(w.csv);
     });
-    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(/has columns \[age, lactate, sbp\]; the card's input features are \[age, lactate, systolic_bp\]/);
+    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(
+      /has columns \[age, lactate, sbp\]; the card's input features are \[age, lactate, systolic_bp\]/,
+    );
   });
 
   it('reads columns by name and refuses a cell that is not a number', async () => {
     const reordered = writeForeignModel((w) => {
       const rows = backgroundRows();
-      w.csv = ['systolic_bp,age,lactate', ...rows.map((r) => [r[2], r[0], r[1]].map((v) => (Number.isNaN(v) ? '' : String(v))).join(','))].join('\n');
+      w.csv = [
+        'systolic_bp,age,lactate',
+        ...rows.map((r) => [r[2], r[0], r[1]].map((v) => (Number.isNaN(v) ? '' : String(v))).join(',')),
+      ].join('\n');
       w.card.onnx.background!.sha256 = sha256(w.csv);
     });
     const model = await loadModel(reordered.dir, MODEL_ID);
@@ -352,14 +435,18 @@ describe('start-up checks for models without covers', () => {
       w.csv = w.csv.replace('\n30,', '\nNA,');
       w.card.onnx.background!.sha256 = sha256(w.csv);
     });
-    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(/background\.csv data row 1, column age: "NA" is not a number \(leave the cell empty for missing\)/);
+    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(
+      /background\.csv data row 1, column age: "NA" is not a number \(leave the cell empty for missing\)/,
+    );
   });
 
   it('refuses a card whose probabilityOutput names the ZipMap’s output rather than the tensor feeding it', async () => {
     const { dir } = writeForeignModel((w) => {
       w.card.onnx.probabilityOutput = 'output_probability';
     });
-    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(/onnx\.probabilityOutput "output_probability" is not a graph output; outputs: output_label, probabilities/);
+    await expect(loadModel(dir, MODEL_ID)).rejects.toThrow(
+      /onnx\.probabilityOutput "output_probability" is not a graph output; outputs: output_label, probabilities/,
+    );
   });
 });
 
@@ -368,7 +455,8 @@ describe('every model explains, shipped or foreign', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
     writeForeignModel(undefined, dir);
     mkdirSync(join(dir, 'diabetes'));
-    for (const file of ['card.json', 'model.onnx']) writeFileSync(join(dir, 'diabetes', file), readFileSync(join('models', 'diabetes', file)));
+    for (const file of ['card.json', 'model.onnx'])
+      writeFileSync(join(dir, 'diabetes', file), readFileSync(join('models', 'diabetes', file)));
     const registry = new ModelRegistry(dir);
     try {
       for (const model of await registry.list()) {

@@ -19,7 +19,11 @@ describe.each(SHIPPED)('shipped model %s', (id) => {
   it('loads in onnxruntime and returns one probability in [0, 1] per row, all-missing optional rows included', async () => {
     const { card, onnx } = await readModelFiles('models', id);
     const width = card.features.length + card.derivedFeatures.length;
-    const model = await OnnxModel.load(onnx, { inputName: card.onnx.inputName, probabilityOutput: card.onnx.probabilityOutput, featureCount: width });
+    const model = await OnnxModel.load(onnx, {
+      inputName: card.onnx.inputName,
+      probabilityOutput: card.onnx.probabilityOutput,
+      featureCount: width,
+    });
     const rows = new Float32Array(2 * width).fill(NaN);
     card.features.forEach((f, j) => {
       rows[j] = (f.min + f.max) / 2;

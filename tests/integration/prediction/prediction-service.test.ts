@@ -7,7 +7,6 @@ import { PIMA_ROW } from '../../support/requests';
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
 
-
 function setup() {
   const audit = new MemoryAuditLog();
   return { audit, service: new PredictionService(registry, audit) };
@@ -42,7 +41,13 @@ describe('PredictionService.predict', () => {
     // onnxruntime's probability is float32, so its logit agrees to about 1e-6.
     expect(margin).toBeCloseTo(Math.log(p / (1 - p)), 5);
     expect(record.contributions.find((c) => c.name === 'insulin')?.value).toBeNull();
-    expect(record).toMatchObject({ modelId: 'diabetes', modelVersion: model.card.version, onnxSha256: model.card.onnx.sha256, patientRef: 'MRN-1', requestId: 'req-1' });
+    expect(record).toMatchObject({
+      modelId: 'diabetes',
+      modelVersion: model.card.version,
+      onnxSha256: model.card.onnx.sha256,
+      patientRef: 'MRN-1',
+      requestId: 'req-1',
+    });
     expect(record.latencyMs).toBeGreaterThan(0);
     expect(audit.records).toEqual([record]);
   });
@@ -51,7 +56,13 @@ describe('PredictionService.predict', () => {
     const { service } = setup();
     const record = await service.predict(
       'heart-failure',
-      { features: [{ name: 'age', value: 75 }, { name: 'ejection_fraction', value: 20 }, { name: 'serum_creatinine', value: 1.9 }] },
+      {
+        features: [
+          { name: 'age', value: 75 },
+          { name: 'ejection_fraction', value: 20 },
+          { name: 'serum_creatinine', value: 1.9 },
+        ],
+      },
       origin('req-2'),
     );
     expect(record.probability).toBeGreaterThan(0);
@@ -63,7 +74,15 @@ describe('PredictionService.predict', () => {
     const { service } = setup();
     const record = await service.predict(
       'sepsis',
-      { features: [{ name: 'age', value: 70 }, { name: 'gender', value: 1 }, { name: 'iculos', value: 5 }, { name: 'heart_rate', value: 120 }, { name: 'sbp', value: 80 }] },
+      {
+        features: [
+          { name: 'age', value: 70 },
+          { name: 'gender', value: 1 },
+          { name: 'iculos', value: 5 },
+          { name: 'heart_rate', value: 120 },
+          { name: 'sbp', value: 80 },
+        ],
+      },
       origin('req-3'),
     );
     expect(record.contributions.find((c) => c.name === 'shock_index')?.value).toBeCloseTo(1.5, 6);
@@ -73,7 +92,17 @@ describe('PredictionService.predict', () => {
   it('names every offending field with its allowed range and stores nothing', async () => {
     const { audit, service } = setup();
     const error = await rejection(
-      service.predict('diabetes', { features: [...PIMA_ROW.filter((f) => f.name !== 'age'), { name: 'glucose', value: 900 }, { name: 'height', value: 1 }] }, origin('r')),
+      service.predict(
+        'diabetes',
+        {
+          features: [
+            ...PIMA_ROW.filter((f) => f.name !== 'age'),
+            { name: 'glucose', value: 900 },
+            { name: 'height', value: 1 },
+          ],
+        },
+        origin('r'),
+      ),
     );
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.fields).toEqual([
@@ -86,20 +115,30 @@ describe('PredictionService.predict', () => {
 
   it('refuses a value its kind cannot take (gender 0.5, 2.5 pregnancies), naming the field and the allowed values, and stores nothing', async () => {
     const { audit, service } = setup();
-    const sepsis = [{ name: 'age', value: 70 }, { name: 'gender', value: 0.5 }, { name: 'iculos', value: 5 }];
+    const sepsis = [
+      { name: 'age', value: 70 },
+      { name: 'gender', value: 0.5 },
+      { name: 'iculos', value: 5 },
+    ];
     const error = await rejection(service.predict('sepsis', { features: sepsis }, origin('r')));
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.fields).toEqual([{ name: 'gender', message: 'must be one of 0 (female), 1 (male); got 0.5' }]);
     const pima = PIMA_ROW.map((f) => (f.name === 'pregnancies' ? { ...f, value: 2.5 } : f));
-    const batch = await rejection(service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: pima }], origin('r')));
-    expect(batch.fields).toEqual([{ name: 'rows[1].pregnancies', message: 'must be a whole number from 0 to 20 count; got 2.5' }]);
+    const batch = await rejection(
+      service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: pima }], origin('r')),
+    );
+    expect(batch.fields).toEqual([
+      { name: 'rows[1].pregnancies', message: 'must be a whole number from 0 to 20 count; got 2.5' },
+    ]);
     expect(audit.records).toEqual([]);
   });
 
   it('refuses an unknown model, naming the known ones', async () => {
     const { audit, service } = setup();
     const error = await rejection(service.predict('icu-mortality', { features: [] }, origin('r')));
-    expect(error.fields).toEqual([{ name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, sepsis' }]);
+    expect(error.fields).toEqual([
+      { name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, sepsis' },
+    ]);
     expect(audit.records).toEqual([]);
   });
 
@@ -107,7 +146,11 @@ describe('PredictionService.predict', () => {
     const heard: string[][] = [];
     const audit = new MemoryAuditLog();
     const service = new PredictionService(registry, audit, (records) => heard.push(records.map((r) => r.id)));
-    const stored = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW }], origin('req-s'));
+    const stored = await service.predictBatch(
+      'diabetes',
+      [{ features: PIMA_ROW }, { features: PIMA_ROW }],
+      origin('req-s'),
+    );
     expect(heard).toEqual([stored.map((r) => r.id)]);
     await rejection(service.predict('diabetes', { features: [] }, origin('req-bad')));
     expect(heard).toHaveLength(1);
@@ -115,22 +158,31 @@ describe('PredictionService.predict', () => {
 
   it('refuses a patientRef longer than an identifier', async () => {
     const { service } = setup();
-    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, origin('r')));
+    const error = await rejection(
+      service.predict('diabetes', { features: PIMA_ROW, patientRef: 'x'.repeat(129) }, origin('r')),
+    );
     expect(error.fields).toEqual([{ name: 'patientRef', message: 'must be 1 to 128 characters; got 129' }]);
   });
 
-  it.each(['MRN\u00001', 'MRN\n1', 'MRN\u007f'])('refuses a patientRef with a control character (%j), which Postgres could not store', async (patientRef) => {
-    const { service, audit } = setup();
-    const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef }, origin('r')));
-    expect(error.fields).toEqual([{ name: 'patientRef', message: 'must not contain control characters' }]);
-    expect(audit.records).toHaveLength(0);
-  });
+  it.each(['MRN\u00001', 'MRN\n1', 'MRN\u007f'])(
+    'refuses a patientRef with a control character (%j), which Postgres could not store',
+    async (patientRef) => {
+      const { service, audit } = setup();
+      const error = await rejection(service.predict('diabetes', { features: PIMA_ROW, patientRef }, origin('r')));
+      expect(error.fields).toEqual([{ name: 'patientRef', message: 'must not contain control characters' }]);
+      expect(audit.records).toHaveLength(0);
+    },
+  );
 });
 
 describe('PredictionService.predictBatch', () => {
   it('scores every row and stores them together', async () => {
     const { audit, service } = setup();
-    const records = await service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: PIMA_ROW, patientRef: 'MRN-2' }], origin('req-b'));
+    const records = await service.predictBatch(
+      'diabetes',
+      [{ features: PIMA_ROW }, { features: PIMA_ROW, patientRef: 'MRN-2' }],
+      origin('req-b'),
+    );
     expect(records).toHaveLength(2);
     expect(records[0].probability).toBe(records[1].probability);
     expect(audit.records).toHaveLength(2);
@@ -139,7 +191,9 @@ describe('PredictionService.predictBatch', () => {
   it('stores nothing when one row is invalid, naming the row', async () => {
     const { audit, service } = setup();
     const bad = PIMA_ROW.map((f) => (f.name === 'bmi' ? { name: 'bmi', value: 200 } : f));
-    const error = await rejection(service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: bad }], origin('r')));
+    const error = await rejection(
+      service.predictBatch('diabetes', [{ features: PIMA_ROW }, { features: bad }], origin('r')),
+    );
     expect(error.fields).toEqual([{ name: 'rows[1].bmi', message: '200 is outside the allowed range 10 to 80 kg/m²' }]);
     expect(audit.records).toEqual([]);
   });
@@ -150,6 +204,8 @@ describe('PredictionService.predictBatch', () => {
       { name: 'rows', message: `a batch holds 1 to ${MAX_BATCH_ROWS} rows; got 0` },
     ]);
     const tooMany = Array.from({ length: MAX_BATCH_ROWS + 1 }, () => ({ features: PIMA_ROW }));
-    expect((await rejection(service.predictBatch('diabetes', tooMany, origin('r')))).fields[0].message).toBe('a batch holds 1 to 1000 rows; got 1001');
+    expect((await rejection(service.predictBatch('diabetes', tooMany, origin('r')))).fields[0].message).toBe(
+      'a batch holds 1 to 1000 rows; got 1001',
+    );
   });
 });

@@ -9,14 +9,39 @@ describe('riskBand', () => {
   const card = { riskBands: { moderateFrom: 0.1, highFrom: 0.3, rule: 'test' } };
 
   it('is LOW below moderateFrom, MODERATE from it, HIGH from highFrom', () => {
-    expect([0, 0.0999, 0.1, 0.2999, 0.3, 1].map((p) => riskBand(card, p))).toEqual(['LOW', 'LOW', 'MODERATE', 'MODERATE', 'HIGH', 'HIGH']);
+    expect([0, 0.0999, 0.1, 0.2999, 0.3, 1].map((p) => riskBand(card, p))).toEqual([
+      'LOW',
+      'LOW',
+      'MODERATE',
+      'MODERATE',
+      'HIGH',
+      'HIGH',
+    ]);
   });
 });
 
 describe('the scoring core on a shipped model', () => {
   const inputs = [
-    { pregnancies: 6, glucose: 148, blood_pressure: 72, skin_thickness: 35, insulin: NaN, bmi: 33.6, diabetes_pedigree_function: 0.627, age: 50 },
-    { pregnancies: 1, glucose: 85, blood_pressure: NaN, skin_thickness: NaN, insulin: NaN, bmi: NaN, diabetes_pedigree_function: 0.2, age: 31 },
+    {
+      pregnancies: 6,
+      glucose: 148,
+      blood_pressure: 72,
+      skin_thickness: 35,
+      insulin: NaN,
+      bmi: 33.6,
+      diabetes_pedigree_function: 0.627,
+      age: 50,
+    },
+    {
+      pregnancies: 1,
+      glucose: 85,
+      blood_pressure: NaN,
+      skin_thickness: NaN,
+      insulin: NaN,
+      bmi: NaN,
+      diabetes_pedigree_function: 0.2,
+      age: 31,
+    },
   ];
 
   it('vectorizes rows row-major, each as the feature set vectorizes it', async () => {
@@ -24,14 +49,20 @@ describe('the scoring core on a shipped model', () => {
     const vectors = vectorizeRows(model, inputs);
     const width = model.vectorNames.length;
     expect(vectors).toHaveLength(inputs.length * width);
-    inputs.forEach((row, i) => expect(vectors.subarray(i * width, (i + 1) * width)).toEqual(vectorize(model.featureSet, row)));
+    inputs.forEach((row, i) =>
+      expect(vectors.subarray(i * width, (i + 1) * width)).toEqual(vectorize(model.featureSet, row)),
+    );
   });
 
   it("scores every row with onnxruntime's probability, the card's threshold and bands, and contributions that add up to its logit", async () => {
     const model = await registry.get('diabetes');
     const vectors = vectorizeRows(model, inputs);
     const expected = await registry.predict('diabetes', vectors);
-    const scored = await scoreVectors(model, vectors, (row: ScoredRow, i) => ({ ...row, i, contributions: Array.from(row.contributions) }));
+    const scored = await scoreVectors(model, vectors, (row: ScoredRow, i) => ({
+      ...row,
+      i,
+      contributions: Array.from(row.contributions),
+    }));
     expect(scored.map((s) => s.i)).toEqual([0, 1]);
     scored.forEach((s, i) => {
       expect(s.probability).toBe(expected[i]);

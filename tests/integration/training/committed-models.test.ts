@@ -5,7 +5,12 @@ import { trainCommand } from '@/training/train-command';
 describe.each(['heart-failure', 'diabetes'])('committed model %s', (id) => {
   it('is reproduced byte for byte by retraining from the data (npm run train -- --check)', async () => {
     const lines: string[] = [];
-    const mismatched = await trainCommand([recipeFor(id)], { dataDir: 'data', modelsDir: 'models', check: true, log: (l) => lines.push(l) });
+    const mismatched = await trainCommand([recipeFor(id)], {
+      dataDir: 'data',
+      modelsDir: 'models',
+      check: true,
+      log: (l) => lines.push(l),
+    });
     expect(mismatched).toEqual([]);
     expect(lines.some((l) => l.includes('identical to the committed model.onnx and card.json'))).toBe(true);
   }, 600_000);

@@ -31,11 +31,16 @@ function survey(specs: readonly FeatureSpec[], data: Dataset) {
 }
 
 describe.each(RECIPES.map((r) => [r.id, r]))('the %s model', (id, recipe) => {
-  const raw = JSON.parse(readFileSync(join('models', id, 'card.json'), 'utf8')) as { features: Record<string, unknown>[] };
+  const raw = JSON.parse(readFileSync(join('models', id, 'card.json'), 'utf8')) as {
+    features: Record<string, unknown>[];
+  };
 
   it('declares a kind for every input of its card, and codes with their meaning for each binary one', () => {
     for (const feature of raw.features) {
-      expect([feature.name, ['binary', 'integer', 'continuous'].includes(feature.kind as string)]).toEqual([feature.name, true]);
+      expect([feature.name, ['binary', 'integer', 'continuous'].includes(feature.kind as string)]).toEqual([
+        feature.name,
+        true,
+      ]);
       expect([feature.name, 'codes' in feature]).toEqual([feature.name, feature.kind === 'binary']);
     }
     expect(() => modelCardSchema.parse(raw)).not.toThrow();
@@ -50,14 +55,18 @@ describe.each(RECIPES.map((r) => [r.id, r]))('the %s model', (id, recipe) => {
 describe('kinds against the training data', () => {
   it('diabetes: pregnancies are whole numbers (every other input is a measurement)', () => {
     const specs = RECIPES.find((r) => r.id === 'diabetes')!.featureSet.inputs;
-    expect(specs.filter((s) => s.kind !== 'continuous').map((s) => [s.name, s.kind])).toEqual([['pregnancies', 'integer']]);
+    expect(specs.filter((s) => s.kind !== 'continuous').map((s) => [s.name, s.kind])).toEqual([
+      ['pregnancies', 'integer'],
+    ]);
     expect(survey(specs, loadDiabetes(DATA).data).offenders).toEqual({});
   });
 
   it('heart-failure: anaemia, diabetes, hypertension, sex and smoking hold only their codes 0 and 1, both used', () => {
     const specs = RECIPES.find((r) => r.id === 'heart-failure')!.featureSet.inputs;
     const binary = ['anaemia', 'diabetes', 'high_blood_pressure', 'sex', 'smoking'];
-    expect(specs.filter((s) => s.kind !== 'continuous').map((s) => [s.name, s.kind])).toEqual(binary.map((n) => [n, 'binary']));
+    expect(specs.filter((s) => s.kind !== 'continuous').map((s) => [s.name, s.kind])).toEqual(
+      binary.map((n) => [n, 'binary']),
+    );
     const { data } = loadHeartFailure(DATA);
     const { offenders, seen } = survey(specs, data);
     expect(offenders).toEqual({});

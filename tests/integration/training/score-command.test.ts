@@ -38,9 +38,36 @@ describe('npm run score (diabetes, tabular CSV)', () => {
     const { card } = await readModelFiles('models', 'diabetes');
     const set = featureSetOfCard(card);
     const expected = await reference('diabetes', [
-      vectorize(set, { pregnancies: 6, glucose: 148, blood_pressure: 72, skin_thickness: 35, insulin: NaN, bmi: 33.6, diabetes_pedigree_function: 0.627, age: 50 }),
-      vectorize(set, { pregnancies: 1, glucose: 85, blood_pressure: 66, skin_thickness: 29, insulin: NaN, bmi: 26.6, diabetes_pedigree_function: 0.351, age: 31 }),
-      vectorize(set, { pregnancies: 2, glucose: NaN, blood_pressure: NaN, skin_thickness: NaN, insulin: NaN, bmi: NaN, diabetes_pedigree_function: 0.2, age: 40 }),
+      vectorize(set, {
+        pregnancies: 6,
+        glucose: 148,
+        blood_pressure: 72,
+        skin_thickness: 35,
+        insulin: NaN,
+        bmi: 33.6,
+        diabetes_pedigree_function: 0.627,
+        age: 50,
+      }),
+      vectorize(set, {
+        pregnancies: 1,
+        glucose: 85,
+        blood_pressure: 66,
+        skin_thickness: 29,
+        insulin: NaN,
+        bmi: 26.6,
+        diabetes_pedigree_function: 0.351,
+        age: 31,
+      }),
+      vectorize(set, {
+        pregnancies: 2,
+        glucose: NaN,
+        blood_pressure: NaN,
+        skin_thickness: NaN,
+        insulin: NaN,
+        bmi: NaN,
+        diabetes_pedigree_function: 0.2,
+        age: 40,
+      }),
     ]);
     rows.forEach((row, i) => {
       expect(Number(row.probability)).toBeCloseTo(expected[i], 5);
@@ -52,14 +79,28 @@ describe('npm run score (diabetes, tabular CSV)', () => {
   it('adds the base value and one log-odds contribution per feature, summing to the margin', async () => {
     const input = join(dir, 'one.csv');
     const output = join(dir, 'one-out.csv');
-    writeFileSync(input, 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age\n3,160,,,,31,0.5,45\n');
+    writeFileSync(
+      input,
+      'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age\n3,160,,,,31,0.5,45\n',
+    );
     await scoreCommand({ modelId: 'diabetes', input, output, modelsDir: 'models', log: quiet });
     const [row]: Record<string, string>[] = parse(readFileSync(output), { columns: true });
     const { card, onnx } = await readModelFiles('models', 'diabetes');
     const names = card.features.map((f) => f.name);
-    expect(Object.keys(row).filter((k) => k.startsWith('contribution_'))).toEqual(names.map((n) => `contribution_${n}`));
+    expect(Object.keys(row).filter((k) => k.startsWith('contribution_'))).toEqual(
+      names.map((n) => `contribution_${n}`),
+    );
     const total = Number(row.base_value) + names.reduce((sum, n) => sum + Number(row[`contribution_${n}`]), 0);
-    const vector = vectorize(featureSetOfCard(card), { pregnancies: 3, glucose: 160, blood_pressure: NaN, skin_thickness: NaN, insulin: NaN, bmi: 31, diabetes_pedigree_function: 0.5, age: 45 });
+    const vector = vectorize(featureSetOfCard(card), {
+      pregnancies: 3,
+      glucose: 160,
+      blood_pressure: NaN,
+      skin_thickness: NaN,
+      insulin: NaN,
+      bmi: 31,
+      diabetes_pedigree_function: 0.5,
+      age: 45,
+    });
     expect(total).toBeCloseTo(predictMargin(readTreeEnsemble(onnx).ensemble, vector), 5);
   });
 
@@ -69,13 +110,16 @@ describe('npm run score (diabetes, tabular CSV)', () => {
     writeFileSync(input, 'pregnancies,glucose,diabetes_pedigree_function,age\n1,100,0.3,40\n1,900,0.3,\n');
     const run = scoreCommand({ modelId: 'diabetes', input, output, modelsDir: 'models', log: quiet });
     await expect(run).rejects.toThrow(InvalidInputError);
-    await expect(run).rejects.toThrow(/line 3: glucose: 900 is outside the allowed range 20 to 600 mg\/dL; line 3: age: required/);
+    await expect(run).rejects.toThrow(
+      /line 3: glucose: 900 is outside the allowed range 20 to 600 mg\/dL; line 3: age: required/,
+    );
     expect(existsSync(output)).toBe(false);
   });
 });
 
 describe('npm run score (the header of a tabular CSV)', () => {
-  const DIABETES_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age';
+  const DIABETES_HEADER =
+    'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,diabetes_pedigree_function,age';
 
   /** Runs the command on `csv`, returning what it logged and whether it wrote an output. */
   async function score(name: string, csv: string, modelId = 'diabetes') {
@@ -88,9 +132,14 @@ describe('npm run score (the header of a tabular CSV)', () => {
   }
 
   it('refuses a column misspelled by case, naming both spellings, and scores nothing', async () => {
-    const { run, output } = await score('misspelled', 'id,pregnancies,Glucose,blood_pressure,skin_thickness,insulin,BMI,diabetes_pedigree_function,age\np1,1,85,66,29,,26.6,0.351,31\n');
+    const { run, output } = await score(
+      'misspelled',
+      'id,pregnancies,Glucose,blood_pressure,skin_thickness,insulin,BMI,diabetes_pedigree_function,age\np1,1,85,66,29,,26.6,0.351,31\n',
+    );
     await expect(run).rejects.toThrow(ScoreColumnsError);
-    await expect(run).rejects.toThrow(/column `Glucose` looks like feature `glucose`; rename it to `glucose`; column `BMI` looks like feature `bmi`/);
+    await expect(run).rejects.toThrow(
+      /column `Glucose` looks like feature `glucose`; rename it to `glucose`; column `BMI` looks like feature `bmi`/,
+    );
     expect(existsSync(output)).toBe(false);
   });
 
@@ -99,7 +148,9 @@ describe('npm run score (the header of a tabular CSV)', () => {
     const { run, output } = await score('no-age', `pregnancies,glucose,diabetes_pedigree_function\n${rows}\n`);
     const error: unknown = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScoreColumnsError);
-    expect((error as ScoreColumnsError).problems).toEqual(['model `diabetes` requires column `age`, which the file lacks']);
+    expect((error as ScoreColumnsError).problems).toEqual([
+      'model `diabetes` requires column `age`, which the file lacks',
+    ]);
     expect((error as Error).message.length).toBeLessThan(200);
     expect(existsSync(output)).toBe(false);
   });
@@ -119,10 +170,17 @@ describe('npm run score (the header of a tabular CSV)', () => {
   });
 
   it('warns once when the file has none of the optional columns, and still scores it', async () => {
-    const { run, lines, output } = await score('required-only', 'pregnancies,diabetes_pedigree_function,age\n1,0.3,40\n2,0.5,50\n');
+    const { run, lines, output } = await score(
+      'required-only',
+      'pregnancies,diabetes_pedigree_function,age\n1,0.3,40\n2,0.5,50\n',
+    );
     await expect(run).resolves.toBe(2);
     const warnings = lines.filter((l) => l.includes('optional'));
-    expect(warnings).toEqual([expect.stringMatching(/none of model `diabetes`'s optional columns .*every optional input will be treated as missing/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /none of model `diabetes`'s optional columns .*every optional input will be treated as missing/,
+      ),
+    ]);
     expect(existsSync(output)).toBe(true);
   });
 
@@ -177,16 +235,29 @@ describe('npm run score (sepsis, the challenge hourly format)', () => {
     // Lactate from hour 1 is carried into hour 2; nothing of p1 reaches p2.
     expect(p1[1].lactate).toBe(4);
     expect(p2[0].lactate).toBeNaN();
-    const expected = await reference('sepsis', [...p1, ...p2].map((s) => vectorize(set, s)));
+    const expected = await reference(
+      'sepsis',
+      [...p1, ...p2].map((s) => vectorize(set, s)),
+    );
     rows.forEach((row, i) => expect(Number(row.probability)).toBeCloseTo(expected[i], 5));
   });
 
   it('refuses a file whose values their kind cannot take (Gender 0.5, a fractional hour), naming line, patient and hour, and writes nothing', async () => {
     const input = join(dir, 'hourly-kinds.csv');
     const output = join(dir, 'hourly-kinds-out.csv');
-    writeFileSync(input, [header.join(','), hour('p1', 1, { HR: 80, Age: 60, Gender: 1 }), hour('p2', 1, { HR: 70, Age: 50, Gender: 0.5 }), hour('p2', 2.5, { HR: 75 })].join('\n') + '\n');
+    writeFileSync(
+      input,
+      [
+        header.join(','),
+        hour('p1', 1, { HR: 80, Age: 60, Gender: 1 }),
+        hour('p2', 1, { HR: 70, Age: 50, Gender: 0.5 }),
+        hour('p2', 2.5, { HR: 75 }),
+      ].join('\n') + '\n',
+    );
     const scoring = scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet });
-    await expect(scoring).rejects.toThrow(/line 3 \(patient p2, hour 1\): gender: must be one of 0 \(female\), 1 \(male\); got 0\.5/);
+    await expect(scoring).rejects.toThrow(
+      /line 3 \(patient p2, hour 1\): gender: must be one of 0 \(female\), 1 \(male\); got 0\.5/,
+    );
     await expect(scoring).rejects.toThrow(/line 4 \(patient p2, hour 2\.5\): iculos: .*whole number.*got 2\.5/);
     expect(existsSync(output)).toBe(false);
   });

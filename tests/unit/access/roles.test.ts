@@ -1,5 +1,14 @@
 /** The roles: what each may do, and the error that names the refusal and the roles that would be allowed. */
-import { AccessDeniedError, AuthenticationRequiredError, can, readableRecords, requirePermission, ROLES, type Permission, type Principal } from '@/access/roles';
+import {
+  AccessDeniedError,
+  AuthenticationRequiredError,
+  can,
+  readableRecords,
+  requirePermission,
+  ROLES,
+  type Permission,
+  type Principal,
+} from '@/access/roles';
 
 const as = (role: Principal['role']): Principal => ({ keyId: `${role}-key`, name: role, role });
 
@@ -21,7 +30,9 @@ describe('the permission table', () => {
 describe('requirePermission', () => {
   it('asks for a key when there is no principal', () => {
     expect(() => requirePermission(null, 'predict')).toThrow(AuthenticationRequiredError);
-    expect(() => requirePermission(null, 'predict')).toThrow('an API key is required: send it as "Authorization: Bearer <key>"');
+    expect(() => requirePermission(null, 'predict')).toThrow(
+      'an API key is required: send it as "Authorization: Bearer <key>"',
+    );
   });
 
   it('names the role, what it may not do, and which roles may', () => {
@@ -33,7 +44,10 @@ describe('requirePermission', () => {
       }
     })();
     expect(denied).toBeInstanceOf(AccessDeniedError);
-    expect(denied).toMatchObject({ code: 'FORBIDDEN', message: 'the auditor role may not make predictions; roles that may: clinician, admin' });
+    expect(denied).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'the auditor role may not make predictions; roles that may: clinician, admin',
+    });
   });
 
   it('returns the principal when the role grants the permission', () => {

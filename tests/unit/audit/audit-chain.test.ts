@@ -40,12 +40,18 @@ function chain(records: ChainedRecord[]) {
 
 describe('canonical JSON', () => {
   it('sorts keys at every level and writes no whitespace, whatever order the keys were built in', () => {
-    expect(canonicalJson({ b: 1, a: [{ y: null, x: 'é' }], c: true })).toBe('{"a":[{"x":"é","y":null}],"b":1,"c":true}');
-    expect(canonicalJson({ c: true, a: [{ x: 'é', y: null }], b: 1 })).toBe(canonicalJson({ b: 1, a: [{ y: null, x: 'é' }], c: true }));
+    expect(canonicalJson({ b: 1, a: [{ y: null, x: 'é' }], c: true })).toBe(
+      '{"a":[{"x":"é","y":null}],"b":1,"c":true}',
+    );
+    expect(canonicalJson({ c: true, a: [{ x: 'é', y: null }], b: 1 })).toBe(
+      canonicalJson({ b: 1, a: [{ y: null, x: 'é' }], c: true }),
+    );
   });
 
   it('writes numbers as their shortest round-trip text and dates as ISO strings', () => {
-    expect(canonicalJson([0.1 + 0.2, 1e-7, 1.100000023841858, -0])).toBe('[0.30000000000000004,1e-7,1.100000023841858,0]');
+    expect(canonicalJson([0.1 + 0.2, 1e-7, 1.100000023841858, -0])).toBe(
+      '[0.30000000000000004,1e-7,1.100000023841858,0]',
+    );
     expect(canonicalJson(new Date('2026-11-23T20:00:00.123Z'))).toBe('"2026-11-23T20:00:00.123Z"');
   });
 
@@ -61,7 +67,9 @@ describe('a link hash', () => {
       '"id":"3f2b8c1e-0000-4000-8000-000000000001","inputs":[{"name":"age","value":75}],"latencyMs":1.25,"modelId":"heart-failure",' +
       `"modelVersion":"1.0.0","onnxSha256":"${'a'.repeat(64)}","patientRef":null,"positive":false,"probability":0.25,"requestId":"r-1",` +
       '"requester":null,"riskBand":"MODERATE","sequence":1,"vector":[75]}';
-    expect(linkHash(GENESIS_HASH, record())).toBe(createHash('sha256').update(`${GENESIS_HASH}\n${text}`).digest('hex'));
+    expect(linkHash(GENESIS_HASH, record())).toBe(
+      createHash('sha256').update(`${GENESIS_HASH}\n${text}`).digest('hex'),
+    );
   });
 
   it.each([
@@ -81,8 +89,11 @@ describe('a link hash', () => {
 });
 
 describe('verifying links', () => {
-  const records = [1, 2, 3, 4, 5, 6].map((sequence) => record({ sequence, id: `3f2b8c1e-0000-4000-8000-00000000000${sequence}` }));
-  const kinds = async (links: ReturnType<typeof chain>) => (await verifyLinks(iterate(links))).breaks.map(({ kind, sequence }) => `${kind}@${sequence}`);
+  const records = [1, 2, 3, 4, 5, 6].map((sequence) =>
+    record({ sequence, id: `3f2b8c1e-0000-4000-8000-00000000000${sequence}` }),
+  );
+  const kinds = async (links: ReturnType<typeof chain>) =>
+    (await verifyLinks(iterate(links))).breaks.map(({ kind, sequence }) => `${kind}@${sequence}`);
 
   it('accepts an intact chain and reports its head', async () => {
     const links = chain(records);
@@ -95,21 +106,34 @@ describe('verifying links', () => {
   });
 
   it('reports an empty chain at sequence 0 with the genesis hash', async () => {
-    await expect(verifyLinks(iterate([]))).resolves.toMatchObject({ checked: 0, head: { sequence: 0, hash: GENESIS_HASH }, breaks: [] });
+    await expect(verifyLinks(iterate([]))).resolves.toMatchObject({
+      checked: 0,
+      head: { sequence: 0, hash: GENESIS_HASH },
+      breaks: [],
+    });
   });
 
   it('names a changed record', async () => {
     const links = chain(records);
     links[2] = { ...links[2], record: { ...links[2].record, probability: 0.99 } };
     const { breaks } = await verifyLinks(iterate(links));
-    expect(breaks).toEqual([{ kind: 'altered', sequence: 3, id: links[2].record.id, reason: 'its content does not match its hash (the record was changed)' }]);
+    expect(breaks).toEqual([
+      {
+        kind: 'altered',
+        sequence: 3,
+        id: links[2].record.id,
+        reason: 'its content does not match its hash (the record was changed)',
+      },
+    ]);
   });
 
   it('names a removed record by the gap it leaves', async () => {
     const links = chain(records);
     links.splice(1, 2);
     const { breaks } = await verifyLinks(iterate(links));
-    expect(breaks).toEqual([{ kind: 'missing', sequence: 2, id: links[1].record.id, reason: 'sequences 2–3 are missing (records deleted)' }]);
+    expect(breaks).toEqual([
+      { kind: 'missing', sequence: 2, id: links[1].record.id, reason: 'sequences 2–3 are missing (records deleted)' },
+    ]);
   });
 
   it('names a record whose content and hash were both rewritten, by its broken link to the next', async () => {

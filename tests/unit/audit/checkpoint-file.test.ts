@@ -29,8 +29,12 @@ describe('reading a checkpoint file', () => {
   });
 
   it('names the file and line of anything that is not a checkpoint', () => {
-    expect(() => parseCheckpoints(`${JSON.stringify(one)}\nnot json`, 'kept.jsonl')).toThrow(new CheckpointFileError('kept.jsonl', 'line 2 is not JSON'));
-    expect(() => parseCheckpoints(`${JSON.stringify(one)}\n${JSON.stringify({ ...two, hash: 'nope' })}`, 'kept.jsonl')).toThrow(/kept\.jsonl: line 2 is not a checkpoint: .*hash/);
+    expect(() => parseCheckpoints(`${JSON.stringify(one)}\nnot json`, 'kept.jsonl')).toThrow(
+      new CheckpointFileError('kept.jsonl', 'line 2 is not JSON'),
+    );
+    expect(() =>
+      parseCheckpoints(`${JSON.stringify(one)}\n${JSON.stringify({ ...two, hash: 'nope' })}`, 'kept.jsonl'),
+    ).toThrow(/kept\.jsonl: line 2 is not a checkpoint: .*hash/);
     expect(() => parseCheckpoints('', 'empty.jsonl')).toThrow('empty.jsonl: holds no checkpoint');
   });
 });

@@ -34,7 +34,10 @@ describe('the audit signing key', () => {
   it('never overwrites an existing file, and leaves nothing beside it', async () => {
     const file = join(dir, 'key.pem');
     await createSigningKey(file);
-    await expect(createSigningKey(file)).rejects.toMatchObject({ code: 'AUDIT_SIGNING_KEY_UNUSABLE', message: expect.stringContaining('cannot be created') });
+    await expect(createSigningKey(file)).rejects.toMatchObject({
+      code: 'AUDIT_SIGNING_KEY_UNUSABLE',
+      message: expect.stringContaining('cannot be created'),
+    });
     expect(await readdir(dir)).toEqual(['key.pem']);
   });
 
@@ -42,12 +45,18 @@ describe('the audit signing key', () => {
     const file = join(dir, 'key.pem');
     await createSigningKey(file);
     await chmod(file, 0o644);
-    await expect(loadSigningKey(file)).rejects.toThrow(`may be read by other users (mode 644); allow only its owner: chmod 600 ${file}`);
+    await expect(loadSigningKey(file)).rejects.toThrow(
+      `may be read by other users (mode 644); allow only its owner: chmod 600 ${file}`,
+    );
   });
 
   it('is refused when it is not an Ed25519 private key, or missing', async () => {
     const file = join(dir, 'rsa.pem');
-    await writeFile(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await writeFile(
+      file,
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      { mode: 0o600 },
+    );
     await expect(loadSigningKey(file)).rejects.toThrow(/holds an rsa key; an Ed25519 key is needed/);
     await expect(loadSigningKey(join(dir, 'absent.pem'))).rejects.toThrow(/cannot be read/);
   });

@@ -4,7 +4,10 @@ const MODELS = ['sepsis', 'diabetes', 'heart-failure'];
 
 describe('the audit list query string', () => {
   it('reads every filter, with dates as whole UTC days and the end day inclusive', () => {
-    const q = readAuditQuery({ modelId: ' sepsis', riskBand: 'HIGH', patientRef: 'MRN-7', from: '2026-11-03', to: '2026-11-05', after: 'abc' }, MODELS);
+    const q = readAuditQuery(
+      { modelId: ' sepsis', riskBand: 'HIGH', patientRef: 'MRN-7', from: '2026-11-03', to: '2026-11-05', after: 'abc' },
+      MODELS,
+    );
     expect(q.errors).toEqual({});
     expect(q.filter).toEqual({
       modelId: 'sepsis',
@@ -33,7 +36,9 @@ describe('the audit list query string', () => {
   });
 
   it('refuses an end day before the start day, but accepts a single day', () => {
-    expect(readAuditQuery({ from: '2026-11-05', to: '2026-11-04' }, MODELS).errors).toEqual({ to: 'must not be before the start date' });
+    expect(readAuditQuery({ from: '2026-11-05', to: '2026-11-04' }, MODELS).errors).toEqual({
+      to: 'must not be before the start date',
+    });
     expect(readAuditQuery({ from: '2026-11-05', to: '2026-11-05' }, MODELS).errors).toEqual({});
   });
 
@@ -63,7 +68,9 @@ describe('the audit list query string', () => {
   it('writes back only the given filters, and the cursor when asked', () => {
     const form = { modelId: 'diabetes', riskBand: '', patientRef: 'MRN 7&8', from: '', to: '2026-11-05' };
     expect(auditQueryString(form)).toBe('?modelId=diabetes&patientRef=MRN+7%268&to=2026-11-05');
-    expect(auditQueryString(form, 'cur/sor=')).toBe('?modelId=diabetes&patientRef=MRN+7%268&to=2026-11-05&after=cur%2Fsor%3D');
+    expect(auditQueryString(form, 'cur/sor=')).toBe(
+      '?modelId=diabetes&patientRef=MRN+7%268&to=2026-11-05&after=cur%2Fsor%3D',
+    );
     expect(auditQueryString({ modelId: '', riskBand: '', patientRef: '', from: '', to: '' })).toBe('');
   });
 });

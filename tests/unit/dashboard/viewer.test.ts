@@ -11,7 +11,13 @@ function staysOnSite(path: string): boolean {
 }
 
 describe('localPath', () => {
-  it.each(['/', '/predictions', '/predictions?modelId=sepsis&riskBand=HIGH', '/predictions/1b0e#result', '/models/heart-failure/predict'])('keeps %p', (path) => {
+  it.each([
+    '/',
+    '/predictions',
+    '/predictions?modelId=sepsis&riskBand=HIGH',
+    '/predictions/1b0e#result',
+    '/models/heart-failure/predict',
+  ])('keeps %p', (path) => {
     expect(localPath(path)).toBe(path);
   });
 
@@ -43,11 +49,45 @@ describe('localPath', () => {
   // Pieces attackers combine: separators a browser may read as "/", dot segments plain and encoded,
   // characters browsers strip, and what makes an authority ("@", ":", a host).
   const piece = fc.constantFrom(
-    '', '.', '..', '%2e', '%2E', '%2e%2e', '.%2e', '%2e.', '%2f', '%2F', '%5c', '\\', '/', '//', '\t', '\n', '\r', ' ',
-    '@', ':', 'evil.example', 'user:pass@evil.example', 'http:', 'https:', 'javascript:', '?', '#', '%00', '%09', 'a', 'predictions', '\u3002', '\uff0f',
+    '',
+    '.',
+    '..',
+    '%2e',
+    '%2E',
+    '%2e%2e',
+    '.%2e',
+    '%2e.',
+    '%2f',
+    '%2F',
+    '%5c',
+    '\\',
+    '/',
+    '//',
+    '\t',
+    '\n',
+    '\r',
+    ' ',
+    '@',
+    ':',
+    'evil.example',
+    'user:pass@evil.example',
+    'http:',
+    'https:',
+    'javascript:',
+    '?',
+    '#',
+    '%00',
+    '%09',
+    'a',
+    'predictions',
+    '\u3002',
+    '\uff0f',
   );
   const adversarialPath = fc
-    .tuple(fc.constantFrom('/', '//', '/\\', '\\', '', '/./', '/../', 'http://evil.example/'), fc.array(fc.tuple(piece, fc.constantFrom('/', '\\', '//', '')), { maxLength: 8 }))
+    .tuple(
+      fc.constantFrom('/', '//', '/\\', '\\', '', '/./', '/../', 'http://evil.example/'),
+      fc.array(fc.tuple(piece, fc.constantFrom('/', '\\', '//', '')), { maxLength: 8 }),
+    )
     .map(([start, rest]) => start + rest.map(([p, sep]) => p + sep).join(''));
 
   it('answers "/" or a path with exactly one leading "/", no backslash, on this site, for any adversarial path', () => {

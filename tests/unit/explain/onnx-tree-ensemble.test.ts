@@ -47,27 +47,70 @@ interface ModelSpec {
 function buildModel(spec: ModelSpec): Uint8Array {
   const op = spec.op ?? 'TreeEnsembleClassifier';
   const prefix = op === 'TreeEnsembleClassifier' ? 'class' : 'target';
-  const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: AttributeType.INTS, ints: values });
+  const ints = (name: string, values: number[]): onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.INTS,
+    ints: values,
+  });
   const reals = (name: string, values: number[]): onnx.IAttributeProto =>
     spec.doubleTensors
-      ? { name: `${name}_as_tensor`, type: AttributeType.TENSOR, t: { dims: [values.length], dataType: onnx.TensorProto.DataType.DOUBLE, doubleData: values } }
+      ? {
+          name: `${name}_as_tensor`,
+          type: AttributeType.TENSOR,
+          t: { dims: [values.length], dataType: onnx.TensorProto.DataType.DOUBLE, doubleData: values },
+        }
       : { name, type: AttributeType.FLOATS, floats: values };
   const n = spec.nodes;
   const attribute: onnx.IAttributeProto[] = [
-    ints('nodes_treeids', n.map((r) => r.tree)),
-    ints('nodes_nodeids', n.map((r) => r.id)),
-    ints('nodes_featureids', n.map((r) => r.feature ?? 0)),
+    ints(
+      'nodes_treeids',
+      n.map((r) => r.tree),
+    ),
+    ints(
+      'nodes_nodeids',
+      n.map((r) => r.id),
+    ),
+    ints(
+      'nodes_featureids',
+      n.map((r) => r.feature ?? 0),
+    ),
     { name: 'nodes_modes', type: AttributeType.STRINGS, strings: n.map((r) => utf8.encode(r.mode ?? 'LEAF')) },
-    reals('nodes_values', n.map((r) => r.value ?? 0)),
-    ints('nodes_truenodeids', n.map((r) => r.ifTrue ?? 0)),
-    ints('nodes_falsenodeids', n.map((r) => r.ifFalse ?? 0)),
-    ints('nodes_missing_value_tracks_true', n.map((r) => (r.missingTracksTrue ? 1 : 0))),
-    ints(`${prefix}_treeids`, spec.votes.map((v) => v[0])),
-    ints(`${prefix}_nodeids`, spec.votes.map((v) => v[1])),
-    ints(`${prefix}_ids`, spec.votes.map((v) => v[3] ?? 0)),
-    reals(`${prefix}_weights`, spec.votes.map((v) => v[2])),
+    reals(
+      'nodes_values',
+      n.map((r) => r.value ?? 0),
+    ),
+    ints(
+      'nodes_truenodeids',
+      n.map((r) => r.ifTrue ?? 0),
+    ),
+    ints(
+      'nodes_falsenodeids',
+      n.map((r) => r.ifFalse ?? 0),
+    ),
+    ints(
+      'nodes_missing_value_tracks_true',
+      n.map((r) => (r.missingTracksTrue ? 1 : 0)),
+    ),
+    ints(
+      `${prefix}_treeids`,
+      spec.votes.map((v) => v[0]),
+    ),
+    ints(
+      `${prefix}_nodeids`,
+      spec.votes.map((v) => v[1]),
+    ),
+    ints(
+      `${prefix}_ids`,
+      spec.votes.map((v) => v[3] ?? 0),
+    ),
+    reals(
+      `${prefix}_weights`,
+      spec.votes.map((v) => v[2]),
+    ),
     ...(spec.base ? [reals('base_values', spec.base)] : []),
-    ...(spec.postTransform ? [{ name: 'post_transform', type: AttributeType.STRING, s: utf8.encode(spec.postTransform) }] : []),
+    ...(spec.postTransform
+      ? [{ name: 'post_transform', type: AttributeType.STRING, s: utf8.encode(spec.postTransform) }]
+      : []),
     ...(op === 'TreeEnsembleClassifier'
       ? [ints('classlabels_int64s', spec.classLabels ?? [0, 1])]
       : [{ name: 'n_targets', type: AttributeType.INT, i: 1 }]),
@@ -78,9 +121,17 @@ function buildModel(spec: ModelSpec): Uint8Array {
     op === 'TreeEnsembleClassifier'
       ? [
           { name: 'label', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'N' }] } } } },
-          { name: 'probabilities', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 2 }] } } } },
+          {
+            name: 'probabilities',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 2 }] } } },
+          },
         ]
-      : [{ name: 'variable', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 1 }] } } } }];
+      : [
+          {
+            name: 'variable',
+            type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 1 }] } } },
+          },
+        ];
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [
@@ -93,7 +144,9 @@ function buildModel(spec: ModelSpec): Uint8Array {
         { opType: op, domain: 'ai.onnx.ml', input: ['features'], output: outputs.map((o) => o.name), attribute },
         ...(spec.extraNodes ?? []),
       ],
-      input: [{ name: 'features', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, columns] } } } }],
+      input: [
+        { name: 'features', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, columns] } } } },
+      ],
       output: outputs,
     },
     metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
@@ -106,7 +159,9 @@ async function ortScores(bytes: Uint8Array, rows: number[][]): Promise<number[]>
   const session = await InferenceSession.create(Buffer.from(bytes));
   try {
     const width = rows[0].length;
-    const out = await session.run({ features: new Tensor('float32', Float32Array.from(rows.flat()), [rows.length, width]) });
+    const out = await session.run({
+      features: new Tensor('float32', Float32Array.from(rows.flat()), [rows.length, width]),
+    });
     if (out.probabilities) {
       const p = out.probabilities.data as Float32Array;
       return rows.map((_, r) => p[2 * r + 1]);
@@ -121,7 +176,12 @@ const nextDown = (t: number) => -nextFloat32Up(-t);
 
 /** Every combination of values around each threshold: on it, one float32 either side, NaN, ±∞. */
 function probeRows(thresholdsPerFeature: number[][]): number[][] {
-  const values = thresholdsPerFeature.map((ts) => [...ts.flatMap((t) => [t, nextFloat32Up(t), nextDown(t)]), NaN, Infinity, -Infinity]);
+  const values = thresholdsPerFeature.map((ts) => [
+    ...ts.flatMap((t) => [t, nextFloat32Up(t), nextDown(t)]),
+    NaN,
+    Infinity,
+    -Infinity,
+  ]);
   return values.reduce<number[][]>((rows, column) => rows.flatMap((row) => column.map((v) => [...row, v])), [[]]);
 }
 
@@ -159,7 +219,15 @@ describe('readTreeEnsemble', () => {
           leafValue: [0, 0.5, 0, -0.25, 0.125],
           cover: [12, 5, 7, NaN, 4],
         },
-        { feature: [0], threshold: [0], left: [-1], right: [-1], missingGoesLeft: [false], leafValue: [-0.0625], cover: [12] },
+        {
+          feature: [0],
+          threshold: [0],
+          left: [-1],
+          right: [-1],
+          missingGoesLeft: [false],
+          leafValue: [-0.0625],
+          cover: [12],
+        },
       ],
     };
     const read = readTreeEnsemble(exportOnnx(ensemble, { modelId: 'm', version: '2', featureNames: ['age', 'bmi'] }));
@@ -231,10 +299,14 @@ describe('readTreeEnsemble', () => {
     });
     const bytes = buildModel(spec(nodes));
     const { ensemble } = readTreeEnsemble(bytes);
-    expect(readTreeEnsemble(buildModel(spec([nodes[3], nodes[1], nodes[4], nodes[0], nodes[2]]))).ensemble).toEqual(ensemble);
+    expect(readTreeEnsemble(buildModel(spec([nodes[3], nodes[1], nodes[4], nodes[0], nodes[2]]))).ensemble).toEqual(
+      ensemble,
+    );
     const rows = probeRows([[-1], [1]]);
     const ort = await ortScores(bytes, rows);
-    rows.forEach((row, r) => expect(Math.abs(ort[r] - sigmoid(predictMargin(ensemble, row)))).toBeLessThanOrEqual(1e-6));
+    rows.forEach((row, r) =>
+      expect(Math.abs(ort[r] - sigmoid(predictMargin(ensemble, row)))).toBeLessThanOrEqual(1e-6),
+    );
   });
 
   it('converts BRANCH_LEQ, BRANCH_GT and BRANCH_GTE exactly: agrees with onnxruntime on, beside and around every threshold', async () => {
@@ -243,13 +315,31 @@ describe('readTreeEnsemble', () => {
       featureCount: 3,
       nodes: [
         { tree: 0, id: 0, mode: 'BRANCH_GT', feature: 0, value: t[0], ifTrue: 1, ifFalse: 2, missingTracksTrue: true },
-        { tree: 0, id: 1, mode: 'BRANCH_GTE', feature: 1, value: t[1], ifTrue: 3, ifFalse: 4, missingTracksTrue: false },
+        {
+          tree: 0,
+          id: 1,
+          mode: 'BRANCH_GTE',
+          feature: 1,
+          value: t[1],
+          ifTrue: 3,
+          ifFalse: 4,
+          missingTracksTrue: false,
+        },
         { tree: 0, id: 2, mode: 'BRANCH_LEQ', feature: 2, value: t[2], ifTrue: 5, ifFalse: 6, missingTracksTrue: true },
         { tree: 0, id: 3 },
         { tree: 0, id: 4 },
         { tree: 0, id: 5 },
         { tree: 0, id: 6 },
-        { tree: 1, id: 0, mode: 'BRANCH_LEQ', feature: 1, value: t[1], ifTrue: 1, ifFalse: 2, missingTracksTrue: false },
+        {
+          tree: 1,
+          id: 0,
+          mode: 'BRANCH_LEQ',
+          feature: 1,
+          value: t[1],
+          ifTrue: 1,
+          ifFalse: 2,
+          missingTracksTrue: false,
+        },
         { tree: 1, id: 1 },
         { tree: 1, id: 2 },
       ],
@@ -271,7 +361,9 @@ describe('readTreeEnsemble', () => {
     expect(ensemble.trees[0].missingGoesLeft.slice(0, 3)).toEqual([false, true, true]);
     const rows = probeRows([[t[0]], [t[1]], [t[2], -0]]);
     const ort = await ortScores(bytes, rows);
-    rows.forEach((row, r) => expect(Math.abs(ort[r] - sigmoid(predictMargin(ensemble, row)))).toBeLessThanOrEqual(1e-6));
+    rows.forEach((row, r) =>
+      expect(Math.abs(ort[r] - sigmoid(predictMargin(ensemble, row)))).toBeLessThanOrEqual(1e-6),
+    );
   });
 
   it('TreeEnsembleRegressor: margin = base + Σ leaves, agreeing with onnxruntime', async () => {
@@ -308,7 +400,9 @@ describe('readTreeEnsemble', () => {
       base: [0.5],
       postTransform: 'LOGISTIC',
       doubleTensors: true,
-      extraNodes: [{ opType: 'ZipMap', domain: 'ai.onnx.ml', input: ['probabilities'], output: ['output_probability'] }],
+      extraNodes: [
+        { opType: 'ZipMap', domain: 'ai.onnx.ml', input: ['probabilities'], output: ['output_probability'] },
+      ],
     });
     const read = readTreeEnsemble(bytes);
     expect(read.ensemble.trees[0].leafValue).toEqual([0, -0.75, 2]);
@@ -318,7 +412,15 @@ describe('readTreeEnsemble', () => {
   });
 
   it('takes featureCount from the input shape when there are no feature names', () => {
-    const bytes = buildModel({ featureCount: 6, nodes: stump(0), votes: [[0, 1, -1], [0, 2, 2]], postTransform: 'LOGISTIC' });
+    const bytes = buildModel({
+      featureCount: 6,
+      nodes: stump(0),
+      votes: [
+        [0, 1, -1],
+        [0, 2, 2],
+      ],
+      postTransform: 'LOGISTIC',
+    });
     expect(readTreeEnsemble(bytes).ensemble.featureCount).toBe(6);
   });
 
@@ -334,25 +436,65 @@ describe('readTreeEnsemble', () => {
         postTransform: 'LOGISTIC',
       });
     it.each(['BRANCH_EQ', 'BRANCH_NEQ'])('%s', (mode) => {
-      expectUnsupported(modeModel(mode), 'UNSUPPORTED_NODE_MODE', new RegExp(`mode ${mode}; supported: BRANCH_LT, BRANCH_LEQ, BRANCH_GT, BRANCH_GTE, LEAF`));
+      expectUnsupported(
+        modeModel(mode),
+        'UNSUPPORTED_NODE_MODE',
+        new RegExp(`mode ${mode}; supported: BRANCH_LT, BRANCH_LEQ, BRANCH_GT, BRANCH_GTE, LEAF`),
+      );
     });
     it('BRANCH_LEQ at +∞ (no x < t form is true for x = +∞)', () => {
       expectUnsupported(modeModel('BRANCH_LEQ', Infinity), 'UNSUPPORTED_THRESHOLD', /no exact BRANCH_LT form/);
     });
     it('weights for both classes', () => {
-      const bytes = buildModel({ featureCount: 1, nodes: stump(0), votes: [[0, 1, -1, 1], [0, 2, 2, 1], [0, 1, 1, 0], [0, 2, -2, 0]], postTransform: 'LOGISTIC' });
+      const bytes = buildModel({
+        featureCount: 1,
+        nodes: stump(0),
+        votes: [
+          [0, 1, -1, 1],
+          [0, 2, 2, 1],
+          [0, 1, 1, 0],
+          [0, 2, -2, 0],
+        ],
+        postTransform: 'LOGISTIC',
+      });
       expectUnsupported(bytes, 'UNSUPPORTED_CLASS_WEIGHTS', /only class id 0/);
     });
     it('a classifier without LOGISTIC', () => {
-      const bytes = buildModel({ featureCount: 1, nodes: stump(0), votes: [[0, 1, -1], [0, 2, 2]], postTransform: 'NONE' });
+      const bytes = buildModel({
+        featureCount: 1,
+        nodes: stump(0),
+        votes: [
+          [0, 1, -1],
+          [0, 2, 2],
+        ],
+        postTransform: 'NONE',
+      });
       expectUnsupported(bytes, 'UNSUPPORTED_POST_TRANSFORM', /post_transform NONE is not supported; allowed: LOGISTIC/);
     });
     it('more than two classes', () => {
-      const bytes = buildModel({ featureCount: 1, nodes: stump(0), votes: [[0, 1, -1], [0, 2, 2]], postTransform: 'LOGISTIC', classLabels: [0, 1, 2] });
+      const bytes = buildModel({
+        featureCount: 1,
+        nodes: stump(0),
+        votes: [
+          [0, 1, -1],
+          [0, 2, 2],
+        ],
+        postTransform: 'LOGISTIC',
+        classLabels: [0, 1, 2],
+      });
       expectUnsupported(bytes, 'UNSUPPORTED_TARGETS', /only binary classifiers/);
     });
     it('two base values', () => {
-      const bytes = buildModel({ featureCount: 1, nodes: stump(0), votes: [[0, 1, -1], [0, 2, 2]], postTransform: 'LOGISTIC', base: [0, 0.5] });
+      const bytes = buildModel({
+        featureCount: 1,
+        nodes: stump(0),
+        votes: [
+          [0, 1, -1],
+          [0, 2, 2],
+        ],
+        postTransform: 'LOGISTIC',
+        base: [0, 0.5],
+      });
       expectUnsupported(bytes, 'UNSUPPORTED_BASE_VALUES', /2 base_values/);
     });
     it('a regressor that averages', () => {
@@ -360,7 +502,10 @@ describe('readTreeEnsemble', () => {
         op: 'TreeEnsembleRegressor',
         featureCount: 1,
         nodes: stump(0),
-        votes: [[0, 1, -1], [0, 2, 2]],
+        votes: [
+          [0, 1, -1],
+          [0, 2, 2],
+        ],
         extraAttributes: [{ name: 'aggregate_function', type: AttributeType.STRING, s: utf8.encode('AVERAGE') }],
       });
       expectUnsupported(bytes, 'UNSUPPORTED_AGGREGATE_FUNCTION', /AVERAGE is not supported; allowed: SUM/);
@@ -374,26 +519,71 @@ describe('readTreeEnsemble', () => {
     ];
     it.each<[string, () => Uint8Array, RegExp]>([
       ['bytes that are not ONNX', () => Uint8Array.from([0xff, 0xff, 0xff, 0x0f]), /not an ONNX model/],
-      ['a graph without a tree ensemble', () => onnx.ModelProto.encode({ irVersion: 8, graph: { node: [{ opType: 'Relu' }] } }).finish(), /found 0 \(graph nodes: Relu\)/],
-      ['a weight on a node that does not exist', () => buildModel({ featureCount: 1, nodes: stump(0), votes: [...stumpVotes, [0, 9, 1]], postTransform: 'LOGISTIC' }), /names node 0\/9/],
+      [
+        'a graph without a tree ensemble',
+        () => onnx.ModelProto.encode({ irVersion: 8, graph: { node: [{ opType: 'Relu' }] } }).finish(),
+        /found 0 \(graph nodes: Relu\)/,
+      ],
+      [
+        'a weight on a node that does not exist',
+        () =>
+          buildModel({
+            featureCount: 1,
+            nodes: stump(0),
+            votes: [...stumpVotes, [0, 9, 1]],
+            postTransform: 'LOGISTIC',
+          }),
+        /names node 0\/9/,
+      ],
       [
         'a cycle (no root)',
-        () => buildModel({ featureCount: 1, nodes: [{ ...stump(0)[0], ifTrue: 1 }, { tree: 0, id: 1, mode: 'BRANCH_LT', ifTrue: 0, ifFalse: 2 }, { tree: 0, id: 2 }], votes: [[0, 2, 1]], postTransform: 'LOGISTIC' }),
+        () =>
+          buildModel({
+            featureCount: 1,
+            nodes: [
+              { ...stump(0)[0], ifTrue: 1 },
+              { tree: 0, id: 1, mode: 'BRANCH_LT', ifTrue: 0, ifFalse: 2 },
+              { tree: 0, id: 2 },
+            ],
+            votes: [[0, 2, 1]],
+            postTransform: 'LOGISTIC',
+          }),
         /0 nodes without a parent/,
       ],
       [
         'covers that do not match the trees',
-        () => buildModel({ featureCount: 1, nodes: stump(0), votes: stumpVotes, postTransform: 'LOGISTIC', metadata: { 'crc.tree_covers': '[[1,2]]' } }),
+        () =>
+          buildModel({
+            featureCount: 1,
+            nodes: stump(0),
+            votes: stumpVotes,
+            postTransform: 'LOGISTIC',
+            metadata: { 'crc.tree_covers': '[[1,2]]' },
+          }),
         /one array of covers per tree/,
       ],
       [
         'a label guard that changes margins',
-        () => buildModel({ featureCount: 1, nodes: stump(0), votes: stumpVotes, postTransform: 'LOGISTIC', metadata: { 'crc.label_guard_tree': '0' } }),
+        () =>
+          buildModel({
+            featureCount: 1,
+            nodes: stump(0),
+            votes: stumpVotes,
+            postTransform: 'LOGISTIC',
+            metadata: { 'crc.label_guard_tree': '0' },
+          }),
         /can change the margin/,
       ],
       [
         'feature names that disagree with the input width',
-        () => buildModel({ featureCount: 2, nodes: stump(0), votes: stumpVotes, postTransform: 'LOGISTIC', metadata: { 'crc.feature_names': '["a"]' } }),
+        () =>
+          buildModel({
+            featureCount: 2,
+            nodes: stump(0),
+            votes: stumpVotes,
+            postTransform: 'LOGISTIC',
+            metadata: { 'crc.feature_names': '["a"]' },
+          }),
         /1 feature names but the input has 2 columns/,
       ],
     ])('%s', (_, build, message) => {

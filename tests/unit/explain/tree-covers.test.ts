@@ -7,16 +7,27 @@ import { explainRow } from '@/explain/tree-shap';
 
 describe('computeCovers', () => {
   // x0 < 0.5 (NaN left) → leaf A; else x1 < 1 (NaN right) → leaf B | leaf C.
-  const uncovered = tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: NaN }, r: { f: 1, t: 1, l: { leaf: 1, cover: NaN }, r: { leaf: 2, cover: NaN } } });
+  const uncovered = tree({
+    f: 0,
+    t: 0.5,
+    missingLeft: true,
+    l: { leaf: -1, cover: NaN },
+    r: { f: 1, t: 1, l: { leaf: 1, cover: NaN }, r: { leaf: 2, cover: NaN } },
+  });
   const ensemble = ensembleOf(2, [uncovered]);
 
   it('counts the background rows reaching each node, with ties right and NaN on its missing-value side', () => {
     const background = Float32Array.from([
-      0, 0, // left
-      0.5, 0, // tie at the root → right, then x1 = 0 < 1 → B
-      NaN, 5, // NaN at the root → left
-      1, NaN, // right, then NaN → C
-      2, 1, // right, tie → C
+      0,
+      0, // left
+      0.5,
+      0, // tie at the root → right, then x1 = 0 < 1 → B
+      NaN,
+      5, // NaN at the root → left
+      1,
+      NaN, // right, then NaN → C
+      2,
+      1, // right, tie → C
     ]);
     const covered = computeCovers(ensemble, background, 2);
     // Node order (preorder): root, A, split on x1, B, C.

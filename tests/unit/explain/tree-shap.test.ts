@@ -46,7 +46,10 @@ const treeDraws = (featureCount: number): fc.Arbitrary<TreeDraws> =>
     features: fc.array(fc.nat(featureCount - 1), { minLength: DRAWS, maxLength: DRAWS }),
     thresholds: fc.array(fc.constantFrom(...THRESHOLDS), { minLength: DRAWS, maxLength: DRAWS }),
     missingLeft: fc.array(fc.boolean(), { minLength: DRAWS, maxLength: DRAWS }),
-    leafValues: fc.array(fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround), { minLength: DRAWS, maxLength: DRAWS }),
+    leafValues: fc.array(fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround), {
+      minLength: DRAWS,
+      maxLength: DRAWS,
+    }),
     // Positive covers of any scale (hessian sums are not integers); parents are the sums of their children.
     leafCovers: fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: DRAWS, maxLength: DRAWS }),
   });
@@ -129,7 +132,9 @@ describe('TreeSHAP on hand-computed trees', () => {
     expectClose(explainRow(stump, [0.5, 0]).contributions, [2.25, 0], 1e-15);
     // missingGoesLeft is false on the stump: NaN takes the right (hot) branch, as in prediction.
     expectClose(explainRow(stump, [NaN, 0]).contributions, [2.25, 0], 1e-15);
-    const missingLeft = ensembleOf(2, [tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } })]);
+    const missingLeft = ensembleOf(2, [
+      tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } }),
+    ]);
     // NaN left: f = −1, φ0 = −1 − (−0.25) = −0.75.
     expectClose(explainRow(missingLeft, [NaN, 0]).contributions, [-0.75, 0], 1e-15);
   });
@@ -152,14 +157,31 @@ describe('TreeSHAP on hand-computed trees', () => {
    *   φ0 = ½[(0 − 1/4) + (0 − 1/2)] = −3/8, φ1 = ½[(1/2 − 1/4) + (0 − 0)] = 1/8.
    */
   const and = ensembleOf(2, [
-    tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 2 }, r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } } }),
+    tree({
+      f: 0,
+      t: 0.5,
+      l: { leaf: 0, cover: 2 },
+      r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } },
+    }),
   ]);
 
   it.each([
-    [[1, 1], [3 / 8, 3 / 8]],
-    [[1, 0], [1 / 8, -3 / 8]],
-    [[0, 1], [-3 / 8, 1 / 8]],
-    [[0, 0], [-1 / 8, -1 / 8]],
+    [
+      [1, 1],
+      [3 / 8, 3 / 8],
+    ],
+    [
+      [1, 0],
+      [1 / 8, -3 / 8],
+    ],
+    [
+      [0, 1],
+      [-3 / 8, 1 / 8],
+    ],
+    [
+      [0, 0],
+      [-1 / 8, -1 / 8],
+    ],
   ])('splits the AND tree’s output at row %j into %j', (row, expected) => {
     const { baseValue, contributions } = explainRow(and, row);
     expect(baseValue).toBe(0.25);
@@ -181,7 +203,12 @@ describe('TreeSHAP on hand-computed trees', () => {
         f: 0,
         t: 1,
         l: { leaf: 0, cover: 2 },
-        r: { f: 1, t: 1, l: { leaf: 1, cover: 1 }, r: { f: 0, t: 2, l: { leaf: 2, cover: 1 }, r: { leaf: 5, cover: 2 } } },
+        r: {
+          f: 1,
+          t: 1,
+          l: { leaf: 1, cover: 1 },
+          r: { f: 0, t: 2, l: { leaf: 2, cover: 1 }, r: { leaf: 5, cover: 2 } },
+        },
       }),
     ]);
     const { baseValue, contributions } = explainRow(repeated, [5, 5]);
@@ -205,7 +232,12 @@ describe('TreeSHAP against brute-force Shapley values', () => {
       fc.property(caseOf(12, 4), ({ ensemble, rows }) => {
         const explainer = prepareExplainer(ensemble);
         for (const row of rows) {
-          const reference = bruteForceShapley(ensemble.trees, row, allFeatures(ensemble.featureCount), ensemble.featureCount);
+          const reference = bruteForceShapley(
+            ensemble.trees,
+            row,
+            allFeatures(ensemble.featureCount),
+            ensemble.featureCount,
+          );
           const { baseValue, contributions } = explainer.explain(row);
           expect(Math.abs(baseValue - (ensemble.baseScore + reference.empty))).toBeLessThanOrEqual(1e-9);
           expectClose(contributions, reference.phi);
@@ -220,16 +252,27 @@ describe('TreeSHAP against brute-force Shapley values', () => {
       fc.property(
         fc.integer({ min: 1, max: 3 }).chain((featureCount) =>
           fc.record({
-            draws: fc.array(treeDraws(featureCount).map((d) => ({ ...d, splitChance: 0.9, maxDepth: MAX_DEPTH, pool: Math.min(d.pool, 2) })), {
-              minLength: 1,
-              maxLength: 3,
-            }),
+            draws: fc.array(
+              treeDraws(featureCount).map((d) => ({
+                ...d,
+                splitChance: 0.9,
+                maxDepth: MAX_DEPTH,
+                pool: Math.min(d.pool, 2),
+              })),
+              {
+                minLength: 1,
+                maxLength: 3,
+              },
+            ),
             row: fc.array(fc.constantFrom(...ROW_VALUES), { minLength: featureCount, maxLength: featureCount }),
             featureCount: fc.constant(featureCount),
           }),
         ),
         ({ draws, row, featureCount }) => {
-          const ensemble = ensembleOf(featureCount, draws.map((d) => buildTree(d, featureCount)));
+          const ensemble = ensembleOf(
+            featureCount,
+            draws.map((d) => buildTree(d, featureCount)),
+          );
           const reference = bruteForceShapley(ensemble.trees, row, allFeatures(featureCount), featureCount);
           expectClose(explainRow(ensemble, row).contributions, reference.phi);
         },
@@ -281,8 +324,12 @@ describe('batches and the prepared explainer', () => {
         rows.forEach((row, r) => {
           const single = explainRow(ensemble, row);
           // Float32 rows hold fround(x), which the explainer compares anyway.
-          expect(Array.from(batch64.contributions.subarray(r * f, (r + 1) * f))).toEqual(Array.from(single.contributions));
-          expect(Array.from(batch32.contributions.subarray(r * f, (r + 1) * f))).toEqual(Array.from(single.contributions));
+          expect(Array.from(batch64.contributions.subarray(r * f, (r + 1) * f))).toEqual(
+            Array.from(single.contributions),
+          );
+          expect(Array.from(batch32.contributions.subarray(r * f, (r + 1) * f))).toEqual(
+            Array.from(single.contributions),
+          );
           explainer.explainInto(row, into, 1 + r * f);
           expect(Array.from(into.subarray(1 + r * f, 1 + (r + 1) * f))).toEqual(Array.from(single.contributions));
         });
@@ -296,7 +343,12 @@ describe('batches and the prepared explainer', () => {
 
   it('reports per-tree expected values and the maximum depth', () => {
     const e = ensembleOf(2, [
-      tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 2 }, r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } } }),
+      tree({
+        f: 0,
+        t: 0.5,
+        l: { leaf: 0, cover: 2 },
+        r: { f: 1, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } },
+      }),
       tree({ leaf: 0.5, cover: 4 }),
     ]);
     const explainer = prepareExplainer(e);
@@ -308,7 +360,9 @@ describe('batches and the prepared explainer', () => {
   it('refuses rows and batches of the wrong width', () => {
     const e = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } })]);
     expect(() => explainRow(e, [1, 2, 3])).toThrow(ExplainInputError);
-    expect(() => explainRows(e, new Float32Array(3), 2)).toThrow(expect.objectContaining({ code: 'INVALID_EXPLAIN_INPUT' }));
+    expect(() => explainRows(e, new Float32Array(3), 2)).toThrow(
+      expect.objectContaining({ code: 'INVALID_EXPLAIN_INPUT' }),
+    );
     expect(() => explainRows(e, new Float32Array(6), 3)).toThrow(ExplainInputError);
     expect(() => prepareExplainer(e).explainInto([1, 2], new Float64Array(2), 1)).toThrow(ExplainInputError);
   });
@@ -318,21 +372,37 @@ describe('covers TreeSHAP refuses', () => {
   it('throws MissingCoversError (MISSING_COVERS) for an ensemble without covers', () => {
     const noCovers = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: 0, cover: NaN }, r: { leaf: 1, cover: NaN } })]);
     expect(() => prepareExplainer(noCovers)).toThrow(MissingCoversError);
-    expect(() => explainRow(noCovers, [0, 0])).toThrow(expect.objectContaining({ code: 'MISSING_COVERS', name: 'MissingCoversError' }));
+    expect(() => explainRow(noCovers, [0, 0])).toThrow(
+      expect.objectContaining({ code: 'MISSING_COVERS', name: 'MissingCoversError' }),
+    );
     expect(() => explainRows(noCovers, new Float32Array(2), 2)).toThrow(/crc\.tree_covers/);
   });
 
   it('throws InvalidCoversError (INVALID_COVERS) for negative or infinite covers, or a tree whose root has no cover below it', () => {
-    const withCovers = (l: number, r: number) => ensembleOf(1, [tree({ f: 0, t: 0, l: { leaf: 0, cover: l }, r: { leaf: 1, cover: r } })]);
-    expect(() => prepareExplainer(withCovers(-1, 2))).toThrow(expect.objectContaining({ code: 'INVALID_COVERS', name: 'InvalidCoversError' }));
+    const withCovers = (l: number, r: number) =>
+      ensembleOf(1, [tree({ f: 0, t: 0, l: { leaf: 0, cover: l }, r: { leaf: 1, cover: r } })]);
+    expect(() => prepareExplainer(withCovers(-1, 2))).toThrow(
+      expect.objectContaining({ code: 'INVALID_COVERS', name: 'InvalidCoversError' }),
+    );
     expect(() => prepareExplainer(withCovers(Infinity, 2))).toThrow(InvalidCoversError);
     expect(() => prepareExplainer(withCovers(0, 0))).toThrow(InvalidCoversError);
   });
 
   it('throws InvalidTreeEnsembleError for a malformed tree', () => {
     const t = tree({ f: 0, t: 0, l: { leaf: 0, cover: 1 }, r: { leaf: 1, cover: 1 } });
-    const unreachable: Tree = { ...t, feature: [...t.feature, 0], threshold: [...t.threshold, 0], left: [...t.left, -1], right: [...t.right, -1], missingGoesLeft: [...t.missingGoesLeft, false], leafValue: [...t.leafValue, 5], cover: [...t.cover, 1] };
+    const unreachable: Tree = {
+      ...t,
+      feature: [...t.feature, 0],
+      threshold: [...t.threshold, 0],
+      left: [...t.left, -1],
+      right: [...t.right, -1],
+      missingGoesLeft: [...t.missingGoesLeft, false],
+      leafValue: [...t.leafValue, 5],
+      cover: [...t.cover, 1],
+    };
     expect(() => prepareExplainer(ensembleOf(1, [unreachable]))).toThrow(InvalidTreeEnsembleError);
-    expect(() => prepareExplainer(ensembleOf(1, [{ ...t, feature: [3, 0, 0] }]))).toThrow(expect.objectContaining({ code: 'INVALID_TREE_ENSEMBLE' }));
+    expect(() => prepareExplainer(ensembleOf(1, [{ ...t, feature: [3, 0, 0] }]))).toThrow(
+      expect.objectContaining({ code: 'INVALID_TREE_ENSEMBLE' }),
+    );
   });
 });

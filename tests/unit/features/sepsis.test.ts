@@ -18,13 +18,40 @@ import { parseChallengeCsv } from '@/training/datasets/sepsis';
 import { buildSepsisDataset } from '@/training/datasets/sepsis-patient-hours';
 
 const MEASUREMENTS = [
-  ['HR', 'heart_rate'], ['O2Sat', 'o2_sat'], ['Temp', 'temperature'], ['SBP', 'sbp'], ['MAP', 'map'], ['DBP', 'dbp'],
-  ['Resp', 'resp_rate'], ['EtCO2', 'etco2'], ['BaseExcess', 'base_excess'], ['HCO3', 'hco3'], ['FiO2', 'fio2'], ['pH', 'ph'],
-  ['PaCO2', 'paco2'], ['SaO2', 'sao2'], ['AST', 'ast'], ['BUN', 'bun'], ['Alkalinephos', 'alkaline_phosphatase'],
-  ['Calcium', 'calcium'], ['Chloride', 'chloride'], ['Creatinine', 'creatinine'], ['Bilirubin_direct', 'bilirubin_direct'],
-  ['Glucose', 'glucose'], ['Lactate', 'lactate'], ['Magnesium', 'magnesium'], ['Phosphate', 'phosphate'],
-  ['Potassium', 'potassium'], ['Bilirubin_total', 'bilirubin_total'], ['TroponinI', 'troponin_i'], ['Hct', 'hct'],
-  ['Hgb', 'hgb'], ['PTT', 'ptt'], ['WBC', 'wbc'], ['Fibrinogen', 'fibrinogen'], ['Platelets', 'platelets'],
+  ['HR', 'heart_rate'],
+  ['O2Sat', 'o2_sat'],
+  ['Temp', 'temperature'],
+  ['SBP', 'sbp'],
+  ['MAP', 'map'],
+  ['DBP', 'dbp'],
+  ['Resp', 'resp_rate'],
+  ['EtCO2', 'etco2'],
+  ['BaseExcess', 'base_excess'],
+  ['HCO3', 'hco3'],
+  ['FiO2', 'fio2'],
+  ['pH', 'ph'],
+  ['PaCO2', 'paco2'],
+  ['SaO2', 'sao2'],
+  ['AST', 'ast'],
+  ['BUN', 'bun'],
+  ['Alkalinephos', 'alkaline_phosphatase'],
+  ['Calcium', 'calcium'],
+  ['Chloride', 'chloride'],
+  ['Creatinine', 'creatinine'],
+  ['Bilirubin_direct', 'bilirubin_direct'],
+  ['Glucose', 'glucose'],
+  ['Lactate', 'lactate'],
+  ['Magnesium', 'magnesium'],
+  ['Phosphate', 'phosphate'],
+  ['Potassium', 'potassium'],
+  ['Bilirubin_total', 'bilirubin_total'],
+  ['TroponinI', 'troponin_i'],
+  ['Hct', 'hct'],
+  ['Hgb', 'hgb'],
+  ['PTT', 'ptt'],
+  ['WBC', 'wbc'],
+  ['Fibrinogen', 'fibrinogen'],
+  ['Platelets', 'platelets'],
 ] as const;
 
 const CARRIED_TEXT =
@@ -56,8 +83,13 @@ describe('challenge columns', () => {
   it('map each used column to its feature; Unit1, Unit2 and the label to none', () => {
     for (const [column, name] of MEASUREMENTS) expect(SEPSIS_COLUMN_TO_FEATURE[column]).toBe(name);
     expect(SEPSIS_COLUMN_TO_FEATURE).toMatchObject({
-      Age: 'age', Gender: 'gender', HospAdmTime: 'hosp_adm_time', ICULOS: 'iculos',
-      Unit1: null, Unit2: null, SepsisLabel: null,
+      Age: 'age',
+      Gender: 'gender',
+      HospAdmTime: 'hosp_adm_time',
+      ICULOS: 'iculos',
+      Unit1: null,
+      Unit2: null,
+      SepsisLabel: null,
     });
     const mapped = SEPSIS_CHALLENGE_COLUMNS.map((c) => SEPSIS_COLUMN_TO_FEATURE[c]).filter((n) => n !== null);
     expect(new Set(mapped).size).toBe(38);
@@ -68,7 +100,11 @@ describe('challenge columns', () => {
 describe('sepsisFeatureSet inputs', () => {
   it('are the 34 measurements, then age, gender, hosp_adm_time and iculos; every spec valid', () => {
     expect(sepsisFeatureSet.inputs.map((s) => s.name)).toEqual([
-      ...MEASUREMENTS.map(([, name]) => name), 'age', 'gender', 'hosp_adm_time', 'iculos',
+      ...MEASUREMENTS.map(([, name]) => name),
+      'age',
+      'gender',
+      'hosp_adm_time',
+      'iculos',
     ]);
     for (const s of sepsisFeatureSet.inputs) {
       expect(featureSpecSchema.parse(s)).toEqual(s);
@@ -95,13 +131,55 @@ describe('sepsisFeatureSet inputs', () => {
 
   it('accept a typical septic-shock picture and a healthy adult', () => {
     const typical: Record<string, number> = {
-      heart_rate: 128, o2_sat: 91, temperature: 39.4, sbp: 84, map: 58, dbp: 45, resp_rate: 30, etco2: 28,
-      base_excess: -9, hco3: 16, fio2: 0.6, ph: 7.25, paco2: 33, sao2: 92, ast: 140, bun: 48, alkaline_phosphatase: 160,
-      calcium: 7.6, chloride: 104, creatinine: 2.8, bilirubin_direct: 1.9, glucose: 210, lactate: 5.2, magnesium: 1.7,
-      phosphate: 5.1, potassium: 5.4, bilirubin_total: 3.1, troponin_i: 0.9, hct: 29, hgb: 9.6, ptt: 48, wbc: 21,
-      fibrinogen: 520, platelets: 85, age: 71, gender: 0, hosp_adm_time: -30.5, iculos: 17,
+      heart_rate: 128,
+      o2_sat: 91,
+      temperature: 39.4,
+      sbp: 84,
+      map: 58,
+      dbp: 45,
+      resp_rate: 30,
+      etco2: 28,
+      base_excess: -9,
+      hco3: 16,
+      fio2: 0.6,
+      ph: 7.25,
+      paco2: 33,
+      sao2: 92,
+      ast: 140,
+      bun: 48,
+      alkaline_phosphatase: 160,
+      calcium: 7.6,
+      chloride: 104,
+      creatinine: 2.8,
+      bilirubin_direct: 1.9,
+      glucose: 210,
+      lactate: 5.2,
+      magnesium: 1.7,
+      phosphate: 5.1,
+      potassium: 5.4,
+      bilirubin_total: 3.1,
+      troponin_i: 0.9,
+      hct: 29,
+      hgb: 9.6,
+      ptt: 48,
+      wbc: 21,
+      fibrinogen: 520,
+      platelets: 85,
+      age: 71,
+      gender: 0,
+      hosp_adm_time: -30.5,
+      iculos: 17,
     };
-    const healthy: Record<string, number> = { ...typical, heart_rate: 70, sbp: 120, map: 93, dbp: 80, fio2: 0.21, ph: 7.4, lactate: 1 };
+    const healthy: Record<string, number> = {
+      ...typical,
+      heart_rate: 70,
+      sbp: 120,
+      map: 93,
+      dbp: 80,
+      fio2: 0.21,
+      ph: 7.4,
+      lactate: 1,
+    };
     for (const values of [typical, healthy]) {
       for (const s of sepsisFeatureSet.inputs) {
         expect([s.name, values[s.name] >= s.min && values[s.name] <= s.max]).toEqual([s.name, true]);
@@ -111,9 +189,25 @@ describe('sepsisFeatureSet inputs', () => {
 
   it('reject physiologically impossible values', () => {
     const impossible: [string, number][] = [
-      ['heart_rate', 400], ['o2_sat', 101], ['sao2', 120], ['fio2', 0], ['fio2', 1.5], ['fio2', 50], ['ph', 9],
-      ['ph', 5.9], ['temperature', 50], ['potassium', 27.5], ['hco3', 0], ['base_excess', 100], ['hgb', 32],
-      ['map', 300], ['age', 12], ['gender', 2], ['iculos', 0], ['iculos', 337], ['hosp_adm_time', 48],
+      ['heart_rate', 400],
+      ['o2_sat', 101],
+      ['sao2', 120],
+      ['fio2', 0],
+      ['fio2', 1.5],
+      ['fio2', 50],
+      ['ph', 9],
+      ['ph', 5.9],
+      ['temperature', 50],
+      ['potassium', 27.5],
+      ['hco3', 0],
+      ['base_excess', 100],
+      ['hgb', 32],
+      ['map', 300],
+      ['age', 12],
+      ['gender', 2],
+      ['iculos', 0],
+      ['iculos', 337],
+      ['hosp_adm_time', 48],
     ];
     for (const [name, value] of impossible) {
       const s = spec(name);
@@ -212,7 +306,9 @@ describe('carryForward', () => {
     [p1, p2, p3].forEach((rows, p) => {
       carryForward(rows).forEach((snapshot, k) => {
         const r = data.patientOffsets[p] + k;
-        expect(Array.from(data.x.subarray(r * f, (r + 1) * f))).toEqual(Array.from(vectorize(sepsisFeatureSet, snapshot)));
+        expect(Array.from(data.x.subarray(r * f, (r + 1) * f))).toEqual(
+          Array.from(vectorize(sepsisFeatureSet, snapshot)),
+        );
       });
     });
   });
@@ -221,12 +317,26 @@ describe('carryForward', () => {
 describe('derived features', () => {
   it('are shock index, modified shock index, pulse pressure, BUN/creatinine ratio and the lab count, after the inputs', () => {
     expect(vectorNames(sepsisFeatureSet).slice(38)).toEqual([
-      'shock_index', 'modified_shock_index', 'pulse_pressure', 'bun_creatinine_ratio', 'measured_lab_count',
+      'shock_index',
+      'modified_shock_index',
+      'pulse_pressure',
+      'bun_creatinine_ratio',
+      'measured_lab_count',
     ]);
   });
 
   it('match hand-computed values', () => {
-    const d = derivedOf({ heart_rate: 120, sbp: 96, map: 64, dbp: 52, bun: 42, creatinine: 1.4, lactate: 4, wbc: 18, ph: 7.3 });
+    const d = derivedOf({
+      heart_rate: 120,
+      sbp: 96,
+      map: 64,
+      dbp: 52,
+      bun: 42,
+      creatinine: 1.4,
+      lactate: 4,
+      wbc: 18,
+      ph: 7.3,
+    });
     expect(d.shock_index).toBeCloseTo(1.25, 12); // 120 / 96
     expect(d.modified_shock_index).toBeCloseTo(1.875, 12); // 120 / 64
     expect(d.pulse_pressure).toBe(44); // 96 − 52

@@ -5,7 +5,17 @@ import { buildGraphQLSchema } from '@/graphql/schema';
 import type { FeatureSpec } from '@/features/feature-set';
 
 const schema = buildGraphQLSchema();
-const glucose: FeatureSpec = { name: 'glucose', label: 'Glucose', unit: 'mg/dL', description: 'd', kind: 'continuous', min: 20, max: 600, required: false, missing: 'm' };
+const glucose: FeatureSpec = {
+  name: 'glucose',
+  label: 'Glucose',
+  unit: 'mg/dL',
+  description: 'd',
+  kind: 'continuous',
+  min: 20,
+  max: 600,
+  required: false,
+  missing: 'm',
+};
 const pedigree: FeatureSpec = { ...glucose, name: 'diabetes_pedigree_function', unit: null, min: 0.05, max: 3 };
 const specs: FeatureSpecsByModel = new Map([['diabetes', [glucose, pedigree]]]);
 
@@ -20,39 +30,88 @@ const PREDICT = 'mutation P($input: PredictInput!) { predict(input: $input) { id
 const BATCH = 'mutation B($input: PredictBatchInput!) { predictBatch(input: $input) { id } }';
 
 it('names a non-finite feature value by feature, with its range and unit', () => {
-  const variables = { input: { modelId: 'diabetes', features: [{ name: 'age', value: 40 }, { name: 'glucose', value: Infinity }] } };
+  const variables = {
+    input: {
+      modelId: 'diabetes',
+      features: [
+        { name: 'age', value: 40 },
+        { name: 'glucose', value: Infinity },
+      ],
+    },
+  };
   const [error] = coercionErrors(PREDICT, variables);
   expect(coercionFieldErrors(error, variables, specs)).toEqual([
-    { name: 'glucose', message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL' },
+    {
+      name: 'glucose',
+      message: 'Float cannot represent non numeric value: Infinity; must be a finite number from 20 to 600 mg/dL',
+    },
   ]);
 });
 
 it('names the row of a batch, one error per offender', () => {
   const variables = {
-    input: { modelId: 'diabetes', rows: [{ features: [{ name: 'glucose', value: NaN }] }, { features: [{ name: 'diabetes_pedigree_function', value: '0.5' }] }] },
+    input: {
+      modelId: 'diabetes',
+      rows: [
+        { features: [{ name: 'glucose', value: NaN }] },
+        { features: [{ name: 'diabetes_pedigree_function', value: '0.5' }] },
+      ],
+    },
   };
   const named = coercionErrors(BATCH, variables).flatMap((e) => coercionFieldErrors(e, variables, specs));
   expect(named).toEqual([
-    { name: 'rows[0].glucose', message: 'Float cannot represent non numeric value: NaN; must be a finite number from 20 to 600 mg/dL' },
-    { name: 'rows[1].diabetes_pedigree_function', message: 'Float cannot represent non numeric value: "0.5"; must be a finite number from 0.05 to 3' },
+    {
+      name: 'rows[0].glucose',
+      message: 'Float cannot represent non numeric value: NaN; must be a finite number from 20 to 600 mg/dL',
+    },
+    {
+      name: 'rows[1].diabetes_pedigree_function',
+      message: 'Float cannot represent non numeric value: "0.5"; must be a finite number from 0.05 to 3',
+    },
   ]);
 });
 
-it('names a binary input\'s codes and an integer input\'s whole-number range, like the service', () => {
-  const gender: FeatureSpec = { ...glucose, name: 'gender', unit: null, kind: 'binary', codes: [{ value: 0, label: 'female' }, { value: 1, label: 'male' }], min: 0, max: 1 };
+it("names a binary input's codes and an integer input's whole-number range, like the service", () => {
+  const gender: FeatureSpec = {
+    ...glucose,
+    name: 'gender',
+    unit: null,
+    kind: 'binary',
+    codes: [
+      { value: 0, label: 'female' },
+      { value: 1, label: 'male' },
+    ],
+    min: 0,
+    max: 1,
+  };
   const iculos: FeatureSpec = { ...glucose, name: 'iculos', unit: 'h', kind: 'integer', min: 1, max: 336 };
-  const variables = { input: { modelId: 'sepsis', features: [{ name: 'gender', value: NaN }, { name: 'iculos', value: Infinity }] } };
-  const named = coercionErrors(PREDICT, variables).flatMap((e) => coercionFieldErrors(e, variables, new Map([['sepsis', [gender, iculos]]])));
+  const variables = {
+    input: {
+      modelId: 'sepsis',
+      features: [
+        { name: 'gender', value: NaN },
+        { name: 'iculos', value: Infinity },
+      ],
+    },
+  };
+  const named = coercionErrors(PREDICT, variables).flatMap((e) =>
+    coercionFieldErrors(e, variables, new Map([['sepsis', [gender, iculos]]])),
+  );
   expect(named).toEqual([
     { name: 'gender', message: 'Float cannot represent non numeric value: NaN; must be one of 0 (female), 1 (male)' },
-    { name: 'iculos', message: 'Float cannot represent non numeric value: Infinity; must be a whole number from 1 to 336 h' },
+    {
+      name: 'iculos',
+      message: 'Float cannot represent non numeric value: Infinity; must be a whole number from 1 to 336 h',
+    },
   ]);
 });
 
 it('names the feature without a range when the model is unknown', () => {
   const variables = { input: { modelId: 'cancer', features: [{ name: 'glucose', value: -Infinity }] } };
   const [error] = coercionErrors(PREDICT, variables);
-  expect(coercionFieldErrors(error, variables, specs)).toEqual([{ name: 'glucose', message: 'Float cannot represent non numeric value: -Infinity' }]);
+  expect(coercionFieldErrors(error, variables, specs)).toEqual([
+    { name: 'glucose', message: 'Float cannot represent non numeric value: -Infinity' },
+  ]);
 });
 
 it("falls back to graphql's path for anything but a feature value, and to the variable when there is no path", () => {

@@ -10,9 +10,12 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom(headers(id))).toBe(id.trim());
   });
 
-  it.each(['', 'has space', 'a\nnewline', 'A'.repeat(129), '-leading-dash', '<script>'])('replaces %p with a UUID', (id) => {
-    expect(requestIdFrom(headers(id))).toMatch(UUID);
-  });
+  it.each(['', 'has space', 'a\nnewline', 'A'.repeat(129), '-leading-dash', '<script>'])(
+    'replaces %p with a UUID',
+    (id) => {
+      expect(requestIdFrom(headers(id))).toMatch(UUID);
+    },
+  );
 
   it('makes a new UUID for every request without one', () => {
     const [a, b] = [requestIdFrom(), requestIdFrom(new Map())];

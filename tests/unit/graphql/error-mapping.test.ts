@@ -6,10 +6,14 @@ import { classifyError, mapError, type MappingContext } from '@/graphql/error-ma
 import { InvalidInputError } from '@/errors/invalid-input';
 
 /** A resolver's error as Apollo hands it over: wrapped, with the field's path. */
-const fromResolver = (original: Error) => new GraphQLError(original.message, { path: ['predict'], originalError: original });
+const fromResolver = (original: Error) =>
+  new GraphQLError(original.message, { path: ['predict'], originalError: original });
 
 const context: MappingContext = { requestId: 'req-1', variables: {}, featureSpecs: async () => new Map() };
-const formatted = (error: GraphQLError, code = 'INTERNAL_SERVER_ERROR') => ({ ...error.toJSON(), extensions: { ...error.extensions, code } });
+const formatted = (error: GraphQLError, code = 'INTERNAL_SERVER_ERROR') => ({
+  ...error.toJSON(),
+  extensions: { ...error.extensions, code },
+});
 
 async function mapped(error: GraphQLError, code?: string) {
   const format = formatted(error, code);
@@ -17,7 +21,9 @@ async function mapped(error: GraphQLError, code?: string) {
 }
 
 it("keeps the service's message and lists its fields for invalid input", async () => {
-  const error = new InvalidInputError([{ name: 'glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' }]);
+  const error = new InvalidInputError([
+    { name: 'glucose', message: '900 is outside the allowed range 20 to 600 mg/dL' },
+  ]);
   expect(await mapped(fromResolver(error))).toEqual({
     message: error.message,
     path: ['predict'],
@@ -28,9 +34,17 @@ it("keeps the service's message and lists its fields for invalid input", async (
 
 it("names the audit log's page arguments", async () => {
   const cursor = await mapped(fromResolver(new InvalidCursorError('zz')));
-  expect(cursor.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: 'after', message: expect.stringContaining('not a valid cursor') }] });
-  const first = await mapped(fromResolver(new InvalidPageRequestError('first: must be an integer from 1 to 100, got 0')));
-  expect(first.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ name: 'first', message: 'must be an integer from 1 to 100, got 0' }] });
+  expect(cursor.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [{ name: 'after', message: expect.stringContaining('not a valid cursor') }],
+  });
+  const first = await mapped(
+    fromResolver(new InvalidPageRequestError('first: must be an integer from 1 to 100, got 0')),
+  );
+  expect(first.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [{ name: 'first', message: 'must be an integer from 1 to 100, got 0' }],
+  });
 });
 
 it('reports an unreachable database as SERVICE_UNAVAILABLE without its connection details', async () => {
@@ -40,15 +54,23 @@ it('reports an unreachable database as SERVICE_UNAVAILABLE without its connectio
 });
 
 it('masks anything unexpected, a GraphQLError without a code included', async () => {
-  for (const error of [fromResolver(new Error('password=hunter2')), new GraphQLError('Float cannot represent non numeric value: NaN', { path: ['x'] })]) {
+  for (const error of [
+    fromResolver(new Error('password=hunter2')),
+    new GraphQLError('Float cannot represent non numeric value: NaN', { path: ['x'] }),
+  ]) {
     const result = await mapped(error);
-    expect(result).toMatchObject({ message: 'Internal server error; request id req-1', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' } });
+    expect(result).toMatchObject({
+      message: 'Internal server error; request id req-1',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' },
+    });
     expect(JSON.stringify(result)).not.toMatch(/hunter2|Float/);
   }
 });
 
 it("keeps Apollo's codes and messages for errors about the request itself", async () => {
-  const validation = new GraphQLError('Cannot query field "idd" on type "RiskModel".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  const validation = new GraphQLError('Cannot query field "idd" on type "RiskModel".', {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+  });
   expect(await mapped(validation, 'GRAPHQL_VALIDATION_FAILED')).toMatchObject({
     message: validation.message,
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: 'req-1' },
@@ -58,10 +80,18 @@ it("keeps Apollo's codes and messages for errors about the request itself", asyn
 it('adds the offending variable to a variable-coercion error', async () => {
   const [definition] = parse('query Q($first: Int) { models { id } }').definitions;
   const node = definition.kind === 'OperationDefinition' ? definition.variableDefinitions?.[0] : undefined;
-  const error = new GraphQLError('Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"', { nodes: node });
+  const error = new GraphQLError(
+    'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"',
+    { nodes: node },
+  );
   expect((await mapped(error, 'BAD_USER_INPUT')).extensions).toEqual({
     code: 'BAD_USER_INPUT',
-    fields: [{ name: 'first', message: 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"' }],
+    fields: [
+      {
+        name: 'first',
+        message: 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"',
+      },
+    ],
     requestId: 'req-1',
   });
 });

@@ -6,8 +6,16 @@ const AttributeType = onnx.AttributeProto.AttributeType;
 const { FLOAT, INT64 } = onnx.TensorProto.DataType;
 const utf8 = new TextEncoder();
 
-const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: AttributeType.INTS, ints: values });
-const floats = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: AttributeType.FLOATS, floats: values });
+const ints = (name: string, values: number[]): onnx.IAttributeProto => ({
+  name,
+  type: AttributeType.INTS,
+  ints: values,
+});
+const floats = (name: string, values: number[]): onnx.IAttributeProto => ({
+  name,
+  type: AttributeType.FLOATS,
+  floats: values,
+});
 
 /** A one-split stump on feature 0 (x <= 0.5: −1, else +2, base 0.25) in skl2onnx's layout. */
 function classifier(): onnx.INodeProto {
@@ -27,7 +35,11 @@ function classifier(): onnx.INodeProto {
       ints('nodes_falsenodeids', [2, 0, 0]),
       ints('nodes_featureids', [0, 0, 0]),
       floats('nodes_hitrates', [1, 1, 1]),
-      { name: 'nodes_modes', type: AttributeType.STRINGS, strings: ['BRANCH_LEQ', 'LEAF', 'LEAF'].map((m) => utf8.encode(m)) },
+      {
+        name: 'nodes_modes',
+        type: AttributeType.STRINGS,
+        strings: ['BRANCH_LEQ', 'LEAF', 'LEAF'].map((m) => utf8.encode(m)),
+      },
       ints('nodes_nodeids', [0, 1, 2]),
       ints('nodes_treeids', [0, 0, 0]),
       ints('nodes_truenodeids', [1, 0, 0]),
@@ -96,7 +108,8 @@ function sklModel(spec: GraphSpec = {}): Uint8Array {
 
 // Decoded messages carry every repeated field (empty when absent), unlike the I-interfaces.
 const decode = (bytes: Uint8Array) => onnx.ModelProto.decode(bytes).graph as onnx.GraphProto;
-const dims = (v: onnx.IValueInfoProto) => v.type!.tensorType!.shape!.dim!.map((d) => onnx.TensorShapeProto.Dimension.create(d).toJSON());
+const dims = (v: onnx.IValueInfoProto) =>
+  v.type!.tensorType!.shape!.dim!.map((d) => onnx.TensorShapeProto.Dimension.create(d).toJSON());
 
 async function run(bytes: Uint8Array, x: number[], outputs: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
   const session = await ort.InferenceSession.create(bytes);
@@ -109,7 +122,10 @@ async function run(bytes: Uint8Array, x: number[], outputs: string[]): Promise<o
 
 describe('withoutZipMap', () => {
   it('returns the very bytes it was given when the graph has no ZipMap', () => {
-    const bytes = sklModel({ nodes: [classifier(), cast], outputs: [tensor('output_label', INT64, [{}]), tensor('probabilities', FLOAT, [{}, { dimValue: 2 }])] });
+    const bytes = sklModel({
+      nodes: [classifier(), cast],
+      outputs: [tensor('output_label', INT64, [{}]), tensor('probabilities', FLOAT, [{}, { dimValue: 2 }])],
+    });
     expect(withoutZipMap(bytes)).toEqual({ bytes, cut: false });
     expect(withoutZipMap(bytes).bytes).toBe(bytes);
   });
@@ -128,15 +144,23 @@ describe('withoutZipMap', () => {
   });
 
   it('names the batch dimension N when the input’s is unknown, and keeps a fixed one', () => {
-    expect(dims(decode(withoutZipMap(sklModel({ batch: {} })).bytes).output[1])).toEqual([{ dimParam: 'N' }, { dimValue: '2' }]);
-    expect(dims(decode(withoutZipMap(sklModel({ batch: { dimValue: 4 } })).bytes).output[1])).toEqual([{ dimValue: '4' }, { dimValue: '2' }]);
+    expect(dims(decode(withoutZipMap(sklModel({ batch: {} })).bytes).output[1])).toEqual([
+      { dimParam: 'N' },
+      { dimValue: '2' },
+    ]);
+    expect(dims(decode(withoutZipMap(sklModel({ batch: { dimValue: 4 } })).bytes).output[1])).toEqual([
+      { dimValue: '4' },
+      { dimValue: '2' },
+    ]);
   });
 
   it('lets onnxruntime return probabilities and labels, which the uncut graph cannot', async () => {
     const x = [0.25, 0.5, 0.75, NaN];
     // probabilities is an inner tensor there, and output_probability is not a tensor.
     await expect(run(sklModel(), x, ['probabilities'])).rejects.toThrow(/invalid output name: probabilities/);
-    await expect(run(sklModel(), x, ['output_probability'])).rejects.toThrow(/Non tensor type is temporarily not supported/);
+    await expect(run(sklModel(), x, ['output_probability'])).rejects.toThrow(
+      /Non tensor type is temporarily not supported/,
+    );
 
     const out = await run(withoutZipMap(sklModel()).bytes, x, ['probabilities', 'output_label']);
     const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
@@ -158,13 +182,19 @@ describe('withoutZipMap', () => {
 
   it('keeps a declared float [N, 2] value_info of the probability tensor and drops value_info of the ZipMap output', () => {
     const declared = tensor('probabilities', FLOAT, [{ dimParam: 'rows' }, { dimValue: 2 }]);
-    const graph = decode(withoutZipMap(sklModel({ valueInfo: [declared, sequenceOfMaps('output_probability')] })).bytes);
+    const graph = decode(
+      withoutZipMap(sklModel({ valueInfo: [declared, sequenceOfMaps('output_probability')] })).bytes,
+    );
     expect(graph.valueInfo).toEqual([]);
     expect(dims(graph.output[1])).toEqual([{ dimParam: 'rows' }, { dimValue: '2' }]);
   });
 
   it('does not list the probability tensor twice when it is a graph output already', () => {
-    const outputs = [tensor('probabilities', FLOAT, [{}, { dimValue: 2 }]), tensor('output_label', INT64, [{}]), sequenceOfMaps('output_probability')];
+    const outputs = [
+      tensor('probabilities', FLOAT, [{}, { dimValue: 2 }]),
+      tensor('output_label', INT64, [{}]),
+      sequenceOfMaps('output_probability'),
+    ];
     const graph = decode(withoutZipMap(sklModel({ outputs })).bytes);
     expect(graph.output.map((o) => o.name)).toEqual(['probabilities', 'output_label']);
   });
@@ -176,7 +206,13 @@ describe('withoutZipMap', () => {
   });
 
   it('refuses a graph where another node reads the ZipMap’s output, naming that node', () => {
-    const reader: onnx.INodeProto = { name: 'pick', opType: 'ArrayFeatureExtractor', domain: 'ai.onnx.ml', input: ['output_probability', 'k'], output: ['y'] };
+    const reader: onnx.INodeProto = {
+      name: 'pick',
+      opType: 'ArrayFeatureExtractor',
+      domain: 'ai.onnx.ml',
+      input: ['output_probability', 'k'],
+      output: ['y'],
+    };
     const bytes = sklModel({ nodes: [classifier(), cast, zipMap(), reader] });
     expect(() => withoutZipMap(bytes)).toThrow(OnnxGraphError);
     expect(() => withoutZipMap(bytes)).toThrow(/output "output_probability" is read by ArrayFeatureExtractor "pick"/);
@@ -189,8 +225,12 @@ describe('withoutZipMap', () => {
 
   it('refuses a ZipMap without class labels or whose input nothing produces', () => {
     const unlabelled = { ...zipMap(), attribute: [] };
-    expect(() => withoutZipMap(sklModel({ nodes: [classifier(), cast, unlabelled] }))).toThrow(/has no classlabels_int64s or classlabels_strings/);
-    expect(() => withoutZipMap(sklModel({ nodes: [classifier(), cast, zipMap('scores')] }))).toThrow(/reads "scores", which no node, input or initializer produces/);
+    expect(() => withoutZipMap(sklModel({ nodes: [classifier(), cast, unlabelled] }))).toThrow(
+      /has no classlabels_int64s or classlabels_strings/,
+    );
+    expect(() => withoutZipMap(sklModel({ nodes: [classifier(), cast, zipMap('scores')] }))).toThrow(
+      /reads "scores", which no node, input or initializer produces/,
+    );
   });
 
   it('refuses bytes that are not an ONNX model', () => {

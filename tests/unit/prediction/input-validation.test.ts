@@ -20,12 +20,27 @@ const SPECS = [spec('a', true), spec('b', false, 1, 5)];
 describe('validateInputs', () => {
   it('accepts required values and takes omitted or null optional values as missing (NaN)', () => {
     expect(validateInputs(SPECS, [{ name: 'a', value: 3 }])).toEqual({ inputs: { a: 3, b: NaN }, errors: [] });
-    expect(validateInputs(SPECS, [{ name: 'a', value: 3 }, { name: 'b', value: null }]).inputs.b).toBeNaN();
+    expect(
+      validateInputs(SPECS, [
+        { name: 'a', value: 3 },
+        { name: 'b', value: null },
+      ]).inputs.b,
+    ).toBeNaN();
   });
 
   it('accepts values at both ends of the range', () => {
-    expect(validateInputs(SPECS, [{ name: 'a', value: 0 }, { name: 'b', value: 5 }]).errors).toEqual([]);
-    expect(validateInputs(SPECS, [{ name: 'a', value: 10 }, { name: 'b', value: 1 }]).errors).toEqual([]);
+    expect(
+      validateInputs(SPECS, [
+        { name: 'a', value: 0 },
+        { name: 'b', value: 5 },
+      ]).errors,
+    ).toEqual([]);
+    expect(
+      validateInputs(SPECS, [
+        { name: 'a', value: 10 },
+        { name: 'b', value: 1 },
+      ]).errors,
+    ).toEqual([]);
   });
 
   it('names every offending field with the allowed range', () => {
@@ -85,22 +100,36 @@ describe('validateInputs by kind: codes and counts take only the values the mode
 
   it('accepts both codes of a binary input', () => {
     for (const value of [0, 1]) {
-      expect(validateInputs(sepsis, [...SEPSIS_REQUIRED, { name: 'gender', value }])).toMatchObject({ errors: [], inputs: { gender: value } });
+      expect(validateInputs(sepsis, [...SEPSIS_REQUIRED, { name: 'gender', value }])).toMatchObject({
+        errors: [],
+        inputs: { gender: value },
+      });
     }
   });
 
   it('refuses 2.5 pregnancies: a count is a whole number', () => {
-    const { errors } = validateInputs(diabetes, [...PIMA.filter((f) => f.name !== 'pregnancies'), { name: 'pregnancies', value: 2.5 }]);
+    const { errors } = validateInputs(diabetes, [
+      ...PIMA.filter((f) => f.name !== 'pregnancies'),
+      { name: 'pregnancies', value: 2.5 },
+    ]);
     expect(errors).toEqual([{ name: 'pregnancies', message: 'must be a whole number from 0 to 20 count; got 2.5' }]);
   });
 
   it('refuses a fractional hour in the ICU (iculos is an hour index)', () => {
-    const { errors } = validateInputs(sepsis, [{ name: 'age', value: 60 }, { name: 'gender', value: 1 }, { name: 'iculos', value: 4.5 }]);
+    const { errors } = validateInputs(sepsis, [
+      { name: 'age', value: 60 },
+      { name: 'gender', value: 1 },
+      { name: 'iculos', value: 4.5 },
+    ]);
     expect(errors).toEqual([{ name: 'iculos', message: 'must be a whole number from 1 to 336 h; got 4.5' }]);
   });
 
   it('still checks the range of a whole number, and takes a continuous value like 33.6 as it is', () => {
-    const { errors } = validateInputs(diabetes, [...PIMA.filter((f) => f.name !== 'pregnancies'), { name: 'pregnancies', value: 21 }, { name: 'bmi', value: 33.6 }]);
+    const { errors } = validateInputs(diabetes, [
+      ...PIMA.filter((f) => f.name !== 'pregnancies'),
+      { name: 'pregnancies', value: 21 },
+      { name: 'bmi', value: 33.6 },
+    ]);
     expect(errors).toEqual([{ name: 'pregnancies', message: '21 is outside the allowed range 0 to 20 count' }]);
   });
 
@@ -121,15 +150,23 @@ describe('validateInputs by kind: codes and counts take only the values the mode
   });
 
   it('asks for a missing or non-finite required input in terms of its kind', () => {
-    expect(validateInputs(sepsis, SEPSIS_REQUIRED).errors).toEqual([{ name: 'gender', message: 'required; give one of 0 (female), 1 (male)' }]);
+    expect(validateInputs(sepsis, SEPSIS_REQUIRED).errors).toEqual([
+      { name: 'gender', message: 'required; give one of 0 (female), 1 (male)' },
+    ]);
     expect(validateInputs(sepsis, [...SEPSIS_REQUIRED, { name: 'gender', value: null }]).errors).toEqual([
       { name: 'gender', message: 'required and may not be null; give one of 0 (female), 1 (male)' },
     ]);
-    expect(validateInputs(diabetes, PIMA.filter((f) => f.name !== 'pregnancies')).errors).toEqual([
-      { name: 'pregnancies', message: 'required; give a whole number from 0 to 20 count' },
-    ]);
-    expect(validateInputs(diabetes, [...PIMA.filter((f) => f.name !== 'pregnancies'), { name: 'pregnancies', value: Number.NaN }]).errors).toEqual([
-      { name: 'pregnancies', message: 'must be a whole number from 0 to 20 count' },
-    ]);
+    expect(
+      validateInputs(
+        diabetes,
+        PIMA.filter((f) => f.name !== 'pregnancies'),
+      ).errors,
+    ).toEqual([{ name: 'pregnancies', message: 'required; give a whole number from 0 to 20 count' }]);
+    expect(
+      validateInputs(diabetes, [
+        ...PIMA.filter((f) => f.name !== 'pregnancies'),
+        { name: 'pregnancies', value: Number.NaN },
+      ]).errors,
+    ).toEqual([{ name: 'pregnancies', message: 'must be a whole number from 0 to 20 count' }]);
   });
 });

@@ -1,11 +1,6 @@
 /** Specification of the fold assignment: partitions, stratification, group isolation and seeded determinism. */
 import fc from 'fast-check';
-import {
-  groupedStratifiedKFold,
-  repeatedStratifiedKFold,
-  splits,
-  stratifiedKFold,
-} from '@/training/cross-validation';
+import { groupedStratifiedKFold, repeatedStratifiedKFold, splits, stratifiedKFold } from '@/training/cross-validation';
 import { Rng } from '@/training/random';
 
 /** Binary labels, at least `minLength` of them. */
@@ -122,7 +117,10 @@ describe('repeatedStratifiedKFold', () => {
       expect(all.size).toBe(y.length);
     }
     for (let repeat = 0; repeat < 3; repeat++) {
-      expectPartition(result.filter((s) => s.repeat === repeat).map((s) => s.test), y.length);
+      expectPartition(
+        result.filter((s) => s.repeat === repeat).map((s) => s.test),
+        y.length,
+      );
     }
   });
 
@@ -198,14 +196,19 @@ describe('groupedStratifiedKFold', () => {
     const { y, groups } = groupedData(3, 2000, 40);
     const folds = groupedStratifiedKFold(y, groups, 5, new Rng(3));
     const positiveGroups = new Set(Array.from(groups).filter((_, r) => y[r] === 1));
-    const perFold = folds.map((fold) => new Set(Array.from(fold, (r) => groups[r]).filter((g) => positiveGroups.has(g))).size);
-    for (const count of perFold) expect(Math.abs(count - positiveGroups.size / 5)).toBeLessThan(0.1 * (positiveGroups.size / 5));
+    const perFold = folds.map(
+      (fold) => new Set(Array.from(fold, (r) => groups[r]).filter((g) => positiveGroups.has(g))).size,
+    );
+    for (const count of perFold)
+      expect(Math.abs(count - positiveGroups.size / 5)).toBeLessThan(0.1 * (positiveGroups.size / 5));
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
     const { y, groups } = groupedData(11, 60, 12);
     expect(groupedStratifiedKFold(y, groups, 5, new Rng(1))).toEqual(groupedStratifiedKFold(y, groups, 5, new Rng(1)));
-    expect(groupedStratifiedKFold(y, groups, 5, new Rng(1))).not.toEqual(groupedStratifiedKFold(y, groups, 5, new Rng(2)));
+    expect(groupedStratifiedKFold(y, groups, 5, new Rng(1))).not.toEqual(
+      groupedStratifiedKFold(y, groups, 5, new Rng(2)),
+    );
   });
 
   it('rejects more folds than groups and mismatched lengths', () => {

@@ -1,7 +1,11 @@
 import { hideColumns, selectColumns } from '@/training/feature-columns';
 import type { Dataset } from '@/training/dataset';
 
-const data: Dataset = { featureNames: ['a', 'b', 'c'], x: Float32Array.from([1, 2, 3, 4, 5, 6]), y: Uint8Array.from([0, 1]) };
+const data: Dataset = {
+  featureNames: ['a', 'b', 'c'],
+  x: Float32Array.from([1, 2, 3, 4, 5, 6]),
+  y: Uint8Array.from([0, 1]),
+};
 
 describe('selectColumns', () => {
   it('keeps the named columns in the order named', () => {

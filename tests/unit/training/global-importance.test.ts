@@ -20,7 +20,11 @@ const stump: TreeEnsemble = {
     },
   ],
 };
-const data: Dataset = { featureNames: ['a', 'b'], x: Float32Array.from([0, 9, 1, 9, 0, 9, 0, 9]), y: new Uint8Array(4) };
+const data: Dataset = {
+  featureNames: ['a', 'b'],
+  x: Float32Array.from([0, 9, 1, 9, 0, 9, 0, 9]),
+  y: new Uint8Array(4),
+};
 
 describe('globalImportance', () => {
   it('is the mean |contribution| of each feature over the rows, largest first', () => {

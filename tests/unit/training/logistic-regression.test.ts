@@ -34,8 +34,18 @@ function penalisedLoss(z: number[][], y: number[], b: number, w: number[], l2: n
 const tiny = dataset(
   ['age', 'lactate', 'heart_rate'],
   [
-    [34, 1.1, 72], [51, 2.4, 88], [67, 3.9, 110], [45, 0.9, 65], [72, 4.4, 121], [29, 1.5, 80],
-    [58, 2.2, 97], [63, 1.8, 70], [40, 3.1, 105], [80, 2.9, 92], [55, 1.2, 76], [70, 3.5, 99],
+    [34, 1.1, 72],
+    [51, 2.4, 88],
+    [67, 3.9, 110],
+    [45, 0.9, 65],
+    [72, 4.4, 121],
+    [29, 1.5, 80],
+    [58, 2.2, 97],
+    [63, 1.8, 70],
+    [40, 3.1, 105],
+    [80, 2.9, 92],
+    [55, 1.2, 76],
+    [70, 3.5, 99],
   ],
   [0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1],
 );
@@ -68,7 +78,11 @@ describe('fitLogisticRegression', () => {
     const rng = new Rng(5);
     const xs = Array.from({ length: 60 }, () => rng.next() * 10);
     const ys = xs.map((x) => (rng.next() < sigmoid(0.6 * (x - 6)) ? 1 : 0));
-    const data = dataset(['x'], xs.map((x) => [x]), ys);
+    const data = dataset(
+      ['x'],
+      xs.map((x) => [x]),
+      ys,
+    );
     const l2 = 2;
     const { mean, sd } = columnStats(data, 0);
     const z = Array.from(data.x, (x) => [(x - mean) / sd]);
@@ -114,7 +128,10 @@ describe('fitLogisticRegression', () => {
     }
     const all = dataset(['a', 'b', 'never_measured', 'constant'], rows, y);
     // Fit on the first half only: the statistics must come from these rows, not from all of them.
-    const train = subset(all, Int32Array.from({ length: 200 }, (_, i) => i));
+    const train = subset(
+      all,
+      Int32Array.from({ length: 200 }, (_, i) => i),
+    );
     const model = fitLogisticRegression(train, { l2: 1 });
 
     expect(model.columns).toEqual([
@@ -132,10 +149,22 @@ describe('fitLogisticRegression', () => {
 
     const [meanA, meanB] = model.means;
     const logits = predictLogit(model, [
-      1, NaN, NaN, 7,
-      1, meanB, NaN, 7,
-      NaN, 1.5, 3, 99, // a was never missing in training: no indicator, imputed at its mean
-      meanA, 1.5, 3, 99,
+      1,
+      NaN,
+      NaN,
+      7,
+      1,
+      meanB,
+      NaN,
+      7,
+      NaN,
+      1.5,
+      3,
+      99, // a was never missing in training: no indicator, imputed at its mean
+      meanA,
+      1.5,
+      3,
+      99,
     ]);
     expect(logits[0] - logits[1]).toBeCloseTo(model.coefficients[1].missing!, 10);
     expect(logits[2]).toBeCloseTo(logits[3], 10);
@@ -200,7 +229,9 @@ describe('predictProbability', () => {
   it('reads a dataset by feature name, so extra or reordered columns score the same', () => {
     const reordered: Dataset = {
       featureNames: ['heart_rate', 'unused', 'age', 'lactate'],
-      x: Float32Array.from(Array.from({ length: 12 }, (_, r) => [tiny.x[r * 3 + 2], 0, tiny.x[r * 3], tiny.x[r * 3 + 1]]).flat()),
+      x: Float32Array.from(
+        Array.from({ length: 12 }, (_, r) => [tiny.x[r * 3 + 2], 0, tiny.x[r * 3], tiny.x[r * 3 + 1]]).flat(),
+      ),
       y: tiny.y,
     };
     const expected = predictProbability(model, tiny);

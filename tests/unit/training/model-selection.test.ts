@@ -31,7 +31,11 @@ function xorData(n: number): Dataset {
 
 describe('selectGbdtParams', () => {
   it('prefers depth 2 on an interaction and sets rounds from early stopping', () => {
-    const selection = selectGbdtParams(xorData(400), { base: BASE, grid: [{ maxDepth: 1 }, { maxDepth: 2 }], earlyStoppingRounds: 10, inner: { folds: 4, use: 4 } }, 3);
+    const selection = selectGbdtParams(
+      xorData(400),
+      { base: BASE, grid: [{ maxDepth: 1 }, { maxDepth: 2 }], earlyStoppingRounds: 10, inner: { folds: 4, use: 4 } },
+      3,
+    );
     expect(selection.params.maxDepth).toBe(2);
     expect(selection.trials[1].meanLogLoss).toBeLessThan(selection.trials[0].meanLogLoss);
     expect(selection.params.rounds).toBe(Math.round(selection.trials[1].meanRounds));
@@ -39,7 +43,11 @@ describe('selectGbdtParams', () => {
   });
 
   it('hands back the winner fitted on the rows outside a single hold-out', () => {
-    const selection = selectGbdtParams(xorData(400), { base: BASE, grid: [{ maxDepth: 2 }], earlyStoppingRounds: 10, inner: { folds: 4, use: 1 } }, 3);
+    const selection = selectGbdtParams(
+      xorData(400),
+      { base: BASE, grid: [{ maxDepth: 2 }], earlyStoppingRounds: 10, inner: { folds: 4, use: 1 } },
+      3,
+    );
     expect(selection.holdoutFit?.trees).toHaveLength(selection.params.rounds);
   });
 });
@@ -58,9 +66,11 @@ describe('selectLogisticL2', () => {
   it('picks a strong penalty when the features are pure noise', () => {
     const n = 300;
     let s = 1;
-    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+    const rand = () => (s = (s * 16807) % 2147483647) / 2147483647;
     const x = Float32Array.from({ length: n * 5 }, rand);
     const y = Uint8Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
-    expect(selectLogisticL2({ featureNames: ['a', 'b', 'c', 'd', 'e'], x, y }, [0.001, 1000], { folds: 5, use: 5 }, 1)).toBe(1000);
+    expect(
+      selectLogisticL2({ featureNames: ['a', 'b', 'c', 'd', 'e'], x, y }, [0.001, 1000], { folds: 5, use: 5 }, 1),
+    ).toBe(1000);
   });
 });

@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
-import { exportOnnx, ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT, OnnxExportError, type OnnxExportMeta } from '@/training/onnx-export';
+import {
+  exportOnnx,
+  ONNX_INPUT_NAME,
+  ONNX_PROBABILITY_OUTPUT,
+  OnnxExportError,
+  type OnnxExportMeta,
+} from '@/training/onnx-export';
 import { nextFloat32Up, ONNX_METADATA_KEYS } from '@/explain/onnx-conventions';
 import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, sigmoid, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
@@ -37,9 +43,30 @@ const metaFor = (featureCount: number, extra?: Record<string, string>): OnnxExpo
 });
 
 /** A leaf in the trainer's canonical form. */
-const leaf = (value: number, cover: number) => ({ feature: 0, threshold: 0, left: -1, right: -1, missingGoesLeft: false, leafValue: value, cover });
-const split = (feature: number, threshold: number, left: number, right: number, missingGoesLeft: boolean, cover: number) => ({
-  feature, threshold, left, right, missingGoesLeft, leafValue: 0, cover,
+const leaf = (value: number, cover: number) => ({
+  feature: 0,
+  threshold: 0,
+  left: -1,
+  right: -1,
+  missingGoesLeft: false,
+  leafValue: value,
+  cover,
+});
+const split = (
+  feature: number,
+  threshold: number,
+  left: number,
+  right: number,
+  missingGoesLeft: boolean,
+  cover: number,
+) => ({
+  feature,
+  threshold,
+  left,
+  right,
+  missingGoesLeft,
+  leafValue: 0,
+  cover,
 });
 type NodeSpec = ReturnType<typeof leaf>;
 
@@ -63,7 +90,13 @@ const handBuilt: TreeEnsemble = {
   featureCount: 2,
   baseScore: -0.5,
   trees: [
-    treeOf([split(0, 0.5, 1, 2, true, 10), split(1, 2, 3, 4, false, 6), leaf(0.75, 4), leaf(0.25, 2.5), leaf(-0.5, 3.5)]),
+    treeOf([
+      split(0, 0.5, 1, 2, true, 10),
+      split(1, 2, 3, 4, false, 6),
+      leaf(0.75, 4),
+      leaf(0.25, 2.5),
+      leaf(-0.5, 3.5),
+    ]),
     treeOf([split(1, -1, 1, 2, false, 10), leaf(-0.125, 3), split(0, 3, 3, 4, true, 7), leaf(0.5, 5), leaf(-0.25, 2)]),
   ],
 };
@@ -82,7 +115,11 @@ const handRows: { row: number[]; margin: number }[] = [
 describe('exportOnnx', () => {
   it('hand-built ensemble: onnxruntime gives [1 − p, p] with p = sigmoid(hand-computed margin) and label = margin > 0', async () => {
     const bytes = exportOnnx(handBuilt, metaFor(2));
-    const out = await runOrt(bytes, handRows.map((h) => h.row), 2);
+    const out = await runOrt(
+      bytes,
+      handRows.map((h) => h.row),
+      2,
+    );
     handRows.forEach(({ row, margin }, r) => {
       expect(predictMargin(handBuilt, row)).toBe(margin);
       expect(out.probabilities[r][1]).toBeCloseTo(sigmoid(margin), 6);
@@ -99,7 +136,9 @@ describe('exportOnnx', () => {
     const ensemble: TreeEnsemble = {
       featureCount: 1,
       baseScore: -1,
-      trees: [treeOf([split(0, 1, 1, 2, false, 3), leaf(0.25, 1), split(0, 2, 3, 4, true, 2), leaf(1.25, 1), leaf(2, 1)])],
+      trees: [
+        treeOf([split(0, 1, 1, 2, false, 3), leaf(0.25, 1), split(0, 2, 3, 4, true, 2), leaf(1.25, 1), leaf(2, 1)]),
+      ],
     };
     const rows = [[0], [1.5], [2]];
     const margins = [-0.75, 0.25, 1];
@@ -113,7 +152,11 @@ describe('exportOnnx', () => {
   });
 
   it('without the guard, onnxruntime 1.30 labels a non-negative-weight model by score > 0.5 (why the guard exists)', async () => {
-    const ensemble: TreeEnsemble = { featureCount: 1, baseScore: 0, trees: [treeOf([split(0, 1, 1, 2, false, 2), leaf(0.25, 1), leaf(2, 1)])] };
+    const ensemble: TreeEnsemble = {
+      featureCount: 1,
+      baseScore: 0,
+      trees: [treeOf([split(0, 1, 1, 2, false, 2), leaf(0.25, 1), leaf(2, 1)])],
+    };
     const model = onnx.ModelProto.decode(exportOnnx(ensemble, metaFor(1)));
     stripTree(model, 1);
     const out = await runOrt(onnx.ModelProto.encode(model).finish(), [[0], [2]], 1);
@@ -213,7 +256,9 @@ describe('exportOnnx', () => {
     const { ensemble, thresholds } = generated;
     const rows = Array.from({ length: 5000 }, () => randomRow(rng, ensemble.featureCount, thresholds));
     const out = await runOrt(exportOnnx(ensemble, metaFor(ensemble.featureCount)), rows, ensemble.featureCount);
-    const worst = Math.max(...rows.map((row, r) => Math.abs(out.probabilities[r][1] - sigmoid(predictMargin(ensemble, row)))));
+    const worst = Math.max(
+      ...rows.map((row, r) => Math.abs(out.probabilities[r][1] - sigmoid(predictMargin(ensemble, row)))),
+    );
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 
@@ -289,12 +334,15 @@ function randomEnsemble(rng: Rng): { ensemble: TreeEnsemble; thresholds: number[
   // Some ensembles only have non-negative leaves, which need the label guard.
   const nonNegative = rng.next() < 0.2;
   const maxDepth = rng.int(0, 6);
-  const trees = Array.from({ length: rng.int(1, 30) }, () => randomTree(rng, featureCount, maxDepth, thresholds, nonNegative));
+  const trees = Array.from({ length: rng.int(1, 30) }, () =>
+    randomTree(rng, featureCount, maxDepth, thresholds, nonNegative),
+  );
   const baseScore = Math.fround((rng.next() * 2 - 1) * 2);
   return { ensemble: { featureCount, baseScore, trees }, thresholds };
 }
 
-type Shape = { leaf: number } | { feature: number; threshold: number; missingGoesLeft: boolean; left: Shape; right: Shape };
+type Shape =
+  { leaf: number } | { feature: number; threshold: number; missingGoesLeft: boolean; left: Shape; right: Shape };
 
 function randomTree(rng: Rng, featureCount: number, maxDepth: number, pools: number[][], nonNegative: boolean): Tree {
   const grow = (depth: number): Shape => {
@@ -304,7 +352,13 @@ function randomTree(rng: Rng, featureCount: number, maxDepth: number, pools: num
     }
     const feature = rng.int(0, featureCount - 1);
     const pool = pools[feature];
-    return { feature, threshold: pool[rng.int(0, pool.length - 1)], missingGoesLeft: rng.next() < 0.5, left: grow(depth + 1), right: grow(depth + 1) };
+    return {
+      feature,
+      threshold: pool[rng.int(0, pool.length - 1)],
+      missingGoesLeft: rng.next() < 0.5,
+      left: grow(depth + 1),
+      right: grow(depth + 1),
+    };
   };
   const shape = grow(0);
   const count = (s: Shape): number => ('leaf' in s ? 1 : 1 + count(s.left) + count(s.right));

@@ -22,7 +22,14 @@ const complete = ['pregnancies', 'glucose', 'blood_pressure', 'bmi', 'diabetes_p
 
 describe('normalizeColumnName', () => {
   it('ignores case, spaces and punctuation', () => {
-    for (const spelling of ['blood_pressure', 'Blood Pressure', 'BLOOD-PRESSURE', 'blood.pressure', 'BloodPressure', ' blood__pressure ']) {
+    for (const spelling of [
+      'blood_pressure',
+      'Blood Pressure',
+      'BLOOD-PRESSURE',
+      'blood.pressure',
+      'BloodPressure',
+      ' blood__pressure ',
+    ]) {
       expect(normalizeColumnName(spelling)).toBe('bloodpressure');
     }
   });
@@ -35,7 +42,11 @@ describe('normalizeColumnName', () => {
 
 describe('checkScoreColumns', () => {
   it('accepts the exact feature names, and copies every other column through in header order', () => {
-    expect(checkScoreColumns(['ref', ...complete, 'ward'], diabetes)).toEqual({ passThrough: ['ref', 'ward'], problems: [], warnings: [] });
+    expect(checkScoreColumns(['ref', ...complete, 'ward'], diabetes)).toEqual({
+      passThrough: ['ref', 'ward'],
+      problems: [],
+      warnings: [],
+    });
   });
 
   it('refuses a column that is a feature name but for case, spacing or punctuation, naming both spellings', () => {
@@ -52,7 +63,9 @@ describe('checkScoreColumns', () => {
     const kaggle = ['Pregnancies', 'Glucose', 'BloodPressure', 'BMI', 'DiabetesPedigreeFunction', 'Age', 'Outcome'];
     const { problems, passThrough } = checkScoreColumns(kaggle, diabetes);
     expect(problems).toHaveLength(6);
-    expect(problems).toContain('column `DiabetesPedigreeFunction` looks like feature `diabetes_pedigree_function`; rename it to `diabetes_pedigree_function`');
+    expect(problems).toContain(
+      'column `DiabetesPedigreeFunction` looks like feature `diabetes_pedigree_function`; rename it to `diabetes_pedigree_function`',
+    );
     // A required feature only misspelled is reported once, as the misspelling.
     expect(problems.some((p) => p.includes('requires'))).toBe(false);
     expect(passThrough).toEqual(['Outcome']);
@@ -62,15 +75,21 @@ describe('checkScoreColumns', () => {
     expect(checkScoreColumns(['glucose', 'bmi', 'pregnancies'], diabetes).problems).toEqual([
       'model `diabetes` requires columns `diabetes_pedigree_function`, `age`, which the file lacks',
     ]);
-    expect(checkScoreColumns(['ejection_fraction'], heartFailure).problems).toEqual(['model `heart-failure` requires column `age`, which the file lacks']);
+    expect(checkScoreColumns(['ejection_fraction'], heartFailure).problems).toEqual([
+      'model `heart-failure` requires column `age`, which the file lacks',
+    ]);
   });
 
   it('treats an empty header (an empty file) as lacking every required column', () => {
-    expect(checkScoreColumns([], heartFailure).problems).toEqual(['model `heart-failure` requires columns `age`, `ejection_fraction`, which the file lacks']);
+    expect(checkScoreColumns([], heartFailure).problems).toEqual([
+      'model `heart-failure` requires columns `age`, `ejection_fraction`, which the file lacks',
+    ]);
   });
 
   it('refuses a feature column given twice (the reader would keep only the last cell)', () => {
-    expect(checkScoreColumns([...complete, 'glucose'], diabetes).problems).toEqual(['column `glucose` appears 2 times; keep one']);
+    expect(checkScoreColumns([...complete, 'glucose'], diabetes).problems).toEqual([
+      'column `glucose` appears 2 times; keep one',
+    ]);
   });
 
   it('warns once when the file has none of the optional columns, and not when it has one', () => {
@@ -79,7 +98,9 @@ describe('checkScoreColumns', () => {
     expect(warnings).toEqual([
       "the file has none of model `diabetes`'s optional columns (`glucose`, `blood_pressure`, `bmi`): every optional input will be treated as missing",
     ]);
-    expect(checkScoreColumns(['pregnancies', 'diabetes_pedigree_function', 'age', 'bmi'], diabetes).warnings).toEqual([]);
+    expect(checkScoreColumns(['pregnancies', 'diabetes_pedigree_function', 'age', 'bmi'], diabetes).warnings).toEqual(
+      [],
+    );
   });
 
   it('does not warn about optional columns for a model that has none', () => {
@@ -90,6 +111,12 @@ describe('checkScoreColumns', () => {
 describe('ScoreColumnsError', () => {
   it('carries a stable code, the file and every problem', () => {
     const error = new ScoreColumnsError('in.csv', ['a', 'b']);
-    expect(error).toMatchObject({ code: 'SCORE_COLUMNS', name: 'ScoreColumnsError', file: 'in.csv', problems: ['a', 'b'], message: 'in.csv: a; b' });
+    expect(error).toMatchObject({
+      code: 'SCORE_COLUMNS',
+      name: 'ScoreColumnsError',
+      file: 'in.csv',
+      problems: ['a', 'b'],
+      message: 'in.csv: a; b',
+    });
   });
 });

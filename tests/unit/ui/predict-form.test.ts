@@ -11,7 +11,9 @@ const SPECS = [...sepsisFeatureSet.inputs, ...heartFailureFeatureSet.inputs];
 const pick = (names: string[]) => names.map((name) => SPECS.find((s) => s.name === name)!);
 
 function render(names: string[]): string {
-  return renderToStaticMarkup(createElement(PredictForm, { modelName: 'Test', features: pick(names), action: async () => EMPTY_FORM_STATE }));
+  return renderToStaticMarkup(
+    createElement(PredictForm, { modelName: 'Test', features: pick(names), action: async () => EMPTY_FORM_STATE }),
+  );
 }
 
 /** The markup of one element with its content, e.g. the whole `<select id="feature-gender">…</select>`. */
@@ -44,10 +46,20 @@ describe('the predict form', () => {
   it('renders an integer input as a number box stepping by 1 within its range, and a measurement as a decimal text box', () => {
     const markup = render(['iculos', 'heart_rate']);
     const [iculos] = tags(markup, 'input').filter((t) => attr(t, 'id') === 'feature-iculos');
-    expect([attr(iculos, 'type'), attr(iculos, 'step'), attr(iculos, 'min'), attr(iculos, 'max'), attr(iculos, 'inputMode')]).toEqual(['number', '1', '1', '336', 'numeric']);
+    expect([
+      attr(iculos, 'type'),
+      attr(iculos, 'step'),
+      attr(iculos, 'min'),
+      attr(iculos, 'max'),
+      attr(iculos, 'inputMode'),
+    ]).toEqual(['number', '1', '1', '336', 'numeric']);
     expect(markup).toContain('whole number, 1 to 336 h');
     const [heartRate] = tags(markup, 'input').filter((t) => attr(t, 'id') === 'feature-heart_rate');
-    expect([attr(heartRate, 'type'), attr(heartRate, 'step'), attr(heartRate, 'inputMode')]).toEqual(['text', undefined, 'decimal']);
+    expect([attr(heartRate, 'type'), attr(heartRate, 'step'), attr(heartRate, 'inputMode')]).toEqual([
+      'text',
+      undefined,
+      'decimal',
+    ]);
     expect(markup).toContain('20 to 300 beats/min; leave blank if not measured');
   });
 });

@@ -15,15 +15,28 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 
 export async function GET(request: Request): Promise<Response> {
   try {
-    requirePermission(await principalFrom((await services()).keys, request.headers.get('authorization')), 'read-all-records');
+    requirePermission(
+      await principalFrom((await services()).keys, request.headers.get('authorization')),
+      'read-all-records',
+    );
   } catch (error) {
-    if (error instanceof AccessDeniedError) return new Response(`FORBIDDEN: ${error.message}\n`, { status: 403, headers: TEXT });
+    if (error instanceof AccessDeniedError)
+      return new Response(`FORBIDDEN: ${error.message}\n`, { status: 403, headers: TEXT });
     if (error instanceof AuthenticationRequiredError) {
-      return new Response(`UNAUTHENTICATED: ${error.message}\n`, { status: 401, headers: { ...TEXT, 'www-authenticate': 'Bearer realm="clinical-risk-console"' } });
+      return new Response(`UNAUTHENTICATED: ${error.message}\n`, {
+        status: 401,
+        headers: { ...TEXT, 'www-authenticate': 'Bearer realm="clinical-risk-console"' },
+      });
     }
-    if (error instanceof DatabaseUnavailableError) return new Response('SERVICE_UNAVAILABLE: the key cannot be checked while the database is unavailable\n', { status: 503, headers: TEXT });
+    if (error instanceof DatabaseUnavailableError)
+      return new Response('SERVICE_UNAVAILABLE: the key cannot be checked while the database is unavailable\n', {
+        status: 503,
+        headers: TEXT,
+      });
     throw error;
   }
   const { registry } = processMetrics();
-  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+  return new Response(await registry.metrics(), {
+    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+  });
 }

@@ -21,7 +21,8 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
   const detail = await auditRecordDetail(await services(), viewer, id);
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
-  if (!detail) return <NotFound what="audit record" back={{ href: '/predictions', label: 'Back to the audit records' }} />;
+  if (!detail)
+    return <NotFound what="audit record" back={{ href: '/predictions', label: 'Back to the audit records' }} />;
   const { record, card } = detail;
   return (
     <>
@@ -30,7 +31,10 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
       {card ? (
         <PredictionResult view={predictionView(record, card)} />
       ) : (
-        <p className="error">The model {record.modelId} is no longer served, so its explanation cannot be labelled; the stored values follow.</p>
+        <p className="error">
+          The model {record.modelId} is no longer served, so its explanation cannot be labelled; the stored values
+          follow.
+        </p>
       )}
       <h2>Inputs</h2>
       <RecordInputs record={record} card={card} />

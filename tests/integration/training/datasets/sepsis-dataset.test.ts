@@ -5,7 +5,11 @@ import { fitsKind } from '@/features/feature-set';
 import { plausibleRange, SEPSIS_CHALLENGE_COLUMNS, sepsisFeatureSet } from '@/features/sepsis';
 import { readChallengeCsv, type ChallengeTable } from '@/training/datasets/sepsis';
 import type { SepsisDataset } from '@/training/datasets/sepsis-patient-hours';
-import { KNOWN_SEPSIS_FILES, provenanceMismatches, SepsisDataIntegrityError } from '@/training/datasets/sepsis-provenance';
+import {
+  KNOWN_SEPSIS_FILES,
+  provenanceMismatches,
+  SepsisDataIntegrityError,
+} from '@/training/datasets/sepsis-provenance';
 import { loadSepsisDataset } from '@/training/datasets/sepsis-dataset';
 import { mismatches } from '../../../support/challenge-tables';
 
@@ -34,7 +38,9 @@ withData('set A (data/physionet2019/setA.csv.gz)', () => {
     expect(data.stats).toMatchObject({ rows: 790_215, patients: 20_336, positiveRows: 17_136, septicPatients: 1_790 });
     expect(data.stats.septicFromFirstHour).toBe(203);
     expect(provenanceMismatches(data, KNOWN_SEPSIS_FILES['setA.csv.gz'])).toEqual([]);
-    console.log(`set A loaded in ${seconds.toFixed(1)} s; implausible values blanked: ${JSON.stringify(data.stats.blanked)}`);
+    console.log(
+      `set A loaded in ${seconds.toFixed(1)} s; implausible values blanked: ${JSON.stringify(data.stats.blanked)}`,
+    );
   });
 
   it('refuses a file that does not match its documented facts', async () => {
@@ -78,7 +84,8 @@ withData('set A (data/physionet2019/setA.csv.gz)', () => {
     expect(Object.fromEntries(outside)).toEqual({});
     const required = sepsisFeatureSet.inputs.flatMap((s, j) => (s.required ? [j] : []));
     let missingRequired = 0;
-    for (let r = 0; r < data.y.length; r++) for (const j of required) if (isNaNumber(data.x[r * f + j])) missingRequired++;
+    for (let r = 0; r < data.y.length; r++)
+      for (const j of required) if (isNaNumber(data.x[r * f + j])) missingRequired++;
     expect(missingRequired).toBe(0);
   });
 

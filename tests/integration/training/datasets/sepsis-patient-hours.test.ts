@@ -17,16 +17,27 @@ describe('buildSepsisDataset', () => {
     expect(data.sepsisLabel).toEqual(data.y);
     expect(data.sepsisLabel).not.toBe(data.y);
     expect(data.stats).toEqual({
-      rows: 3, patients: 2, positiveRows: 1, septicPatients: 1, septicFromFirstHour: 0, blanked: {}, blankedTotal: 0,
+      rows: 3,
+      patients: 2,
+      positiveRows: 1,
+      septicPatients: 1,
+      septicFromFirstHour: 0,
+      blanked: {},
+      blankedTotal: 0,
     });
     expect(data.source).toBeNull();
   });
 
   it('blanks implausible values by default (the last plausible one carries forward) and keeps them on request', () => {
-    const text = csv([['p', [
-      { ICULOS: 1, FiO2: 0.4, SepsisLabel: 0 },
-      { ICULOS: 2, FiO2: 10, Potassium: 27.5, SepsisLabel: 0 },
-    ]]]);
+    const text = csv([
+      [
+        'p',
+        [
+          { ICULOS: 1, FiO2: 0.4, SepsisLabel: 0 },
+          { ICULOS: 2, FiO2: 10, Potassium: 27.5, SepsisLabel: 0 },
+        ],
+      ],
+    ]);
     const table = parseChallengeCsv(text, { requireLabel: true });
     const fio2 = (d: SepsisDataset) => [0, 1].map((r) => d.x[r * 43 + d.featureNames.indexOf('fio2')]);
     const screened = buildSepsisDataset(table);
@@ -44,7 +55,10 @@ describe('buildSepsisDataset', () => {
       if (!range) return fc.constantFrom(NaN, 0, 1);
       const span = range.max - range.min;
       // Some values fall outside the range, to exercise the screening.
-      return fc.option(fc.double({ min: range.min - span / 4, max: range.max + span / 4, noNaN: true }), { nil: NaN, freq: 2 });
+      return fc.option(fc.double({ min: range.min - span / 4, max: range.max + span / 4, noNaN: true }), {
+        nil: NaN,
+        freq: 2,
+      });
     };
     const measured = SEPSIS_CHALLENGE_COLUMNS.filter((c) => !['ICULOS', 'SepsisLabel'].includes(c));
     const hourArb = fc.record({
@@ -52,12 +66,14 @@ describe('buildSepsisDataset', () => {
       gap: fc.integer({ min: 1, max: 3 }),
       SepsisLabel: fc.constantFrom(0, 1),
     });
-    const patientsArb = fc.array(fc.array(hourArb, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }).map((ps) =>
-      ps.map((hours, p): [string, Hour[]] => {
-        let t = p; // a later patient may start at an earlier ICULOS than the previous one ended
-        return [`p${p}`, hours.map(({ gap, ...h }) => ({ ...h, ICULOS: (t += gap) }) as Hour)];
-      }),
-    );
+    const patientsArb = fc
+      .array(fc.array(hourArb, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 })
+      .map((ps) =>
+        ps.map((hours, p): [string, Hour[]] => {
+          let t = p; // a later patient may start at an earlier ICULOS than the previous one ended
+          return [`p${p}`, hours.map(({ gap, ...h }) => ({ ...h, ICULOS: (t += gap) }) as Hour)];
+        }),
+      );
     fc.assert(
       fc.property(patientsArb, fc.constantFrom('missing' as const, 'keep' as const), (patients, implausible) => {
         const table = parseChallengeCsv(csv(patients), { requireLabel: true });

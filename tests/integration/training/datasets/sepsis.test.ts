@@ -30,17 +30,28 @@ describe('parseChallengeCsv', () => {
     expect(() => parseChallengeCsv(csv(twoPatients, header), { source: 'upload.csv' })).toThrow(
       new ChallengeCsvError(`upload.csv: missing column(s) HR, Lactate, ICULOS; expected header ${HEADER}`),
     );
-    expect(() => parseChallengeCsv(csv(twoPatients, SEPSIS_CHALLENGE_COLUMNS))).toThrow(/missing column\(s\) patient_id;/);
+    expect(() => parseChallengeCsv(csv(twoPatients, SEPSIS_CHALLENGE_COLUMNS))).toThrow(
+      /missing column\(s\) patient_id;/,
+    );
     expect(() => parseChallengeCsv('')).toThrow(/empty file/);
   });
 
   it('lets Unit1, Unit2 and (unless labels are required) SepsisLabel be left out; other columns in any order, extras ignored', () => {
-    const header = ['Extra', ...[...SEPSIS_CHALLENGE_COLUMNS].reverse().filter((c) => !['Unit1', 'Unit2', 'SepsisLabel'].includes(c)), 'patient_id'];
+    const header = [
+      'Extra',
+      ...[...SEPSIS_CHALLENGE_COLUMNS].reverse().filter((c) => !['Unit1', 'Unit2', 'SepsisLabel'].includes(c)),
+      'patient_id',
+    ];
     const t = parseChallengeCsv(csv(twoPatients, header));
     expect(t.absentColumns).toEqual(['Unit1', 'Unit2', 'SepsisLabel']);
     expect(t.ignoredColumns).toEqual(['Extra']);
-    expect(patientRows(t, 0).map((r) => [r.HR, r.Temp, r.SepsisLabel])).toEqual([[80, NaN, NaN], [NaN, 38.25, NaN]]);
-    expect(() => parseChallengeCsv(csv(twoPatients, header), { requireLabel: true })).toThrow(/missing column\(s\) SepsisLabel;/);
+    expect(patientRows(t, 0).map((r) => [r.HR, r.Temp, r.SepsisLabel])).toEqual([
+      [80, NaN, NaN],
+      [NaN, 38.25, NaN],
+    ]);
+    expect(() => parseChallengeCsv(csv(twoPatients, header), { requireLabel: true })).toThrow(
+      /missing column\(s\) SepsisLabel;/,
+    );
     expect(() => buildSepsisDataset(t)).toThrow(ChallengeCsvError);
   });
 
@@ -48,7 +59,16 @@ describe('parseChallengeCsv', () => {
     const plain = parseChallengeCsv(csv(twoPatients));
     const text = csv(twoPatients);
     const variants = [
-      text.trimEnd().split('\n').map((l) => l.split(',').map((f) => `"${f}"`).join(',')).join('\n') + '\n',
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) =>
+          l
+            .split(',')
+            .map((f) => `"${f}"`)
+            .join(','),
+        )
+        .join('\n') + '\n',
       text.replace(/\n/g, '\r\n'),
       '\uFEFF' + text,
       text.replace('\n', '\n\n  \n'),
@@ -65,12 +85,18 @@ describe('parseChallengeCsv', () => {
       's line 2: HR is not a number: "eighty"',
     );
     expect(() => parseChallengeCsv(withLine(1, lines[1] + ',1'))).toThrow(/line 2: 43 fields, the header has 42/);
-    expect(() => parseChallengeCsv(text.replace(/(\n)(p1[^\n]*)\n(p1[^\n]*)/, '$1$3\n$2'))).toThrow(/ICULOS 1 of patient p1 does not follow 2/);
+    expect(() => parseChallengeCsv(text.replace(/(\n)(p1[^\n]*)\n(p1[^\n]*)/, '$1$3\n$2'))).toThrow(
+      /ICULOS 1 of patient p1 does not follow 2/,
+    );
     expect(() => parseChallengeCsv(text + lines[1] + '\n')).toThrow(/line 5: rows of patient p1 are not contiguous/);
     expect(() => parseChallengeCsv(withLine(1, lines[1].replace(/^p1/, '')))).toThrow(/line 2: empty patient_id/);
     expect(() => parseChallengeCsv(csv([['p', [{ HR: 80, SepsisLabel: 0 }]]]))).toThrow(/ICULOS is empty/);
-    expect(() => parseChallengeCsv(csv([['p', [{ ICULOS: 1, SepsisLabel: 2 }]]]))).toThrow(/SepsisLabel must be 0 or 1, got 2/);
-    expect(() => parseChallengeCsv(csv([['p', [{ ICULOS: 1 }]]]), { requireLabel: true })).toThrow(/SepsisLabel must be 0 or 1/);
+    expect(() => parseChallengeCsv(csv([['p', [{ ICULOS: 1, SepsisLabel: 2 }]]]))).toThrow(
+      /SepsisLabel must be 0 or 1, got 2/,
+    );
+    expect(() => parseChallengeCsv(csv([['p', [{ ICULOS: 1 }]]]), { requireLabel: true })).toThrow(
+      /SepsisLabel must be 0 or 1/,
+    );
   });
 
   it('reads the same table from .csv and .csv.gz files (gzip by its bytes) and hashes the bytes as stored', async () => {

@@ -15,7 +15,7 @@ function percentile(values: number[], q: number): number {
 describe('bootstrapCI', () => {
   const n = 400;
   const y = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
-  const p = Array.from({ length: n }, (_, i) => ((i * 37) % 101) / 100 * 0.5 + (i % 5 === 0 ? 0.3 : 0));
+  const p = Array.from({ length: n }, (_, i) => (((i * 37) % 101) / 100) * 0.5 + (i % 5 === 0 ? 0.3 : 0));
 
   it('is reproducible for a seed and brackets the estimate', () => {
     const a = bootstrapCI(y, p, averagePrecision, { replicates: 50, seed: 7 });
@@ -94,6 +94,8 @@ describe('bootstrapCI', () => {
   it('rejects bad options', () => {
     expect(() => bootstrapCI(y, p, brierScore, { replicates: 0, seed: 1 })).toThrow(/replicates/);
     expect(() => bootstrapCI(y, p, brierScore, { replicates: 5, seed: 1, level: 1 })).toThrow(/level/);
-    expect(() => bootstrapCI(y, p, brierScore, { replicates: 5, seed: 1, groups: new Int32Array(3) })).toThrow(/group ids/);
+    expect(() => bootstrapCI(y, p, brierScore, { replicates: 5, seed: 1, groups: new Int32Array(3) })).toThrow(
+      /group ids/,
+    );
   });
 });

@@ -16,7 +16,13 @@ describe('calibration', () => {
     const result = calibration([0, 0, 1, 1, 1, 0], [0.05, 0.15, 0.12, 0.95, 1.0, 0.5]);
     expect(result.ece).toBeCloseTo(1.33 / 6, 15);
     expect(result.bins).toHaveLength(10);
-    expect(result.bins[1]).toEqual({ lower: 0.1, upper: 0.2, count: 2, meanPredicted: expect.closeTo(0.135, 15), observedRate: 0.5 });
+    expect(result.bins[1]).toEqual({
+      lower: 0.1,
+      upper: 0.2,
+      count: 2,
+      meanPredicted: expect.closeTo(0.135, 15),
+      observedRate: 0.5,
+    });
     expect(result.bins[2]).toEqual({ lower: 0.2, upper: 0.3, count: 0, meanPredicted: null, observedRate: null });
     expect(result.bins[9]).toMatchObject({ count: 2, observedRate: 1 });
   });

@@ -3,7 +3,10 @@ import { auroc } from '@/training/evaluation/ranking-metrics';
 
 describe('stackRepeats', () => {
   it('stacks repeats and keeps each row (or patient) as one bootstrap unit', () => {
-    const stacked = stackRepeats(Uint8Array.from([0, 1]), [Float64Array.from([0.1, 0.9]), Float64Array.from([0.2, 0.8])]);
+    const stacked = stackRepeats(Uint8Array.from([0, 1]), [
+      Float64Array.from([0.1, 0.9]),
+      Float64Array.from([0.2, 0.8]),
+    ]);
     expect(Array.from(stacked.y)).toEqual([0, 1, 0, 1]);
     expect(Array.from(stacked.p)).toEqual([0.1, 0.9, 0.2, 0.8]);
     expect(Array.from(stacked.unit)).toEqual([0, 1, 0, 1]);

@@ -6,7 +6,7 @@ import { fitGradientBoosting, predictProbabilities } from '@/training/gbdt/gradi
 /** Random labels, each patient's hours identical copies of one row: only memorisation can "predict" them. */
 function memorisable(patients: number, hoursEach: number): Dataset {
   let s = 42;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const rand = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const n = patients * hoursEach;
   const x = new Float32Array(n * 2);
   const y = new Uint8Array(n);
@@ -26,7 +26,18 @@ function memorisable(patients: number, hoursEach: number): Dataset {
   return { featureNames: ['a', 'b'], x, y, groups };
 }
 
-const MEMORISER = { rounds: 60, learningRate: 0.5, maxDepth: 8, minChildWeight: 0, lambda: 0, gamma: 0, subsample: 1, colsample: 1, maxBins: 255, seed: 1 };
+const MEMORISER = {
+  rounds: 60,
+  learningRate: 0.5,
+  maxDepth: 8,
+  minChildWeight: 0,
+  lambda: 0,
+  gamma: 0,
+  subsample: 1,
+  colsample: 1,
+  maxBins: 255,
+  seed: 1,
+};
 
 const design: OutOfFoldDesign = {
   folds: 4,

@@ -131,7 +131,12 @@ describe('aurocWithCI (DeLong)', () => {
   });
 
   it('collapses to the estimate at perfect separation and is NaN with a class of one row', () => {
-    expect(aurocWithCI([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4])).toEqual({ estimate: 1, lower: 1, upper: 1, standardError: 0 });
+    expect(aurocWithCI([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4])).toEqual({
+      estimate: 1,
+      lower: 1,
+      upper: 1,
+      standardError: 0,
+    });
     const single = aurocWithCI([0, 0, 1], [0.1, 0.2, 0.3]);
     expect(single.estimate).toBe(1);
     expect(single.lower).toBeNaN();

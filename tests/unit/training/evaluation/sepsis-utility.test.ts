@@ -171,7 +171,11 @@ describe('normalizedUtility', () => {
 
 describe('groupByPatient', () => {
   it('splits contiguous runs of group ids', () => {
-    const patients = groupByPatient(Int32Array.from([5, 5, 5, 2, 2, 9]), [0, 0, 1, 0, 0, 0], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+    const patients = groupByPatient(
+      Int32Array.from([5, 5, 5, 2, 2, 9]),
+      [0, 0, 1, 0, 0, 0],
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+    );
     expect(patients.map((x) => x.group)).toEqual([5, 2, 9]);
     expect(patients.map((x) => Array.from(x.labels))).toEqual([[0, 0, 1], [0, 0], [0]]);
     expect(patients.map((x) => Array.from(x.predictions))).toEqual([[0.1, 0.2, 0.3], [0.4, 0.5], [0.6]]);

@@ -25,7 +25,18 @@ describe('confusionAt', () => {
   it('reports 0 for rates with an empty denominator', () => {
     // Nothing reaches 0.95: tp = fp = 0, so ppv and mcc are undefined and reported 0.
     const c = confusionAt([1, 0], [0.9, 0.1], 0.95);
-    expect(c).toMatchObject({ tp: 0, fp: 0, tn: 1, fn: 1, sensitivity: 0, specificity: 1, ppv: 0, npv: 0.5, f1: 0, mcc: 0 });
+    expect(c).toMatchObject({
+      tp: 0,
+      fp: 0,
+      tn: 1,
+      fn: 1,
+      sensitivity: 0,
+      specificity: 1,
+      ppv: 0,
+      npv: 0.5,
+      f1: 0,
+      mcc: 0,
+    });
   });
 });
 

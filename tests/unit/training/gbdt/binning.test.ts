@@ -31,7 +31,11 @@ describe('applyCuts', () => {
     expect(Array.from(cuts[0])).toEqual([1.5, 3, FLOAT32_MAX]);
     expect(Array.from(applyCuts(train, cuts).bins)).toEqual([0, 1, 2, 3, 1, 0]);
     // Unseen values: a value equal to a cut is not below it, so it lands in the upper bin.
-    const other: Dataset = { featureNames: ['a'], x: Float32Array.from([1.5, 3, 2.9999, -100, 1e30]), y: new Uint8Array(5) };
+    const other: Dataset = {
+      featureNames: ['a'],
+      x: Float32Array.from([1.5, 3, 2.9999, -100, 1e30]),
+      y: new Uint8Array(5),
+    };
     const binned = applyCuts(other, cuts);
     expect(Array.from(binned.bins)).toEqual([1, 2, 1, 0, 2]);
     expect(Array.from(binned.binCount)).toEqual([3]);

@@ -120,7 +120,15 @@ describe('fitGradientBoosting: structure and determinism', () => {
 
   it('gives identical ensembles for the same seed and different ones for another seed', () => {
     const data = randomData(300, 5, 7);
-    const params: GbdtParams = { ...STUMP, rounds: 10, maxDepth: 3, subsample: 0.7, colsample: 0.6, lambda: 1, learningRate: 0.3 };
+    const params: GbdtParams = {
+      ...STUMP,
+      rounds: 10,
+      maxDepth: 3,
+      subsample: 0.7,
+      colsample: 0.6,
+      lambda: 1,
+      learningRate: 0.3,
+    };
     const first = fitGradientBoosting(data, params).ensemble;
     expect(fitGradientBoosting(data, params).ensemble).toEqual(first);
     expect(fitGradientBoosting(data, { ...params, seed: 2 }).ensemble).not.toEqual(first);
@@ -130,7 +138,11 @@ describe('fitGradientBoosting: structure and determinism', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
         const data = randomData(120, 4, seed);
-        const { ensemble, validationLogLoss } = fitGradientBoosting(data, { ...STUMP, rounds: 5, maxDepth: 4, seed }, { validation: data });
+        const { ensemble, validationLogLoss } = fitGradientBoosting(
+          data,
+          { ...STUMP, rounds: 5, maxDepth: 4, seed },
+          { validation: data },
+        );
         const margins = rows(data).map((r) => predictMargin(ensemble, r));
         expect(validationLogLoss[validationLogLoss.length - 1]).toBeCloseTo(logLoss(data.y, margins), 12);
       }),
@@ -141,7 +153,11 @@ describe('fitGradientBoosting: structure and determinism', () => {
   it('stops early when validation loss stops improving and keeps the best round', () => {
     const train = randomData(200, 3, 11);
     const valid = randomData(200, 3, 12);
-    const result = fitGradientBoosting(train, { ...STUMP, rounds: 500, maxDepth: 4, learningRate: 0.5 }, { validation: valid, earlyStoppingRounds: 5 });
+    const result = fitGradientBoosting(
+      train,
+      { ...STUMP, rounds: 500, maxDepth: 4, learningRate: 0.5 },
+      { validation: valid, earlyStoppingRounds: 5 },
+    );
     const best = result.validationLogLoss.indexOf(Math.min(...result.validationLogLoss)) + 1;
     expect(result.bestRounds).toBe(best);
     expect(result.ensemble.trees).toHaveLength(best);
@@ -161,11 +177,12 @@ function rows(data: Dataset): Float32Array[] {
 /** Noisy data with a signal in the first feature, missing values and repeated values near cut points. */
 function randomData(n: number, f: number, seed: number): Dataset {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const x = new Float32Array(n * f);
   const y = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
-    for (let j = 0; j < f; j++) x[r * f + j] = rand() < 0.1 ? NaN : Math.round(rand() * 40) / 8 + (rand() < 0.2 ? 1e-7 : 0);
+    for (let j = 0; j < f; j++)
+      x[r * f + j] = rand() < 0.1 ? NaN : Math.round(rand() * 40) / 8 + (rand() < 0.2 ? 1e-7 : 0);
     const signal = Number.isNaN(x[r * f]) ? 0.5 : x[r * f] / 5;
     y[r] = rand() < signal ? 1 : 0;
   }

@@ -30,7 +30,11 @@ describe('the calibration plot', () => {
     const size = x1 - x0;
     const bottom = Number(attr(tags(element(markup, 'data-axis', 'predicted'), 'line')[0], 'y1'));
     const series = element(markup, 'data-series', 'GBDT (shipped)');
-    expect(tags(series, 'circle').some((c) => Number(attr(c, 'cx')) === x0 + size * 0.25 && Number(attr(c, 'cy')) === bottom - size * 0.5)).toBe(true);
+    expect(
+      tags(series, 'circle').some(
+        (c) => Number(attr(c, 'cx')) === x0 + size * 0.25 && Number(attr(c, 'cy')) === bottom - size * 0.5,
+      ),
+    ).toBe(true);
   });
 
   it('joins the filled bins by a line and skips empty bins', () => {

@@ -25,9 +25,28 @@ const bins = [
   { lower: 0.5, upper: 1, count: 0, meanPredicted: null, observedRate: null },
 ];
 const charts: [string, string][] = [
-  ['ROC curve', render(RocCurve, { series: [{ name: 'GBDT', auroc: 0.8, points: roc }, { name: 'Baseline', auroc: 0.7, points: roc }] })],
-  ['calibration plot', render(CalibrationPlot, { series: [{ name: 'GBDT', bins }, { name: 'Baseline', bins }] })],
-  ['importance chart', render(ImportanceChart, { features: [{ name: 'age', label: 'Age', meanAbsContribution: 0.3 }] })],
+  [
+    'ROC curve',
+    render(RocCurve, {
+      series: [
+        { name: 'GBDT', auroc: 0.8, points: roc },
+        { name: 'Baseline', auroc: 0.7, points: roc },
+      ],
+    }),
+  ],
+  [
+    'calibration plot',
+    render(CalibrationPlot, {
+      series: [
+        { name: 'GBDT', bins },
+        { name: 'Baseline', bins },
+      ],
+    }),
+  ],
+  [
+    'importance chart',
+    render(ImportanceChart, { features: [{ name: 'age', label: 'Age', meanAbsContribution: 0.3 }] }),
+  ],
   [
     'waterfall chart',
     render(WaterfallChart, {
@@ -69,7 +88,9 @@ describe.each(charts)('the %s, read without JavaScript and by assistive technolo
   });
 
   it('writes every text in a colour with at least 4.5:1 contrast on white', () => {
-    const fills = [...tags(markup, 'text'), ...tags(markup, 'tspan'), ...tags(markup, 'g'), svg].map((t) => attr(t, 'fill')).filter((f): f is string => f !== undefined);
+    const fills = [...tags(markup, 'text'), ...tags(markup, 'tspan'), ...tags(markup, 'g'), svg]
+      .map((t) => attr(t, 'fill'))
+      .filter((f): f is string => f !== undefined);
     expect(fills.length).toBeGreaterThan(0);
     // Filtering (rather than asserting in a loop) makes a failure name the colour.
     expect([...new Set(fills)].filter((fill) => !(contrastOnWhite(fill) >= 4.5))).toEqual([]);
@@ -78,7 +99,14 @@ describe.each(charts)('the %s, read without JavaScript and by assistive technolo
 
 describe('the chart theme', () => {
   it('gives every text colour and every series colour at least 4.5:1 on white', () => {
-    for (const c of [colours.ink, colours.muted, colours.increase, colours.decrease, colours.warning, ...seriesStyles.map((s) => s.colour)]) {
+    for (const c of [
+      colours.ink,
+      colours.muted,
+      colours.increase,
+      colours.decrease,
+      colours.warning,
+      ...seriesStyles.map((s) => s.colour),
+    ]) {
       expect(contrastOnWhite(c)).toBeGreaterThanOrEqual(4.5);
     }
   });

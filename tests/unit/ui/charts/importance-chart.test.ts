@@ -40,11 +40,17 @@ describe('the importance chart', () => {
   });
 
   it('grows with the number of features (43 for sepsis), one 20-unit row each, with the axis repeated on top', () => {
-    const many = Array.from({ length: 43 }, (_, i) => ({ name: `f${i}`, label: `Feature number ${i}`, meanAbsContribution: (43 - i) / 100 }));
+    const many = Array.from({ length: 43 }, (_, i) => ({
+      name: `f${i}`,
+      label: `Feature number ${i}`,
+      meanAbsContribution: (43 - i) / 100,
+    }));
     const tall = render(ImportanceChart, { features: many });
     const height = (m: string) => Number(attr(tags(m, 'svg')[0], 'viewBox')!.split(' ')[3]);
     expect(height(tall)).toBeGreaterThanOrEqual(height(markup) + 40 * 20);
-    const rows = texts(tall).filter((t) => t.text.startsWith('Feature number')).map((t) => num(t.tag, 'y'));
+    const rows = texts(tall)
+      .filter((t) => t.text.startsWith('Feature number'))
+      .map((t) => num(t.tag, 'y'));
     expect(rows).toHaveLength(43);
     rows.slice(1).forEach((y, i) => expect(y - rows[i]).toBe(20));
     expect(textContent(tall).filter((t) => t === 'Mean |contribution| (log-odds)')).toHaveLength(2);

@@ -1,14 +1,32 @@
 import { RocCurve } from '@/ui/charts/roc-curve';
 import { attr, axisTicks, element, innerText, render, tags, textContent } from './svg-markup';
 
-const gbdt = { name: 'GBDT (shipped)', auroc: 0.7960673, points: [{ fpr: 0, tpr: 0 }, { fpr: 0.1, tpr: 0.5 }, { fpr: 1, tpr: 1 }] };
-const baseline = { name: 'Logistic-regression baseline', auroc: 0.77, points: [{ fpr: 0, tpr: 0 }, { fpr: 0.5, tpr: 0.5 }, { fpr: 1, tpr: 1 }] };
+const gbdt = {
+  name: 'GBDT (shipped)',
+  auroc: 0.7960673,
+  points: [
+    { fpr: 0, tpr: 0 },
+    { fpr: 0.1, tpr: 0.5 },
+    { fpr: 1, tpr: 1 },
+  ],
+};
+const baseline = {
+  name: 'Logistic-regression baseline',
+  auroc: 0.77,
+  points: [
+    { fpr: 0, tpr: 0 },
+    { fpr: 0.5, tpr: 0.5 },
+    { fpr: 1, tpr: 1 },
+  ],
+};
 const markup = render(RocCurve, { series: [gbdt, baseline], title: 'ROC curve (out-of-fold)' });
 
 /** Pixel position of (fpr, tpr), from the axes' own tick labels. */
 function position(fpr: number, tpr: number): [number, number] {
   const xs = axisTicks(markup, 'fpr', Number);
-  const ys = [...markup.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="end"[^>]*>([\d.]+)<\/text>/g)].map((m) => ({ y: Number(m[1]) - 4, value: Number(m[2]) }));
+  const ys = [...markup.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="end"[^>]*>([\d.]+)<\/text>/g)].map(
+    (m) => ({ y: Number(m[1]) - 4, value: Number(m[2]) }),
+  );
   const x0 = xs.find((t) => t.value === 0)!.x;
   const x1 = xs.find((t) => t.value === 1)!.x;
   const y0 = ys.find((t) => t.value === 0)!.y;
@@ -34,7 +52,13 @@ describe('the ROC curve', () => {
   it('draws the chance diagonal from (0, 0) to (1, 1), dotted', () => {
     const [x0, y0] = position(0, 0);
     const [x1, y1] = position(1, 1);
-    const diagonal = tags(markup, 'line').find((l) => attr(l, 'x1') === String(x0) && attr(l, 'y1') === String(y0) && attr(l, 'x2') === String(x1) && attr(l, 'y2') === String(y1));
+    const diagonal = tags(markup, 'line').find(
+      (l) =>
+        attr(l, 'x1') === String(x0) &&
+        attr(l, 'y1') === String(y0) &&
+        attr(l, 'x2') === String(x1) &&
+        attr(l, 'y2') === String(y1),
+    );
     expect(diagonal).toBeDefined();
     expect(attr(diagonal!, 'stroke-dasharray')).toBeDefined();
   });
@@ -60,6 +84,8 @@ describe('the ROC curve', () => {
     expect(innerText(markup, 'title')).toBe('ROC curve (out-of-fold)');
     // GBDT: (0.1, 0.5) is a point; at 0.2, 0.5 + (0.1 / 0.9) × 0.5 = 0.5556.
     expect(desc).toContain('GBDT (shipped): AUROC 0.796, sensitivity 0.50 at 10% and 0.56 at 20% false-positive rate.');
-    expect(desc).toContain('Logistic-regression baseline: AUROC 0.770, sensitivity 0.10 at 10% and 0.20 at 20% false-positive rate.');
+    expect(desc).toContain(
+      'Logistic-regression baseline: AUROC 0.770, sensitivity 0.10 at 10% and 0.20 at 20% false-positive rate.',
+    );
   });
 });

@@ -20,7 +20,15 @@ describe('reading sensitivity off an ROC curve', () => {
   });
 
   it('says nothing outside the curve', () => {
-    expect(tprAtFpr([{ fpr: 0.2, tpr: 0.5 }, { fpr: 0.5, tpr: 0.7 }], 0.1)).toBeNaN();
+    expect(
+      tprAtFpr(
+        [
+          { fpr: 0.2, tpr: 0.5 },
+          { fpr: 0.5, tpr: 0.7 },
+        ],
+        0.1,
+      ),
+    ).toBeNaN();
     expect(tprAtFpr([], 0.1)).toBeNaN();
   });
 });

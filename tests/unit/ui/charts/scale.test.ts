@@ -1,4 +1,16 @@
-import { formatTick, labelledTicks, linearScale, logit, niceExtent, niceTicks, probabilityLabel, probabilityTicks, sigmoid, stepDecimals, tickStep } from '@/ui/charts/scale';
+import {
+  formatTick,
+  labelledTicks,
+  linearScale,
+  logit,
+  niceExtent,
+  niceTicks,
+  probabilityLabel,
+  probabilityTicks,
+  sigmoid,
+  stepDecimals,
+  tickStep,
+} from '@/ui/charts/scale';
 
 describe('linear scales', () => {
   it('maps a bar of 0.5 on the domain [0, 1] to 100 px of a 200 px axis', () => {
@@ -100,7 +112,8 @@ describe('log-odds and probabilities', () => {
   });
 
   it('inverts logit', () => {
-    for (const p of [1e-9, 0.001, 0.0275, 0.2892154, 0.5, 0.9414595, 0.999]) expect(sigmoid(logit(p)) / p).toBeCloseTo(1, 12);
+    for (const p of [1e-9, 0.001, 0.0275, 0.2892154, 0.5, 0.9414595, 0.999])
+      expect(sigmoid(logit(p)) / p).toBeCloseTo(1, 12);
   });
 });
 

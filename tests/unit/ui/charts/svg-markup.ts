@@ -37,7 +37,15 @@ export interface TextElement {
 
 /** Every <text> element with its visible text. */
 export function texts(markup: string): TextElement[] {
-  return [...markup.matchAll(/(<text(?=[\s>])[^>]*>)([\s\S]*?)<\/text>/g)].map((m) => ({ tag: m[1], text: decode(m[2].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()) }));
+  return [...markup.matchAll(/(<text(?=[\s>])[^>]*>)([\s\S]*?)<\/text>/g)].map((m) => ({
+    tag: m[1],
+    text: decode(
+      m[2]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  }));
 }
 
 export function textContent(markup: string): string[] {
@@ -67,7 +75,11 @@ export function innerText(markup: string, tagName: string): string {
 }
 
 /** The ticks of an axis (data-axis) as value → x, read from the tick labels, with the label parsed by `parse`. */
-export function axisTicks(markup: string, axis: string, parse: (label: string) => number): { value: number; x: number; label: string }[] {
+export function axisTicks(
+  markup: string,
+  axis: string,
+  parse: (label: string) => number,
+): { value: number; x: number; label: string }[] {
   return texts(element(markup, 'data-axis', axis))
     .filter((t) => attr(t.tag, 'text-anchor') === 'middle' && /\d/.test(t.text) && !/[a-z]/i.test(t.text))
     .map((t) => ({ value: parse(t.text), x: num(t.tag, 'x'), label: t.text }));

@@ -14,16 +14,33 @@ describe('the unit square', () => {
   });
 
   it('draws a path through its points, holding values past 0 or 1 at the edge', () => {
-    expect(unitSquarePath(square, [[0, 0], [0.5, 0.5], [1.2, -0.1]])).toBe(
+    expect(
+      unitSquarePath(square, [
+        [0, 0],
+        [0.5, 0.5],
+        [1.2, -0.1],
+      ]),
+    ).toBe(
       `M${square.x0.toFixed(2)},${square.yBottom.toFixed(2)}L${square.x(0.5).toFixed(2)},${square.y(0.5).toFixed(2)}L${square.x1.toFixed(2)},${square.yBottom.toFixed(2)}`,
     );
   });
 
   it('draws the series between the diagonal and the axes, and names both axes', () => {
     const svg = renderToStaticMarkup(
-      createElement('svg', null, createElement(UnitSquarePlot, { square, xAxis: { name: 'fpr', label: 'X' }, yAxis: { name: 'tpr', label: 'Y' }, children: createElement('path', { id: 'series' }) })),
+      createElement(
+        'svg',
+        null,
+        createElement(UnitSquarePlot, {
+          square,
+          xAxis: { name: 'fpr', label: 'X' },
+          yAxis: { name: 'tpr', label: 'Y' },
+          children: createElement('path', { id: 'series' }),
+        }),
+      ),
     );
-    const diagonal = svg.indexOf(`<line x1="${square.x0}" y1="${square.yBottom}" x2="${square.x1}" y2="${square.yTop}"`);
+    const diagonal = svg.indexOf(
+      `<line x1="${square.x0}" y1="${square.yBottom}" x2="${square.x1}" y2="${square.yTop}"`,
+    );
     expect(diagonal).toBeGreaterThan(0);
     expect(svg.indexOf('id="series"')).toBeGreaterThan(diagonal);
     expect(svg.indexOf('data-axis="fpr"')).toBeGreaterThan(svg.indexOf('id="series"'));

@@ -26,7 +26,9 @@ function logOddsAt(markup: string): (px: number) => number {
 }
 
 function arrow(markup: string, row: string): { tail: number; tip: number } {
-  const points = attr(tags(element(markup, 'data-row', row), 'polygon')[0], 'points')!.split(' ').map((p) => p.split(',').map(Number));
+  const points = attr(tags(element(markup, 'data-row', row), 'polygon')[0], 'points')!
+    .split(' ')
+    .map((p) => p.split(',').map(Number));
   // points: tail-top, neck-top, tip, neck-bottom, tail-bottom
   return { tail: points[0][0], tip: points[2][0] };
 }
@@ -56,7 +58,10 @@ describe('the waterfall of one prediction', () => {
   it('labels each row with the feature, its value and unit, and the signed contribution', () => {
     const ef = textContent(element(markup, 'data-row', 'ejection_fraction'));
     expect(ef).toEqual(['Ejection fraction 20 %', '+1.73']);
-    expect(textContent(element(markup, 'data-row', 'serum_creatinine'))).toEqual(['Serum creatinine 1.9 mg/dL', '+1.58']);
+    expect(textContent(element(markup, 'data-row', 'serum_creatinine'))).toEqual([
+      'Serum creatinine 1.9 mg/dL',
+      '+1.58',
+    ]);
   });
 
   it('reads "missing" for a feature without a value', () => {
@@ -109,7 +114,9 @@ describe('the waterfall of one prediction', () => {
     const desc = innerText(markup, 'desc');
     expect(desc).toContain('contributions are log-odds, not probabilities');
     expect(desc).toContain('Starts at the base value −0.76 (31.9%)');
-    expect(desc).toContain('Ejection fraction (20 %) +1.73, raises risk; Serum creatinine (1.9 mg/dL) +1.58, raises risk; Age (75 years) +0.23, raises risk.');
+    expect(desc).toContain(
+      'Ejection fraction (20 %) +1.73, raises risk; Serum creatinine (1.9 mg/dL) +1.58, raises risk; Age (75 years) +0.23, raises risk.',
+    );
     expect(desc).toContain('Ends at +2.778 log-odds, probability 94.1%.');
     expect(desc).toContain('Decision threshold 28.9% (−0.90 log-odds): the output is at or above it.');
     expect(desc).not.toContain('Mismatch');
@@ -134,7 +141,12 @@ describe('a waterfall with many features', () => {
   });
 
   it('honours maxSteps', () => {
-    const m = render(WaterfallChart, { baseValue: -3.5, contributions, probability: probabilityOf(-3.5 + total), maxSteps: 5 });
+    const m = render(WaterfallChart, {
+      baseValue: -3.5,
+      contributions,
+      probability: probabilityOf(-3.5 + total),
+      maxSteps: 5,
+    });
     expect(textContent(m)).toContain('39 other features combined');
   });
 });

@@ -1,4 +1,9 @@
-import { CONSISTENCY_TOLERANCE, DEFAULT_MAX_STEPS, waterfallSteps, type WaterfallContribution } from '@/ui/charts/waterfall-steps';
+import {
+  CONSISTENCY_TOLERANCE,
+  DEFAULT_MAX_STEPS,
+  waterfallSteps,
+  type WaterfallContribution,
+} from '@/ui/charts/waterfall-steps';
 
 function contribution(name: string, value: number): WaterfallContribution {
   return { name, label: name.toUpperCase(), value: 1, unit: 'u', contribution: value };
@@ -32,10 +37,16 @@ describe('the waterfall of one prediction', () => {
 
   it('accepts the float32 rounding of a probability from onnxruntime as consistent', () => {
     // The heart-failure record of a 75-year-old (EF 20%, creatinine 1.9): float32 p, float64 SHAP sum, 1.3e-6 apart.
-    const w = waterfallSteps({ baseValue: -0.76, contributions: [contribution('x', 2.7777144411957098 + 0.76)], probability: 0.9414595365524292 });
+    const w = waterfallSteps({
+      baseValue: -0.76,
+      contributions: [contribution('x', 2.7777144411957098 + 0.76)],
+      probability: 0.9414595365524292,
+    });
     expect(Math.abs(w.output - w.expectedOutput)).toBeGreaterThan(1e-6);
     expect(w.consistent).toBe(true);
-    expect(waterfallSteps({ baseValue: base, contributions, probability: Math.fround(probability) }).consistent).toBe(true);
+    expect(waterfallSteps({ baseValue: base, contributions, probability: Math.fround(probability) }).consistent).toBe(
+      true,
+    );
   });
 
   it('flags a sum that disagrees with logit(p), and still ends at the computed sum', () => {
@@ -43,13 +54,21 @@ describe('the waterfall of one prediction', () => {
     expect(w.consistent).toBe(false);
     expect(w.output).toBeCloseTo(base + 0.4, 14);
     expect(w.expectedOutput).toBe(0);
-    const justOver = waterfallSteps({ baseValue: 0, contributions: [contribution('a', 2 * CONSISTENCY_TOLERANCE)], probability: 0.5 });
+    const justOver = waterfallSteps({
+      baseValue: 0,
+      contributions: [contribution('a', 2 * CONSISTENCY_TOLERANCE)],
+      probability: 0.5,
+    });
     expect(justOver.consistent).toBe(false);
     expect(waterfallSteps({ baseValue: 0, contributions, probability: NaN }).consistent).toBe(false);
   });
 
   it('reports the extent of every position reached, base and output included', () => {
-    const w = waterfallSteps({ baseValue: 0, contributions: [contribution('a', -1), contribution('b', 3), contribution('c', -0.5)], probability: probabilityOf(1.5) });
+    const w = waterfallSteps({
+      baseValue: 0,
+      contributions: [contribution('a', -1), contribution('b', 3), contribution('c', -0.5)],
+      probability: probabilityOf(1.5),
+    });
     expect(w.extent).toEqual([-1, 2]);
   });
 
@@ -62,7 +81,11 @@ describe('the waterfall of one prediction', () => {
   });
 
   it('keeps the value and unit of each feature for the row label', () => {
-    const w = waterfallSteps({ baseValue: 0, contributions: [{ name: 'lactate', label: 'Lactate', value: null, contribution: 0.1 }], probability: probabilityOf(0.1) });
+    const w = waterfallSteps({
+      baseValue: 0,
+      contributions: [{ name: 'lactate', label: 'Lactate', value: null, contribution: 0.1 }],
+      probability: probabilityOf(0.1),
+    });
     expect(w.steps[0]).toMatchObject({ label: 'Lactate', value: null, unit: null, features: 1 });
   });
 });
@@ -89,7 +112,9 @@ describe('merging the smallest contributions', () => {
   });
 
   it('merges nothing when the features fit, and never merges a single feature', () => {
-    expect(waterfallSteps({ baseValue: 0, contributions: sorted.slice(0, 12), probability: 0.5 }).steps).toHaveLength(12);
+    expect(waterfallSteps({ baseValue: 0, contributions: sorted.slice(0, 12), probability: 0.5 }).steps).toHaveLength(
+      12,
+    );
     const thirteen = waterfallSteps({ baseValue: 0, contributions: sorted.slice(0, 13), probability: 0.5 });
     expect(thirteen.steps).toHaveLength(12);
     expect(thirteen.steps[11].label).toBe('2 other features');
@@ -98,11 +123,18 @@ describe('merging the smallest contributions', () => {
   it('honours a smaller maxSteps', () => {
     const w = waterfallSteps({ baseValue: 0, contributions: sorted, probability: 0.5, maxSteps: 4 });
     expect(w.steps.map((s) => s.label)).toEqual(['F0', 'F1', 'F2', '12 other features']);
-    expect(waterfallSteps({ baseValue: 0, contributions: sorted, probability: 0.5, maxSteps: 1 }).steps.map((s) => s.label)).toEqual(['15 other features']);
+    expect(
+      waterfallSteps({ baseValue: 0, contributions: sorted, probability: 0.5, maxSteps: 1 }).steps.map((s) => s.label),
+    ).toEqual(['15 other features']);
   });
 
   it('keeps the largest by |contribution| when the input is not sorted, in the given order', () => {
-    const shuffled = [contribution('small', 0.01), contribution('big', -2), contribution('tiny', 0.001), contribution('mid', 0.5)];
+    const shuffled = [
+      contribution('small', 0.01),
+      contribution('big', -2),
+      contribution('tiny', 0.001),
+      contribution('mid', 0.5),
+    ];
     const w = waterfallSteps({ baseValue: 0, contributions: shuffled, probability: 0.5, maxSteps: 3 });
     expect(w.steps.map((s) => s.key)).toEqual(['big', 'mid', 'other-features']);
     expect(w.steps[2].contribution).toBeCloseTo(0.011, 14);

@@ -29,8 +29,10 @@ export async function GET(request: Request): Promise<Response> {
     }
     if (error instanceof AccessDeniedError) return refusal(403, error.code, error.message);
     if (error instanceof CheckpointsOffError) return refusal(503, error.code, error.message);
-    if (error instanceof SigningKeyError) return refusal(503, error.code, 'the audit signing key cannot be used; the server log names the cause');
-    if (error instanceof DatabaseUnavailableError) return refusal(503, 'SERVICE_UNAVAILABLE', 'the audit database cannot be reached; try again later');
+    if (error instanceof SigningKeyError)
+      return refusal(503, error.code, 'the audit signing key cannot be used; the server log names the cause');
+    if (error instanceof DatabaseUnavailableError)
+      return refusal(503, 'SERVICE_UNAVAILABLE', 'the audit database cannot be reached; try again later');
     throw error;
   }
 }
