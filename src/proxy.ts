@@ -1,4 +1,7 @@
-/** Runs before Next.js handles a server action: refuses forged or malformed action POSTs with 403/400 (src/dashboard/action-request.ts). */
+/**
+ * Runs before Next.js handles a server action: refuses forged or malformed action POSTs with 403/400
+ * (src/dashboard/action-request.ts).
+ */
 import { actionRefusal, actionRequestError } from '@/dashboard/action-request';
 
 export async function proxy(request: Request): Promise<Response | undefined> {

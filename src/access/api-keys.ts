@@ -10,7 +10,10 @@ import type { ApiKey, PrismaClient } from '@/db/generated/client';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { AuthenticationRequiredError, ROLES, type Principal, type Role } from './roles';
 
-/** "crc_" and 43 base64url characters: 256 random bits, so a plain SHA-256 is a safe, fast lookup (no password stretching needed). */
+/**
+ * "crc_" and 43 base64url characters: 256 random bits, so a plain SHA-256 is a safe, fast lookup (no password
+ * stretching needed).
+ */
 const KEY_PATTERN = /^crc_[A-Za-z0-9_-]{43}$/;
 /** How much of a key lists show: enough to tell keys apart, far too little to guess the rest. */
 const PREFIX_LENGTH = 12;
@@ -43,7 +46,10 @@ export interface ApiKeyStore {
   get(id: string): Promise<ApiKeyRecord | null>;
   /** Every key, newest first, revoked ones included. */
   list(): Promise<ApiKeyRecord[]>;
-  /** Revokes the key now (its dashboard sessions end with it); null when no key has this id. Revoking twice keeps the first time. */
+  /**
+   * Revokes the key now (its dashboard sessions end with it); null when no key has this id. Revoking twice keeps the
+   * first time.
+   */
   revoke(id: string): Promise<ApiKeyRecord | null>;
   /** Keys ever made, revoked or not. */
   count(): Promise<number>;

@@ -1,4 +1,7 @@
-/** The embedded quick start's first admin key: made on the first start of an empty database and shown once, so the two-command quick start needs no key step. */
+/**
+ * The embedded quick start's first admin key: made on the first start of an empty database and shown once, so the
+ * two-command quick start needs no key step.
+ */
 import type { ApiKeyStore } from './api-keys';
 
 /** Makes the key when no key has ever been made; returns it (to print), or null when keys exist. */

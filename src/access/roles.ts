@@ -1,4 +1,6 @@
-/** Who may do what: the roles API keys carry, the permissions each grants, and the errors for a request without them. */
+/**
+ * Who may do what: the roles API keys carry, the permissions each grants, and the errors for a request without them.
+ */
 import { CodedError } from '@/errors/coded-error';
 import { Role as ROLE_VALUES } from '@/db/generated/enums';
 

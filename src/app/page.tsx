@@ -1,4 +1,7 @@
-/** Overview: the models with their headline metrics and prediction counts, and the latest predictions; read in-process from the services. */
+/**
+ * Overview: the models with their headline metrics and prediction counts, and the latest predictions; read in-process
+ * from the services.
+ */
 import { overview } from '@/dashboard/overview';
 import { requireViewer } from '@/dashboard/viewer';
 import { services } from '@/server/service-container';

@@ -29,11 +29,15 @@ import {
 import { coalescingWriter } from './chain-writer';
 
 export interface AuditLog {
-  /** Stores the records in one transaction, all or none; returns them with their ids and createdAt, in the given order. */
+  /**
+   * Stores the records in one transaction, all or none; returns them with their ids and createdAt, in the given order.
+   */
   append(records: NewAuditRecord[]): Promise<AuditRecord[]>;
   /** The record with this id, or null; with `scope.requester`, null too when another key asked for it. */
   get(id: string, scope?: RecordScope): Promise<AuditRecord | null>;
-  /** Newest first (createdAt, then id, descending); `first` from 1 to MAX_PAGE_SIZE records after the cursor `after`. */
+  /**
+   * Newest first (createdAt, then id, descending); `first` from 1 to MAX_PAGE_SIZE records after the cursor `after`.
+   */
   list(filter: AuditFilter, first: number, after?: string | null): Promise<AuditPage>;
   /** Records matching the filter. */
   count(filter: AuditFilter): Promise<number>;

@@ -5,7 +5,10 @@ import { textProblem } from '@/errors/input-text';
 import type { Prediction } from '@/db/generated/client';
 import { riskBandSchema } from './risk-band';
 
-/** A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read back. */
+/**
+ * A record handed to `append` does not describe a prediction (a bug in the caller), or a stored one cannot be read
+ * back.
+ */
 export class InvalidAuditRecordError extends CodedError {
   readonly code = 'INVALID_AUDIT_RECORD';
   constructor(message: string) {
@@ -37,7 +40,10 @@ export const newAuditRecordSchema = z.object({
   patientRef: z.string().nullable(),
   requestId: z.string().min(1),
   latencyMs: z.number().nonnegative(),
-  /** The id of the API key that asked (directly or through a dashboard session); null only on records older than access control. */
+  /**
+   * The id of the API key that asked (directly or through a dashboard session); null only on records older than access
+   * control.
+   */
   requester: z.string().min(1).nullable(),
 });
 

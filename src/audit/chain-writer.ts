@@ -1,4 +1,7 @@
-/** The chain writer: appends records as the next links of the hash chain, one writer at a time, coalescing concurrent callers. */
+/**
+ * The chain writer: appends records as the next links of the hash chain, one writer at a time, coalescing concurrent
+ * callers.
+ */
 import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '@/db/database';
 import type { PrismaClient } from '@/db/generated/client';
 import { GENESIS_HASH, linkHash, type ChainHead } from './audit-chain';

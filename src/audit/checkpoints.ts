@@ -1,4 +1,7 @@
-/** The server's audit checkpoints: the chain's head signed on request, and logged once a minute while the chain grows, for outside systems to keep. */
+/**
+ * The server's audit checkpoints: the chain's head signed on request, and logged once a minute while the chain grows,
+ * for outside systems to keep.
+ */
 import { CodedError } from '@/errors/coded-error';
 import { signCheckpoint, type AuditCheckpoint } from './audit-checkpoint';
 import type { ChainHead } from './audit-chain';

@@ -1,4 +1,7 @@
-/** The risk bands a prediction falls in, defined once: the audit database's enum, as a zod enum, its list of values and its type. */
+/**
+ * The risk bands a prediction falls in, defined once: the audit database's enum, as a zod enum, its list of values and
+ * its type.
+ */
 import { z } from 'zod';
 import { RiskBand as DATABASE_RISK_BANDS } from '@/db/generated/enums';
 

@@ -1,4 +1,7 @@
-/** One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so every model fits one header. */
+/**
+ * One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so
+ * every model fits one header.
+ */
 import { stringify } from 'csv-stringify/sync';
 import type { AuditRecord } from '@/audit/audit-record';
 

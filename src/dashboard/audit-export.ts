@@ -1,4 +1,7 @@
-/** The answer to GET /predictions/export.csv: the audit records matching the list's filters, as CSV streamed newest first, or why there is none. */
+/**
+ * The answer to GET /predictions/export.csv: the audit records matching the list's filters, as CSV streamed newest
+ * first, or why there is none.
+ */
 import { Readable } from 'node:stream';
 import { readableRecords } from '@/access/roles';
 import type { SessionStore } from '@/access/sessions';
@@ -9,7 +12,10 @@ import { auditCsvChunks } from './audit-csv';
 import { readAuditQuery, searchParamsOf } from './audit-query';
 import { currentViewer } from './viewer';
 
-/** What the export needs of the process's services; like the viewer lookup, it asks for them only when a session cookie is present. */
+/**
+ * What the export needs of the process's services; like the viewer lookup, it asks for them only when a session cookie
+ * is present.
+ */
 export type AuditExportServices = () => Promise<{
   sessions: Pick<SessionStore, 'resolve'>;
   registry: Pick<ModelRegistry, 'list'>;

@@ -1,4 +1,7 @@
-/** The audit list page's records: the filters read from its URL, narrowed to what the viewer may read, and the page of records they select. */
+/**
+ * The audit list page's records: the filters read from its URL, narrowed to what the viewer may read, and the page of
+ * records they select.
+ */
 import { readableRecords, type Principal } from '@/access/roles';
 import { InvalidCursorError, type AuditPage } from '@/audit/audit-pages';
 import { type AuditLog } from '@/audit/audit-log';

@@ -1,4 +1,7 @@
-/** The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written back for links. */
+/**
+ * The audit list's query string: filters and cursor read from the URL (with a message for each bad value), and written
+ * back for links.
+ */
 import { filterTextProblems, type AuditFilter } from '@/audit/audit-pages';
 import { RISK_BANDS, type RiskBand } from '@/audit/risk-band';
 

@@ -1,4 +1,7 @@
-/** One audit record as its page shows it: the record (when the viewer may read it), its model's card while the model is served, and the key that asked. */
+/**
+ * One audit record as its page shows it: the record (when the viewer may read it), its model's card while the model is
+ * served, and the key that asked.
+ */
 import type { ApiKeyRecord, ApiKeyStore } from '@/access/api-keys';
 import { readableRecords, type Principal } from '@/access/roles';
 import type { AuditLog } from '@/audit/audit-log';

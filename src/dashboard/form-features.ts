@@ -1,4 +1,7 @@
-/** A posted predict form's fields read into the feature values the prediction service takes (how each is shown: src/ui/field-control.ts). */
+/**
+ * A posted predict form's fields read into the feature values the prediction service takes (how each is shown:
+ * src/ui/field-control.ts).
+ */
 import type { FieldError } from '@/errors/invalid-input';
 import type { FeatureValue } from '@/prediction/prediction-service';
 

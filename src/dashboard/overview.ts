@@ -1,4 +1,7 @@
-/** The overview's figures: each model with its prediction counts (in total and today, UTC) and the latest records, as far as the viewer may read them. */
+/**
+ * The overview's figures: each model with its prediction counts (in total and today, UTC) and the latest records, as
+ * far as the viewer may read them.
+ */
 import { readableRecords, type Principal } from '@/access/roles';
 import type { AuditLog } from '@/audit/audit-log';
 import type { AuditPage } from '@/audit/audit-pages';

@@ -1,4 +1,7 @@
-/** What the predict form's server action does: read the fields, predict through the service (which stores the record), and say what to show next. */
+/**
+ * What the predict form's server action does: read the fields, predict through the service (which stores the record),
+ * and say what to show next.
+ */
 import { randomUUID } from 'node:crypto';
 import { AccessDeniedError, can, readableRecords, type Principal } from '@/access/roles';
 import type { AuditLog } from '@/audit/audit-log';

@@ -1,4 +1,6 @@
-/** An audit record made readable for a page: each contribution with its feature's label and unit from the model card. */
+/**
+ * An audit record made readable for a page: each contribution with its feature's label and unit from the model card.
+ */
 import type { AuditRecord } from '@/audit/audit-record';
 import type { ModelCard } from '@/inference/model-card';
 

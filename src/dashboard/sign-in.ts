@@ -11,7 +11,9 @@ export interface SignInState {
   error: string | null;
 }
 
-/** What signing in and out needs of the process's services, asked for only once there is a key or a session to act on. */
+/**
+ * What signing in and out needs of the process's services, asked for only once there is a key or a session to act on.
+ */
 export type SignInServices = () => Promise<{
   keys: Pick<ApiKeyStore, 'authenticate'>;
   sessions: Pick<SessionStore, 'start' | 'end'>;

@@ -1,4 +1,6 @@
-/** Opens the audit database: Postgres through @prisma/adapter-pg when DATABASE_URL is set, else embedded PGlite on disk. */
+/**
+ * Opens the audit database: Postgres through @prisma/adapter-pg when DATABASE_URL is set, else embedded PGlite on disk.
+ */
 import { CodedError } from '@/errors/coded-error';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -38,7 +40,10 @@ export class EmbeddedDatabaseInUseError extends DatabaseUnavailableError {
   }
 }
 
-/** The embedded database's directory cannot be created or written (permissions, read-only file system, a file in the way). */
+/**
+ * The embedded database's directory cannot be created or written (permissions, read-only file system, a file in the
+ * way).
+ */
 export class EmbeddedDirectoryUnusableError extends DatabaseUnavailableError {
   readonly reason = 'EMBEDDED_DIRECTORY_UNUSABLE';
   constructor(
@@ -120,7 +125,9 @@ function field(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }
 
-/** Whether `error` (from pg, PGlite, Prisma or a driver adapter, possibly wrapped) means the database cannot be reached. */
+/**
+ * Whether `error` (from pg, PGlite, Prisma or a driver adapter, possibly wrapped) means the database cannot be reached.
+ */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 5 || typeof error !== 'object' || error === null) return false;
   if (error instanceof DatabaseUnavailableError) return true;
@@ -237,7 +244,10 @@ function directoryProblem(error: unknown): string | undefined {
   }
 }
 
-/** Creates `dataDir` if needed and takes its lock, turning every refusal into an error naming the directory and the problem. */
+/**
+ * Creates `dataDir` if needed and takes its lock, turning every refusal into an error naming the directory and the
+ * problem.
+ */
 async function claimDirectory(dataDir: string): Promise<DirectoryLock> {
   const directory = resolve(dataDir);
   let attempt;

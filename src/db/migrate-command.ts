@@ -1,4 +1,7 @@
-/** `npm run db:migrate`: migrates the configured database (DATABASE_URL, or the embedded one in DATA_DIR) and says what it applied. */
+/**
+ * `npm run db:migrate`: migrates the configured database (DATABASE_URL, or the embedded one in DATA_DIR) and says what
+ * it applied.
+ */
 import { openDatabase } from './database';
 import { migrate } from './migrations';
 

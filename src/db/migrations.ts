@@ -1,4 +1,7 @@
-/** Applies prisma/migrations/<name>/migration.sql in order, recorded in _prisma_migrations exactly as `prisma migrate deploy` records them. */
+/**
+ * Applies prisma/migrations/<name>/migration.sql in order, recorded in _prisma_migrations exactly as `prisma migrate
+ * deploy` records them.
+ */
 import { CodedError } from '@/errors/coded-error';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';

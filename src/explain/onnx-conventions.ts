@@ -1,4 +1,7 @@
-/** The project's ONNX conventions for tree ensembles, shared by the exporter (training) and the reader (serving): names, metadata keys, node layout, float32 thresholds. */
+/**
+ * The project's ONNX conventions for tree ensembles, shared by the exporter (training) and the reader (serving): names,
+ * metadata keys, node layout, float32 thresholds.
+ */
 
 /*
  * The conventions below are shared with the exporter (src/training/onnx-export.ts). They live here,

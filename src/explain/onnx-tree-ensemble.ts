@@ -1,4 +1,7 @@
-/** Reads a binary tree ensemble back from ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor), following the conventions in onnx-conventions.ts. */
+/**
+ * Reads a binary tree ensemble back from ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor), following the conventions
+ * in onnx-conventions.ts.
+ */
 import { onnx } from 'onnx-proto';
 import { Attributes, toNumber } from './onnx-attributes';
 import { nextFloat32Up, ONNX_METADATA_KEYS, ONNX_ML_DOMAIN } from './onnx-conventions';

@@ -44,7 +44,9 @@ export function pathRatios(size: number): PathRatios {
  * so it is exactly 0 or 1: the helpers below test `one !== 0` and never divide by it.
  */
 
-/** UNWIND: remove the element with fractions (zero, one) from the weights at `s` of a path whose last element is `l`. */
+/**
+ * UNWIND: remove the element with fractions (zero, one) from the weights at `s` of a path whose last element is `l`.
+ */
 export function unwindPath(w: Float64Array, s: number, l: number, zero: number, one: number, ratios: PathRatios): void {
   const row = l * ratios.size;
   if (one !== 0) {

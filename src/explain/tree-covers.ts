@@ -1,4 +1,7 @@
-/** Covers, the node weights TreeSHAP averages with: their checks, and counting them from background rows for models exported without them. */
+/**
+ * Covers, the node weights TreeSHAP averages with: their checks, and counting them from background rows for models
+ * exported without them.
+ */
 import { CodedError } from '@/errors/coded-error';
 import { ExplainInputError } from './explain-input-error';
 import type { Tree, TreeEnsemble } from './tree-ensemble';
@@ -10,12 +13,18 @@ const { fround } = Math;
 const isMissing = Number.isNaN;
 const isFiniteNumber = Number.isFinite;
 
-/** The ensemble carries no covers (an ONNX model exported without `crc.tree_covers`), so TreeSHAP has no weights to average with. */
+/**
+ * The ensemble carries no covers (an ONNX model exported without `crc.tree_covers`), so TreeSHAP has no weights to
+ * average with.
+ */
 export class MissingCoversError extends CodedError {
   readonly code = 'MISSING_COVERS';
 }
 
-/** Covers TreeSHAP cannot use: negative or infinite, or no cover below a split a row reaches (a background too small for computeCovers). */
+/**
+ * Covers TreeSHAP cannot use: negative or infinite, or no cover below a split a row reaches (a background too small for
+ * computeCovers).
+ */
 export class InvalidCoversError extends CodedError {
   readonly code = 'INVALID_COVERS';
 }

@@ -1,4 +1,7 @@
-/** The errors of reading or writing a tree ensemble: a well-formed model TreeEnsemble cannot represent, and a malformed one. */
+/**
+ * The errors of reading or writing a tree ensemble: a well-formed model TreeEnsemble cannot represent, and a malformed
+ * one.
+ */
 import { CodedError } from '@/errors/coded-error';
 
 export type UnsupportedTreeEnsembleCode =

@@ -1,4 +1,7 @@
-/** The in-memory form of a binary gradient-boosted tree ensemble, shared by the trainer, the ONNX export and the explainer. */
+/**
+ * The in-memory form of a binary gradient-boosted tree ensemble, shared by the trainer, the ONNX export and the
+ * explainer.
+ */
 
 // Module-level copies of globals: under jest every global read in a hot loop costs ~0.5 µs.
 const { exp, fround } = Math;

@@ -1,5 +1,9 @@
-/** Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin), to one prediction of a TreeEnsemble. */
-// One module past 400 lines: PreparedTreeShap's preparation and its per-row loops read and write one set of flat arrays.
+/**
+ * Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin),
+ * to one prediction of a TreeEnsemble.
+ */
+// One module past 400 lines: PreparedTreeShap's preparation and its per-row loops read and write one set of flat
+// arrays.
 import { ExplainInputError } from './explain-input-error';
 import { pathRatios, unwindPath, type PathRatios } from './shap-path-weights';
 import { checkCovers, InvalidCoversError } from './tree-covers';
@@ -112,7 +116,10 @@ class PreparedTreeShap implements TreeExplainer {
   private readonly share: Float64Array;
   /** The node's index in its Tree, for messages. */
   private readonly treeIndex: Int32Array;
-  /** First node of each tree that splits at least once (single leaves only shift the base value) and the end of its nodes. */
+  /**
+   * First node of each tree that splits at least once (single leaves only shift the base value) and the end of its
+   * nodes.
+   */
   private readonly roots: Int32Array;
   private readonly rootEnds: Int32Array;
   private readonly treeOfRoot: Int32Array;
@@ -453,7 +460,9 @@ class PreparedTreeShap implements TreeExplainer {
     visit(root, [], 0);
   }
 
-  /** v_tree(∅) under the shares (NaN when a split with cover has children without) and the depth of the deepest leaf. */
+  /**
+   * v_tree(∅) under the shares (NaN when a split with cover has children without) and the depth of the deepest leaf.
+   */
   private expectedValueAndDepth(root: number): { expected: number; depth: number } {
     let deepest = 0;
     const visit = (node: number, depth: number): number => {

@@ -1,4 +1,6 @@
-/** The features a model takes: the inputs a client sends, the features derived from them, and the vector the model sees. */
+/**
+ * The features a model takes: the inputs a client sends, the features derived from them, and the vector the model sees.
+ */
 import { z } from 'zod';
 
 /**

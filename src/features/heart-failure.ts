@@ -1,4 +1,7 @@
-/** Inputs of the `heart-failure` model (UCI heart failure clinical records); `time` is never an input, it leaks the outcome. */
+/**
+ * Inputs of the `heart-failure` model (UCI heart failure clinical records); `time` is never an input, it leaks the
+ * outcome.
+ */
 import type { FeatureSet } from './feature-set';
 
 const REQUIRED = 'required: every client of the heart-failure API sends it';

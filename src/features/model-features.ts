@@ -1,4 +1,7 @@
-/** The feature set a model card describes: its inputs as the card lists them, and derived features computed by this code. */
+/**
+ * The feature set a model card describes: its inputs as the card lists them, and derived features computed by this
+ * code.
+ */
 import { CodedError } from '@/errors/coded-error';
 import type { DerivedFeature, FeatureSet, FeatureSpec } from './feature-set';
 import { diabetesFeatureSet } from './diabetes';

@@ -1,4 +1,7 @@
-/** Inputs of the `sepsis` model: PhysioNet/CinC 2019 hourly measurements carried forward to a patient-hour snapshot, plus bedside ratios. */
+/**
+ * Inputs of the `sepsis` model: PhysioNet/CinC 2019 hourly measurements carried forward to a patient-hour snapshot,
+ * plus bedside ratios.
+ */
 import { CodedError } from '@/errors/coded-error';
 import type { DerivedFeature, FeatureSet, FeatureSpec } from './feature-set';
 
@@ -88,7 +91,8 @@ const DEFS = [
   input('O2Sat', 'o2_sat', 'Pulse oximetry', '%', 20, 100, 'Peripheral oxygen saturation (SpO₂).'), // 20–100, none
   input('Temp', 'temperature', 'Temperature', '°C', 20, 45, 'Body temperature.'), // 20.9–42.22, none
   input('SBP', 'sbp', 'Systolic blood pressure', 'mm Hg', 20, 300, 'Systolic arterial blood pressure.'), // 22–281, none
-  // 20–300; 94 readings above 250 (0.013 %): a mean of 250 needs about 300/225 mm Hg, beyond every systolic in set A (max 281).
+  // 20–300; 94 readings above 250 (0.013 %): a mean of 250 needs about 300/225 mm Hg, beyond every systolic in set A
+  // (max 281).
   input('MAP', 'map', 'Mean arterial pressure', 'mm Hg', 20, 250, 'Mean arterial blood pressure.'),
   // 20–298; 13 readings above 200 (0.003 %), the highest above every systolic in set A.
   input('DBP', 'dbp', 'Diastolic blood pressure', 'mm Hg', 20, 200, 'Diastolic arterial blood pressure.'),
@@ -180,7 +184,10 @@ export type SepsisInputName = (typeof DEFS)[number]['spec']['name'];
 /** A patient-hour as the model sees it: every input by name, NaN where nothing has been observed yet. */
 export type SepsisSnapshot = Record<SepsisInputName, number>;
 
-/** Original column → feature name; `null` for the columns the model does not use (Unit1/Unit2 are site-specific, SepsisLabel is the label). */
+/**
+ * Original column → feature name; `null` for the columns the model does not use (Unit1/Unit2 are site-specific,
+ * SepsisLabel is the label).
+ */
 export const SEPSIS_COLUMN_TO_FEATURE: Readonly<Record<ChallengeColumn, SepsisInputName | null>> = {
   ...(Object.fromEntries(DEFS.map((d) => [d.column, d.spec.name])) as Record<
     (typeof DEFS)[number]['column'],
@@ -210,7 +217,10 @@ const isFiniteNumber = Number.isFinite;
 
 const present = (v: number | undefined): v is number => v !== undefined && !isNaNumber(v);
 
-/** a / b, NaN when either is missing; a non-positive denominator (never a valid input) also gives NaN rather than ±Infinity. */
+/**
+ * a / b, NaN when either is missing; a non-positive denominator (never a valid input) also gives NaN rather than
+ * ±Infinity.
+ */
 function ratio(a: number | undefined, b: number | undefined): number {
   return present(a) && present(b) && b > 0 ? a / b : NAN;
 }

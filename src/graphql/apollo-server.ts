@@ -1,4 +1,7 @@
-/** The Apollo server over the services: the schema, its limits and error mapping. Not started here: the Next.js route mounts it. */
+/**
+ * The Apollo server over the services: the schema, its limits and error mapping. Not started here: the Next.js route
+ * mounts it.
+ */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext, GraphQLServices } from './context';
 import { credentialsPlugin } from './authentication';

@@ -1,4 +1,7 @@
-/** A signed checkpoint of the audit chain as the API hands it out: the same fields, names and values as GET /api/audit/checkpoint. */
+/**
+ * A signed checkpoint of the audit chain as the API hands it out: the same fields, names and values as GET
+ * /api/audit/checkpoint.
+ */
 import 'reflect-metadata';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';

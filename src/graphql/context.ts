@@ -1,4 +1,7 @@
-/** The per-request GraphQL context: a request id, who is asking (from the bearer key), the services resolvers call, and a logger tagged with the id. */
+/**
+ * The per-request GraphQL context: a request id, who is asking (from the bearer key), the services resolvers call, and
+ * a logger tagged with the id.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { principalFrom, type ApiKeyStore } from '@/access/api-keys';

@@ -1,4 +1,7 @@
-/** Maps every error of a GraphQL response once: domain errors to stable codes naming the offending fields, anything unexpected to a logged, masked INTERNAL_SERVER_ERROR. */
+/**
+ * Maps every error of a GraphQL response once: domain errors to stable codes naming the offending fields, anything
+ * unexpected to a logged, masked INTERNAL_SERVER_ERROR.
+ */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';

@@ -1,4 +1,7 @@
-/** What one operation may ask for: its size, nesting, aliases, directives, cost and the rows it scores, all refused before any resolver runs. */
+/**
+ * What one operation may ask for: its size, nesting, aliases, directives, cost and the rows it scores, all refused
+ * before any resolver runs.
+ */
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
@@ -65,7 +68,8 @@ export class OperationLimitError extends GraphQLError {
   }
 }
 
-// graphql-armor's messages end "…, found N." (a cost may read 14070.3125 or 1.6e+52); its count, when it gives one, goes into ours.
+// graphql-armor's messages end "…, found N." (a cost may read 14070.3125 or 1.6e+52); its count, when it gives one,
+// goes into ours.
 function foundIn(error: GraphQLError): number | undefined {
   const found = /found ([\d.e+]+?)\.?$/.exec(error.message);
   const value = found ? Number(found[1]) : Number.NaN;
@@ -237,7 +241,10 @@ export const rowLimitPlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-/** The limits as Apollo server options: graphql's token limit on parsing, graphql-armor's rules and plugins, and the row limit. */
+/**
+ * The limits as Apollo server options: graphql's token limit on parsing, graphql-armor's rules and plugins, and the row
+ * limit.
+ */
 export const operationLimits = {
   parseOptions: { maxTokens: MAX_TOKENS },
   validationRules: armor.validationRules,

@@ -1,4 +1,7 @@
-/** The GraphQL endpoint as a Next.js route handler: refuses bodies Apollo should not see, builds Apollo on first use, answers startup failures as coded errors. */
+/**
+ * The GraphQL endpoint as a Next.js route handler: refuses bodies Apollo should not see, builds Apollo on first use,
+ * answers startup failures as coded errors.
+ */
 import { startServerAndCreateNextHandler } from '@as-integrations/next';
 import type { NextRequest } from 'next/server';
 import type { Logger } from 'pino';
@@ -9,7 +12,10 @@ import { startupErrorResponse } from './startup-error';
 
 type Handler = (request: NextRequest) => Promise<Response>;
 
-/** A handler for GET and POST; `graphqlServices` is called on the first request (Next imports route modules while building). */
+/**
+ * A handler for GET and POST; `graphqlServices` is called on the first request (Next imports route modules while
+ * building).
+ */
 export function graphqlRouteHandler(graphqlServices: () => Promise<GraphQLServices>, logger: Logger): Handler {
   let handler: Promise<Handler> | null = null;
   function getHandler(): Promise<Handler> {

@@ -19,7 +19,10 @@ function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
   return features.map(({ name, value }) => ({ name, value: value ?? null }));
 }
 
-/** The filter as asked, narrowed to the records the principal may read; asking for another key's records without that right is refused. */
+/**
+ * The filter as asked, narrowed to the records the principal may read; asking for another key's records without that
+ * right is refused.
+ */
 function auditFilter(filter: PredictionFilter | null | undefined, principal: Principal | null): AuditFilter {
   const scope = readableRecords(principal);
   if (scope.requester && filter?.requester && filter.requester !== scope.requester) {

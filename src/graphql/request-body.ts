@@ -1,4 +1,7 @@
-/** Refuses a POST body Apollo should never see: too large, not JSON by its content type, or not parseable; each answered with a coded 4xx. */
+/**
+ * Refuses a POST body Apollo should never see: too large, not JSON by its content type, or not parseable; each answered
+ * with a coded 4xx.
+ */
 
 /** Largest request body accepted: a 1,000-row sepsis batch (43 values a row) is about 1.5 MB. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -1,4 +1,7 @@
-/** A shipped model as the API shows it: what it predicts, its inputs, how good it is and on what data, read from its card. */
+/**
+ * A shipped model as the API shows it: what it predicts, its inputs, how good it is and on what data, read from its
+ * card.
+ */
 import 'reflect-metadata';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { FeatureKind } from '@/features/feature-set';

@@ -1,4 +1,6 @@
-/** The executable GraphQL schema, built from the type-graphql classes, and its printed form (the committed contract). */
+/**
+ * The executable GraphQL schema, built from the type-graphql classes, and its printed form (the committed contract).
+ */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';

@@ -1,4 +1,7 @@
-/** The GraphQL response when the server itself cannot be built (database unreachable, models not loadable): a coded error, never an HTML page. */
+/**
+ * The GraphQL response when the server itself cannot be built (database unreachable, models not loadable): a coded
+ * error, never an HTML page.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '@/db/database';

@@ -1,4 +1,7 @@
-/** A model's background data (the card's onnx.background CSV) as model vectors, for computing TreeSHAP covers of models exported without them. */
+/**
+ * A model's background data (the card's onnx.background CSV) as model vectors, for computing TreeSHAP covers of models
+ * exported without them.
+ */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

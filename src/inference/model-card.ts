@@ -1,4 +1,7 @@
-/** The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust it. */
+/**
+ * The model card: everything the server needs to validate, run and explain a model, and what a reader needs to trust
+ * it.
+ */
 import { z } from 'zod';
 import { featureSpecSchema } from '@/features/feature-set';
 
@@ -77,7 +80,10 @@ export const modelCardSchema = z.object({
     file: z.string(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     inputName: z.string(),
-    /** The float [N, 2] tensor holding [1 − p, p]; for a graph ending in a ZipMap, the tensor that feeds it (skl2onnx: "probabilities"). */
+    /**
+     * The float [N, 2] tensor holding [1 − p, p]; for a graph ending in a ZipMap, the tensor that feeds it (skl2onnx:
+     * "probabilities").
+     */
     probabilityOutput: z.string(),
     trees: z.number().int().positive(),
     /**

@@ -1,4 +1,7 @@
-/** Every shipped model loaded once per process (card, ONNX session, parsed ensemble, explainer), checked card against graph before use. */
+/**
+ * Every shipped model loaded once per process (card, ONNX session, parsed ensemble, explainer), checked card against
+ * graph before use.
+ */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx as onnxProto } from 'onnx-proto';

@@ -1,4 +1,7 @@
-/** Graph surgery on ONNX models before onnxruntime sees them: cutting the ZipMap that skl2onnx and onnxmltools append to classifiers. */
+/**
+ * Graph surgery on ONNX models before onnxruntime sees them: cutting the ZipMap that skl2onnx and onnxmltools append to
+ * classifiers.
+ */
 import { onnx } from 'onnx-proto';
 import { CodedError } from '@/errors/coded-error';
 

@@ -1,4 +1,7 @@
-/** Checks a request's feature values against the model card: names, required inputs, finiteness, kinds (codes, whole numbers) and plausible ranges. */
+/**
+ * Checks a request's feature values against the model card: names, required inputs, finiteness, kinds (codes, whole
+ * numbers) and plausible ranges.
+ */
 import type { FieldError } from '@/errors/invalid-input';
 import { fitsKind, type FeatureSpec } from '@/features/feature-set';
 
@@ -6,7 +9,10 @@ function range(spec: FeatureSpec): string {
   return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
 }
 
-/** The values an input takes, in words: "a value from 20 to 600 mg/dL", "a whole number from 0 to 20 count", "one of 0 (female), 1 (male)". */
+/**
+ * The values an input takes, in words: "a value from 20 to 600 mg/dL", "a whole number from 0 to 20 count", "one of 0
+ * (female), 1 (male)".
+ */
 function allowed(spec: FeatureSpec): string {
   if (spec.kind === 'binary') return `one of ${(spec.codes ?? []).map((c) => `${c.value} (${c.label})`).join(', ')}`;
   return `${spec.kind === 'integer' ? 'a whole number' : 'a value'} from ${range(spec)}`;

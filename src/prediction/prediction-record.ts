@@ -1,4 +1,7 @@
-/** The audit record of one scored row: the inputs as sent, the vector the model saw, the answer, its explanation largest first, and who asked. */
+/**
+ * The audit record of one scored row: the inputs as sent, the vector the model saw, the answer, its explanation largest
+ * first, and who asked.
+ */
 import type { NewAuditRecord } from '@/audit/audit-record';
 import type { LoadedModel } from '@/inference/model-registry';
 import type { PredictionRow, RequestOrigin } from './prediction-request';

@@ -1,4 +1,7 @@
-/** A prediction request as the service takes it (rows of feature values, a patient reference, its origin) and the rules a request keeps beyond the card's. */
+/**
+ * A prediction request as the service takes it (rows of feature values, a patient reference, its origin) and the rules
+ * a request keeps beyond the card's.
+ */
 import { textProblem } from '@/errors/input-text';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import type { FeatureSpec } from '@/features/feature-set';

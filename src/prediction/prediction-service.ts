@@ -1,4 +1,7 @@
-/** The prediction service: a request's rows through the scoring core, every answer kept as an audit record before it is returned. */
+/**
+ * The prediction service: a request's rows through the scoring core, every answer kept as an audit record before it is
+ * returned.
+ */
 import { performance } from 'node:perf_hooks';
 import type { AuditLog } from '@/audit/audit-log';
 import type { AuditRecord } from '@/audit/audit-record';

@@ -1,5 +1,9 @@
-/** The scoring core shared by the API, the dashboard and `npm run score`: validated rows → vectorize → run the ONNX model → explain with TreeSHAP → band. */
-// Validation comes first, against the card: validateInputs (input-validation.ts) per row, validateRequest (prediction-request.ts) for the service.
+/**
+ * The scoring core shared by the API, the dashboard and `npm run score`: validated rows → vectorize → run the ONNX
+ * model → explain with TreeSHAP → band.
+ */
+// Validation comes first, against the card: validateInputs (input-validation.ts) per row, validateRequest
+// (prediction-request.ts) for the service.
 import type { RiskBand } from '@/audit/risk-band';
 import { vectorize } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
@@ -25,7 +29,10 @@ export interface ScoredRow {
 
 type VectorShape = Pick<LoadedModel, 'featureSet' | 'vectorNames'>;
 
-/** Vectorize one row: validated inputs by name (NaN = missing), derived features computed, written as row `row` of row-major `vectors`. */
+/**
+ * Vectorize one row: validated inputs by name (NaN = missing), derived features computed, written as row `row` of
+ * row-major `vectors`.
+ */
 export function vectorizeInto(
   model: VectorShape,
   inputs: Readonly<Record<string, number>>,
@@ -52,7 +59,10 @@ export function explainRow(model: Pick<LoadedModel, 'explainer'>, vector: Float3
   model.explainer.explainInto(vector, into, 0);
 }
 
-/** Band a probability: LOW below the card's `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the decision threshold). */
+/**
+ * Band a probability: LOW below the card's `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the
+ * decision threshold).
+ */
 export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number): RiskBand {
   if (probability >= card.riskBands.highFrom) return 'HIGH';
   if (probability >= card.riskBands.moderateFrom) return 'MODERATE';

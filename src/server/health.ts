@@ -1,4 +1,6 @@
-/** Whether the service can answer: every model loaded and the audit database reachable, each part reported on its own. */
+/**
+ * Whether the service can answer: every model loaded and the audit database reachable, each part reported on its own.
+ */
 import { database, modelRegistry } from './service-container';
 
 export interface HealthReport {

@@ -1,4 +1,7 @@
-/** The process's one set of services (model registry, database, audit log and its checkpoints, prediction service, API keys and sessions), built on first use and shared by every route and page. */
+/**
+ * The process's one set of services (model registry, database, audit log and its checkpoints, prediction service, API
+ * keys and sessions), built on first use and shared by every route and page.
+ */
 import { join } from 'node:path';
 import pino from 'pino';
 import { prismaApiKeyStore, type ApiKeyStore } from '@/access/api-keys';
@@ -44,7 +47,10 @@ function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one directory would corrupt it. */
+/**
+ * One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one
+ * directory would corrupt it.
+ */
 function shared<T>(name: string, build: () => Promise<T>): () => Promise<T> {
   return processWide(name, () => once(build));
 }

@@ -1,4 +1,7 @@
-/** Starting the process's services when the server starts (Next.js's `register`), and stopping it on failures that will not mend. */
+/**
+ * Starting the process's services when the server starts (Next.js's `register`), and stopping it on failures that will
+ * not mend.
+ */
 import { services, signingKey } from './service-container';
 
 /**

@@ -1,4 +1,7 @@
-/** The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, and predictions by model and risk band. */
+/**
+ * The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, and predictions by
+ * model and risk band.
+ */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { processWide } from '@/config/process-wide';
 

@@ -1,4 +1,7 @@
-/** The model card a training run writes: what the model is, how it was evaluated and how it was fitted, from the training results. */
+/**
+ * The model card a training run writes: what the model is, how it was evaluated and how it was fitted, from the
+ * training results.
+ */
 import { createHash } from 'node:crypto';
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
 import { modelCardSchema, type ModelCard, type ModelMetrics } from '@/inference/model-card';

@@ -41,7 +41,9 @@ const SCORE_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsOptionsConfig;
 
-/** The options' values; parseArgs's own TypeError (unknown option, missing value, stray argument) becomes a usage error. */
+/**
+ * The options' values; parseArgs's own TypeError (unknown option, missing value, stray argument) becomes a usage error.
+ */
 function parseOptions<T extends ParseArgsOptionsConfig>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;

@@ -1,4 +1,7 @@
-/** Column operations on a Dataset: keeping a subset of features, and hiding optional ones so a model learns their absence. */
+/**
+ * Column operations on a Dataset: keeping a subset of features, and hiding optional ones so a model learns their
+ * absence.
+ */
 import type { Dataset } from './dataset';
 import { Rng } from './random';
 

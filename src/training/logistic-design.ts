@@ -1,4 +1,7 @@
-/** The logistic baseline's design matrix: standardisation and missing-value indicators learned from training rows, filled in cache-sized blocks. */
+/**
+ * The logistic baseline's design matrix: standardisation and missing-value indicators learned from training rows,
+ * filled in cache-sized blocks.
+ */
 import { type Dataset, featureCount, rowCount } from './dataset';
 
 /**

@@ -1,4 +1,7 @@
-/** The logistic baseline's objective: penalised log-loss with its gradient and Hessian in one pass, and the Newton step they give. */
+/**
+ * The logistic baseline's objective: penalised log-loss with its gradient and Hessian in one pass, and the Newton step
+ * they give.
+ */
 import { type Dataset, featureCount, rowCount } from './dataset';
 import { BLOCK, blockLogits, fillBlock, type CompiledDesign } from './logistic-design';
 

@@ -1,4 +1,7 @@
-/** The baseline model: L2-penalised logistic regression on standardised features with missing-value indicators, fitted by Newton–Raphson. */
+/**
+ * The baseline model: L2-penalised logistic regression on standardised features with missing-value indicators, fitted
+ * by Newton–Raphson.
+ */
 import { type Dataset, featureCount, rowCount } from './dataset';
 import {
   BLOCK,

@@ -1,4 +1,7 @@
-/** Hyper-parameter choice by cross-validation inside the rows it is given (the outer training fold, or all data for the final model). */
+/**
+ * Hyper-parameter choice by cross-validation inside the rows it is given (the outer training fold, or all data for the
+ * final model).
+ */
 import { subset, type Dataset } from './dataset';
 import { groupedStratifiedKFold, splits, stratifiedKFold, type Split } from './cross-validation';
 import { fitGradientBoosting, logLoss, type GbdtParams } from './gbdt/gradient-boosting';
@@ -9,7 +12,9 @@ import type { TreeEnsemble } from '@/explain/tree-ensemble';
 export interface InnerValidation {
   /** Folds the rows are cut into. */
   folds: number;
-  /** How many of those folds serve as validation (the rest of the rows train): `folds` is full CV, 1 a single hold-out. */
+  /**
+   * How many of those folds serve as validation (the rest of the rows train): `folds` is full CV, 1 a single hold-out.
+   */
   use: number;
 }
 

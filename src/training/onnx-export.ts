@@ -1,4 +1,6 @@
-/** Writes a binary tree ensemble as a deterministic ONNX model (one ai.onnx.ml TreeEnsembleClassifier node, LOGISTIC). */
+/**
+ * Writes a binary tree ensemble as a deterministic ONNX model (one ai.onnx.ml TreeEnsembleClassifier node, LOGISTIC).
+ */
 import { onnx } from 'onnx-proto';
 import { CodedError } from '@/errors/coded-error';
 import {
@@ -14,7 +16,10 @@ import { findTreeProblem } from '@/explain/tree-validation';
 // Defined in src/explain (onnx-conventions.ts) so that serving code can use them without importing training.
 export { ONNX_INPUT_NAME, ONNX_LABEL_OUTPUT, ONNX_PROBABILITY_OUTPUT };
 
-/** IR 8 with ai.onnx 17 and ai.onnx.ml 3 is the ONNX 1.12 set; onnxruntime-node 1.30 runs it (ai.onnx.ml 5 deprecates the operator). */
+/**
+ * IR 8 with ai.onnx 17 and ai.onnx.ml 3 is the ONNX 1.12 set; onnxruntime-node 1.30 runs it (ai.onnx.ml 5 deprecates
+ * the operator).
+ */
 const IR_VERSION = 8;
 const ONNX_OPSET = 17;
 const ONNX_ML_OPSET = 3;

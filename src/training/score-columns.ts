@@ -1,4 +1,7 @@
-/** The header check of `npm run score`: which columns of a scoring file are features, which are copied through, and what refuses the file. */
+/**
+ * The header check of `npm run score`: which columns of a scoring file are features, which are copied through, and what
+ * refuses the file.
+ */
 import { CodedError } from '@/errors/coded-error';
 import type { FeatureSpec } from '@/features/feature-set';
 

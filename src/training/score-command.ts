@@ -1,4 +1,7 @@
-/** `npm run score`: scores a CSV with a shipped model, writing probability, decision, risk band and per-feature contributions per row (or per patient-hour). */
+/**
+ * `npm run score`: scores a CSV with a shipped model, writing probability, decision, risk band and per-feature
+ * contributions per row (or per patient-hour).
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -146,7 +149,8 @@ async function tabularRows(model: LoadedModel, path: string, log: (line: string)
   return { vectors, identity: passthrough, passThrough: columns.passThrough };
 }
 
-// A file-wide mistake (mmol/L for mg/dL, say) is wrong in every row: a few rows show it, all of them make a line of megabytes.
+// A file-wide mistake (mmol/L for mg/dL, say) is wrong in every row: a few rows show it, all of them make a line of
+// megabytes.
 const LISTED_PROBLEMS = 20;
 
 /** The first problems as they are, then one entry counting the rest and saying which lines they are in. */

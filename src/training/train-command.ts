@@ -1,4 +1,7 @@
-/** `npm run train`: trains models into models/<id>/, checks ONNX parity on every training row, or (--check) compares with the committed files. */
+/**
+ * `npm run train`: trains models into models/<id>/, checks ONNX parity on every training row, or (--check) compares
+ * with the committed files.
+ */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '@/errors/coded-error';

@@ -1,4 +1,7 @@
-/** Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model card. */
+/**
+ * Trains one model from its recipe: nested cross-validated evaluation, threshold, final fit, ONNX export and model
+ * card.
+ */
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
 import { vectorNames } from '@/features/feature-set';
 import type { ModelCard, ModelMetrics } from '@/inference/model-card';
@@ -26,7 +29,10 @@ export interface TrainedModel {
   data: Dataset;
 }
 
-/** Bootstrap replicates for the card's intervals: plenty for small tables, fewer where a replicate costs a pass over 790k rows. */
+/**
+ * Bootstrap replicates for the card's intervals: plenty for small tables, fewer where a replicate costs a pass over
+ * 790k rows.
+ */
 const REPLICATES_SMALL = 1000;
 const REPLICATES_LARGE = 200;
 const LARGE = 50_000;
@@ -140,7 +146,10 @@ interface CandidateResult {
   data: Dataset;
   oof: OutOfFold;
   auroc: number;
-  /** AUROC with the optional inputs absent from the test rows (only when the candidate has optional inputs and learns their absence). */
+  /**
+   * AUROC with the optional inputs absent from the test rows (only when the candidate has optional inputs and learns
+   * their absence).
+   */
   aurocAbsent?: number;
   comparisons: ModelCard['evaluation']['comparisons'];
 }

@@ -1,4 +1,7 @@
-/** The audit list's filter form (model, risk band, patient, UTC days): a GET form, each value as typed and each refused one said next to its field. */
+/**
+ * The audit list's filter form (model, risk band, patient, UTC days): a GET form, each value as typed and each refused
+ * one said next to its field.
+ */
 import type { ReactNode } from 'react';
 import { RISK_BANDS } from '@/audit/risk-band';
 import { type AuditQuery } from '@/dashboard/audit-query';

@@ -1,4 +1,7 @@
-/** A page of the audit list: how many records match, the CSV export of them, the table, and links to the first and next pages. */
+/**
+ * A page of the audit list: how many records match, the CSV export of them, the table, and links to the first and next
+ * pages.
+ */
 import type { AuditList } from '@/dashboard/audit-list';
 import { auditQueryString } from '@/dashboard/audit-query';
 import { AuditTable } from './audit-table';

@@ -1,4 +1,7 @@
-/** Audit records as a table, a row a record: the overview's latest few (the time opens the record) and a page of the audit list (with the decision and a record link). */
+/**
+ * Audit records as a table, a row a record: the overview's latest few (the time opens the record) and a page of the
+ * audit list (with the decision and a record link).
+ */
 import type { ReactNode } from 'react';
 import type { AuditRecord } from '@/audit/audit-record';
 import { percent, utcTime } from './format';
@@ -12,7 +15,10 @@ interface Props {
   /** Model id → name; a model no longer served shows its id. */
   names: ReadonlyMap<string, string>;
   caption: ReactNode;
-  /** 'latest': the time links to the record; 'full': the time is plain text, and the decision and a link to the record follow. */
+  /**
+   * 'latest': the time links to the record; 'full': the time is plain text, and the decision and a link to the record
+   * follow.
+   */
   columns: 'latest' | 'full';
   testId?: string;
 }

@@ -1,4 +1,7 @@
-/** A model on the overview: its name, version and outcome, headline AUROC with its interval, prediction counts, and links to predict and to its records. */
+/**
+ * A model on the overview: its name, version and outcome, headline AUROC with its interval, prediction counts, and
+ * links to predict and to its records.
+ */
 import type { ModelCounts } from '@/dashboard/overview';
 import { interval } from './format';
 import { NavLink } from './nav-link';

@@ -1,4 +1,7 @@
-/** One prediction's answer: probability, risk band, decision at the threshold and the waterfall of contributions; beside the previous answer in a what-if. */
+/**
+ * One prediction's answer: probability, risk band, decision at the threshold and the waterfall of contributions; beside
+ * the previous answer in a what-if.
+ */
 import { WaterfallChart } from './charts/waterfall-chart';
 import { distinctPercents, featureValue, percent, signedLogOdds } from './format';
 import type { PredictionView } from '@/dashboard/prediction-view';

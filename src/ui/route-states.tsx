@@ -1,4 +1,7 @@
-/** What every route shows when its thing does not exist and when it fails: one look for both (loading: see nav-link.tsx). */
+/**
+ * What every route shows when its thing does not exist and when it fails: one look for both (loading: see
+ * nav-link.tsx).
+ */
 
 export function NotFound({ what, back }: { what: string; back: { href: string; label: string } }) {
   return (

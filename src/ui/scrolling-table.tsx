@@ -1,4 +1,7 @@
-/** A wide table's wrapper: it scrolls sideways on a narrow screen, and is focusable and named so a keyboard can scroll it too. */
+/**
+ * A wide table's wrapper: it scrolls sideways on a narrow screen, and is focusable and named so a keyboard can scroll
+ * it too.
+ */
 import type { ReactNode } from 'react';
 
 export function ScrollingTable({ children }: { children: ReactNode }) {

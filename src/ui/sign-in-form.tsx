@@ -1,5 +1,8 @@
 'use client';
-/** The sign-in form: an API key, posted through a server action (works without JavaScript); a refused key is said next to the field. */
+/**
+ * The sign-in form: an API key, posted through a server action (works without JavaScript); a refused key is said next
+ * to the field.
+ */
 import { useActionState } from 'react';
 import type { SignInState } from '@/dashboard/sign-in';
 

@@ -207,7 +207,9 @@ export interface SoakResult {
     boundMiB: number;
     /** The kernel's high-water mark of the server's RSS, over its whole life. */
     highWaterMiB: number;
-    /** What the RSS is made of at the two readings at rest, from the server's /api/metrics (null if it did not answer). */
+    /**
+     * What the RSS is made of at the two readings at rest, from the server's /api/metrics (null if it did not answer).
+     */
     heapAtStart: HeapReading | null;
     heapAtEnd: HeapReading | null;
     samples: MemorySample[];
@@ -225,7 +227,10 @@ function procStatusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]) / 1024;
 }
 
-/** Reads the heap figures from /api/metrics; null when they cannot be had (they only explain the RSS, never decide the verdict). */
+/**
+ * Reads the heap figures from /api/metrics; null when they cannot be had (they only explain the RSS, never decide the
+ * verdict).
+ */
 async function heapReading(url: string, headers: Record<string, string>): Promise<HeapReading | null> {
   try {
     const response = await fetch(`${url}/api/metrics`, { headers, signal: AbortSignal.timeout(5000) });
@@ -398,7 +403,10 @@ class Ledger {
   }
 }
 
-/** autocannon 9's client: it sends no new request once reqsMade ≥ responseMax, and closes after the answer in flight (how `amount` ends a run). */
+/**
+ * autocannon 9's client: it sends no new request once reqsMade ≥ responseMax, and closes after the answer in flight
+ * (how `amount` ends a run).
+ */
 interface DrainableClient {
   reqsMade: number;
   responseMax?: number;

@@ -1,10 +1,15 @@
-/** API keys for tests that drive a real server: made in its database before it starts, or read from its first-start banner. */
+/**
+ * API keys for tests that drive a real server: made in its database before it starts, or read from its first-start
+ * banner.
+ */
 import { prismaApiKeyStore } from '@/access/api-keys';
 import type { Role } from '@/access/roles';
 import { openDatabase, type DatabaseOptions } from '@/db/database';
 import { migrate } from '@/db/migrations';
 
-/** A new key of `role` in the database `where` names (migrated first, as the server would); the key itself and its id. */
+/**
+ * A new key of `role` in the database `where` names (migrated first, as the server would); the key itself and its id.
+ */
 export async function createKey(
   where: DatabaseOptions,
   role: Role,

@@ -1,4 +1,6 @@
-/** What the benchmarks and the soak print and record alike: numbers formatted for tables, and the machine they ran on. */
+/**
+ * What the benchmarks and the soak print and record alike: numbers formatted for tables, and the machine they ran on.
+ */
 import { cpus, totalmem } from 'node:os';
 
 /** A number with thousands separators and `digits` decimals; "–" for anything not finite. */

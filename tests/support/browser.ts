@@ -1,4 +1,7 @@
-/** Headless Chromium for e2e tests: Debian's /usr/bin/chromium driven by playwright-core, screenshots, pages without JavaScript. */
+/**
+ * Headless Chromium for e2e tests: Debian's /usr/bin/chromium driven by playwright-core, screenshots, pages without
+ * JavaScript.
+ */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';

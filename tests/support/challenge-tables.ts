@@ -1,4 +1,6 @@
-/** Challenge tables for the sepsis dataset tests: CSV text in the challenge layout, and the reference patient-hour rows. */
+/**
+ * Challenge tables for the sepsis dataset tests: CSV text in the challenge layout, and the reference patient-hour rows.
+ */
 import { vectorize } from '@/features/feature-set';
 import {
   blankImplausible,

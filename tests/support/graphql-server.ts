@@ -1,4 +1,7 @@
-/** A GraphQL server over the shipped models, the documented client operations, and a runner that returns what a client would see. */
+/**
+ * A GraphQL server over the shipped models, the documented client operations, and a runner that returns what a client
+ * would see.
+ */
 import { auditCheckpoints, type AuditCheckpoints } from '@/audit/checkpoints';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -1,4 +1,7 @@
-/** Trees built by hand for the explainer tests: a nested spec to a Tree, ensembles of them, and a close-enough comparison. */
+/**
+ * Trees built by hand for the explainer tests: a nested spec to a Tree, ensembles of them, and a close-enough
+ * comparison.
+ */
 import type { Tree, TreeEnsemble } from '@/explain/tree-ensemble';
 
 export type Spec = { leaf: number; cover: number } | { f: number; t: number; missingLeft?: boolean; l: Spec; r: Spec };

@@ -1,4 +1,7 @@
-/** An AuditLog kept in memory, for testing the prediction service without a database; append is all or nothing like the real one. */
+/**
+ * An AuditLog kept in memory, for testing the prediction service without a database; append is all or nothing like the
+ * real one.
+ */
 import { randomUUID } from 'node:crypto';
 import type { RecordScope } from '@/audit/audit-pages';
 import type { AuditLog } from '@/audit/audit-log';

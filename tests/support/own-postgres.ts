@@ -1,4 +1,7 @@
-/** A private Postgres cluster (initdb + pg_ctl with the machine's binaries) on a free port, for tests that stop and restart the database. */
+/**
+ * A private Postgres cluster (initdb + pg_ctl with the machine's binaries) on a free port, for tests that stop and
+ * restart the database.
+ */
 import { execFile, type ExecFileOptions } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
@@ -47,7 +50,9 @@ function run(file: string, args: string[], options: ExecFileOptions): Promise<vo
   });
 }
 
-/** Creates and starts a cluster in a new temporary directory, listening on 127.0.0.1 only (socket in that directory). */
+/**
+ * Creates and starts a cluster in a new temporary directory, listening on 127.0.0.1 only (socket in that directory).
+ */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const bin = postgresBinDir();
   const owner = clusterOwner();

@@ -1,4 +1,7 @@
-/** An AuditLog kept in memory with a working `list` (filters, newest-first keyset pages, cursor and page-size errors), for testing its readers without a database. */
+/**
+ * An AuditLog kept in memory with a working `list` (filters, newest-first keyset pages, cursor and page-size errors),
+ * for testing its readers without a database.
+ */
 import { randomUUID } from 'node:crypto';
 import {
   InvalidCursorError,

@@ -46,7 +46,10 @@ function withoutComment(line: string): string | null {
   return quote ? null : line;
 }
 
-/** Every command in the README's ```sh blocks: one per line, a line whose quote is still open continued by the next ones. */
+/**
+ * Every command in the README's ```sh blocks: one per line, a line whose quote is still open continued by the next
+ * ones.
+ */
 export function readmeCommands(): ReadmeCommand[] {
   const commands: ReadmeCommand[] = [];
   for (const block of readmeBlocks('sh')) {

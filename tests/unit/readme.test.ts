@@ -12,9 +12,15 @@ const ROOT = resolve(__dirname, '..', '..');
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
 
 interface Coverage {
-  /** The files (tests, or .ci/run) that run the command, each with the text in it that shows so (by default the command itself or its entry module). */
+  /**
+   * The files (tests, or .ci/run) that run the command, each with the text in it that shows so (by default the command
+   * itself or its entry module).
+   */
   runBy: (string | { file: string; shows: string })[];
-  /** When the files run a shortened or related form rather than the command as written: how, and why the full command is not in CI. */
+  /**
+   * When the files run a shortened or related form rather than the command as written: how, and why the full command is
+   * not in CI.
+   */
   because?: string;
 }
 
@@ -110,7 +116,10 @@ const COVERAGE: Record<string, Coverage> = {
   'bash .ci/run': { runBy: [{ file: '.ci/run', shows: 'npm test' }], because: 'it is what CI runs' },
 };
 
-/** The name a command has in COVERAGE: `npm run <script>`, `npm <command>`, `export NAME`, `curl <path>`, `bash <file>`, settings first (`PORT=… npm start`). */
+/**
+ * The name a command has in COVERAGE: `npm run <script>`, `npm <command>`, `export NAME`, `curl <path>`, `bash <file>`,
+ * settings first (`PORT=… npm start`).
+ */
 function commandKey(command: ReadmeCommand): string {
   const [program, ...args] = command.words;
   let key: string;
@@ -132,7 +141,9 @@ function scriptOf(command: ReadmeCommand): string | undefined {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** How a file shows that it runs `key` when COVERAGE does not say: the command, or the entry module its npm script runs. */
+/**
+ * How a file shows that it runs `key` when COVERAGE does not say: the command, or the entry module its npm script runs.
+ */
 function defaultEvidence(key: string): RegExp {
   const script = /^npm run (\S+)$/.exec(key)?.[1];
   if (!script) return new RegExp(`${escape(key)}(?![\\w:-])`);

@@ -1,4 +1,7 @@
-/** Audit: the stored predictions, filtered by model, risk band, patient and date, a page at a time, with a CSV export of the filtered rows. */
+/**
+ * Audit: the stored predictions, filtered by model, risk band, patient and date, a page at a time, with a CSV export of
+ * the filtered rows.
+ */
 import { auditList, auditListPath } from '@/dashboard/audit-list';
 import type { SearchParams } from '@/dashboard/audit-query';
 import { requireViewer } from '@/dashboard/viewer';

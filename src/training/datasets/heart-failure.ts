@@ -1,4 +1,7 @@
-/** The UCI heart failure clinical records as the `heart-failure` model's training set; `time` is left out, it leaks the outcome. */
+/**
+ * The UCI heart failure clinical records as the `heart-failure` model's training set; `time` is left out, it leaks the
+ * outcome.
+ */
 import { join } from 'node:path';
 import { readCsvTable, type LoadedTable } from './csv-table';
 

@@ -1,4 +1,7 @@
-/** Loads a PhysioNet/CinC 2019 challenge set as the labelled sepsis dataset: read, build patient-hours, check provenance. */
+/**
+ * Loads a PhysioNet/CinC 2019 challenge set as the labelled sepsis dataset: read, build patient-hours, check
+ * provenance.
+ */
 import { basename, join } from 'node:path';
 import { readChallengeCsv } from './sepsis';
 import { buildSepsisDataset, type BuildOptions, type SepsisDataset } from './sepsis-patient-hours';

@@ -174,7 +174,9 @@ interface RawRecord {
   at: number;
 }
 
-/** Records in order, with an upper bound on the number of data records after the header (to size the value buffer once). */
+/**
+ * Records in order, with an upper bound on the number of data records after the header (to size the value buffer once).
+ */
 interface RecordSource extends IterableIterator<RawRecord> {
   capacity: number;
   /** Names `at` in messages. */

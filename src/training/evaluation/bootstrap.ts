@@ -1,4 +1,6 @@
-/** Percentile bootstrap intervals of any metric, resampling rows or whole patients, paired across metrics by the seed. */
+/**
+ * Percentile bootstrap intervals of any metric, resampling rows or whole patients, paired across metrics by the seed.
+ */
 import { Rng } from '@/training/random';
 import { brierScore, weightedBrier } from './calibration';
 import { checkInputs, checkLevel, MetricInputError, type Metric } from './metric-input';

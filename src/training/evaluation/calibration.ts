@@ -1,4 +1,7 @@
-/** Calibration of predicted probabilities: the Brier score and the reliability table with its expected calibration error. */
+/**
+ * Calibration of predicted probabilities: the Brier score and the reliability table with its expected calibration
+ * error.
+ */
 import { checkInputs, checkProbabilities, MetricInputError } from './metric-input';
 import type { RowWeights } from './ranked-rows';
 

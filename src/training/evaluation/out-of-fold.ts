@@ -1,4 +1,7 @@
-/** Out-of-fold predictions by nested cross-validation: every choice (hyper-parameters, L2) is made inside the outer training fold. */
+/**
+ * Out-of-fold predictions by nested cross-validation: every choice (hyper-parameters, L2) is made inside the outer
+ * training fold.
+ */
 import { subset, type Dataset } from '../dataset';
 import { groupedStratifiedKFold, repeatedStratifiedKFold, splits, type RepeatedSplit } from '../cross-validation';
 import { fitGradientBoosting, predictProbabilities } from '../gbdt/gradient-boosting';
@@ -12,7 +15,9 @@ export interface OutOfFoldDesign {
   search: GbdtSearch;
   baseline: { l2Grid: number[]; inner: InnerValidation };
   seed: number;
-  /** Applied to each outer training fold before fitting (e.g. hiding optional inputs); test rows are left as they are. */
+  /**
+   * Applied to each outer training fold before fitting (e.g. hiding optional inputs); test rows are left as they are.
+   */
   prepareTraining?: (train: Dataset, seed: number) => Dataset;
   /** Extra views of each outer test fold to score with the same GBDT (e.g. optional inputs hidden). */
   testViews?: Record<string, (test: Dataset) => Dataset>;

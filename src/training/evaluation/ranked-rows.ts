@@ -1,4 +1,7 @@
-/** Rows sorted once by descending score and cut into blocks of equal score: what every ranking sweep and the fast bootstrap share. */
+/**
+ * Rows sorted once by descending score and cut into blocks of equal score: what every ranking sweep and the fast
+ * bootstrap share.
+ */
 
 /**
  * Rows sorted by descending score and cut into blocks of equal score: the one sort every ranking metric reuses.

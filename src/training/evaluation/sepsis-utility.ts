@@ -59,7 +59,9 @@ export interface AlarmSummary {
   nonSepticPatients: number;
   /** Fraction of septic patients with an alarm at any hour; null without septic patients. */
   septicAlarmedAnyTime: number | null;
-  /** Fraction of septic patients with an alarm at some hour in [t_sepsis − 12, t_sepsis + 3]; null if no septic patient. */
+  /**
+   * Fraction of septic patients with an alarm at some hour in [t_sepsis − 12, t_sepsis + 3]; null if no septic patient.
+   */
   septicAlarmedInWindow: number | null;
   /** Median over alarmed septic patients of t_sepsis − (hour of their first alarm, at any time); negative means after
    *  onset; null if no septic patient was alarmed. */

@@ -1,4 +1,7 @@
-/** Metrics at a decision threshold (confusion counts and the rates from them) and the thresholds that maximise Youden's J or F1. */
+/**
+ * Metrics at a decision threshold (confusion counts and the rates from them) and the thresholds that maximise Youden's
+ * J or F1.
+ */
 import { checkInputs } from './metric-input';
 import { classTotals, rank, sweepThresholds } from './ranked-rows';
 

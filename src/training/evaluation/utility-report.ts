@@ -1,4 +1,7 @@
-/** The sepsis model's challenge utility at its threshold, with a bootstrap interval over patients and the alarm behaviour it implies. */
+/**
+ * The sepsis model's challenge utility at its threshold, with a bootstrap interval over patients and the alarm
+ * behaviour it implies.
+ */
 import { Rng } from '../random';
 import { groupByPatient, normalizedUtility, patientAlarmSummary } from './sepsis-utility';
 

@@ -15,7 +15,10 @@ export interface BinnedFeatures {
    * binCount[f] holds missing ones. A row is in a bin ≤ b exactly when its value < cuts[f][b].
    */
   bins: Uint8Array;
-  /** The same bins column-major (feature f's bins at [f·rows, (f+1)·rows)): partitioning a node reads one feature of many rows. */
+  /**
+   * The same bins column-major (feature f's bins at [f·rows, (f+1)·rows)): partitioning a node reads one feature of
+   * many rows.
+   */
   columns: Uint8Array;
   binCount: Int32Array;
   /** cuts[f][b] is the float32 threshold between bin b and bin b+1; the last cut is FLOAT32_MAX. */

@@ -1,4 +1,7 @@
-/** Gradient-boosted trees for binary classification under log-loss, with seeded row and column subsampling and early stopping. */
+/**
+ * Gradient-boosted trees for binary classification under log-loss, with seeded row and column subsampling and early
+ * stopping.
+ */
 import { z } from 'zod';
 import type { Tree, TreeEnsemble } from '@/explain/tree-ensemble';
 import { leafIndex, sigmoid } from '@/explain/tree-ensemble';

@@ -1,4 +1,7 @@
-/** Recipe of the `heart-failure` model: UCI heart failure records without `time`; extra inputs only where CV shows a gain. */
+/**
+ * Recipe of the `heart-failure` model: UCI heart failure records without `time`; extra inputs only where CV shows a
+ * gain.
+ */
 import { heartFailureFeatureSet } from '@/features/heart-failure';
 import { loadHeartFailure } from '../datasets/heart-failure';
 import { SMALL_TABLE_SEARCH } from './small-table-search';

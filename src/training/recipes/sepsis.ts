@@ -1,4 +1,7 @@
-/** Recipe of the `sepsis` model: PhysioNet/CinC 2019 set A, carried-forward patient-hours, CV grouped by patient, utility threshold. */
+/**
+ * Recipe of the `sepsis` model: PhysioNet/CinC 2019 set A, carried-forward patient-hours, CV grouped by patient,
+ * utility threshold.
+ */
 import { sepsisFeatureSet } from '@/features/sepsis';
 import { loadSepsisDataset } from '../datasets/sepsis-dataset';
 import type { ModelRecipe } from './model-recipe';

@@ -1,4 +1,7 @@
-/** What an audit record says about itself: id, time, model version and hash, patient, request, who asked, latency and probability. */
+/**
+ * What an audit record says about itself: id, time, model version and hash, patient, request, who asked, latency and
+ * probability.
+ */
 import type { AuditRecordDetail } from '@/dashboard/audit-record';
 import { percent, utcTime } from '../format';
 import { NavLink } from '../nav-link';

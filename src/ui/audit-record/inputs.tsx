@@ -1,11 +1,17 @@
-/** An audit record's inputs twice: as received (labelled, with units) and as the model saw them (the float32 vector in the card's order). */
+/**
+ * An audit record's inputs twice: as received (labelled, with units) and as the model saw them (the float32 vector in
+ * the card's order).
+ */
 import type { AuditRecord } from '@/audit/audit-record';
 import { labelsOf } from '@/dashboard/prediction-view';
 import type { ModelCard } from '@/inference/model-card';
 import { featureValue } from '../format';
 import { TableHead } from '../table-head';
 
-/** `card` is null once the record's model is no longer served: names then stand for labels, and vector positions go unnamed. */
+/**
+ * `card` is null once the record's model is no longer served: names then stand for labels, and vector positions go
+ * unnamed.
+ */
 export function RecordInputs({ record, card }: { record: AuditRecord; card: ModelCard | null }) {
   const labels = card ? labelsOf(card) : new Map<string, { label: string; unit: string | null }>();
   const vectorNames = card ? [...card.features.map((f) => f.name), ...card.derivedFeatures.map((f) => f.name)] : [];

@@ -1,4 +1,7 @@
-/** Calibration: observed event rate against mean predicted probability per bin, beside the perfect-calibration diagonal, with each bin's count. */
+/**
+ * Calibration: observed event rate against mean predicted probability per bin, beside the perfect-calibration diagonal,
+ * with each bin's count.
+ */
 import type { ModelMetrics } from '@/inference/model-card';
 import { percent } from '../format';
 import { ChartFrame } from './chart-frame';
@@ -54,7 +57,10 @@ export function compactCount(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-/** Marker radius grows with log(count): bin counts span 1 to 10^6 (sepsis), where a linear size would leave all but one bin at the minimum. */
+/**
+ * Marker radius grows with log(count): bin counts span 1 to 10^6 (sepsis), where a linear size would leave all but one
+ * bin at the minimum.
+ */
 export function markerRadius(count: number, maxCount: number): number {
   if (!(maxCount > 1) || !(count > 1)) return MIN_RADIUS;
   return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * Math.min(1, Math.log(count) / Math.log(maxCount));

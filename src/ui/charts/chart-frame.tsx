@@ -1,4 +1,6 @@
-/** The accessible, responsive <svg> every chart renders into: role="img", named by its <title>, described by its <desc>. */
+/**
+ * The accessible, responsive <svg> every chart renders into: role="img", named by its <title>, described by its <desc>.
+ */
 import type { ReactNode } from 'react';
 import { colours, font, maxScale, minScale } from './chart-theme';
 

@@ -1,4 +1,7 @@
-/** Element ids for a chart's title and description, derived from its content: server components have no useId, and two charts on one page must not share ids. */
+/**
+ * Element ids for a chart's title and description, derived from its content: server components have no useId, and two
+ * charts on one page must not share ids.
+ */
 
 /** FNV-1a, 32 bit: short, stable across renders and processes, and different for different content. */
 function fnv1a(text: string): number {

@@ -48,11 +48,17 @@ export function seriesStyle(index: number): SeriesStyle {
 /** Dotted, so the reference line (chance, perfect calibration) never looks like a series. */
 export const referenceDash = '2 4';
 
-/** Rendered text cannot be measured on the server: an average glyph width of the system sans fonts, generous so labels are not clipped. */
+/**
+ * Rendered text cannot be measured on the server: an average glyph width of the system sans fonts, generous so labels
+ * are not clipped.
+ */
 export function estimateTextWidth(text: string, fontSize: number): number {
   return Array.from(text).length * fontSize * 0.58;
 }
 
-/** Charts are drawn in viewBox units and scale with their container: beyond maxScale text grows oversized, below minScale it is too small to read. */
+/**
+ * Charts are drawn in viewBox units and scale with their container: beyond maxScale text grows oversized, below
+ * minScale it is too small to read.
+ */
 export const maxScale = 1.25;
 export const minScale = 0.7;

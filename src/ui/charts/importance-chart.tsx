@@ -1,4 +1,6 @@
-/** Global feature importance: mean |TreeSHAP contribution| per feature as horizontal bars, largest first, in log-odds. */
+/**
+ * Global feature importance: mean |TreeSHAP contribution| per feature as horizontal bars, largest first, in log-odds.
+ */
 import { HorizontalAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';

@@ -1,4 +1,6 @@
-/** ROC curves of one or more models on the unit square, with the chance diagonal and each curve's AUROC in the legend. */
+/**
+ * ROC curves of one or more models on the unit square, with the chance diagonal and each curve's AUROC in the legend.
+ */
 import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';
 import { seriesStyle } from './chart-theme';

@@ -1,4 +1,7 @@
-/** Reading an ROC curve in words: the sensitivity a curve reaches at a given false-positive rate, for the chart's text summary. */
+/**
+ * Reading an ROC curve in words: the sensitivity a curve reaches at a given false-positive rate, for the chart's text
+ * summary.
+ */
 
 export interface RocPoint {
   fpr: number;

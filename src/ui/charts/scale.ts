@@ -53,7 +53,9 @@ export function niceExtent(min: number, max: number, count = 5): [number, number
   ];
 }
 
-/** A tick label with the decimals its step needs and a true minus sign (U+2212), as the rest of the dashboard writes it. */
+/**
+ * A tick label with the decimals its step needs and a true minus sign (U+2212), as the rest of the dashboard writes it.
+ */
 export function formatTick(value: number, step: number): string {
   const text = value.toFixed(stepDecimals(step));
   return Number(text) === 0 ? text.replace('-', '') : text.replace('-', '−');
@@ -67,7 +69,10 @@ export function logit(p: number): number {
   return Math.log(p) - Math.log1p(-p);
 }
 
-/** Probability of a log-odds value; the branch on the sign keeps exp() from overflowing and tiny results from underflowing early. */
+/**
+ * Probability of a log-odds value; the branch on the sign keeps exp() from overflowing and tiny results from
+ * underflowing early.
+ */
 export function sigmoid(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -88,7 +93,10 @@ export function labelledTicks(min: number, max: number, count = 5): Tick[] {
   return values.map((value) => ({ value, label: formatTick(value, step) }));
 }
 
-/** The probabilities readers know, tried first; finer ones fill in only when a narrow axis would otherwise show fewer than three. */
+/**
+ * The probabilities readers know, tried first; finer ones fill in only when a narrow axis would otherwise show fewer
+ * than three.
+ */
 export const PROBABILITY_TICKS = [
   0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999,
 ] as const;

@@ -1,4 +1,7 @@
-/** A plot on the unit square [0,1]×[0,1] with its dotted diagonal: the geometry and the grid, diagonal and axes drawn around its series (ROC curve, calibration plot). */
+/**
+ * A plot on the unit square [0,1]×[0,1] with its dotted diagonal: the geometry and the grid, diagonal and axes drawn
+ * around its series (ROC curve, calibration plot).
+ */
 import type { ReactNode } from 'react';
 import { HorizontalAxis, HorizontalGrid, LeftAxis, VerticalGrid } from './axis';
 import { colours, referenceDash } from './chart-theme';

@@ -1,4 +1,7 @@
-/** One prediction explained: from the base value, one log-odds step per feature (largest first) to the output, with probabilities on a second scale. */
+/**
+ * One prediction explained: from the base value, one log-odds step per feature (largest first) to the output, with
+ * probabilities on a second scale.
+ */
 import { featureValue, percent, signedLogOdds } from '../format';
 import { HorizontalAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';

@@ -1,4 +1,7 @@
-/** The waterfall of one prediction as positions on the log-odds axis: where each step starts and ends, with the smallest steps merged. */
+/**
+ * The waterfall of one prediction as positions on the log-odds axis: where each step starts and ends, with the smallest
+ * steps merged.
+ */
 import { logit } from './scale';
 
 export interface WaterfallContribution {

@@ -1,4 +1,7 @@
-/** What drives a model's answers: the mean absolute TreeSHAP contribution of each feature over the training rows, in log-odds. */
+/**
+ * What drives a model's answers: the mean absolute TreeSHAP contribution of each feature over the training rows, in
+ * log-odds.
+ */
 import { labelsOf } from '@/dashboard/prediction-view';
 import type { ModelCard } from '@/inference/model-card';
 import { ImportanceChart } from '../charts/importance-chart';

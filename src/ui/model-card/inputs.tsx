@@ -1,4 +1,7 @@
-/** The inputs a model takes, a row each (name, unit, allowed values, required or what missing means), and the features the service computes from them. */
+/**
+ * The inputs a model takes, a row each (name, unit, allowed values, required or what missing means), and the features
+ * the service computes from them.
+ */
 import type { ModelCard } from '@/inference/model-card';
 import { ScrollingTable } from '../scrolling-table';
 import { TableHead } from '../table-head';

@@ -1,4 +1,7 @@
-/** How well a model does beside its logistic-regression baseline: the metrics table (95% intervals), the ROC curves and the calibration plot, all out-of-fold. */
+/**
+ * How well a model does beside its logistic-regression baseline: the metrics table (95% intervals), the ROC curves and
+ * the calibration plot, all out-of-fold.
+ */
 import type { ModelCard, ModelMetrics } from '@/inference/model-card';
 import { CalibrationPlot } from '../charts/calibration-plot';
 import { RocCurve } from '../charts/roc-curve';

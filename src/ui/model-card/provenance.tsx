@@ -1,4 +1,7 @@
-/** Where a model comes from: its dataset (citation, licence, rows, preprocessing), how it was trained, and the candidates compared while choosing it. */
+/**
+ * Where a model comes from: its dataset (citation, licence, rows, preprocessing), how it was trained, and the
+ * candidates compared while choosing it.
+ */
 import type { ModelCard } from '@/inference/model-card';
 import { withInterval } from '../format';
 import { TableHead } from '../table-head';

@@ -1,4 +1,7 @@
-/** The head of a model's card: name and description, links to predict and to its records, what it predicts, its version, threshold and risk bands, its intended use and limitations. */
+/**
+ * The head of a model's card: name and description, links to predict and to its records, what it predicts, its version,
+ * threshold and risk bands, its intended use and limitations.
+ */
 import type { ModelCard } from '@/inference/model-card';
 import { percent } from '../format';
 import { NavLink } from '../nav-link';

@@ -1,4 +1,7 @@
-/** API keys and dashboard sessions in real databases: keys shown once and kept hashed, revocation at once, sessions that end with their key, the first-start admin key, and `npm run keys`. */
+/**
+ * API keys and dashboard sessions in real databases: keys shown once and kept hashed, revocation at once, sessions that
+ * end with their key, the first-start admin key, and `npm run keys`.
+ */
 import { createHash } from 'node:crypto';
 import { hashKey, prismaApiKeyStore, type ApiKeyStore } from '@/access/api-keys';
 import { createFirstAdminKey, firstAdminKeyBanner } from '@/access/first-admin-key';

@@ -1,4 +1,7 @@
-/** The README's `npm run keys` lines as typed, in a child process on a migrated Postgres database: create prints the key once, list never shows a secret, revoke ends it. */
+/**
+ * The README's `npm run keys` lines as typed, in a child process on a migrated Postgres database: create prints the key
+ * once, list never shows a secret, revoke ends it.
+ */
 import { npmRun } from '../../support/npm-script';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
 

@@ -1,4 +1,7 @@
-/** The audit chain in real databases: every append extends it, concurrent writers never fork it, a row edited or removed in SQL is named by `verifyAuditChain`, and no row can stand outside it. */
+/**
+ * The audit chain in real databases: every append extends it, concurrent writers never fork it, a row edited or removed
+ * in SQL is named by `verifyAuditChain`, and no row can stand outside it.
+ */
 import { prismaAuditLog, verifyAuditChain, type AuditLog } from '@/audit/audit-log';
 import { readChainHead } from '@/audit/chain-writer';
 import { migrate } from '@/db/migrations';

@@ -1,4 +1,7 @@
-/** The Prisma audit log on real Postgres and on PGlite: all-or-nothing appends, reads, filters and newest-first keyset pages. */
+/**
+ * The Prisma audit log on real Postgres and on PGlite: all-or-nothing appends, reads, filters and newest-first keyset
+ * pages.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { InvalidAuditRecordError, type AuditRecord, type NewAuditRecord } from '@/audit/audit-record';
 import { InvalidCursorError, InvalidPageRequestError, MAX_PAGE_SIZE } from '@/audit/audit-pages';

@@ -1,4 +1,7 @@
-/** `npm run audit:key` as the README runs it: `create FILE` makes an owner-only Ed25519 key and prints its public key; `public FILE` prints it again. */
+/**
+ * `npm run audit:key` as the README runs it: `create FILE` makes an owner-only Ed25519 key and prints its public key;
+ * `public FILE` prints it again.
+ */
 import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -100,7 +100,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A database of the kind with migrations applied, open in this process, and the settings that point the command at it. */
+/**
+ * A database of the kind with migrations applied, open in this process, and the settings that point the command at it.
+ */
 async function freshDatabase(
   kind: DatabaseKind,
 ): Promise<{ db: Database; settings: Record<string, string>; dataDir?: string; drop(): Promise<void> }> {
@@ -291,7 +293,8 @@ describe.each<[DatabaseKind]>([['postgres'], ['pglite']])('npm run audit:verify 
     timeout,
   );
 
-  // The embedded database is slow to create: the cases below run on Postgres only (the command's code path is the same).
+  // The embedded database is slow to create: the cases below run on Postgres only (the command's code path is the
+  // same).
   if (kind !== 'postgres') return;
 
   it('exits 1 naming the gap a middle record deleted in SQL leaves (missing)', async () => {

@@ -1,4 +1,7 @@
-/** `npm run db:migrate` as the README runs it: on a fresh Postgres database (DATABASE_URL) and on a fresh embedded directory (DATA_DIR), then again with nothing to do. */
+/**
+ * `npm run db:migrate` as the README runs it: on a fresh Postgres database (DATABASE_URL) and on a fresh embedded
+ * directory (DATA_DIR), then again with nothing to do.
+ */
 import { readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,7 @@
-/** The migration runner, on real Postgres and on PGlite: the migrated database is what schema.prisma describes, recorded as Prisma records it, and append-only. */
+/**
+ * The migration runner, on real Postgres and on PGlite: the migrated database is what schema.prisma describes, recorded
+ * as Prisma records it, and append-only.
+ */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -471,7 +474,8 @@ describe.each(DATABASES)('migrations on %s', (_kind, create) => {
   });
 
   describe('the prediction table is append-only', () => {
-    // Every record is a link of the chain: sequence, previous_hash and hash are NOT NULL (values here are placeholders).
+    // Every record is a link of the chain: sequence, previous_hash and hash are NOT NULL (values here are
+    // placeholders).
     const insert = `INSERT INTO prediction (model_id, model_version, onnx_sha256, inputs, vector, probability, positive, risk_band,
         base_value, contributions, request_id, latency_ms, sequence, previous_hash, hash)
       VALUES ('diabetes', '1', $1, '[]', '[]', 0.5, true, 'MODERATE', 0, '[]', 'req-1', 1, $2, $3, $4) RETURNING id`;

@@ -1,4 +1,6 @@
-/** TreeSHAP on the shipped models: local accuracy on the training rows and agreement with brute-force Shapley values. */
+/**
+ * TreeSHAP on the shipped models: local accuracy on the training rows and agreement with brute-force Shapley values.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
@@ -140,7 +142,8 @@ if (shipped.length === 0) {
       expect(worst).toBeLessThanOrEqual(1e-9);
     });
 
-    // Beyond BRUTE_FORCE_MAX_FEATURES the 2^M subsets are out of reach; the per-tree check below is exact for any width.
+    // Beyond BRUTE_FORCE_MAX_FEATURES the 2^M subsets are out of reach; the per-tree check below is exact for any
+    // width.
     if (names.length <= BRUTE_FORCE_MAX_FEATURES)
       it(`agrees with the whole-model brute force over all ${names.length} features on ${WHOLE_MODEL_ROWS} rows`, () => {
         const { ensemble, explainer, data } = loaded;
@@ -168,7 +171,8 @@ if (shipped.length === 0) {
         for (const r of samples) {
           const row = data.x.subarray(r * f, (r + 1) * f);
           const contributions = single.explain(row).contributions;
-          // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for any tree.
+          // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for
+          // any tree.
           if (players.length <= BRUTE_FORCE_MAX_FEATURES)
             expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
           expectClose(contributions, bruteForceByLeaf(tree, row, f), 1e-9, `tree ${t}, row ${r} (by leaf)`);

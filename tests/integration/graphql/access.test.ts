@@ -1,4 +1,7 @@
-/** Who may do what through GraphQL: public model metadata, predictions for clinicians and admins, records scoped by role, keys managed by admins, and every refusal coded. */
+/**
+ * Who may do what through GraphQL: public model metadata, predictions for clinicians and admins, records scoped by
+ * role, keys managed by admins, and every refusal coded.
+ */
 import { DatabaseUnavailableError } from '@/db/database';
 import { ModelRegistry } from '@/inference/model-registry';
 import { operations, startTestServer, type Reply } from '../../support/graphql-server';

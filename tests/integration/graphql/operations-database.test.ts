@@ -1,4 +1,7 @@
-/** The documented client operations (graphql/operations) through Apollo's executeOperation, stored in the real audit log on Postgres and on PGlite. */
+/**
+ * The documented client operations (graphql/operations) through Apollo's executeOperation, stored in the real audit log
+ * on Postgres and on PGlite.
+ */
 import { randomBytes } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { prismaAuditLog } from '@/audit/audit-log';

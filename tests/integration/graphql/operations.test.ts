@@ -1,4 +1,7 @@
-/** The documented client operations (graphql/operations) against the shipped models, and every error shape a client can meet. */
+/**
+ * The documented client operations (graphql/operations) against the shipped models, and every error shape a client can
+ * meet.
+ */
 import type { GraphQLFormattedError } from 'graphql';
 import { DatabaseUnavailableError } from '@/db/database';
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS } from '@/graphql/limits';

@@ -1,4 +1,7 @@
-/** One log line and one metric per GraphQL request, with request id, operation, model, latency and outcome, and never a feature value or patientRef. */
+/**
+ * One log line and one metric per GraphQL request, with request id, operation, model, latency and outcome, and never a
+ * feature value or patientRef.
+ */
 import { ModelRegistry } from '@/inference/model-registry';
 import { operations, startTestServer } from '../../support/graphql-server';
 import { PagedMemoryAuditLog } from '../../support/paged-memory-audit-log';

@@ -471,7 +471,10 @@ async function send(request: FuzzRequest): Promise<Outcome> {
   return { request, status: response.status, body: await response.text() };
 }
 
-/** What is wrong with an answer, or null: a 5xx, a body that is not JSON, an error without a code, a masked internal error. */
+/**
+ * What is wrong with an answer, or null: a 5xx, a body that is not JSON, an error without a code, a masked internal
+ * error.
+ */
 function problemWith({ status, body }: Outcome): string | null {
   if (status >= 500) return `status ${status}`;
   let parsed: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: unknown } }[] };

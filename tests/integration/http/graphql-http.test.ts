@@ -35,7 +35,9 @@ async function graphql(
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-/** The first-start banner is printed while the server comes up; its output may trail /api/health's answer by a moment. */
+/**
+ * The first-start banner is printed while the server comes up; its output may trail /api/health's answer by a moment.
+ */
 async function firstAdminKeyOf(app: RunningApp): Promise<string> {
   const deadline = Date.now() + 10_000;
   while (!/crc_\w/.test(app.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -1,4 +1,7 @@
-/** Hostile requests over HTTP under `next start`: oversized documents and row counts are coded 400s without logged stack traces, filters Postgres cannot match are named, not 500s, and the audit checkpoint is signed for auditors only. */
+/**
+ * Hostile requests over HTTP under `next start`: oversized documents and row counts are coded 400s without logged stack
+ * traces, filters Postgres cannot match are named, not 500s, and the audit checkpoint is signed for auditors only.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +34,10 @@ async function printedDuring<T>(app: RunningApp, during: () => Promise<T>): Prom
   return { result, printed: app.output().slice(before) };
 }
 
-/** A key and a dashboard session for it, made in the database before the server starts (an embedded one allows one process at a time). */
+/**
+ * A key and a dashboard session for it, made in the database before the server starts (an embedded one allows one
+ * process at a time).
+ */
 async function keyAndSession(where: DatabaseOptions): Promise<{ key: string; cookie: string }> {
   const { key, id } = await createKey(where, 'admin');
   const db = await openDatabase(where);
@@ -105,7 +111,8 @@ describe.each([
     ['a chain of 3,000 fragments', fragmentChain(3000), 'GRAPHQL_PARSE_FAILED', /more tha[nt] 1000 tokens/],
     ['2,000 aliases', aliases(2000), 'GRAPHQL_PARSE_FAILED', /more tha[nt] 1000 tokens/],
     ['5,000 levels of nesting', nesting(5000), 'GRAPHQL_PARSE_FAILED', /more tha[nt] 1000 tokens/],
-    // The deepest nesting within the token limit (3 tokens a level) parses, and is refused on depth (and on cost and field names).
+    // The deepest nesting within the token limit (3 tokens a level) parses, and is refused on depth (and on cost and
+    // field names).
     ['300 levels of nesting', nesting(300), 'GRAPHQL_VALIDATION_FAILED', /^The operation nests fields 301 levels deep/],
   ])('answers %s, without a key, with a coded 400 and no logged stack trace', async (what, query, code, message) => {
     const { result: reply, printed } = await printedDuring(app, () => graphql(query, {}, {}));

@@ -30,7 +30,10 @@ const unescape = (value: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-/** The hidden inputs of the first form in `html` whose opening tag matches `opening`, as a browser without JavaScript posts them. */
+/**
+ * The hidden inputs of the first form in `html` whose opening tag matches `opening`, as a browser without JavaScript
+ * posts them.
+ */
 function hiddenFields(html: string, opening: RegExp): FormData {
   const start = html.search(opening);
   if (start < 0) throw new Error(`no form matching ${opening} in:\n${html.slice(0, 2000)}`);

@@ -12,7 +12,10 @@ import {
   type SoakResult,
 } from '../../load/predict-soak';
 
-/** The full soak's connections and checks; 8 s of load after the warm-up (10 to 30 s: until the server's RSS levels off). */
+/**
+ * The full soak's connections and checks; 8 s of load after the warm-up (10 to 30 s: until the server's RSS levels
+ * off).
+ */
 const CI_SOAK: SoakOptions = { ...DEFAULT_SOAK, seconds: 8, warmupSeconds: 10, warmupMaxSeconds: 30, idleSeconds: 2 };
 
 describe(`predict under sustained load: ${CI_SOAK.connections} connections for ${CI_SOAK.seconds} s, audit records to Postgres`, () => {

@@ -237,7 +237,10 @@ interface Written {
   csv: string;
 }
 
-/** models/<MODEL_ID>/ with model.onnx, background.csv and a card derived from the diabetes card; `edit` may change any of them. */
+/**
+ * models/<MODEL_ID>/ with model.onnx, background.csv and a card derived from the diabetes card; `edit` may change any
+ * of them.
+ */
 function writeForeignModel(
   edit: (w: Omit<Written, 'dir'>) => void = () => {},
   dir = mkdtempSync(join(tmpdir(), 'foreign-')),

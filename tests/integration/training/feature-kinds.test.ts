@@ -1,4 +1,7 @@
-/** Every input's kind is declared in its spec and its card, and is true of the training data: a binary column holds only its codes, an integer one only whole numbers. */
+/**
+ * Every input's kind is declared in its spec and its card, and is true of the training data: a binary column holds only
+ * its codes, an integer one only whole numbers.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitsKind, type FeatureSpec } from '@/features/feature-set';

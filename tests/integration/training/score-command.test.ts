@@ -15,7 +15,9 @@ import { scoreCommand } from '@/training/score-command';
 const dir = mkdtempSync(join(tmpdir(), 'score-'));
 const quiet = () => undefined;
 
-/** Probability by the pure evaluator of the ensemble read from the shipped ONNX file: a path independent of onnxruntime. */
+/**
+ * Probability by the pure evaluator of the ensemble read from the shipped ONNX file: a path independent of onnxruntime.
+ */
 async function reference(modelId: string, rows: Float32Array[]): Promise<number[]> {
   const { onnx } = await readModelFiles('models', modelId);
   const { ensemble } = readTreeEnsemble(onnx);

@@ -1,4 +1,7 @@
-/** Signed checkpoints: Ed25519 over exactly {sequence, hash, time}, named by key id, and checked against the chain as walked. */
+/**
+ * Signed checkpoints: Ed25519 over exactly {sequence, hash, time}, named by key id, and checked against the chain as
+ * walked.
+ */
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { GENESIS_HASH, type ChainReport } from '@/audit/audit-chain';
 import { checkCheckpoints, checkpointSignatureHolds, keyIdOf, signCheckpoint } from '@/audit/audit-checkpoint';

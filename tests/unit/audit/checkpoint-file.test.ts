@@ -1,4 +1,6 @@
-/** Kept checkpoints read back from what outside systems keep: a JSON object, JSON Lines, log lines or GraphQL answers. */
+/**
+ * Kept checkpoints read back from what outside systems keep: a JSON object, JSON Lines, log lines or GraphQL answers.
+ */
 import { generateKeyPairSync } from 'node:crypto';
 import { signCheckpoint } from '@/audit/audit-checkpoint';
 import { CheckpointFileError, parseCheckpoints } from '@/audit/checkpoint-file';

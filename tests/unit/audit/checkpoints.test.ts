@@ -1,4 +1,7 @@
-/** The server's checkpoints: off without a key (a named error), the current head signed on request, logged only when the chain grew. */
+/**
+ * The server's checkpoints: off without a key (a named error), the current head signed on request, logged only when the
+ * chain grew.
+ */
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { checkpointSignatureHolds } from '@/audit/audit-checkpoint';
 import { auditCheckpoints, CheckpointsOffError, logCheckpoints } from '@/audit/checkpoints';

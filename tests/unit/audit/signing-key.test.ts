@@ -1,4 +1,7 @@
-/** The checkpoint signing key file: made readable by its owner only, never overwritten, refused when others can read it or it is not Ed25519. */
+/**
+ * The checkpoint signing key file: made readable by its owner only, never overwritten, refused when others can read it
+ * or it is not Ed25519.
+ */
 import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

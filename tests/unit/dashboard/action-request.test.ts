@@ -1,4 +1,7 @@
-/** Which server-action POSTs are refused before Next.js reads them, and how: a foreign Origin 403, a body that is not its form 400. */
+/**
+ * Which server-action POSTs are refused before Next.js reads them, and how: a foreign Origin 403, a body that is not
+ * its form 400.
+ */
 import {
   ACTION_BODY_LIMIT,
   actionRefusal,

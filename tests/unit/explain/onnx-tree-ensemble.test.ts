@@ -1,4 +1,7 @@
-/** Specification of reading tree ensembles from ONNX: layouts in any node order, exact mode conversions, skl2onnx's binary convention, clear refusals. */
+/**
+ * Specification of reading tree ensembles from ONNX: layouts in any node order, exact mode conversions, skl2onnx's
+ * binary convention, clear refusals.
+ */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { nextFloat32Up } from '@/explain/onnx-conventions';

@@ -1,4 +1,7 @@
-/** Specification of covers counted from background rows: the counts, explaining through uncovered branches, and refusals. */
+/**
+ * Specification of covers counted from background rows: the counts, explaining through uncovered branches, and
+ * refusals.
+ */
 import { bruteForceShapley } from '../../support/brute-force-shapley';
 import { ensembleOf, expectClose, tree } from '../../support/hand-built-trees';
 import { ExplainInputError } from '@/explain/explain-input-error';

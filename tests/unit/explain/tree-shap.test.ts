@@ -1,4 +1,7 @@
-/** Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random ensembles, local accuracy, batches and the covers it refuses. */
+/**
+ * Specification of TreeSHAP: hand-computed Shapley values, agreement with a brute-force Shapley reference on random
+ * ensembles, local accuracy, batches and the covers it refuses.
+ */
 import fc from 'fast-check';
 import { bruteForceShapley } from '../../support/brute-force-shapley';
 import { ensembleOf, expectClose, tree, type Spec } from '../../support/hand-built-trees';

@@ -1,4 +1,7 @@
-/** Specification of the sepsis features: the challenge columns, input specs, carry-forward, artefact screening and derived ratios. */
+/**
+ * Specification of the sepsis features: the challenge columns, input specs, carry-forward, artefact screening and
+ * derived ratios.
+ */
 import fc from 'fast-check';
 import { featureSpecSchema, vectorize, vectorNames } from '@/features/feature-set';
 import {

@@ -1,4 +1,7 @@
-/** Coercion errors name their offender like the prediction service does: the feature (with its row in a batch) and its allowed range. */
+/**
+ * Coercion errors name their offender like the prediction service does: the feature (with its row in a batch) and its
+ * allowed range.
+ */
 import { execute, parse, type GraphQLError } from 'graphql';
 import { coercionFieldErrors, type FeatureSpecsByModel } from '@/graphql/coercion-fields';
 import { buildGraphQLSchema } from '@/graphql/schema';

@@ -1,4 +1,6 @@
-/** The per-request context: a caller's x-request-id is kept when it is a short token, otherwise a fresh UUID is used. */
+/**
+ * The per-request context: a caller's x-request-id is kept when it is a short token, otherwise a fresh UUID is used.
+ */
 import pino from 'pino';
 import { createContext, requestIdFrom, type GraphQLServices } from '@/graphql/context';
 

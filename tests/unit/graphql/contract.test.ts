@@ -1,4 +1,7 @@
-/** The client contract: every type, field and argument clients rely on exists in the served schema with the same type; additions are allowed, changes are not. */
+/**
+ * The client contract: every type, field and argument clients rely on exists in the served schema with the same type;
+ * additions are allowed, changes are not.
+ */
 import {
   buildSchema,
   isEnumType,

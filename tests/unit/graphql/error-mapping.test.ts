@@ -1,4 +1,7 @@
-/** The error mapping: each kind of error becomes one stable code, user errors name their fields, and nothing unexpected leaks. */
+/**
+ * The error mapping: each kind of error becomes one stable code, user errors name their fields, and nothing unexpected
+ * leaks.
+ */
 import { GraphQLError, parse } from 'graphql';
 import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-pages';
 import { DatabaseUnavailableError } from '@/db/database';

@@ -1,4 +1,7 @@
-/** The operation limits: what graphql-armor's rules count, that broken or huge documents get coded refusals instead of crashes, and the rows an operation would score. */
+/**
+ * The operation limits: what graphql-armor's rules count, that broken or huge documents get coded refusals instead of
+ * crashes, and the rows an operation would score.
+ */
 import {
   buildSchema,
   getIntrospectionQuery,
@@ -67,7 +70,8 @@ describe('depth', () => {
   });
 
   it('refuses a chain of 3,000 fragments while parsing, and the longest chain and deepest nesting that parse without crashing', () => {
-    // graphql-depth-limit overflowed the stack on the 3,000 chain (a 500); armor's rules recurse too, so the token limit comes first.
+    // graphql-depth-limit overflowed the stack on the 3,000 chain (a 500); armor's rules recurse too, so the token
+    // limit comes first.
     expect(() => parse(fragmentChain(3000), operationLimits.parseOptions)).toThrow(
       /Document contains more tha[nt] 1000 tokens/,
     );
@@ -148,7 +152,8 @@ describe('size', () => {
   });
 
   it('hides field suggestions: nothing relies on them', () => {
-    // graphql's own message says 'Did you mean "models"?'; armor masks it in Apollo's response (an Apollo plugin, tested through Apollo).
+    // graphql's own message says 'Did you mean "models"?'; armor masks it in Apollo's response (an Apollo plugin,
+    // tested through Apollo).
     expect(messages('{ model { id } }', schema)[0]).toMatch(/^Field "model" argument "id" of type "ID!" is required/);
   });
 });

@@ -1,4 +1,6 @@
-/** graphql/schema.graphql is the schema the code builds: a change to the types must be re-emitted and committed with it. */
+/**
+ * graphql/schema.graphql is the schema the code builds: a change to the types must be re-emitted and committed with it.
+ */
 import { readFileSync } from 'node:fs';
 import { buildGraphQLSchema, printContract, SCHEMA_FILE } from '@/graphql/schema';
 

@@ -1,4 +1,7 @@
-/** Specification of the ONNX export: onnxruntime computes p = sigmoid(predictMargin), labels margin > 0, bytes are deterministic, and the reader inverts it. */
+/**
+ * Specification of the ONNX export: onnxruntime computes p = sigmoid(predictMargin), labels margin > 0, bytes are
+ * deterministic, and the reader inverts it.
+ */
 import fc from 'fast-check';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';

@@ -1,4 +1,7 @@
-/** GET /api/health: 200 when the models are loaded and the database answers, 503 otherwise, with a JSON body saying which. */
+/**
+ * GET /api/health: 200 when the models are loaded and the database answers, 503 otherwise, with a JSON body saying
+ * which.
+ */
 import { healthReport } from '@/server/health';
 
 export const dynamic = 'force-dynamic';

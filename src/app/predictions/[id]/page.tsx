@@ -1,4 +1,7 @@
-/** One audit record in full: inputs as sent and as vectorized, the answer, its explanation, model version and hash, time and latency. */
+/**
+ * One audit record in full: inputs as sent and as vectorized, the answer, its explanation, model version and hash, time
+ * and latency.
+ */
 import { auditRecordDetail } from '@/dashboard/audit-record';
 import { predictionView } from '@/dashboard/prediction-view';
 import { requireViewer } from '@/dashboard/viewer';

@@ -1,4 +1,7 @@
-/** Specification of the sepsis dataset on set A: its PROVENANCE, the build against the reference path, and rows the service would accept. */
+/**
+ * Specification of the sepsis dataset on set A: its PROVENANCE, the build against the reference path, and rows the
+ * service would accept.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitsKind } from '@/features/feature-set';

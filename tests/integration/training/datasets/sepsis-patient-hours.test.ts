@@ -1,4 +1,7 @@
-/** Specification of the patient-hour build: groups, labels and counts, screening of implausible values, and equality with carryForward + vectorize. */
+/**
+ * Specification of the patient-hour build: groups, labels and counts, screening of implausible values, and equality
+ * with carryForward + vectorize.
+ */
 import fc from 'fast-check';
 import { plausibleRange, SEPSIS_CHALLENGE_COLUMNS, type ChallengeColumn } from '@/features/sepsis';
 import { parseChallengeCsv } from '@/training/datasets/sepsis';

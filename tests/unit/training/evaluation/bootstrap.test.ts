@@ -1,4 +1,7 @@
-/** Specification of the bootstrap intervals: reproducible by seed, paired across metrics, resampling whole patients, the fast path equal to the plain one. */
+/**
+ * Specification of the bootstrap intervals: reproducible by seed, paired across metrics, resampling whole patients, the
+ * fast path equal to the plain one.
+ */
 import { auroc, averagePrecision } from '@/training/evaluation/ranking-metrics';
 import { brierScore } from '@/training/evaluation/calibration';
 import { bootstrapCI } from '@/training/evaluation/bootstrap';

@@ -1,4 +1,7 @@
-/** Specification of the ranking metrics (AUROC with DeLong's interval, average precision, ROC curve): hand-computed cases and brute-force references on random data. */
+/**
+ * Specification of the ranking metrics (AUROC with DeLong's interval, average precision, ROC curve): hand-computed
+ * cases and brute-force references on random data.
+ */
 import fc from 'fast-check';
 import { labelledScores } from '../../../support/labelled-scores';
 import { auroc, aurocWithCI, averagePrecision, rocCurve } from '@/training/evaluation/ranking-metrics';

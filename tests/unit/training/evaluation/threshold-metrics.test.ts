@@ -1,11 +1,15 @@
-/** Specification of the threshold metrics: confusion counts and rates, Youden and F1 thresholds, against exhaustive search. */
+/**
+ * Specification of the threshold metrics: confusion counts and rates, Youden and F1 thresholds, against exhaustive
+ * search.
+ */
 import fc from 'fast-check';
 import { labelledScores } from '../../../support/labelled-scores';
 import { confusionAt, maxF1Threshold, youdenThreshold } from '@/training/evaluation/threshold-metrics';
 
 describe('confusionAt', () => {
   it('counts p >= threshold as positive and derives the rates', () => {
-    // Threshold 0.5: positive 0.9(y1), 0.6(y0), 0.5(y1), 0.5(y0) → tp 2, fp 2; negative 0.4(y1) → fn 1; 0.2, 0.1 → tn 2.
+    // Threshold 0.5: positive 0.9(y1), 0.6(y0), 0.5(y1), 0.5(y0) → tp 2, fp 2; negative 0.4(y1) → fn 1; 0.2, 0.1 → tn
+    // 2.
     // sens 2/3, spec 2/4, ppv 2/4, npv 2/3, f1 = 4/(4 + 2 + 1) = 4/7, mcc = (2·2 − 2·1)/√(4·3·4·3) = 2/12.
     const c = confusionAt([1, 1, 0, 0, 1, 0, 0], [0.9, 0.4, 0.6, 0.2, 0.5, 0.5, 0.1], 0.5);
     expect(c).toEqual({

@@ -1,4 +1,7 @@
-/** Reading server-rendered chart markup in tests: render a component, then pick out its elements, attributes and visible text. */
+/**
+ * Reading server-rendered chart markup in tests: render a component, then pick out its elements, attributes and visible
+ * text.
+ */
 import { createElement, type FunctionComponent } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 

@@ -1,4 +1,6 @@
-/** The unit square under the ROC curve and the calibration plot: [0,1] on both axes, y upwards, values held inside it. */
+/**
+ * The unit square under the ROC curve and the calibration plot: [0,1] on both axes, y upwards, values held inside it.
+ */
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { unitSquare, UnitSquarePlot, unitSquarePath } from '@/ui/charts/unit-square-plot';

@@ -1,5 +1,8 @@
 'use server';
-/** The predict form's server action: a shell over submitPrediction with the process's services and the signed-in principal. */
+/**
+ * The predict form's server action: a shell over submitPrediction with the process's services and the signed-in
+ * principal.
+ */
 import { services } from '@/server/service-container';
 import type { PredictFormState } from '@/dashboard/predict-form-state';
 import { submitPrediction } from '@/dashboard/predict-submission';

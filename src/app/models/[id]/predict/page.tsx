@@ -1,4 +1,6 @@
-/** Predict: a form generated from the model card; the answer, its explanation and a what-if comparison appear below it. */
+/**
+ * Predict: a form generated from the model card; the answer, its explanation and a what-if comparison appear below it.
+ */
 import { services } from '@/server/service-container';
 import { PredictForm } from '@/ui/predict-form';
 import { predictFromForm } from './actions';
