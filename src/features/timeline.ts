@@ -67,6 +67,11 @@ function fits(spec: ObservationSpec, value: number): boolean {
   return true;
 }
 
+/** The field name is built only for a refusal: training validates millions of observations. */
+function refuseAt(errors: FieldError[], index: number, o: Observation, message: string): void {
+  errors.push({ name: `observations[${index}] (${o.name})`, message });
+}
+
 export interface ValidatedTimeline {
   /** The acceptable observations, in input order, values on the specs' scales (unit rules applied). */
   observations: Observation[];
@@ -88,38 +93,36 @@ export function validateObservations(
   const errors: FieldError[] = [];
   const staticSeen = new Set<string>();
   observations.forEach((o, i) => {
-    // Built only for a refusal: training validates millions of observations.
-    const refuse = (message: string) => errors.push({ name: `observations[${i}] (${o.name})`, message });
     const spec = known.get(o.name);
     if (!spec) {
-      refuse(`unknown observation code; allowed: ${specs.map((s) => s.name).join(', ')}`);
+      refuseAt(errors, i, o, `unknown observation code; allowed: ${specs.map((s) => s.name).join(', ')}`);
       return;
     }
     if (!Number.isFinite(o.time) || o.time < 0) {
-      refuse(`time must be a finite number of minutes from admission, 0 or more; got ${o.time}`);
+      refuseAt(errors, i, o, `time must be a finite number of minutes from admission, 0 or more; got ${o.time}`);
       return;
     }
     if (spec.atAdmissionOnly && o.time !== 0) {
-      refuse(`a fact of the stay, observed at admission: time must be 0; got ${o.time}`);
+      refuseAt(errors, i, o, `a fact of the stay, observed at admission: time must be 0; got ${o.time}`);
       return;
     }
     if (!Number.isFinite(o.value)) {
-      refuse(`value must be ${allowedValues(spec)}; got ${o.value}`);
+      refuseAt(errors, i, o, `value must be ${allowedValues(spec)}; got ${o.value}`);
       return;
     }
     const value = normaliseValue(spec, o.value);
     if (!fits(spec, value)) {
-      refuse(`value must be ${allowedValues(spec)}; got ${o.value}`);
+      refuseAt(errors, i, o, `value must be ${allowedValues(spec)}; got ${o.value}`);
       return;
     }
     if (value < spec.min || value > spec.max) {
-      refuse(`${o.value} is outside the allowed range ${range(spec)}`);
+      refuseAt(errors, i, o, `${o.value} is outside the allowed range ${range(spec)}`);
       return;
     }
     if (spec.atAdmissionOnly) {
       // Two ages for one stay cannot both be right, and picking one would depend on the order sent.
       if (staticSeen.has(o.name)) {
-        refuse('a fact of the stay given more than once');
+        refuseAt(errors, i, o, 'a fact of the stay given more than once');
         return;
       }
       staticSeen.add(o.name);
