@@ -155,21 +155,22 @@ function summarise(
 }
 
 /**
- * The feature vector of a stay (in `icuMortalityFeatures(window)` order) from its observations up to `window` minutes
- * after admission: later observations are ignored, codes outside the table are not features (validation refuses
- * them), values pass through the unit rules. Missing stays missing (NaN): a series never recorded has count 0 and
- * every other summary NaN; a fact not given is NaN. A fact given more than once (validation refuses that) is read as
- * the mean of its values at time 0, so that a record holding two weights at admission keeps both. Pure and
- * deterministic: the same observations in any order give the same vector, bit for bit.
+ * The feature vector of a stay (in `icuMortalityFeatures()` order) from its observations up to `moment` minutes after
+ * admission (the window is [0, moment]; the monitor passes the minutes since admission): later observations are
+ * ignored, codes outside the table are not features (validation refuses them), values pass through the unit rules.
+ * Missing stays missing (NaN): a series never recorded has count 0 and every other summary NaN; a fact not given is
+ * NaN. A fact given more than once (validation refuses that, but for Weight, which is also a series) is read as the
+ * mean of its values at time 0, so that a record holding two weights at admission keeps both. Pure and deterministic:
+ * the same observations in any order give the same vector, bit for bit. The caller casts to float32 for the model.
  */
 export function icuMortalityVector(
   observations: readonly Observation[],
-  window: number = DEFAULT_WINDOW_MINUTES,
+  moment: number = DEFAULT_WINDOW_MINUTES,
 ): Float64Array {
   const series: Array<Array<{ time: number; value: number }>> = ICU_MORTALITY_TIME_SERIES.map(() => []);
   const facts = STATIC_FACTS.map(() => ({ sum: 0, n: 0 }));
   for (const o of observations) {
-    if (!(o.time <= window)) continue;
+    if (!(o.time <= moment)) continue;
     const spec = SPECS.get(o.name);
     if (!spec) continue;
     const value = normaliseValue(spec, o.value);
@@ -187,7 +188,7 @@ export function icuMortalityVector(
   });
   series.forEach((points, s) => {
     points.sort((a, b) => a.time - b.time || a.value - b.value);
-    summarise(points, window, out, STATIC_FACTS.length + s * STATISTICS.length);
+    summarise(points, moment, out, STATIC_FACTS.length + s * STATISTICS.length);
   });
   return out;
 }
