@@ -109,6 +109,17 @@ const COVERAGE: Record<string, Coverage> = {
     because:
       'it seeds 10,000 records and times every page: CI’s e2e test renders the pages and the CSV export through next start, and typechecks tests/bench',
   },
+  'npm run bench:score': {
+    runBy: [
+      {
+        file: 'tests/integration/training/score-command.test.ts',
+        shows: 'more than one batch of the streaming scorer',
+      },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'three processes scoring 872k rows take minutes, and their rows/s and peak RSS mean nothing beside a parallel test run: CI runs the same streaming path (scoreCommand on 6,000 hours, more than one batch, plain and gzip, and refusals after rows were written) and typechecks tests/bench',
+  },
   'npm run soak': {
     runBy: ['tests/integration/http/soak.test.ts'],
     because: 'a minute of load: CI runs the same soak (tests/load/predict-soak.ts) for 8 seconds',

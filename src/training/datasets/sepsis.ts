@@ -53,9 +53,16 @@ export interface ParseOptions {
 }
 
 export function challengeRow(table: ChallengeTable, r: number): ChallengeRow {
+  return challengeRowAt(table.values, r * WIDTH);
+}
+
+/** Values per row in a buffer the reader fills: one per challenge column. */
+export const CHALLENGE_ROW_WIDTH = WIDTH;
+
+/** The row held at `values[base … base + CHALLENGE_ROW_WIDTH)`, by column name. */
+export function challengeRowAt(values: Float64Array, base: number): ChallengeRow {
   const row = {} as Record<ChallengeColumn, number>;
-  const base = r * WIDTH;
-  for (let c = 0; c < WIDTH; c++) row[COLUMNS[c]] = table.values[base + c];
+  for (let c = 0; c < WIDTH; c++) row[COLUMNS[c]] = values[base + c];
   return row;
 }
 
@@ -77,62 +84,22 @@ export function parseChallengeCsv(text: string, options: ParseOptions = {}): Cha
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records = body.includes('"') ? quotedRecords(body, source) : plainRecords(body);
   const first = records.next();
-  if (first.done) throw new ChallengeCsvError(`${source}: empty file, expected a header line ${expectedHeader()}`);
-  const header = readHeader(first.value.fields, options.requireLabel ?? false, source);
+  if (first.done) throw emptyChallengeCsv(source);
+  const reader = new ChallengeRecordReader(first.value.fields, { ...options, source }, records.unit);
 
   // Sized once: `capacity` bounds the number of records, so the buffer never grows.
   const values = new Float64Array(records.capacity * WIDTH).fill(NAN);
   const patientIds: string[] = [];
   const offsets: number[] = [];
-  const seen = new Set<string>();
   let rowCount = 0;
-  let previousHour = NAN;
   for (const { fields, at } of records) {
-    if (fields.length !== header.fieldCount) {
-      throw new ChallengeCsvError(
-        `${source} ${records.unit} ${at}: ${fields.length} fields, the header has ${header.fieldCount}`,
-      );
-    }
-    const id = fields[header.patientField].trim();
-    if (id === '') throw new ChallengeCsvError(`${source} ${records.unit} ${at}: empty ${PATIENT_ID_COLUMN}`);
-    if (rowCount === 0 || id !== patientIds[patientIds.length - 1]) {
-      // Carry-forward walks a patient's hours in file order, so a patient split across the file is refused.
-      if (seen.has(id))
-        throw new ChallengeCsvError(`${source} ${records.unit} ${at}: rows of patient ${id} are not contiguous`);
-      seen.add(id);
-      patientIds.push(id);
+    if (reader.read(fields, at, values, rowCount * WIDTH)) {
+      patientIds.push(reader.patientId);
       offsets.push(rowCount);
-      previousHour = NAN;
-    }
-    const base = rowCount * WIDTH;
-    for (let c = 0; c < WIDTH; c++) {
-      const field = header.fieldOf[c];
-      if (field < 0) continue;
-      const value = parseNumber(fields[field]);
-      if (value === undefined) {
-        throw new ChallengeCsvError(
-          `${source} ${records.unit} ${at}: ${COLUMNS[c]} is not a number: ${JSON.stringify(fields[field])}`,
-        );
-      }
-      values[base + c] = value;
-    }
-    const hour = values[base + ICULOS];
-    if (isNaNumber(hour))
-      throw new ChallengeCsvError(`${source} ${records.unit} ${at}: ICULOS is empty (every hour needs it)`);
-    if (hour <= previousHour) {
-      throw new ChallengeCsvError(
-        `${source} ${records.unit} ${at}: ICULOS ${hour} of patient ${id} does not follow ${previousHour}; rows must be in hour order`,
-      );
-    }
-    previousHour = hour;
-    const label = values[base + LABEL];
-    if (header.fieldOf[LABEL] >= 0 && !(label === 0 || label === 1 || (isNaNumber(label) && !options.requireLabel))) {
-      throw new ChallengeCsvError(
-        `${source} ${records.unit} ${at}: SepsisLabel must be 0 or 1, got ${fields[header.fieldOf[LABEL]]}`,
-      );
     }
     rowCount++;
   }
+  const header = reader.header;
   offsets.push(rowCount);
   return {
     patientIds,
@@ -142,6 +109,92 @@ export function parseChallengeCsv(text: string, options: ParseOptions = {}): Cha
     absentColumns: header.absent,
     ignoredColumns: header.ignored,
   };
+}
+
+/** The refusal of a file without even a header line. */
+export function emptyChallengeCsv(source: string): ChallengeCsvError {
+  return new ChallengeCsvError(`${source}: empty file, expected a header line ${expectedHeader()}`);
+}
+
+/**
+ * Checks and reads the records of a challenge CSV one at a time, in file order: the whole-file parser and the
+ * streaming reader of `npm run score` share it, so they accept and refuse the same files with the same messages.
+ */
+export class ChallengeRecordReader {
+  readonly header: Header;
+  /** The patient of the record last read. */
+  patientId = '';
+  private readonly source: string;
+  private readonly requireLabel: boolean;
+  /** Every patient met so far: a patient's rows must stand together (O(patients), not O(rows)). */
+  private readonly seen = new Set<string>();
+  private previousHour = NAN;
+  private records = 0;
+
+  /**
+   * @param headerFields the header record as read
+   * @param unit what `at` counts in messages: lines (the plain splitter, the streaming reader) or records (csv-parse)
+   */
+  constructor(
+    headerFields: string[],
+    options: ParseOptions,
+    private readonly unit: 'line' | 'record',
+  ) {
+    this.source = options.source ?? 'CSV';
+    this.requireLabel = options.requireLabel ?? false;
+    this.header = readHeader(headerFields, this.requireLabel, this.source);
+  }
+
+  /**
+   * Reads one data record into `values[base … base + WIDTH)` (fields the file lacks are left as they are: NaN in a
+   * fresh buffer), refusing it with a ChallengeCsvError naming `at`; true when the record starts a new patient.
+   */
+  read(fields: string[], at: number, values: Float64Array, base: number): boolean {
+    const { header, source, unit } = this;
+    if (fields.length !== header.fieldCount) {
+      throw new ChallengeCsvError(
+        `${source} ${unit} ${at}: ${fields.length} fields, the header has ${header.fieldCount}`,
+      );
+    }
+    const id = fields[header.patientField].trim();
+    if (id === '') throw new ChallengeCsvError(`${source} ${unit} ${at}: empty ${PATIENT_ID_COLUMN}`);
+    const starts = this.records === 0 || id !== this.patientId;
+    if (starts) {
+      // Carry-forward walks a patient's hours in file order, so a patient split across the file is refused.
+      if (this.seen.has(id))
+        throw new ChallengeCsvError(`${source} ${unit} ${at}: rows of patient ${id} are not contiguous`);
+      this.seen.add(id);
+      this.patientId = id;
+      this.previousHour = NAN;
+    }
+    for (let c = 0; c < WIDTH; c++) {
+      const field = header.fieldOf[c];
+      if (field < 0) continue;
+      const value = parseNumber(fields[field]);
+      if (value === undefined) {
+        throw new ChallengeCsvError(
+          `${source} ${unit} ${at}: ${COLUMNS[c]} is not a number: ${JSON.stringify(fields[field])}`,
+        );
+      }
+      values[base + c] = value;
+    }
+    const hour = values[base + ICULOS];
+    if (isNaNumber(hour)) throw new ChallengeCsvError(`${source} ${unit} ${at}: ICULOS is empty (every hour needs it)`);
+    if (hour <= this.previousHour) {
+      throw new ChallengeCsvError(
+        `${source} ${unit} ${at}: ICULOS ${hour} of patient ${id} does not follow ${this.previousHour}; rows must be in hour order`,
+      );
+    }
+    this.previousHour = hour;
+    const label = values[base + LABEL];
+    if (header.fieldOf[LABEL] >= 0 && !(label === 0 || label === 1 || (isNaNumber(label) && !this.requireLabel))) {
+      throw new ChallengeCsvError(
+        `${source} ${unit} ${at}: SepsisLabel must be 0 or 1, got ${fields[header.fieldOf[LABEL]]}`,
+      );
+    }
+    this.records++;
+    return starts;
+  }
 }
 
 export interface ChallengeCsvFile {
@@ -219,7 +272,7 @@ function quotedRecords(text: string, source: string): RecordSource {
   return Object.assign(walk(), { capacity: Math.max(0, records.length - 1), unit: 'record' as const });
 }
 
-interface Header {
+export interface Header {
   fieldCount: number;
   patientField: number;
   /** For each challenge column, its field index, or −1 when the file lacks it. */

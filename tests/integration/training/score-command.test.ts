@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, sigmoid } from '@/explain/tree-ensemble';
@@ -9,6 +10,7 @@ import { featureSetOfCard } from '@/features/model-features';
 import { carryForward, SEPSIS_CHALLENGE_COLUMNS } from '@/features/sepsis';
 import { readModelFiles } from '@/inference/model-files';
 import { InvalidInputError } from '@/errors/invalid-input';
+import { ChallengeCsvError } from '@/training/datasets/sepsis';
 import { ScoreColumnsError } from '@/training/score-columns';
 import { scoreCommand } from '@/training/score-command';
 
@@ -262,5 +264,87 @@ describe('npm run score (sepsis, the challenge hourly format)', () => {
     );
     await expect(scoring).rejects.toThrow(/line 4 \(patient p2, hour 2\.5\): iculos: .*whole number.*got 2\.5/);
     expect(existsSync(output)).toBe(false);
+  });
+
+  /** What a run on `output` left in the directory: the output itself, or a temporary file named after it. */
+  const leftovers = (output: string) => readdirSync(dir).filter((name) => name.includes(basename(output)));
+
+  it('refuses a patient whose rows come back after another patient’s, naming line and patient, and leaves no output or temporary file', async () => {
+    const input = join(dir, 'hourly-split.csv');
+    const output = join(dir, 'hourly-split-out.csv');
+    writeFileSync(
+      input,
+      [
+        header.join(','),
+        hour('pA', 1, { HR: 80, Age: 60, Gender: 1 }),
+        hour('pA', 2, { HR: 82 }),
+        hour('pB', 1, { HR: 70, Age: 50, Gender: 0 }),
+        hour('pA', 3, { HR: 85 }),
+      ].join('\n') + '\n',
+    );
+    const scoring = scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet });
+    await expect(scoring).rejects.toThrow(ChallengeCsvError);
+    await expect(scoring).rejects.toThrow(/line 5: rows of patient pA are not contiguous/);
+    expect(leftovers(output)).toEqual([]);
+  });
+
+  it('refuses a patient whose hours go backwards, naming line and patient', async () => {
+    const input = join(dir, 'hourly-backwards.csv');
+    const output = join(dir, 'hourly-backwards-out.csv');
+    writeFileSync(
+      input,
+      [header.join(','), hour('pA', 2, { HR: 80, Age: 60, Gender: 1 }), hour('pA', 1, { HR: 82 })].join('\n') + '\n',
+    );
+    const scoring = scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet });
+    await expect(scoring).rejects.toThrow(
+      /line 3: ICULOS 1 of patient pA does not follow 2; rows must be in hour order/,
+    );
+    expect(leftovers(output)).toEqual([]);
+  });
+
+  describe('a file refused at its end, after rows were already scored and written', () => {
+    // 6,000 hours: more than one batch of the streaming scorer, so output rows reach the temporary file first.
+    const body = Array.from({ length: 200 }, (_, p) =>
+      Array.from({ length: 30 }, (_, h) =>
+        hour(`q${p}`, h + 1, h === 0 ? { HR: 70 + (p % 40), Age: 60, Gender: p % 2 } : { HR: 80 }),
+      ),
+    ).flat();
+
+    it.each([
+      [
+        'a patient split across the file',
+        hour('q0', 31, { HR: 90 }),
+        /line 6002: rows of patient q0 are not contiguous/,
+      ],
+      [
+        'a value its kind cannot take',
+        hour('z', 1, { Age: 60, Gender: 0.5 }),
+        /line 6002 \(patient z, hour 1\): gender/,
+      ],
+    ])('%s leaves no temporary file, and an earlier output as it was', async (name, last, message) => {
+      const input = join(dir, `hourly-late-${name.length}.csv`);
+      const output = join(dir, `hourly-late-${name.length}-out.csv`);
+      writeFileSync(input, [header.join(','), ...body, last].join('\n') + '\n');
+      writeFileSync(output, 'an earlier output\n');
+      await expect(scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: quiet })).rejects.toThrow(
+        message,
+      );
+      expect(leftovers(output)).toEqual([basename(output)]);
+      expect(readFileSync(output, 'utf8')).toBe('an earlier output\n');
+    });
+
+    it('scores the same file gzipped to the same bytes', async () => {
+      const input = join(dir, 'hourly-many.csv');
+      writeFileSync(input, [header.join(','), ...body].join('\n') + '\n');
+      writeFileSync(`${input}.gz`, gzipSync(readFileSync(input)));
+      const plain = join(dir, 'hourly-many-out.csv');
+      const gz = join(dir, 'hourly-many-gz-out.csv');
+      await expect(
+        scoreCommand({ modelId: 'sepsis', input, output: plain, modelsDir: 'models', log: quiet }),
+      ).resolves.toBe(6000);
+      await scoreCommand({ modelId: 'sepsis', input: `${input}.gz`, output: gz, modelsDir: 'models', log: quiet });
+      expect(readFileSync(gz).equals(readFileSync(plain))).toBe(true);
+      expect(parse(readFileSync(plain), { columns: true })).toHaveLength(6000);
+    });
   });
 });
