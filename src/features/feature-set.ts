@@ -52,6 +52,26 @@ export const featureSpecSchema = z
   });
 export type FeatureSpec = z.infer<typeof featureSpecSchema>;
 
+/** What the wording of allowed values needs of a spec: a model input's, or a timeline observation code's. */
+type ValuesSpec = Pick<FeatureSpec, 'min' | 'max' | 'unit'> & {
+  kind: string;
+  codes?: ReadonlyArray<{ value: number; label: string }>;
+};
+
+/** The plausible range in words: "20 to 600 mg/dL". */
+export function rangeText(spec: ValuesSpec): string {
+  return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
+}
+
+/**
+ * The values a spec takes, in words, for error messages: "one of 0 (female), 1 (male)", "a whole number from 0 to 20
+ * count", or `anyValue` ("a value") "from 20 to 600 mg/dL".
+ */
+export function allowedValuesText(spec: ValuesSpec, anyValue = 'a value'): string {
+  if (spec.codes) return `one of ${spec.codes.map((c) => `${c.value} (${c.label})`).join(', ')}`;
+  return `${spec.kind === 'integer' ? 'a whole number' : anyValue} from ${rangeText(spec)}`;
+}
+
 /** Whether a finite value is one the input's kind can take (the range is checked apart). */
 export function fitsKind(spec: Pick<FeatureSpec, 'kind' | 'codes'>, value: number): boolean {
   if (spec.kind === 'continuous') return true;

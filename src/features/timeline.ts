@@ -1,6 +1,6 @@
 /** The timeline input of a model: a stay's observations `{ name, time, value }`, their specs, units and validation. */
 import type { FieldError } from '@/errors/invalid-input';
-import type { FeatureKind } from './feature-set';
+import { allowedValuesText, rangeText, type FeatureKind } from './feature-set';
 
 /**
  * One observation of a stay. Inside src/features `time` is minutes from admission (the API and the monitor convert
@@ -51,16 +51,6 @@ export function normaliseValue(spec: Pick<ObservationSpec, 'units'>, value: numb
   return value;
 }
 
-function range(spec: ObservationSpec): string {
-  return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
-}
-
-/** The values the code takes, in words: "one of 1 (Coronary Care Unit), …", "a whole number from 3 to 15". */
-export function allowedValues(spec: ObservationSpec): string {
-  if (spec.codes) return `one of ${spec.codes.map((c) => `${c.value} (${c.label})`).join(', ')}`;
-  return `${spec.kind === 'integer' ? 'a whole number' : 'a number'} from ${range(spec)}`;
-}
-
 function fits(spec: ObservationSpec, value: number): boolean {
   if (spec.codes) return spec.codes.some((c) => c.value === value);
   if (spec.kind === 'integer') return Number.isInteger(value);
@@ -107,16 +97,16 @@ export function validateObservations(
       return;
     }
     if (!Number.isFinite(o.value)) {
-      refuseAt(errors, i, o, `value must be ${allowedValues(spec)}; got ${o.value}`);
+      refuseAt(errors, i, o, `value must be ${allowedValuesText(spec, 'a number')}; got ${o.value}`);
       return;
     }
     const value = normaliseValue(spec, o.value);
     if (!fits(spec, value)) {
-      refuseAt(errors, i, o, `value must be ${allowedValues(spec)}; got ${o.value}`);
+      refuseAt(errors, i, o, `value must be ${allowedValuesText(spec, 'a number')}; got ${o.value}`);
       return;
     }
     if (value < spec.min || value > spec.max) {
-      refuseAt(errors, i, o, `${o.value} is outside the allowed range ${range(spec)}`);
+      refuseAt(errors, i, o, `${o.value} is outside the allowed range ${rangeText(spec)}`);
       return;
     }
     if (spec.atAdmissionOnly) {

@@ -3,24 +3,13 @@
  * numbers) and plausible ranges.
  */
 import type { FieldError } from '@/errors/invalid-input';
-import { fitsKind, type FeatureSpec } from '@/features/feature-set';
-
-function range(spec: FeatureSpec): string {
-  return `${spec.min} to ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}`;
-}
-
-/**
- * The values an input takes, in words: "a value from 20 to 600 mg/dL", "a whole number from 0 to 20 count", "one of 0
- * (female), 1 (male)".
- */
-function allowed(spec: FeatureSpec): string {
-  if (spec.kind === 'binary') return `one of ${(spec.codes ?? []).map((c) => `${c.value} (${c.label})`).join(', ')}`;
-  return `${spec.kind === 'integer' ? 'a whole number' : 'a value'} from ${range(spec)}`;
-}
+import { allowedValuesText, fitsKind, rangeText, type FeatureSpec } from '@/features/feature-set';
 
 /** What a value that is not one the input takes must be instead; also for graphql's refusals of non-finite values. */
 export function mustBe(spec: FeatureSpec): string {
-  return spec.kind === 'continuous' ? `must be a finite number from ${range(spec)}` : `must be ${allowed(spec)}`;
+  return spec.kind === 'continuous'
+    ? `must be a finite number from ${rangeText(spec)}`
+    : `must be ${allowedValuesText(spec)}`;
 }
 
 /**
@@ -54,15 +43,15 @@ export function validateInputs(
     // A code or a count the model never saw (gender 0.5, 2.5 pregnancies) is nonsense, even inside the range.
     else if (!fitsKind(spec, value)) errors.push({ name, message: `${mustBe(spec)}; got ${value}` });
     else if (value < spec.min || value > spec.max)
-      errors.push({ name, message: `${value} is outside the allowed range ${range(spec)}` });
+      errors.push({ name, message: `${value} is outside the allowed range ${rangeText(spec)}` });
     else inputs[name] = value;
   }
   for (const spec of specs) {
     if (!seen.has(spec.name)) {
-      if (spec.required) errors.push({ name: spec.name, message: `required; give ${allowed(spec)}` });
+      if (spec.required) errors.push({ name: spec.name, message: `required; give ${allowedValuesText(spec)}` });
       else inputs[spec.name] = NaN;
     } else if (spec.required && Number.isNaN(inputs[spec.name]) && !errors.some((e) => e.name === spec.name)) {
-      errors.push({ name: spec.name, message: `required and may not be null; give ${allowed(spec)}` });
+      errors.push({ name: spec.name, message: `required and may not be null; give ${allowedValuesText(spec)}` });
     }
   }
   return { inputs, errors };
