@@ -3,7 +3,7 @@
  * it.
  */
 import { z } from 'zod';
-import { featureSpecSchema } from '@/features/feature-set';
+import { featureKindSchema, featureSpecSchema } from '@/features/feature-set';
 
 const interval = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
 
@@ -50,82 +50,134 @@ export const modelMetricsSchema = z.object({
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
 
-export const modelCardSchema = z.object({
-  cardVersion: z.literal(1),
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  name: z.string(),
-  version: z.string(),
-  outcome: z.string(),
-  description: z.string(),
-  intendedUse: z.string(),
-  limitations: z.array(z.string()).min(1),
-  dataset: z.object({
-    name: z.string(),
-    citation: z.string(),
-    licence: z.string(),
-    url: z.string().url(),
-    file: z.string(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    rows: z.number().int().positive(),
-    positives: z.number().int().nonnegative(),
-    /** Distinct patients, where a patient contributes several rows. */
-    patients: z.number().int().positive().optional(),
-    preprocessing: z.array(z.string()),
-  }),
-  /** The inputs a client sends, in the order of the model's vector. */
-  features: z.array(featureSpecSchema).min(1),
-  /** Features the server computes from the inputs, appended to the vector after them. */
-  derivedFeatures: z.array(z.object({ name: z.string(), label: z.string(), description: z.string() })),
-  onnx: z.object({
-    file: z.string(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    inputName: z.string(),
-    /**
-     * The float [N, 2] tensor holding [1 − p, p]; for a graph ending in a ZipMap, the tensor that feeds it (skl2onnx:
-     * "probabilities").
-     */
-    probabilityOutput: z.string(),
-    trees: z.number().int().positive(),
-    /**
-     * For models exported elsewhere (skl2onnx, onnxmltools) whose graph carries no covers: a CSV beside
-     * the card, header = the input feature names, empty cell = missing, whose rows give the covers
-     * TreeSHAP needs (rows reaching each node). Read only when the graph has no covers.
-     */
-    background: z
-      .object({
-        file: z.string(),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        rows: z.number().int().positive(),
-      })
-      .optional(),
-  }),
-  threshold: z.object({ value: z.number().min(0).max(1), rule: z.string() }),
-  /** LOW below `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the decision threshold). */
-  riskBands: z.object({ moderateFrom: z.number().min(0).max(1), highFrom: z.number().min(0).max(1), rule: z.string() }),
-  evaluation: z.object({
-    method: z.string(),
-    folds: z.number().int(),
-    repeats: z.number().int(),
-    groupedBy: z.string().nullable(),
-    gbdt: modelMetricsSchema,
-    baseline: modelMetricsSchema,
-    /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
-    comparisons: z.array(
-      z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() }),
-    ),
-    /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
-    alarms: z.record(z.string(), z.number()).optional(),
-  }),
-  /** Mean |TreeSHAP contribution| (log-odds) of every feature of the vector over the training rows, largest first. */
-  globalImportance: z.array(z.object({ name: z.string(), meanAbsContribution: z.number() })),
-  /** How many training rows that mean is over (all of them, or an evenly spaced sample). */
-  globalImportanceRows: z.number().int().positive(),
-  training: z.object({
-    algorithm: z.string(),
-    seed: z.number().int(),
-    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-    selection: z.string(),
-    baseline: z.string(),
-  }),
+/** An observation code a timeline model reads (src/features/timeline.ts `ObservationSpec`, as the card lists it). */
+export const observationSpecSchema = z.object({
+  name: z.string().min(1),
+  label: z.string().min(1),
+  unit: z.string().nullable(),
+  description: z.string().min(1),
+  kind: z.union([featureKindSchema, z.literal('categorical')]),
+  codes: z.array(z.object({ value: z.number(), label: z.string().min(1) })).optional(),
+  min: z.number(),
+  max: z.number(),
+  atAdmissionOnly: z.boolean().optional(),
+  units: z
+    .array(z.object({ from: z.number(), to: z.number(), divideBy: z.number().positive(), why: z.string().min(1) }))
+    .optional(),
 });
+
+/**
+ * A model that reads a stay's course: which pure function in src/features turns the observations into its vector
+ * (`TIMELINE_FUNCTIONS`), over which window, and the observation codes it takes.
+ */
+export const timelineInputSchema = z.object({
+  function: z.string().min(1),
+  /**
+   * Minutes from admission the function reads, scoring at their end (icu-mortality: 2880, the first 48 h); null: the
+   * course up to its latest observation (sepsis, hour by hour).
+   */
+  windowMinutes: z.number().int().positive().nullable(),
+  observations: z.array(observationSpecSchema).min(1),
+});
+
+export const modelCardSchema = z
+  .object({
+    cardVersion: z.literal(1),
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    name: z.string(),
+    version: z.string(),
+    outcome: z.string(),
+    description: z.string(),
+    intendedUse: z.string(),
+    limitations: z.array(z.string()).min(1),
+    dataset: z.object({
+      name: z.string(),
+      citation: z.string(),
+      licence: z.string(),
+      url: z.string().url(),
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      rows: z.number().int().positive(),
+      positives: z.number().int().nonnegative(),
+      /** Distinct patients, where a patient contributes several rows. */
+      patients: z.number().int().positive().optional(),
+      preprocessing: z.array(z.string()),
+    }),
+    /**
+     * The inputs a client sends, in the order of the model's vector. Empty for a model that takes only a timeline: its
+     * whole vector is then `derivedFeatures`, computed by the timeline function.
+     */
+    features: z.array(featureSpecSchema),
+    /** Features the server computes from the inputs (or from the timeline), appended to the vector after them. */
+    derivedFeatures: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        description: z.string(),
+        unit: z.string().nullable().optional(),
+      }),
+    ),
+    /** Present when the model takes a stay's observations (`predict(input: { observations })`). */
+    timeline: timelineInputSchema.optional(),
+    onnx: z.object({
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      inputName: z.string(),
+      /**
+       * The float [N, 2] tensor holding [1 − p, p]; for a graph ending in a ZipMap, the tensor that feeds it (skl2onnx:
+       * "probabilities").
+       */
+      probabilityOutput: z.string(),
+      trees: z.number().int().positive(),
+      /**
+       * For models exported elsewhere (skl2onnx, onnxmltools) whose graph carries no covers: a CSV beside
+       * the card, header = the input feature names, empty cell = missing, whose rows give the covers
+       * TreeSHAP needs (rows reaching each node). Read only when the graph has no covers.
+       */
+      background: z
+        .object({
+          file: z.string(),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          rows: z.number().int().positive(),
+        })
+        .optional(),
+    }),
+    threshold: z.object({ value: z.number().min(0).max(1), rule: z.string() }),
+    /** LOW below `moderateFrom`, MODERATE below `highFrom`, HIGH from `highFrom` (the decision threshold). */
+    riskBands: z.object({
+      moderateFrom: z.number().min(0).max(1),
+      highFrom: z.number().min(0).max(1),
+      rule: z.string(),
+    }),
+    evaluation: z.object({
+      method: z.string(),
+      folds: z.number().int(),
+      repeats: z.number().int(),
+      groupedBy: z.string().nullable(),
+      gbdt: modelMetricsSchema,
+      baseline: modelMetricsSchema,
+      /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
+      comparisons: z.array(
+        z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() }),
+      ),
+      /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
+      alarms: z.record(z.string(), z.number()).optional(),
+    }),
+    /** Mean |TreeSHAP contribution| (log-odds) of every feature of the vector over the training rows, largest first. */
+    globalImportance: z.array(z.object({ name: z.string(), meanAbsContribution: z.number() })),
+    /** How many training rows that mean is over (all of them, or an evenly spaced sample). */
+    globalImportanceRows: z.number().int().positive(),
+    training: z.object({
+      algorithm: z.string(),
+      seed: z.number().int(),
+      params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+      selection: z.string(),
+      baseline: z.string(),
+    }),
+  })
+  .refine((card) => card.features.length > 0 || card.timeline !== undefined, {
+    message: 'a model takes inputs (`features`), a timeline (`timeline`), or both',
+    path: ['features'],
+  });
 export type ModelCard = z.infer<typeof modelCardSchema>;
+export type TimelineInput = z.infer<typeof timelineInputSchema>;
