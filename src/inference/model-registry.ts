@@ -11,7 +11,8 @@ import type { TreeEnsemble } from '@/explain/tree-ensemble';
 import { computeCovers } from '@/explain/tree-covers';
 import { prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
 import { vectorNames, type FeatureSet } from '@/features/feature-set';
-import { featureSetOfCard } from '@/features/model-features';
+import { featureSetOfCard, timelineOfCard } from '@/features/model-features';
+import type { TimelineFunction } from '@/features/timeline-functions';
 import { readBackground } from './background-data';
 import type { ModelCard } from './model-card';
 import { readModelFiles } from './model-files';
@@ -49,6 +50,8 @@ export interface LoadedModel {
   featureSet: FeatureSet;
   /** Names of the model's vector: the card's inputs, then its derived features. */
   vectorNames: string[];
+  /** For a model that reads a stay's course: the pure function from observations to its vector. */
+  timeline?: TimelineFunction;
   /**
    * The ensemble as the ONNX file holds it. Covers come from the file or, for a model exported
    * elsewhere without them, are counts of the card's background rows reaching each node.
@@ -111,7 +114,8 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   // skl2onnx and onnxmltools end classifiers in a ZipMap, whose output onnxruntime-node cannot return.
   const { bytes: onnx } = withoutZipMap(files.onnx);
   const featureSet = featureSetOfCard(card);
-  const names = vectorNames(featureSet);
+  const timeline = timelineOfCard(card);
+  const names = card.features.length > 0 ? vectorNames(featureSet) : card.derivedFeatures.map((f) => f.name);
   const parsed = readTreeEnsemble(onnx);
   const problems: string[] = [];
   if (parsed.operator !== 'TreeEnsembleClassifier' || parsed.postTransform !== 'LOGISTIC') {
@@ -172,5 +176,5 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
       `the probability output is not one value in [0, 1] per row (got ${Array.from(probe)})`,
     ]);
   }
-  return { card, featureSet, vectorNames: names, ensemble, explainer, onnx: model };
+  return { card, featureSet, vectorNames: names, ...(timeline ? { timeline } : {}), ensemble, explainer, onnx: model };
 }
