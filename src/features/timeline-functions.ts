@@ -4,6 +4,7 @@
  */
 import { ICU_MORTALITY_OBSERVATIONS } from './icu-mortality-observations';
 import { DEFAULT_WINDOW_MINUTES, icuMortalityFeatures, icuMortalityVector } from './icu-mortality';
+import { SEPSIS_OBSERVATIONS, sepsisCourseFeatures, sepsisCourseVector } from './sepsis-course';
 import type { Observation, ObservationSpec } from './timeline';
 
 /** One entry of a timeline model's vector, as the card lists it (a derived feature with its unit). */
@@ -33,5 +34,12 @@ export const TIMELINE_FUNCTIONS: Readonly<Record<string, TimelineFunction>> = {
     windowMinutes: DEFAULT_WINDOW_MINUTES,
     features: () => icuMortalityFeatures(DEFAULT_WINDOW_MINUTES),
     vector: (observations, moment) => icuMortalityVector(observations, moment),
+  },
+  sepsis: {
+    name: 'sepsis',
+    observations: SEPSIS_OBSERVATIONS,
+    windowMinutes: null,
+    features: sepsisCourseFeatures,
+    vector: sepsisCourseVector,
   },
 };

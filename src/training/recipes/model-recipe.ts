@@ -32,6 +32,8 @@ export interface ModelRecipe {
   card: Pick<ModelCard, 'name' | 'version' | 'outcome' | 'description' | 'intendedUse' | 'limitations'>;
   dataset: Pick<ModelCard['dataset'], 'name' | 'citation' | 'licence' | 'url' | 'file'>;
   featureSet: FeatureSet;
+  /** The TIMELINE_FUNCTIONS entry that builds the model's vector from a stay's course, for the card's `timeline`. */
+  timeline?: string;
   load(dataDir: string, progress: Progress): Promise<TrainingData>;
   /**
    * Outer cross-validation; grouped by patient when the data has groups. `reuseHoldoutFit`: with a

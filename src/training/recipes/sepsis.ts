@@ -34,6 +34,7 @@ export const sepsisRecipe: ModelRecipe = {
     file: 'physionet2019/setA.csv.gz',
   },
   featureSet: sepsisFeatureSet,
+  timeline: 'sepsis',
   async load(dataDir, progress) {
     const data = await loadSepsisDataset(dataDir, {
       onProgress: ({ phase, done, total }) =>
