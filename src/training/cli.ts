@@ -8,11 +8,17 @@ import { trainCommand } from './train-command';
 const USAGE = `usage:
   npm run train [-- --model <id>] [--data DIR] [--models DIR] [--check]
   npm run score -- --model <id> --input in.csv --output out.csv [--models DIR]
+  npm run score -- --model icu-mortality --input DIR --output out.csv [--models DIR]
   -h, --help   this text
 
 score: the input's header names the model's features exactly as models/<id>/card.json spells them
 (a near-miss such as "Glucose" for "glucose" is refused); an empty cell is a missing value; other
-columns are copied to the output and named in the summary.`;
+columns are copied to the output and named in the summary.
+sepsis also takes the challenge's hourly CSV (patient_id + the challenge's columns, plain or .gz).
+A model that reads a stay's course (icu-mortality) takes a directory of record files (*.txt,
+Time,Parameter,Value with hh:mm from admission, one stay each, as PhysioNet 2012's set-a): one row
+per stay, in file-name order: RecordID, probability, positive, risk_band, base_value, then one
+contribution_<feature> per feature of the vector, in log-odds, read at the model's window (48 h).`;
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,7 +2,7 @@
  * `npm run score`: scores a CSV with a shipped model, writing probability, decision, risk band and per-feature
  * contributions per row (or per patient-hour).
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { ModelCard } from '@/inference/model-card';
 import { loadModel, type LoadedModel } from '@/inference/model-registry';
@@ -14,6 +14,7 @@ import { checkScoreColumns, ScoreColumnsError } from './score-columns';
 import { hourlyOutputRows, type HourlyTally } from './score-hourly';
 import { scoredRow, writeScoreOutput, type OutputRow } from './score-output';
 import { ScoreProblems } from './score-problems';
+import { recordOutputRows, ScoreInputError, type RecordTally } from './score-records';
 
 export interface ScoreOptions {
   modelId: string;
@@ -34,9 +35,11 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
   const model = await loadModel(options.modelsDir, options.modelId);
   try {
     const { card } = model;
-    const scored = (await isChallengeFile(card, options.input))
-      ? await scoreChallengeFile(model, options)
-      : await scoreTabularFile(model, options);
+    const scored = (await isDirectory(options.input))
+      ? await scoreRecordDirectory(model, options)
+      : (await isChallengeFile(card, options.input))
+        ? await scoreChallengeFile(model, options)
+        : await scoreTabularFile(model, options);
     const copied =
       scored.passThrough.length > 0
         ? `; copied through (not features): ${scored.passThrough.map((c) => `\`${c}\``).join(', ')}`
@@ -48,6 +51,10 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
   } finally {
     await model.onnx.release();
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
 /** A sepsis file in the challenge's hourly format: patient_id plus the original columns. */
@@ -93,6 +100,27 @@ async function scoreChallengeFile(model: LoadedModel, options: ScoreOptions): Pr
 }
 
 /**
+ * One row per stay of a directory of record files, for a model that reads a stay's course (score-records.ts); the
+ * output appears only if every file was valid.
+ */
+async function scoreRecordDirectory(model: LoadedModel, options: ScoreOptions): Promise<Scored> {
+  if (!model.timeline) {
+    throw new ScoreInputError(
+      `model "${model.card.id}" takes rows, not a stay's course: --input must be a CSV file, and ${options.input} is a directory`,
+    );
+  }
+  const tally: RecordTally = { stays: 0, leftOut: {} };
+  await writeScoreOutput(options.output, recordOutputRows(model, options.input, tally));
+  const leftOut = Object.entries(tally.leftOut);
+  if (leftOut.length > 0) {
+    options.log(
+      `${leftOut.reduce((n, [, count]) => n + count, 0)} observations outside what their codes take were left out, as in training (${leftOut.map(([code, count]) => `${code} ${count}`).join(', ')})`,
+    );
+  }
+  return { rows: tally.stays, passThrough: [] };
+}
+
+/**
  * One row per CSV record whose columns are the card's feature names (empty = missing); other columns are copied through.
  * The header is checked first, so a misspelled or absent column is one error for the file rather than a silent
  * "missing" in every row, or one error per row. The file is read whole: tabular inputs are rows typed or exported by
@@ -101,6 +129,11 @@ async function scoreChallengeFile(model: LoadedModel, options: ScoreOptions): Pr
 async function scoreTabularFile(model: LoadedModel, options: ScoreOptions): Promise<Scored> {
   const { card } = model;
   const { input: path, log } = options;
+  if (card.features.length === 0) {
+    throw new ScoreInputError(
+      `model "${card.id}" reads a stay's course: --input must be a directory of record files (Time,Parameter,Value), and ${path} is not one`,
+    );
+  }
   let header: string[] = [];
   const records: Record<string, string>[] = parse(await readFile(path), {
     // Taken as the reader sees it (trimmed, without BOM), and also when the file has no rows.

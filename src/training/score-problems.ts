@@ -7,6 +7,9 @@ const LISTED_PROBLEMS = 20;
 
 /** The first problems as they are, then the rest counted with the lines they are in: never more than 20 held. */
 export class ScoreProblems {
+  /** `where` says where the unlisted problems are: lines of a file, or files of a directory in name order. */
+  constructor(private readonly where: (first: number, last: number) => string = (a, b) => `lines ${a} to ${b}`) {}
+
   private readonly listed: FieldError[] = [];
   private rest = 0;
   private firstRestLine = 0;
@@ -32,7 +35,7 @@ export class ScoreProblems {
     if (this.rest > 0) {
       fields.push({
         name: `and ${this.rest} more`,
-        message: `not listed (lines ${this.firstRestLine} to ${this.lastRestLine})`,
+        message: `not listed (${this.where(this.firstRestLine, this.lastRestLine)})`,
       });
     }
     return new InvalidInputError(fields);

@@ -53,7 +53,11 @@ const COVERAGE: Record<string, Coverage> = {
   },
   'npm run audit:verify': { runBy: ['tests/integration/audit/verify-command.test.ts'] },
   'npm run score': {
-    runBy: ['tests/integration/training/cli.test.ts', 'tests/integration/training/score-command.test.ts'],
+    runBy: [
+      'tests/integration/training/cli.test.ts',
+      'tests/integration/training/score-command.test.ts',
+      'tests/integration/training/score-records.test.ts',
+    ],
   },
   'export DATABASE_URL': { runBy: [{ file: 'tests/integration/db/migrate-command.test.ts', shows: 'DATABASE_URL' }] },
   'npm run db:migrate': {
