@@ -3,14 +3,19 @@
  * observations at minutes inside their hour, scored at the hour's end, equals training's patient-hour row bit for bit
  * (as float32, the model's input).
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blankImplausible, SEPSIS_CHALLENGE_COLUMNS, type ChallengeRow } from '@/features/sepsis';
 import { SEPSIS_OBSERVATIONS, sepsisCourseVector } from '@/features/sepsis-course';
 import type { Observation } from '@/features/timeline';
+import { loadModel } from '@/inference/model-registry';
+import { scoreVectors } from '@/prediction/scoring';
 import { CHALLENGE_ROW_WIDTH, type ChallengeTable } from '@/training/datasets/sepsis';
 import { buildSepsisDataset } from '@/training/datasets/sepsis-patient-hours';
 import { streamChallengePatients, type ChallengePatient } from '@/training/datasets/sepsis-stream';
+import { hourlyOutputRows, type HourlyTally } from '@/training/score-hourly';
+import type { OutputRow } from '@/training/score-output';
 
 const SET_A = join(__dirname, '../../../data/physionet2019/setA.csv.gz');
 const withData = existsSync(SET_A) ? describe : describe.skip;
@@ -121,5 +126,60 @@ withData('sepsis course vs training rows on set A', () => {
       withBlanked: 293,
       startLater: 312,
     });
+  });
+
+  it('scores through the shipped model, its card given the timeline section, as `npm run score` scores the hourly file', async () => {
+    // The sepsis 1.0.0 model with `timeline: { function: 'sepsis' }` in its card, as the recipe now asks for it.
+    const models = mkdtempSync(join(tmpdir(), 'sepsis-course-'));
+    const patients = sample.slice(0, 40);
+    try {
+      mkdirSync(join(models, 'sepsis'));
+      copyFileSync(join(__dirname, '../../../models/sepsis/model.onnx'), join(models, 'sepsis', 'model.onnx'));
+      const card = JSON.parse(readFileSync(join(__dirname, '../../../models/sepsis/card.json'), 'utf8'));
+      card.timeline = { function: 'sepsis', windowMinutes: null, observations: SEPSIS_OBSERVATIONS };
+      writeFileSync(join(models, 'sepsis', 'card.json'), JSON.stringify(card));
+      const model = await loadModel(models, 'sepsis');
+      try {
+        expect(model.timeline?.name).toBe('sepsis');
+        const csv = join(models, 'hours.csv');
+        const lines = [['patient_id', ...SEPSIS_CHALLENGE_COLUMNS].join(',')];
+        for (const p of patients)
+          for (const row of p.rows)
+            lines.push(
+              [p.id, ...SEPSIS_CHALLENGE_COLUMNS.map((c) => (Number.isNaN(row[c]) ? '' : String(row[c])))].join(','),
+            );
+        writeFileSync(csv, `${lines.join('\n')}\n`);
+        const fromFile: OutputRow[] = [];
+        const tally: HourlyTally = { rows: 0, blanked: 0 };
+        for await (const row of hourlyOutputRows(model, csv, tally)) fromFile.push(row);
+
+        const width = model.vectorNames.length;
+        const vectors = new Float32Array(tally.rows * width);
+        const identity: Array<{ patient_id: string; ICULOS: string }> = [];
+        for (const p of patients) {
+          const course = courseOf(p.rows);
+          for (const row of p.rows) {
+            vectors.set(model.timeline!.vector(course, row.ICULOS * 60), identity.length * width);
+            identity.push({ patient_id: p.id, ICULOS: String(row.ICULOS) });
+          }
+        }
+        const fromCourse = await scoreVectors(model, vectors, (scored, i) => ({
+          ...identity[i],
+          probability: scored.probability.toFixed(6),
+          decision: scored.positive ? 1 : 0,
+          risk_band: scored.riskBand,
+          base_value: scored.baseValue.toFixed(6),
+          ...Object.fromEntries(
+            model.vectorNames.map((n, j) => [`contribution_${n}`, scored.contributions[j].toFixed(6)]),
+          ),
+        }));
+        expect(fromCourse).toEqual(fromFile);
+        expect(fromFile.length).toBeGreaterThan(1000);
+      } finally {
+        await model.onnx.release();
+      }
+    } finally {
+      rmSync(models, { recursive: true, force: true });
+    }
   });
 });
