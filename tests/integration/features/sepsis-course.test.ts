@@ -1,7 +1,8 @@
 /**
  * Specification of the sepsis course function on set A: every hour of a sample of patients, written as a course of
  * observations at minutes inside their hour, scored at the hour's end, equals training's patient-hour row bit for bit
- * (as float32, the model's input).
+ * (as float32, the model's input); and the shipped model, served from the course, scores those hours exactly as
+ * `npm run score` scores the hourly file.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
