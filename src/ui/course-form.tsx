@@ -14,6 +14,8 @@ interface Props {
   windowMinutes: number | null;
   /** A few codes to name in the hint, e.g. `HR`, `GCS`. */
   exampleCodes: string[];
+  /** How a program sends the same course. */
+  apiHint?: string;
   action: (state: PredictFormState, form: FormData) => Promise<PredictFormState>;
 }
 
@@ -28,13 +30,13 @@ function ErrorText({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
-export function CourseForm({ modelName, windowMinutes, exampleCodes, action }: Props) {
+export function CourseForm({ modelName, windowMinutes, exampleCodes, apiHint, action }: Props) {
   const [state, formAction, pending] = useActionState(action, EMPTY_FORM_STATE);
   const errorCount = Object.keys(state.errors).length;
   const window =
     windowMinutes === null
       ? 'The course is scored at its latest line.'
-      : `The model reads the first ${windowMinutes / 60} hours and scores their end: a later line is refused.`;
+      : `The model reads the first ${windowMinutes % 60 === 0 ? `${windowMinutes / 60} hours` : `${windowMinutes} minutes`} and scores their end: a later line is refused.`;
   return (
     <>
       <form action={formAction} className="predict-form" noValidate aria-describedby="form-summary">
@@ -111,6 +113,7 @@ export function CourseForm({ modelName, windowMinutes, exampleCodes, action }: P
         <button type="submit" disabled={pending}>
           {pending ? 'Predicting…' : 'Predict'}
         </button>
+        {apiHint ? <p className="muted">{apiHint}</p> : null}
       </form>
       {state.result ? <PredictionResult view={state.result} previous={null} /> : null}
     </>

@@ -14,10 +14,14 @@ function allowedValues(o: ObservationCode): string {
   return `${o.kind === 'integer' ? 'whole number, ' : ''}${o.min} to ${o.max}`;
 }
 
+function hoursText(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`;
+}
+
 function windowText(timeline: TimelineInput): string {
   return timeline.windowMinutes === null
     ? 'The model reads the whole course and scores it at its latest observation.'
-    : `The model reads the first ${fromAdmission(timeline.windowMinutes)} (hours:minutes) from admission and scores the course at its end; an observation after it is refused.`;
+    : `The model reads the first ${hoursText(timeline.windowMinutes)} from admission and scores the course at its end (${fromAdmission(timeline.windowMinutes)}); an observation after it is refused.`;
 }
 
 export function CardTimeline({ card, timeline }: { card: ModelCard; timeline: TimelineInput }) {

@@ -94,7 +94,9 @@ describe('the course form of a timeline model', () => {
     expect(page).toContain('<code>HR</code>');
     expect(page).toContain('650 to 800 is read as value ÷ 100');
     expect(page).toContain('The vector computed from the course: 301 features');
-    expect(page).toContain('+48:00');
+    expect(page).toContain(
+      'The model reads the first 48 hours from admission and scores the course at its end (+48:00)',
+    );
     const { audit, submit } = setup();
     await submit({ admittedAt: '2026-03-01T08:00Z', course: LINES });
     const record = renderToStaticMarkup(RecordInputs({ record: audit.records[0], card: model.card }));

@@ -40,6 +40,7 @@ export default async function PredictPage({ params }: { params: Promise<{ id: st
             windowMinutes={card.timeline.windowMinutes}
             exampleCodes={card.timeline.observations.slice(0, 6).map((o) => o.name)}
             action={predictFromForm.bind(null, card.id)}
+            apiHint="Programs send the same course to GraphQL: predict(input: { modelId, admittedAt, observations: [{ name, time, value }] }), as in graphql/operations/PredictCourse.graphql."
           />
         ) : (
           <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
