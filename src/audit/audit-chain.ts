@@ -36,9 +36,13 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(`canonical JSON has no form for a ${typeof value}`);
 }
 
-/** The content a link covers: every field of the record, named as in the API. */
+/**
+ * The content a link covers: every field of the record, named as in the API. `course` only when the record has one:
+ * records without it (all that predate it) hash exactly as before.
+ */
 function content(record: ChainedRecord): Record<string, unknown> {
   return {
+    ...(record.course ? { course: record.course } : {}),
     id: record.id,
     sequence: record.sequence,
     createdAt: record.createdAt,

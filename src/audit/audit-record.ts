@@ -19,6 +19,18 @@ export class InvalidAuditRecordError extends CodedError {
 const featureValueSchema = z.object({ name: z.string().min(1), value: z.number().nullable() });
 
 /**
+ * The course a timeline model was asked about, as sent: each observation's code, instant (ISO-8601, UTC) and value
+ * (before any unit rule), the admission instant (sent, or the earliest observation's) and the moment scored.
+ */
+export const auditCourseSchema = z.object({
+  admittedAt: z.string().min(1),
+  /** Minutes from admission: the end of the model's window, or the latest observation for a model without one. */
+  moment: z.number().nonnegative(),
+  observations: z.array(z.object({ name: z.string().min(1), time: z.string().min(1), value: z.number() })),
+});
+export type AuditCourse = z.infer<typeof auditCourseSchema>;
+
+/**
  * What the prediction service records. Json columns cannot be checked by Postgres, so records are
  * checked here on the way in (and the stored Json on the way out).
  */
@@ -26,8 +38,13 @@ export const newAuditRecordSchema = z.object({
   modelId: z.string().min(1),
   modelVersion: z.string().min(1),
   onnxSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex sha256 of the ONNX file'),
-  /** The request's features as received; null for "missing". */
+  /** The request's features as received; null for "missing". Empty when the request sent a course. */
   inputs: z.array(featureValueSchema),
+  /**
+   * The course as received, for a request that sent observations to a timeline model; null (absent on older records)
+   * otherwise. The chain hashes it only when present, so records without one keep their hashes.
+   */
+  course: auditCourseSchema.nullable().optional(),
   /** The model input in the card's order; null where the value was missing (JSON has no NaN). */
   vector: z.array(z.number().nullable()),
   probability: z.number().min(0).max(1),
@@ -60,7 +77,9 @@ export function toAuditRecord(row: Prediction): AuditRecord {
   const parsed = newAuditRecordSchema.safeParse(row);
   if (!parsed.success)
     throw new InvalidAuditRecordError(`stored audit record ${row.id} cannot be read: ${z.prettifyError(parsed.error)}`);
-  return { ...parsed.data, id: row.id, createdAt: row.createdAt };
+  // A record without a course reads back as it was appended: without the field (the column holds NULL).
+  const { course, ...record } = parsed.data;
+  return { ...record, ...(course ? { course } : {}), id: row.id, createdAt: row.createdAt };
 }
 
 export /**

@@ -8,15 +8,20 @@ import { GENESIS_HASH, linkHash, type ChainHead } from './audit-chain';
 import type { AuditRecord, CheckedRecord } from './audit-record';
 
 // Column order of the unnest below: each array parameter is one column's values for the whole batch;
-// $15 is the one createdAt of the batch, appended after the unnested columns.
-const INSERT_UNNESTED = `
+// $15 is the one createdAt of the batch, appended after the unnested columns. `course` ($20) is written only by a
+// batch holding a course: a batch of rows of features inserts exactly what it did before the column existed.
+function insertUnnested(withCourse: boolean): string {
+  return `
   INSERT INTO prediction (id, model_id, model_version, onnx_sha256, inputs, vector, probability, positive,
                           risk_band, base_value, contributions, patient_ref, request_id, latency_ms,
-                          sequence, previous_hash, hash, requester, created_at)
+                          sequence, previous_hash, hash, requester${withCourse ? ', course' : ''}, created_at)
   SELECT u.*, $15::timestamptz
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::bool[],
                 $9::text[]::risk_band[], $10::float8[], $11::jsonb[], $12::text[], $13::text[], $14::float8[],
-                $16::text[]::bigint[], $17::text[], $18::text[], $19::text[]) AS u`;
+                $16::text[]::bigint[], $17::text[], $18::text[], $19::text[]${withCourse ? ', $20::jsonb[]' : ''}) AS u`;
+}
+const INSERT_UNNESTED = insertUnnested(false);
+const INSERT_UNNESTED_WITH_COURSE = insertUnnested(true);
 
 /** The advisory lock that serialises appends: one arbitrary 64-bit key, "CRCAUDIT" in ASCII. */
 const CHAIN_LOCK = '4851013696513919316';
@@ -33,7 +38,7 @@ function chainHead(row: { sequence: string; hash: string } | undefined): ChainHe
  * Stores records as the next links of the chain, in one transaction: all or none. Appends are
  * serialised by a transaction-scoped advisory lock, so writers in other processes extend the current
  * head and never fork the chain. One INSERT whatever the batch size: column arrays unnested into rows
- * (19 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
+ * (20 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
  */
 async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
   return prisma.$transaction(async (tx) => {
@@ -50,8 +55,8 @@ async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Pr
     });
     const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
     const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
-    await tx.$queryRawUnsafe(
-      INSERT_UNNESTED,
+    const withCourse = chained.some((row) => row.course);
+    const parameters = [
       column('id'),
       column('modelId'),
       column('modelVersion'),
@@ -71,7 +76,10 @@ async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Pr
       column('previousHash'),
       column('hash'),
       column('requester'),
-    );
+      // SQL NULL for a record without a course (JSON.stringify would store the JSON value null).
+      ...(withCourse ? [chained.map((row) => (row.course ? JSON.stringify(row.course) : null))] : []),
+    ];
+    await tx.$queryRawUnsafe(withCourse ? INSERT_UNNESTED_WITH_COURSE : INSERT_UNNESTED, ...parameters);
     return checked.map((record) => ({ ...record, createdAt }));
   });
 }

@@ -1,6 +1,6 @@
 /**
- * One audit record as a CSV row: the stored fields as columns, the inputs and contributions (log-odds) as JSON cells so
- * every model fits one header.
+ * One audit record as a CSV row: the stored fields as columns, the inputs, contributions (log-odds) and course as JSON
+ * cells so every model fits one header.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AuditRecord } from '@/audit/audit-record';
@@ -21,6 +21,8 @@ export const AUDIT_CSV_COLUMNS = [
   'request_id',
   'requester_key_id',
   'latency_ms',
+  // Last, so a reader of the older header finds every column where it was; empty for a row of features.
+  'course_json',
 ] as const;
 
 export function auditCsvRow(r: AuditRecord): Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number> {
@@ -41,6 +43,7 @@ export function auditCsvRow(r: AuditRecord): Record<(typeof AUDIT_CSV_COLUMNS)[n
     request_id: r.requestId,
     requester_key_id: r.requester ?? '',
     latency_ms: r.latencyMs,
+    course_json: r.course ? JSON.stringify(r.course) : '',
   };
 }
 

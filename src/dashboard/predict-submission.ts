@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { AccessDeniedError, can, readableRecords, type Principal } from '@/access/roles';
 import type { AuditLog } from '@/audit/audit-log';
 import { DatabaseUnavailableError } from '@/db/database';
+import type { ModelCard } from '@/inference/model-card';
 import type { ModelRegistry } from '@/inference/model-registry';
 import { validateInputs } from '@/prediction/input-validation';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import type { PredictionService } from '@/prediction/prediction-service';
+import { courseFormErrors, readFormCourse } from './form-course';
 import { readFormFeatures } from './form-features';
 import { EMPTY_FORM_STATE, type PredictFormState } from './predict-form-state';
 import { predictionView } from './prediction-view';
@@ -51,6 +53,7 @@ export async function submitPrediction(
   const model = (await services.registry.load()).get(modelId);
   if (!model) return { ...EMPTY_FORM_STATE, formError: `Unknown model "${modelId}".` };
   const { card } = model;
+  if (card.features.length === 0 && card.timeline) return submitCourse(services, viewer, model.card, form);
   const read = readFormFeatures(
     form,
     card.features.map((f) => f.name),
@@ -97,6 +100,50 @@ export async function submitPrediction(
         formError: 'The audit database is unavailable, so nothing was predicted or stored. Try again in a moment.',
         result: null,
         previous,
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * The course form of a model that takes only observations: fields `admittedAt` and `course` (lines Time,Parameter,Value
+ * with time HH:MM from admission) and `patientRef`. Each answer stands alone (no what-if comparison).
+ */
+async function submitCourse(
+  services: PredictSubmissionServices,
+  viewer: Principal,
+  card: ModelCard,
+  form: FormData,
+): Promise<PredictFormState> {
+  const read = readFormCourse(form);
+  const patientRef = typeof form.get('patientRef') === 'string' ? String(form.get('patientRef')).trim() : '';
+  const values = { ...read.values, patientRef };
+  if (read.errors.length > 0)
+    return { values, errors: byField(read.errors), formError: null, result: null, previous: null };
+  try {
+    const record = await services.prediction.predictCourse(
+      card.id,
+      { observations: read.observations, admittedAt: read.admittedAt, patientRef: patientRef || null },
+      { requestId: `dashboard-${randomUUID()}`, requester: viewer.keyId },
+    );
+    return { values, errors: {}, formError: null, result: predictionView(record, card), previous: null };
+  } catch (error) {
+    if (error instanceof InvalidInputError)
+      return {
+        values,
+        errors: byField(courseFormErrors(error.fields, read.lines)),
+        formError: null,
+        result: null,
+        previous: null,
+      };
+    if (error instanceof DatabaseUnavailableError) {
+      return {
+        values,
+        errors: {},
+        formError: 'The audit database is unavailable, so nothing was predicted or stored. Try again in a moment.',
+        result: null,
+        previous: null,
       };
     }
     throw error;

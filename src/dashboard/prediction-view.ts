@@ -34,7 +34,7 @@ export interface PredictionView {
 export function labelsOf(card: ModelCard): Map<string, { label: string; unit: string | null }> {
   return new Map([
     ...card.features.map((f) => [f.name, { label: f.label, unit: f.unit ?? null }] as const),
-    ...card.derivedFeatures.map((f) => [f.name, { label: f.label, unit: null }] as const),
+    ...card.derivedFeatures.map((f) => [f.name, { label: f.label, unit: f.unit ?? null }] as const),
   ]);
 }
 

@@ -3,11 +3,21 @@ import 'reflect-metadata';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AccessDeniedError, readableRecords, type Principal } from '@/access/roles';
 import { MAX_PAGE_SIZE, type AuditFilter } from '@/audit/audit-pages';
-import { type RequestOrigin, type FeatureValue as ServiceFeatureValue } from '@/prediction/prediction-service';
+import {
+  type PredictionRow,
+  type RequestOrigin,
+  type FeatureValue as ServiceFeatureValue,
+} from '@/prediction/prediction-service';
 import type { GraphQLContext } from './context';
 import { edgeCursor } from './edge-cursor';
 import { PredictionConnection } from './prediction-connection.type';
-import { PredictBatchInput, PredictInput, PredictionFilter, type FeatureValueInput } from './prediction.inputs';
+import {
+  PredictBatchInput,
+  PredictInput,
+  PredictionFilter,
+  type FeatureValueInput,
+  type PredictRowInput,
+} from './prediction.inputs';
 import { Prediction, type PredictionRecord } from './prediction.type';
 import { RiskModel, riskModelOf } from './risk-model.type';
 
@@ -15,8 +25,20 @@ import { RiskModel, riskModelOf } from './risk-model.type';
 export const DEFAULT_PAGE_SIZE = 20;
 
 // An omitted value means missing, like null; the service reads only null as missing.
-function featureValues(features: FeatureValueInput[]): ServiceFeatureValue[] {
-  return features.map(({ name, value }) => ({ name, value: value ?? null }));
+function featureValues(features: FeatureValueInput[] | null | undefined): ServiceFeatureValue[] | null {
+  return features ? features.map(({ name, value }) => ({ name, value: value ?? null })) : null;
+}
+
+/** A row as the service takes it: features or a course, as sent (the service says which the model takes). */
+function predictionRow(
+  input: Pick<PredictRowInput, 'features' | 'observations' | 'admittedAt' | 'patientRef'>,
+): PredictionRow {
+  return {
+    features: featureValues(input.features),
+    observations: input.observations?.map(({ name, time, value }) => ({ name, time, value })) ?? null,
+    admittedAt: input.admittedAt ?? null,
+    patientRef: input.patientRef,
+  };
 }
 
 /**
@@ -89,29 +111,25 @@ export class PredictionResolver {
   @Authorized('predict')
   @Mutation(() => Prediction, {
     description:
-      'Scores, explains and stores one prediction; nothing is stored when the input is refused. Clinician or admin keys.',
+      "Scores, explains and stores one prediction, from a row of features or from a stay's course of observations (`RiskModel.takes`); nothing is stored when the input is refused. Clinician or admin keys.",
   })
   predict(
     @Arg('input', () => PredictInput) input: PredictInput,
     @Ctx() context: GraphQLContext,
   ): Promise<PredictionRecord> {
-    return context.services.prediction.predict(
-      input.modelId,
-      { features: featureValues(input.features), patientRef: input.patientRef },
-      originOf(context),
-    );
+    return context.services.prediction.predict(input.modelId, predictionRow(input), originOf(context));
   }
 
   @Authorized('predict')
   @Mutation(() => [Prediction], {
     description:
-      'Scores 1 to 1000 rows of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
+      'Scores 1 to 1000 rows (rows of features or courses of observations) of one model, in order; every row is validated first, and one bad row refuses the whole batch. Clinician or admin keys.',
   })
   predictBatch(
     @Arg('input', () => PredictBatchInput) input: PredictBatchInput,
     @Ctx() context: GraphQLContext,
   ): Promise<PredictionRecord[]> {
-    const rows = input.rows.map((row) => ({ features: featureValues(row.features), patientRef: row.patientRef }));
+    const rows = input.rows.map(predictionRow);
     return context.services.prediction.predictBatch(input.modelId, rows, originOf(context));
   }
 

@@ -18,11 +18,45 @@ export class FeatureValue {
   value!: number | null;
 }
 
+@ObjectType('ObservationValue', { description: 'One observation of a course as the client sent it.' })
+export class ObservationValue {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'When it was taken, as an ISO-8601 instant in UTC.' })
+  time!: string;
+
+  @Field(() => Float, { description: 'The value as sent (before any unit rule).' })
+  value!: number;
+}
+
+@ObjectType('PredictionCourse', {
+  description: "The stay's course a timeline model was asked about, kept with the audit record as it was sent.",
+})
+export class PredictionCourse {
+  @Field(() => String, {
+    description: "Admission, an ISO-8601 instant in UTC: the one sent, or the earliest observation's.",
+  })
+  admittedAt!: string;
+
+  @Field(() => Float, {
+    description:
+      "The moment scored, in minutes from admission: the end of the model's window, or the latest observation for a model without one.",
+  })
+  moment!: number;
+
+  @Field(() => [ObservationValue], { description: 'The observations as received, in the order sent.' })
+  observations!: ObservationValue[];
+}
+
 @ObjectType('FeatureContribution', {
   description: `One feature's exact TreeSHAP contribution to this prediction, in LOG-ODDS (not probability); ${ADDS_UP}.`,
 })
 export class FeatureContribution {
-  @Field(() => String, { description: 'An input or a derived feature of the model vector.' })
+  @Field(() => String, {
+    description:
+      "An input or a derived feature of the model vector (for a course, an entry of the timeline function's vector).",
+  })
   name!: string;
 
   @Field(() => Float, { nullable: true, description: 'The value the model saw; null = missing.' })
@@ -76,8 +110,17 @@ export class Prediction {
   contributions!: FeatureContribution[];
 
   // The audit record calls them inputs; clients know them as the features they sent.
-  @Field(() => [FeatureValue], { name: 'features', description: 'The inputs as received, in the order sent.' })
+  @Field(() => [FeatureValue], {
+    name: 'features',
+    description: 'The inputs as received, in the order sent; empty for a prediction from a course.',
+  })
   inputs!: FeatureValue[];
+
+  @Field(() => PredictionCourse, {
+    nullable: true,
+    description: 'The course as received, for a prediction from observations; null for a row of features.',
+  })
+  course?: PredictionCourse | null;
 
   @Field(() => String, { nullable: true, description: "The client's patient identifier, if it sent one." })
   patientRef!: string | null;

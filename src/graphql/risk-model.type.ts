@@ -6,19 +6,18 @@ import 'reflect-metadata';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { FeatureKind } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
+import { FeatureCode } from './feature-code.type';
 import { FeatureKindEnum } from './feature-kind.enum';
 import { ModelMetrics, modelMetricsOf } from './model-metrics.type';
+import {
+  inputKindsOf,
+  ModelInputKindEnum,
+  TimelineSpec,
+  timelineSpecOf,
+  type ModelInputKind,
+} from './timeline-input.type';
 
-@ObjectType('FeatureCode', {
-  description: 'One code of a binary input and what it means in the data the model learned from.',
-})
-export class FeatureCode {
-  @Field(() => Int)
-  value!: number;
-
-  @Field(() => String, { description: 'What the code means, e.g. "female".' })
-  label!: string;
-}
+export { FeatureCode };
 
 @ObjectType('FeatureSpec', { description: 'One input a client sends, with its unit and the range the server accepts.' })
 export class FeatureSpec {
@@ -161,10 +160,29 @@ export class RiskModel {
   @Field(() => RiskBands)
   riskBands!: RiskBands;
 
-  @Field(() => [FeatureSpec], { description: 'The inputs a client sends, in the order of the model vector.' })
+  @Field(() => [ModelInputKindEnum], {
+    description:
+      'What a prediction request sends: FEATURES (`PredictInput.features`, listed in `features`), OBSERVATIONS (`PredictInput.observations`, codes in `timeline`), or either.',
+  })
+  takes!: ModelInputKind[];
+
+  @Field(() => [FeatureSpec], {
+    description:
+      'The inputs a client sends, in the order of the model vector; empty for a model that takes only OBSERVATIONS.',
+  })
   features!: FeatureSpec[];
 
-  @Field(() => [DerivedFeatureSpec])
+  @Field(() => TimelineSpec, {
+    nullable: true,
+    description:
+      'For a model that takes OBSERVATIONS: the observation codes, their units and ranges, and the window read; null otherwise.',
+  })
+  timeline!: TimelineSpec | null;
+
+  @Field(() => [DerivedFeatureSpec], {
+    description:
+      'Features the server computes (from the inputs, or for a timeline model its whole vector, from the course); each has its own contribution.',
+  })
   derivedFeatures!: DerivedFeatureSpec[];
 
   @Field(() => ModelMetrics, { description: 'Cross-validated metrics of this model.' })
@@ -209,7 +227,9 @@ function fromCard(card: ModelCard): RiskModel {
     threshold: card.threshold.value,
     thresholdRule: card.threshold.rule,
     riskBands: card.riskBands,
+    takes: inputKindsOf(card),
     features: card.features.map((f) => ({ ...f, codes: f.codes ?? [] })),
+    timeline: card.timeline ? timelineSpecOf(card.timeline) : null,
     derivedFeatures: card.derivedFeatures,
     metrics: modelMetricsOf(card.evaluation.gbdt),
     baselineMetrics: modelMetricsOf(card.evaluation.baseline),

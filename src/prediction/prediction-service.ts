@@ -7,9 +7,11 @@ import type { AuditLog } from '@/audit/audit-log';
 import type { AuditRecord } from '@/audit/audit-record';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { UnknownModelError, type LoadedModel, type ModelRegistry } from '@/inference/model-registry';
+import { vectorizeCourse, type Course } from './course';
 import { predictionRecord } from './prediction-record';
-import { validateRequest, type PredictionRow, type RequestOrigin } from './prediction-request';
-import { scoreVectors, vectorizeRows } from './scoring';
+import { validateRows, type PredictionRow, type RequestOrigin } from './prediction-request';
+export { MAX_COURSE_OBSERVATIONS, type Course, type CourseObservation } from './course';
+import { scoreVectors, vectorizeInto } from './scoring';
 
 // The request's shape and limits belong to the service's API: its callers import them from here.
 export {
@@ -34,7 +36,27 @@ export class PredictionService {
     return record;
   }
 
-  /** Every row or none: all are validated before any is scored, and all are stored in one transaction. */
+  /**
+   * One prediction from a stay's course (a timeline model): the observations placed on the model's timeline, validated,
+   * vectorized at the moment scored (vectorizeCourse) and scored by the same core as a row of features.
+   */
+  async predictCourse(
+    modelId: string,
+    course: Course & { patientRef?: string | null },
+    origin: RequestOrigin,
+  ): Promise<AuditRecord> {
+    const row: PredictionRow = {
+      observations: [...course.observations],
+      admittedAt: course.admittedAt ?? null,
+      patientRef: course.patientRef,
+    };
+    return this.predict(modelId, row, origin);
+  }
+
+  /**
+   * Every row or none: all are validated before any is scored, and all are stored in one transaction. A row is feature
+   * values or a course of observations, as the model takes.
+   */
   async predictBatch(
     modelId: string,
     rows: PredictionRow[],
@@ -43,8 +65,16 @@ export class PredictionService {
   ): Promise<AuditRecord[]> {
     const started = performance.now();
     const model = await this.model(modelId);
-    const vectors = vectorizeRows(model, validateRequest(model.card.features, rows, options));
-    const records = await scoreVectors(model, vectors, (scored, i) => predictionRecord(model, rows[i], scored, origin));
+    const valid = validateRows(model.card, rows, options);
+    const width = model.vectorNames.length;
+    const vectors = new Float32Array(rows.length * width);
+    valid.forEach((row, i) => {
+      if (row.course) vectors.set(vectorizeCourse(model, row.course.observations, row.course.moment), i * width);
+      else vectorizeInto(model, row.inputs, vectors, i);
+    });
+    const records = await scoreVectors(model, vectors, (scored, i) =>
+      predictionRecord(model, rows[i], scored, origin, valid[i].course),
+    );
     // Latency covers validation, inference and explanation, the work the record describes.
     const latencyMs = (performance.now() - started) / rows.length;
     const stored = await this.audit.append(records.map((r) => ({ ...r, latencyMs })));

@@ -47,3 +47,11 @@ export function featureValue(value: number | null, unit?: string | null): string
 export function utcTime(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+/** Minutes from admission as "+HH:MM" (hours may pass 24: "+47:30"), the challenge's record-file clock. */
+export function fromAdmission(minutes: number): string {
+  const whole = Math.round(minutes);
+  const h = Math.floor(whole / 60);
+  const m = whole - h * 60;
+  return `+${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}

@@ -1,12 +1,15 @@
 /**
  * The inputs a model takes, a row each (name, unit, allowed values, required or what missing means), and the features
- * the service computes from them.
+ * the service computes from them; for a timeline model, its observation codes and vector (timeline.tsx).
  */
 import type { ModelCard } from '@/inference/model-card';
 import { ScrollingTable } from '../scrolling-table';
 import { TableHead } from '../table-head';
+import { CardTimeline } from './timeline';
 
 export function CardInputs({ card }: { card: ModelCard }) {
+  // A model taking only a course has no inputs of its own: its whole vector is computed from the observations.
+  if (card.features.length === 0 && card.timeline) return <CardTimeline card={card} timeline={card.timeline} />;
   return (
     <>
       <h2>Inputs</h2>
@@ -51,6 +54,7 @@ export function CardInputs({ card }: { card: ModelCard }) {
           </ul>
         </>
       ) : null}
+      {card.timeline ? <CardTimeline card={card} timeline={card.timeline} /> : null}
     </>
   );
 }

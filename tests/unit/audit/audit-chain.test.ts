@@ -83,6 +83,20 @@ describe('a link hash', () => {
     expect(linkHash(GENESIS_HASH, record(change))).not.toBe(linkHash(GENESIS_HASH, record()));
   });
 
+  it('covers a course when the record has one, and is unchanged for records without one (null or absent)', () => {
+    const course = {
+      admittedAt: '2026-03-01T08:00:00.000Z',
+      moment: 2880,
+      observations: [{ name: 'HR', time: '2026-03-01T09:00:00.000Z', value: 90 }],
+    };
+    // Records stored before the column existed read back without a course: their hashes must not move.
+    expect(linkHash(GENESIS_HASH, record({ course: null }))).toBe(linkHash(GENESIS_HASH, record()));
+    const withCourse = linkHash(GENESIS_HASH, record({ course }));
+    expect(withCourse).not.toBe(linkHash(GENESIS_HASH, record()));
+    const changed = { ...course, observations: [{ ...course.observations[0], value: 91 }] };
+    expect(linkHash(GENESIS_HASH, record({ course: changed }))).not.toBe(withCourse);
+  });
+
   it('depends on the previous hash', () => {
     expect(linkHash('f'.repeat(64), record())).not.toBe(linkHash(GENESIS_HASH, record()));
   });

@@ -127,3 +127,44 @@ it("falls back to graphql's path for anything but a feature value, and to the va
     { name: 'input', message: 'Variable "$input" of required type "PredictInput!" was not provided.' },
   ]);
 });
+
+describe("a course's coercion errors, named as the service names a course's offenders", () => {
+  const observations = [
+    { name: 'Age', time: '2026-03-01T08:00:00Z', value: 70 },
+    { name: 'HR', time: '2026-03-01 09:00', value: 90 },
+  ];
+
+  it('names an observation whose time is not an ISO-8601 instant by index and code', () => {
+    const variables = { input: { modelId: 'icu-mortality', observations } };
+    const [error] = coercionErrors(PREDICT, variables);
+    expect(coercionFieldErrors(error, variables, specs)).toEqual([
+      {
+        name: 'observations[1] (HR)',
+        message: expect.stringMatching(
+          /DateTime cannot represent an invalid date-time-string 2026-03-01 09:00.*; time must be an ISO-8601 instant with a time zone, e\.g\. 2026-03-01T08:30:00Z$/,
+        ),
+      },
+    ]);
+  });
+
+  it('names a non-finite value, a missing field and a bad admittedAt, with the row in a batch', () => {
+    const variables = {
+      input: {
+        modelId: 'icu-mortality',
+        rows: [
+          { observations: [{ name: 'HR', time: '2026-03-01T08:00:00Z', value: Infinity }] },
+          { observations: [{ name: 'GCS', value: 9 }], admittedAt: 'monday' },
+        ],
+      },
+    };
+    const named = coercionErrors(BATCH, variables).flatMap((e) => coercionFieldErrors(e, variables, specs));
+    expect(named.map((e) => e.name)).toEqual([
+      'rows[0].observations[0] (HR)',
+      'rows[1].observations[0] (GCS)',
+      'rows[1].admittedAt',
+    ]);
+    expect(named[0].message).toMatch(/; value must be a finite number$/);
+    expect(named[1].message).toMatch(/"time".*; an observation is \{ name, time, value \}$/);
+    expect(named[2].message).toMatch(/; give an ISO-8601 instant with a time zone/);
+  });
+});

@@ -2,6 +2,7 @@
  * Predict: a form generated from the model card; the answer, its explanation and a what-if comparison appear below it.
  */
 import { services } from '@/server/service-container';
+import { CourseForm } from '@/ui/course-form';
 import { PredictForm } from '@/ui/predict-form';
 import { predictFromForm } from './actions';
 import { NavLink } from '@/ui/nav-link';
@@ -32,7 +33,18 @@ export default async function PredictPage({ params }: { params: Promise<{ id: st
         {card.outcome} <NavLink href={`/models/${card.id}`}>About this model</NavLink>: its validation, limitations and inputs.
       </p>
       {can(viewer, 'predict') ? (
-        <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+        card.features.length === 0 && card.timeline ? (
+          // A model that reads only a course has no inputs to make fields of: the form takes the course's lines.
+          <CourseForm
+            modelName={card.name}
+            windowMinutes={card.timeline.windowMinutes}
+            exampleCodes={card.timeline.observations.slice(0, 6).map((o) => o.name)}
+            action={predictFromForm.bind(null, card.id)}
+            apiHint="Programs send the same course to GraphQL: predict(input: { modelId, admittedAt, observations: [{ name, time, value }] }), as in graphql/operations/PredictCourse.graphql."
+          />
+        ) : (
+          <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+        )
       ) : (
         <p className="error" role="alert">
           You are signed in as {viewer.name}, and {new AccessDeniedError(viewer.role, 'predict').message}. Sign in with another key to predict.
