@@ -35,7 +35,12 @@ interface CardFeatures {
   id: string;
   features: FeatureSpec[];
   derivedFeatures: { name: string }[];
-  timeline?: { function: string; observations: { name: string }[] };
+  timeline?: {
+    function: string;
+    windowMinutes: number | null;
+    lastMinute?: number;
+    observations: { name: string }[];
+  };
 }
 
 /**
@@ -76,6 +81,12 @@ export function timelineOfCard(card: CardFeatures): TimelineFunction | undefined
     throw new TimelineFunctionMismatchError(
       card.id,
       `timeline function "${fn.name}" computes another vector than the card lists`,
+    );
+  const span = (t: { windowMinutes: number | null; lastMinute?: number }) => `${t.windowMinutes}/${t.lastMinute}`;
+  if (span(card.timeline) !== span(fn))
+    throw new TimelineFunctionMismatchError(
+      card.id,
+      `the card's window/last minute (${span(card.timeline)}) differ from timeline function "${fn.name}" (${span(fn)})`,
     );
   const codes = (list: { name: string }[]) => list.map((o) => o.name).join(',');
   if (codes(card.timeline.observations) !== codes([...fn.observations]))

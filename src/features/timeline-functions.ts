@@ -4,7 +4,7 @@
  */
 import { ICU_MORTALITY_OBSERVATIONS } from './icu-mortality-observations';
 import { DEFAULT_WINDOW_MINUTES, icuMortalityFeatures, icuMortalityVector } from './icu-mortality';
-import { SEPSIS_OBSERVATIONS, sepsisCourseFeatures, sepsisCourseVector } from './sepsis-course';
+import { SEPSIS_LAST_HOUR, SEPSIS_OBSERVATIONS, sepsisCourseFeatures, sepsisCourseVector } from './sepsis-course';
 import type { Observation, ObservationSpec } from './timeline';
 
 /** One entry of a timeline model's vector, as the card lists it (a derived feature with its unit). */
@@ -21,6 +21,8 @@ export interface TimelineFunction {
   observations: readonly ObservationSpec[];
   /** Minutes from admission read, scored at their end; null: the course up to its latest observation. */
   windowMinutes: number | null;
+  /** Without a window: the latest minute from admission the model can score (its inputs' ranges end there). */
+  lastMinute?: number;
   /** The vector's entries, in order. */
   features(): VectorEntry[];
   /** The vector from the observations up to `moment` minutes after admission (NaN = missing). */
@@ -39,6 +41,7 @@ export const TIMELINE_FUNCTIONS: Readonly<Record<string, TimelineFunction>> = {
     name: 'sepsis',
     observations: SEPSIS_OBSERVATIONS,
     windowMinutes: null,
+    lastMinute: SEPSIS_LAST_HOUR * 60,
     features: sepsisCourseFeatures,
     vector: sepsisCourseVector,
   },

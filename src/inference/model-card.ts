@@ -77,6 +77,11 @@ export const timelineInputSchema = z.object({
    * course up to its latest observation (sepsis, hour by hour).
    */
   windowMinutes: z.number().int().positive().nullable(),
+  /**
+   * A model without a window: the latest minute from admission it can score (sepsis: hour 336, where the challenge cut
+   * every stay); a later observation is refused.
+   */
+  lastMinute: z.number().int().positive().optional(),
   observations: z.array(observationSpecSchema).min(1),
 });
 

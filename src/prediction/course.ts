@@ -84,7 +84,7 @@ function windowText(timeline: Pick<TimelineInput, 'windowMinutes'>, admittedAt: 
  * name `<prefix>observations[i] (NAME)`; the course is placed only when there are none.
  */
 export function placeCourse(
-  timeline: Pick<TimelineInput, 'windowMinutes' | 'observations'>,
+  timeline: Pick<TimelineInput, 'windowMinutes' | 'lastMinute' | 'observations'>,
   course: Course,
   prefix = '',
 ): { placed?: PlacedCourse; errors: FieldError[] } {
@@ -121,6 +121,15 @@ export function placeCourse(
       errors.set(i, {
         name: named(i),
         message: `time ${at} is before admission (admittedAt ${admittedAt.toISOString()}); every observation is at or after admission`,
+      });
+    } else if (
+      timeline.windowMinutes === null &&
+      timeline.lastMinute !== undefined &&
+      minutes[i] > timeline.lastMinute
+    ) {
+      errors.set(i, {
+        name: named(i),
+        message: `time ${at} is ${minutesText(minutes[i])} after admission; the model scores a course up to ${minutesText(timeline.lastMinute)} from admission`,
       });
     } else if (timeline.windowMinutes !== null && minutes[i] > timeline.windowMinutes) {
       errors.set(i, {

@@ -32,9 +32,20 @@ describe('the sepsis timeline function', () => {
     expect(fn.vector).toBe(sepsisCourseVector);
     const withTimeline = {
       ...card,
-      timeline: { function: 'sepsis', windowMinutes: null, observations: [...SEPSIS_OBSERVATIONS] },
+      timeline: {
+        function: 'sepsis',
+        windowMinutes: null,
+        lastMinute: 336 * 60,
+        observations: [...SEPSIS_OBSERVATIONS],
+      },
     };
     expect(timelineOfCard(withTimeline)).toBe(fn);
+    // A card whose span differs from the function's would accept courses the model cannot score.
+    for (const span of [{ lastMinute: 100 * 60 }, { lastMinute: undefined }, { windowMinutes: 2880 }]) {
+      expect(() => timelineOfCard({ ...withTimeline, timeline: { ...withTimeline.timeline, ...span } })).toThrow(
+        /window\/last minute/,
+      );
+    }
   });
 
   it('reads the challenge’s columns the model uses, by their names, with the inputs’ units and training’s ranges', () => {

@@ -72,6 +72,16 @@ describe('placeCourse', () => {
     expect(courseMoment(2880, [])).toBe(2880);
   });
 
+  it('refuses, for a model without a window, an observation past the last minute it can score', () => {
+    const sepsisLike = { ...ICU, windowMinutes: null, lastMinute: 336 * 60 };
+    expect(placeCourse(sepsisLike, { observations: [at('HR', 0, 80), at('HR', 336 * 60, 80)] }).errors).toEqual([]);
+    const [error] = refused(placeCourse(sepsisLike, { observations: [at('HR', 0, 80), at('HR', 336 * 60 + 1, 80)] }));
+    expect(error.name).toBe('observations[1] (HR)');
+    expect(error.message).toContain(
+      '336 h 1 min after admission; the model scores a course up to 336 h from admission',
+    );
+  });
+
   it('names every refused observation in index order, each once, prefixed in a batch', () => {
     const errors = refused(
       placeCourse(
