@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CodedError } from '@/errors/coded-error';
 import { validateObservations } from '@/features/timeline';
 import type { LoadedModel } from '@/inference/model-registry';
+import { courseMoment, vectorizeCourse } from '@/prediction/course';
 import { scoreVectors, type ScoredRow } from '@/prediction/scoring';
 import { parseRecordFile, Physionet2012RecordError } from './datasets/physionet2012-record';
 import type { OutputRow } from './score-output';
@@ -120,8 +121,11 @@ export async function* recordOutputRows(
         tally.leftOut[code] = (tally.leftOut[code] ?? 0) + 1;
       }
       if (problems.any) continue; // the directory is refused: vectors would be thrown away
-      const moment = fn.windowMinutes ?? observations.reduce((latest, o) => Math.max(latest, o.time), 0);
-      vectors.set(fn.vector(observations, moment), ids.length * width);
+      // The step the API and the monitor share: the same vector at the same moment.
+      vectors.set(
+        vectorizeCourse(model, observations, courseMoment(fn.windowMinutes, observations)),
+        ids.length * width,
+      );
       ids.push(record.recordId);
       if (ids.length === staysPerBatch) yield* await flush();
     }
