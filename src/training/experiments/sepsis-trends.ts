@@ -1,0 +1,313 @@
+/**
+ * Experiment for sepsis 2.0.0 (issue 13 §3): 1.0.0's snapshot features against added trend features, by grouped
+ * 5-fold CV on set A with 1.0.0's folds, seed and search, and by the Unit1 ↔ Unit2 transfer check.
+ *
+ *   npx tsx src/training/experiments/sepsis-trends.ts --variants trends,physiology --steps transfer,cv --out FILE.json
+ *   npx tsx src/training/experiments/sepsis-trends.ts --summarise A.json,B.json --out models/sepsis/experiments/trends
+ *
+ * The CV is the GBDT half of outOfFoldPredictions (same outer splits, fold seeds, grid, inner hold-out and
+ * reuse of the hold-out fit), without the logistic baseline, so its 1.0.0 variant reproduces the card's figures.
+ */
+import { writeFileSync } from 'node:fs';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { blankImplausible, type ChallengeRow } from '@/features/sepsis';
+import { SEPSIS_TREND_FEATURES, sepsisTrends } from '@/features/sepsis-trends';
+import { subset, type Dataset } from '../dataset';
+import { readChallengeCsv, patientRows, type ChallengeTable } from '../datasets/sepsis';
+import { icuUnits } from '../datasets/sepsis-units';
+import { buildSepsisDataset } from '../datasets/sepsis-patient-hours';
+import { bootstrapCI } from '../evaluation/bootstrap';
+import { utilityReport } from '../evaluation/utility-report';
+import { outerSplits } from '../evaluation/out-of-fold';
+import { auroc } from '../evaluation/ranking-metrics';
+import { bestUtilityThreshold, groupByPatient, normalizedUtility } from '../evaluation/sepsis-utility';
+import { selectColumns } from '../feature-columns';
+import { fitGradientBoosting, predictProbabilities } from '../gbdt/gradient-boosting';
+import { innerSplits, selectGbdtParams } from '../model-selection';
+import { sepsisRecipe } from '../recipes/sepsis';
+import { UTILITY_CANDIDATES } from '../train-model';
+import { transferCheck, type TransferResult, type TransferUnits } from '../transfer-check';
+
+/** Inputs of 1.0.0 that count a stay's hours or its lab draws: hospital practice, by the issue's prior. */
+const HABITS_1_0_0 = ['iculos', 'measured_lab_count'];
+
+const PHYSIOLOGY = SEPSIS_TREND_FEATURES.filter((f) => f.kind === 'physiology').map((f) => f.name);
+const ALL_TRENDS = SEPSIS_TREND_FEATURES.map((f) => f.name);
+
+interface Variant {
+  name: string;
+  description: string;
+  columns: (snapshot: string[]) => string[];
+}
+
+export const VARIANTS: Variant[] = [
+  { name: '1.0.0', description: '1.0.0’s snapshot features (the shipped model)', columns: (s) => s },
+  {
+    name: 'trends',
+    description:
+      '1.0.0 + every trend feature of the issue: per vital change over 1/6/12 h, lowest/highest in 24 h, change from own baseline, hours since measured, measurements in 24 h; shock index trend, SpO₂/FiO₂, SOFA-style lab changes',
+    columns: (s) => [...s, ...ALL_TRENDS],
+  },
+  {
+    name: 'physiology',
+    description: `1.0.0 without its habit features (${HABITS_1_0_0.join(', ')}) + the physiology trends only (no hours since measured, no measurement counts)`,
+    columns: (s) => [...s.filter((n) => !HABITS_1_0_0.includes(n)), ...PHYSIOLOGY],
+  },
+  {
+    name: 'snapshot+physiology',
+    description: '1.0.0 + the physiology trends only (no hours since measured, no measurement counts)',
+    columns: (s) => [...s, ...PHYSIOLOGY],
+  },
+];
+
+const log = (line: string) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
+
+/** Set A's rows with 1.0.0's columns and every trend column, and the ICU unit of each row. */
+export function sepsisTrendDataset(table: ChallengeTable): { data: Dataset; units: TransferUnits } {
+  const base = buildSepsisDataset(table);
+  const n = base.y.length;
+  const f0 = base.featureNames.length;
+  const t = ALL_TRENDS.length;
+  const f = f0 + t;
+  const x = new Float32Array(n * f);
+  for (let p = 0; p < table.patientIds.length; p++) {
+    const start = table.patientOffsets[p];
+    const rows: ChallengeRow[] = patientRows(table, p).map((row) => blankImplausible(row).row);
+    const trends = sepsisTrends(rows);
+    rows.forEach((row, i) => {
+      const r = start + i;
+      x.set(base.x.subarray(r * f0, (r + 1) * f0), r * f);
+      x.set(trends[i], r * f + f0);
+    });
+  }
+  return {
+    data: { featureNames: [...base.featureNames, ...ALL_TRENDS], x, y: base.y, groups: base.groups },
+    units: icuUnits(table),
+  };
+}
+
+function utilityAt(data: Dataset, p: Float64Array, threshold: number): number {
+  const alarms = Float64Array.from(p, (q) => (q >= threshold ? 1 : 0));
+  return normalizedUtility(groupByPatient(data.groups!, data.y, alarms)).normalized;
+}
+
+const chooseThreshold = (rows: Dataset, p: Float64Array) =>
+  bestUtilityThreshold(rows.groups!, rows.y, p, UTILITY_CANDIDATES).threshold;
+
+interface CvResult {
+  auroc: number;
+  utility: number;
+  /** 95% percentile bootstrap intervals over patients (200 replicates). */
+  aurocInterval: { lower: number; upper: number };
+  utilityInterval: { lower: number; upper: number };
+  threshold: number;
+  /** Utility with the threshold chosen inside each training fold (on its inner hold-out), pooled. */
+  utilityFoldThreshold: number;
+  folds: { fold: number; maxDepth: number; minChildWeight: number; rounds: number; auroc: number; threshold: number }[];
+  seconds: number;
+}
+
+/** 1.0.0's grouped CV (GBDT half): outer splits, fold seeds, search and hold-out reuse as in outOfFoldPredictions. */
+function groupedCv(data: Dataset, save?: string): CvResult {
+  const started = Date.now();
+  const { folds, repeats } = sepsisRecipe.evaluation;
+  const seed = sepsisRecipe.seed;
+  const oof = new Float64Array(data.y.length).fill(NaN);
+  const alarmsFoldThreshold = new Float64Array(data.y.length);
+  const chosen: CvResult['folds'] = [];
+  for (const split of outerSplits(data, folds, repeats, seed)) {
+    const foldSeed = seed + 1000 * (split.repeat + 1) + split.fold;
+    const train = subset(data, split.train);
+    const test = subset(data, split.test);
+    const selection = selectGbdtParams(train, sepsisRecipe.search, foldSeed);
+    const ensemble =
+      selection.holdoutFit ?? fitGradientBoosting(train, { ...selection.params, seed: foldSeed }).ensemble;
+    const p = predictProbabilities(ensemble, test);
+    split.test.forEach((r, i) => (oof[r] = p[i]));
+    // A per-fold threshold from the fold's own inner hold-out (the rows the hold-out fit was early-stopped on).
+    const threshold = foldThreshold(train, ensemble, foldSeed);
+    split.test.forEach((r, i) => (alarmsFoldThreshold[r] = p[i] >= threshold ? 1 : 0));
+    const { maxDepth, minChildWeight, rounds } = selection.params;
+    chosen.push({ fold: split.fold, maxDepth, minChildWeight, rounds, auroc: auroc(test.y, p), threshold });
+    log(`  fold ${split.fold + 1}/${folds}: AUROC ${auroc(test.y, p).toFixed(4)}, ${rounds} rounds, depth ${maxDepth}`);
+  }
+  const threshold = chooseThreshold(data, oof);
+  if (save) writeFileSync(save, new Uint8Array(oof.buffer));
+  const report = { replicates: 200, seed };
+  const aurocCi = bootstrapCI(data.y, oof, auroc, { ...report, groups: data.groups });
+  const utilityCi = utilityReport(data.groups!, data.y, oof, threshold, report).utility;
+  return {
+    auroc: auroc(data.y, oof),
+    utility: utilityAt(data, oof, threshold),
+    aurocInterval: { lower: aurocCi.lower, upper: aurocCi.upper },
+    utilityInterval: { lower: utilityCi.lower, upper: utilityCi.upper },
+    threshold,
+    utilityFoldThreshold: normalizedUtility(groupByPatient(data.groups!, data.y, alarmsFoldThreshold)).normalized,
+    folds: chosen,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function foldThreshold(train: Dataset, ensemble: TreeEnsemble, seed: number): number {
+  const holdout = subset(train, innerSplits(train, sepsisRecipe.search.inner, seed)[0].test);
+  return chooseThreshold(holdout, predictProbabilities(ensemble, holdout));
+}
+
+interface VariantResult {
+  name: string;
+  description: string;
+  features: number;
+  cv?: CvResult;
+  transfer?: (TransferResult & { seconds: number })[];
+}
+
+async function run(
+  variantNames: string[],
+  steps: string[],
+  out: string,
+  dataDir: string,
+  thresholdFolds: number,
+): Promise<void> {
+  log('reading set A');
+  const csv = await readChallengeCsv(join(dataDir, 'physionet2019', 'setA.csv.gz'), { requireLabel: true });
+  log('building 1.0.0 rows and trend features');
+  const { data: all, units } = sepsisTrendDataset(csv.table);
+  log(`built ${all.y.length} rows × ${all.featureNames.length} columns`);
+  const snapshot = all.featureNames.slice(0, all.featureNames.length - ALL_TRENDS.length);
+  const results: VariantResult[] = [];
+  for (const name of variantNames) {
+    const variant = VARIANTS.find((v) => v.name === name);
+    if (!variant) throw new Error(`unknown variant ${name}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
+    const data = selectColumns(all, variant.columns(snapshot));
+    const result: VariantResult = { name, description: variant.description, features: data.featureNames.length };
+    results.push(result);
+    for (const step of steps) {
+      const started = Date.now();
+      if (step === 'transfer') {
+        log(`${name}: transfer check`);
+        const transfer = transferCheck(data, units, {
+          search: sepsisRecipe.search,
+          seed: sepsisRecipe.seed,
+          threshold: chooseThreshold,
+          utility: true,
+          thresholdFolds,
+          onProgress: log,
+        });
+        const seconds = (Date.now() - started) / 1000;
+        result.transfer = transfer.map((t) => ({ ...t, seconds }));
+        for (const t of transfer)
+          log(`${name}: ${t.train}→${t.test} AUROC ${t.auroc.toFixed(4)} utility ${t.utility!.toFixed(4)}`);
+      } else if (step === 'cv') {
+        log(`${name}: grouped 5-fold CV (${data.featureNames.length} features)`);
+        result.cv = groupedCv(data, out.replace(/\.json$/, `-${name}-oof.f64`));
+        log(`${name}: CV AUROC ${result.cv.auroc.toFixed(4)} utility ${result.cv.utility.toFixed(4)}`);
+      } else throw new Error(`unknown step ${step}`);
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+    }
+  }
+}
+
+/** Merges run files into one JSON and a readable summary, with the issue's decision rule applied. */
+async function summarise(files: string[], out: string): Promise<void> {
+  const byName = new Map<string, VariantResult>();
+  for (const file of files) {
+    for (const r of JSON.parse(await readFile(file, 'utf8')) as VariantResult[]) {
+      const seen = byName.get(r.name);
+      byName.set(r.name, { ...seen, ...r, cv: r.cv ?? seen?.cv, transfer: r.transfer ?? seen?.transfer });
+    }
+  }
+  const variants = [...byName.values()];
+  const reference = byName.get('1.0.0');
+  const decide = (v: VariantResult) => {
+    if (!reference || v === reference) return null;
+    const cvGain = v.cv && reference.cv ? v.cv.utility - reference.cv.utility : null;
+    const transferHolds =
+      v.transfer && reference.transfer
+        ? v.transfer.every((t) => {
+            const r = reference.transfer!.find((x) => x.train === t.train && x.test === t.test)!;
+            return t.utility! >= r.utility! && t.auroc >= r.auroc;
+          })
+        : null;
+    return {
+      cvUtilityGain: cvGain,
+      beatsBy002: cvGain === null ? null : cvGain >= 0.02,
+      transferDoesNotLose: transferHolds,
+      ships: cvGain !== null && transferHolds !== null && cvGain >= 0.02 && transferHolds,
+    };
+  };
+  const doc = {
+    experiment: 'sepsis 2.0.0 trend features (issue 13 §3)',
+    data: 'PhysioNet/CinC 2019 set A only (20,336 stays); set B untouched',
+    protocol:
+      'Grouped (by patient) stratified 5-fold CV with 1.0.0’s splits, seed (20261123), grid and inner hold-out; threshold: best normalized utility on the pooled out-of-fold predictions, as 1.0.0 (utilityFoldThreshold: threshold chosen on each training fold’s inner hold-out instead). Transfer check: fit on one ICU type of set A (Unit1 medical, Unit2 surgical) with the same search, threshold from the training unit’s inner hold-out, tested on the other unit; patients with neither unit left out.',
+    rule: 'Ship 2.0.0 only if it beats 1.0.0 by ≥ 0.02 utility in grouped CV and does not lose in the transfer check (utility and AUROC at least 1.0.0’s in both directions); otherwise keep 1.0.0.',
+    variants: variants.map((v) => ({ ...v, decision: decide(v) })),
+  };
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(`${out}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+  const f = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(3));
+  const lines = [
+    '# Sepsis 2.0.0 experiment: trend features (issue 13 §3)',
+    '',
+    doc.data + '.',
+    '',
+    doc.protocol,
+    '',
+    doc.rule,
+    '',
+    '| variant | features | CV AUROC | CV utility | CV utility (fold thresholds) | Unit1→Unit2 AUROC / utility | Unit2→Unit1 AUROC / utility | CV s | transfer s |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...variants.map((v) => {
+      const t = (a: string, b: string) => {
+        const r = v.transfer?.find((x) => x.train === a && x.test === b);
+        return r ? `${f(r.auroc)} / ${f(r.utility)}` : '—';
+      };
+      return `| ${v.name} | ${v.features} | ${f(v.cv?.auroc)} | ${f(v.cv?.utility)} | ${f(v.cv?.utilityFoldThreshold)} | ${t('Unit1', 'Unit2')} | ${t('Unit2', 'Unit1')} | ${v.cv ? v.cv.seconds.toFixed(0) : '—'} | ${v.transfer?.[0] ? v.transfer[0].seconds.toFixed(0) : '—'} |`;
+    }),
+    '',
+    ...variants.map((v) => `- **${v.name}**: ${v.description}.`),
+    '',
+    '## Decision',
+    '',
+    ...doc.variants
+      .filter((v) => v.decision)
+      .map(
+        (v) =>
+          `- ${v.name}: CV utility gain ${v.decision!.cvUtilityGain === null ? '—' : v.decision!.cvUtilityGain.toFixed(3)} (needs ≥ 0.02: ${v.decision!.beatsBy002}), transfer does not lose: ${v.decision!.transferDoesNotLose} → ${v.decision!.ships ? 'ships' : 'does not ship'}.`,
+      ),
+    '',
+  ];
+  await writeFile(`${out}.md`, lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      variants: { type: 'string', default: '1.0.0,trends' },
+      steps: { type: 'string', default: 'transfer,cv' },
+      out: { type: 'string', default: 'models/sepsis/experiments/trends-run.json' },
+      data: { type: 'string', default: 'data' },
+      summarise: { type: 'string' },
+      'threshold-folds': { type: 'string', default: '5' },
+    },
+  });
+  if (values.summarise) return summarise(values.summarise.split(','), values.out!);
+  await run(
+    values.variants!.split(','),
+    values.steps!.split(','),
+    values.out!,
+    values.data!,
+    Number(values['threshold-folds']),
+  );
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  });
+}
