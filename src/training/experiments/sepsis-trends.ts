@@ -25,6 +25,7 @@ import { outerSplits } from '../evaluation/out-of-fold';
 import { auroc } from '../evaluation/ranking-metrics';
 import { bestUtilityThreshold, groupByPatient, normalizedUtility } from '../evaluation/sepsis-utility';
 import { selectColumns } from '../feature-columns';
+import { Rng } from '../random';
 import { fitGradientBoosting, predictProbabilities } from '../gbdt/gradient-boosting';
 import { innerSplits, selectGbdtParams } from '../model-selection';
 import { sepsisRecipe } from '../recipes/sepsis';
@@ -156,10 +157,60 @@ function foldThreshold(train: Dataset, ensemble: TreeEnsemble, seed: number): nu
   return chooseThreshold(holdout, predictProbabilities(ensemble, holdout));
 }
 
+/** A variant's CV utility minus 1.0.0's on the same patients, with a paired bootstrap interval over patients. */
+interface PairedDifference {
+  against: string;
+  utilityDifference: number;
+  lower: number;
+  upper: number;
+  replicates: number;
+}
+
+/**
+ * Paired bootstrap of the difference in normalized utility between two sets of out-of-fold predictions of the same
+ * rows, each at its own threshold: patients are resampled once per replicate for both, so the interval is the
+ * difference's, not two intervals side by side. The normalizer (best − inaction) depends only on the labels.
+ */
+export function pairedUtilityDifference(
+  data: Dataset,
+  mine: { p: ArrayLike<number>; threshold: number },
+  theirs: { p: ArrayLike<number>; threshold: number },
+  replicates: number,
+  seed: number,
+): { estimate: number; lower: number; upper: number } {
+  const parts = (v: { p: ArrayLike<number>; threshold: number }) =>
+    groupByPatient(
+      data.groups!,
+      data.y,
+      Float64Array.from(v.p, (q) => (q >= v.threshold ? 1 : 0)),
+    ).map((patient) => normalizedUtility([patient]));
+  const a = parts(mine);
+  const b = parts(theirs);
+  const sum = (w: (i: number) => number, f: (i: number) => number) => {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) total += w(i) * f(i);
+    return total;
+  };
+  const gain = (i: number) => a[i].observed - b[i].observed;
+  const scale = (i: number) => a[i].best - a[i].inaction;
+  const rng = new Rng(seed);
+  const draws = new Float64Array(a.length);
+  const values: number[] = [];
+  for (let r = 0; r < replicates; r++) {
+    draws.fill(0);
+    for (let i = 0; i < a.length; i++) draws[rng.int(0, a.length - 1)]++;
+    values.push(sum((i) => draws[i], gain) / sum((i) => draws[i], scale));
+  }
+  values.sort((x, y) => x - y);
+  const q = (level: number) => values[Math.round(level * (values.length - 1))];
+  return { estimate: sum(() => 1, gain) / sum(() => 1, scale), lower: q(0.025), upper: q(0.975) };
+}
+
 interface VariantResult {
   name: string;
   description: string;
   features: number;
+  paired?: PairedDifference;
   cv?: CvResult;
   transfer?: (TransferResult & { seconds: number })[];
 }
@@ -170,6 +221,7 @@ async function run(
   out: string,
   dataDir: string,
   thresholdFolds: number,
+  oofRuns: Record<string, string> = {},
 ): Promise<void> {
   log('reading set A');
   const csv = await readChallengeCsv(join(dataDir, 'physionet2019', 'setA.csv.gz'), { requireLabel: true });
@@ -204,6 +256,23 @@ async function run(
         log(`${name}: grouped 5-fold CV (${data.featureNames.length} features)`);
         result.cv = groupedCv(data, out.replace(/\.json$/, `-${name}-oof.f64`));
         log(`${name}: CV AUROC ${result.cv.auroc.toFixed(4)} utility ${result.cv.utility.toFixed(4)}`);
+      } else if (step === 'paired') {
+        // Needs this variant's and 1.0.0's saved out-of-fold predictions and thresholds (from their CV runs).
+        const load = async (variant: string) => {
+          const run = JSON.parse(await readFile(oofRuns[variant], 'utf8')) as VariantResult[];
+          const cv = run.find((v) => v.name === variant)!.cv!;
+          const bytes = await readFile(oofRuns[variant].replace(/\.json$/, `-${variant}-oof.f64`));
+          return { p: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8), threshold: cv.threshold };
+        };
+        const d = pairedUtilityDifference(data, await load(name), await load('1.0.0'), 1000, sepsisRecipe.seed);
+        result.paired = {
+          against: '1.0.0',
+          utilityDifference: d.estimate,
+          lower: d.lower,
+          upper: d.upper,
+          replicates: 1000,
+        };
+        log(`${name}: utility − 1.0.0's ${d.estimate.toFixed(4)} (${d.lower.toFixed(4)}–${d.upper.toFixed(4)})`);
       } else throw new Error(`unknown step ${step}`);
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -256,12 +325,14 @@ async function summarise(files: string[], out: string): Promise<void> {
         ...seen,
         ...r,
         cv: r.cv ?? seen?.cv,
+        paired: r.paired ?? seen?.paired,
         transfer: [...(seen?.transfer ?? []), ...transfer],
       });
     }
   }
   const reference = byName.get('1.0.0');
   if (reference && !reference.cv) reference.cv = await cardCv();
+  if (reference) delete reference.paired;
   const variants = [...byName.values()];
   const decide = (v: VariantResult) => {
     if (!reference || v === reference) return null;
@@ -312,12 +383,12 @@ async function summarise(files: string[], out: string): Promise<void> {
     '',
     '## Grouped 5-fold CV on set A',
     '',
-    '| variant | features | hourly AUROC (95% CI) | utility (95% CI) | threshold | utility, fold thresholds | seconds |',
-    '|---|---|---|---|---|---|---|',
+    '| variant | features | hourly AUROC (95% CI) | utility (95% CI) | utility − 1.0.0’s (paired 95% CI) | threshold | utility, fold thresholds | seconds |',
+    '|---|---|---|---|---|---|---|---|',
     ...variants.map((v) =>
       v.cv
-        ? `| ${v.name} | ${v.features} | ${f(v.cv.auroc)} (${f(v.cv.aurocInterval.lower)}–${f(v.cv.aurocInterval.upper)}) | ${f(v.cv.utility)} (${f(v.cv.utilityInterval.lower)}–${f(v.cv.utilityInterval.upper)}) | ${v.cv.threshold} | ${f(v.cv.utilityFoldThreshold)} | ${f(v.cv.seconds).replace('.000', '')}${(v.cv as { source?: string }).source ? ` (${(v.cv as { source?: string }).source})` : ''} |`
-        : `| ${v.name} | ${v.features} | not run | | | | |`,
+        ? `| ${v.name} | ${v.features} | ${f(v.cv.auroc)} (${f(v.cv.aurocInterval.lower)}–${f(v.cv.aurocInterval.upper)}) | ${f(v.cv.utility)} (${f(v.cv.utilityInterval.lower)}–${f(v.cv.utilityInterval.upper)}) | ${v.paired ? `${f(v.paired.utilityDifference)} (${f(v.paired.lower)}–${f(v.paired.upper)})` : '—'} | ${v.cv.threshold} | ${f(v.cv.utilityFoldThreshold)} | ${f(v.cv.seconds).replace('.000', '')}${(v.cv as { source?: string }).source ? ` (${(v.cv as { source?: string }).source})` : ''} |`
+        : `| ${v.name} | ${v.features} | not run | | | | | |`,
     ),
     '',
     '## Transfer check (AUROC / utility on the test unit)',
@@ -355,6 +426,8 @@ async function main(): Promise<void> {
       data: { type: 'string', default: 'data' },
       summarise: { type: 'string' },
       'threshold-folds': { type: 'string', default: '5' },
+      /** For the `paired` step: variant=run.json of the CV runs whose out-of-fold predictions to pair. */
+      oof: { type: 'string', default: '' },
     },
   });
   if (values.summarise) return summarise(values.summarise.split(','), values.out!);
@@ -364,6 +437,12 @@ async function main(): Promise<void> {
     values.out!,
     values.data!,
     Number(values['threshold-folds']),
+    Object.fromEntries(
+      values
+        .oof!.split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    ),
   );
 }
 
