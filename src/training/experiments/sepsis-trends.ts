@@ -310,6 +310,13 @@ function comparable(mine: Transfer[] = [], theirs: Transfer[] = []): { mine: Tra
   return { mine: pick(mine), theirs: pick(theirs) };
 }
 
+/** Whether this script's 1.0.0 CV equals the card's (the check that the folds, seeds and search are the same). */
+function reproduced(cv: CvResult | undefined, card: CvResult): string {
+  if (!cv || cv === card) return '1.0.0’s CV figures are the card’s (not rerun here).';
+  const same = Math.abs(cv.auroc - card.auroc) < 5e-5 && Math.abs(cv.utility - card.utility) < 5e-5;
+  return `1.0.0 was rerun by this script: AUROC ${cv.auroc.toFixed(4)}, utility ${cv.utility.toFixed(4)}; the card says ${card.auroc.toFixed(4)} and ${card.utility.toFixed(4)}${same ? ' (the same folds, seeds and search reproduce it)' : ' (they differ: the folds or search are not the same)'}.`;
+}
+
 /** Merges run files into one JSON and a readable summary, with the issue's decision rule applied. */
 async function summarise(files: string[], out: string): Promise<void> {
   const byName = new Map<string, VariantResult>();
@@ -331,7 +338,8 @@ async function summarise(files: string[], out: string): Promise<void> {
     }
   }
   const reference = byName.get('1.0.0');
-  if (reference && !reference.cv) reference.cv = await cardCv();
+  const card = await cardCv();
+  if (reference && !reference.cv) reference.cv = card;
   if (reference) delete reference.paired;
   const variants = [...byName.values()];
   const decide = (v: VariantResult) => {
@@ -387,9 +395,11 @@ async function summarise(files: string[], out: string): Promise<void> {
     '|---|---|---|---|---|---|---|---|',
     ...variants.map((v) =>
       v.cv
-        ? `| ${v.name} | ${v.features} | ${f(v.cv.auroc)} (${f(v.cv.aurocInterval.lower)}–${f(v.cv.aurocInterval.upper)}) | ${f(v.cv.utility)} (${f(v.cv.utilityInterval.lower)}–${f(v.cv.utilityInterval.upper)}) | ${v.paired ? `${f(v.paired.utilityDifference)} (${f(v.paired.lower)}–${f(v.paired.upper)})` : '—'} | ${v.cv.threshold} | ${f(v.cv.utilityFoldThreshold)} | ${f(v.cv.seconds).replace('.000', '')}${(v.cv as { source?: string }).source ? ` (${(v.cv as { source?: string }).source})` : ''} |`
+        ? `| ${v.name} | ${v.features} | ${f(v.cv.auroc)} (${f(v.cv.aurocInterval.lower)}–${f(v.cv.aurocInterval.upper)}) | ${f(v.cv.utility)} (${f(v.cv.utilityInterval.lower)}–${f(v.cv.utilityInterval.upper)}) | ${v.paired ? `${f(v.paired.utilityDifference)} (${f(v.paired.lower)}–${f(v.paired.upper)})` : '—'} | ${v.cv.threshold} | ${f(v.cv.utilityFoldThreshold)} | ${Number.isNaN(v.cv.seconds) ? '—' : v.cv.seconds.toFixed(0)}${(v.cv as { source?: string }).source ? ` (${(v.cv as { source?: string }).source})` : ''} |`
         : `| ${v.name} | ${v.features} | not run | | | | | |`,
     ),
+    '',
+    reproduced(reference?.cv, card),
     '',
     '## Transfer check (AUROC / utility on the test unit)',
     '',
@@ -412,6 +422,10 @@ async function summarise(files: string[], out: string): Promise<void> {
         (v) =>
           `- ${v.name}: CV utility gain ${v.decision!.cvUtilityGain === null ? '— (CV not run)' : v.decision!.cvUtilityGain.toFixed(3)} (needs ≥ 0.02: ${v.decision!.beatsBy002 ?? '—'}); transfer does not lose: ${v.decision!.transferDoesNotLose ?? '—'} → ${v.decision!.ships ? 'ships' : 'does not ship'}.`,
       ),
+    '',
+    doc.variants.some((v) => v.decision?.ships)
+      ? `Outcome: ship ${doc.variants.find((v) => v.decision?.ships)!.name} as 2.0.0.`
+      : 'Outcome: no variant meets the rule; 1.0.0 stays. Every variant’s Unit1→Unit2 utility is negative: a threshold chosen where 10.8 % of patients are septic alarms too often where 4.1 % are (AUROC carries, the threshold does not).',
     '',
   ];
   await writeFile(`${out}.md`, lines.join('\n'));
