@@ -1,8 +1,9 @@
-/** The model page's transfer section: shown only for a card that has a transfer check, one row per direction. */
+/** The model page's transfer section and the comparisons table: what a sepsis card reports about variants and transfer. */
 import { readFileSync } from 'node:fs';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { modelCardSchema, type ModelCard } from '@/inference/model-card';
+import { CardProvenance } from '@/ui/model-card/provenance';
 import { CardTransfer } from '@/ui/model-card/transfer';
 
 const shipped = modelCardSchema.parse(JSON.parse(readFileSync('models/sepsis/card.json', 'utf8')));
@@ -48,5 +49,30 @@ describe('CardTransfer', () => {
     expect(html).toContain('0.775');
     expect(html).toContain('0.210');
     expect(html).toContain('title="chosen on out-of-fold predictions of a grouped 5-fold CV inside Unit1"');
+  });
+});
+
+describe('CardProvenance comparisons', () => {
+  it('adds a utility column only when a comparison has a utility', () => {
+    const plain = renderToStaticMarkup(createElement(CardProvenance, { card: shipped }));
+    expect(plain).not.toContain('>Utility<');
+    const tried = modelCardSchema.parse({
+      ...shipped,
+      evaluation: {
+        ...shipped.evaluation,
+        comparisons: [
+          {
+            name: 'trends',
+            description: 'Snapshot + trends',
+            auroc: { estimate: 0.8161, lower: 0.8076, upper: 0.8243 },
+            utility: { estimate: 0.4222, lower: 0.4052, upper: 0.4397 },
+            note: 'not shipped',
+          },
+        ],
+      },
+    });
+    const html = renderToStaticMarkup(createElement(CardProvenance, { card: tried }));
+    expect(html).toContain('>Utility<');
+    expect(html).toContain('0.422 (0.405–0.440)');
   });
 });
