@@ -7,6 +7,8 @@
  *
  * The CV is the GBDT half of outOfFoldPredictions (same outer splits, fold seeds, grid, inner hold-out and
  * reuse of the hold-out fit), without the logistic baseline, so its 1.0.0 variant reproduces the card's figures.
+ * Past 400 lines because the experiment is one record: its variants, runs, paired comparison and written summary
+ * belong together and nothing else imports them.
  */
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
