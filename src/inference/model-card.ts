@@ -163,10 +163,41 @@ export const modelCardSchema = z
       baseline: modelMetricsSchema,
       /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
       comparisons: z.array(
-        z.object({ name: z.string(), description: z.string(), auroc: interval, note: z.string().optional() }),
+        z.object({
+          name: z.string(),
+          description: z.string(),
+          auroc: interval,
+          /** Normalized challenge utility at the candidate's own threshold (sepsis). */
+          utility: interval.optional(),
+          note: z.string().optional(),
+        }),
       ),
       /** Patient-level alarm behaviour implied by the threshold (sepsis only). */
       alarms: z.record(z.string(), z.number()).optional(),
+      /**
+       * Transfer check: the model's recipe fitted on one unit of the data (sepsis: an ICU type) and tested on another,
+       * every choice (hyper-parameters, threshold) made inside the training unit.
+       */
+      transfer: z
+        .object({
+          method: z.string(),
+          results: z.array(
+            z.object({
+              train: z.string(),
+              test: z.string(),
+              thresholdFrom: z.string(),
+              trainRows: z.number().int(),
+              trainPatients: z.number().int(),
+              rows: z.number().int(),
+              patients: z.number().int(),
+              positivePatients: z.number().int(),
+              auroc: z.number(),
+              threshold: z.number(),
+              utility: z.number().optional(),
+            }),
+          ),
+        })
+        .optional(),
     }),
     /** Mean |TreeSHAP contribution| (log-odds) of every feature of the vector over the training rows, largest first. */
     globalImportance: z.array(z.object({ name: z.string(), meanAbsContribution: z.number() })),

@@ -11,6 +11,7 @@ import type { OutOfFold } from './evaluation/out-of-fold';
 import type { UtilityReport } from './evaluation/utility-report';
 import type { GbdtParams } from './gbdt/gradient-boosting';
 import type { GlobalImportance } from './global-importance';
+import type { TransferResult } from './transfer-check';
 import { ONNX_INPUT_NAME, ONNX_PROBABILITY_OUTPUT } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, TrainingData } from './recipes/model-recipe';
 
@@ -39,6 +40,8 @@ export interface TrainingResults {
   ensemble: TreeEnsemble;
   onnx: Uint8Array;
   importance: GlobalImportance;
+  /** The transfer check, when the recipe asks for one. */
+  transfer?: { method: string; results: TransferResult[] };
 }
 
 /** The card document, checked against the card schema. */
@@ -57,6 +60,7 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     ensemble,
     onnx,
     importance,
+    transfer,
   } = results;
   const groups = data.groups;
   const threshold = gbdt.threshold;
@@ -98,8 +102,9 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
       groupedBy: groups ? 'patient' : null,
       gbdt: gbdt.metrics,
       baseline: baseline.metrics,
-      comparisons,
+      comparisons: [...comparisons, ...(recipe.experiments ?? [])],
       ...(gbdt.alarms ? { alarms: gbdt.alarms } : {}),
+      ...(transfer ? { transfer } : {}),
     },
     globalImportance: importance.features,
     globalImportanceRows: importance.rows,

@@ -20,6 +20,7 @@ import { globalImportance } from './global-importance';
 import { selectGbdtParams } from './model-selection';
 import { exportOnnx } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
+import { recipeTransferCheck } from './transfer-check';
 
 export interface TrainedModel {
   card: ModelCard;
@@ -78,6 +79,15 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   };
   const gbdt = metricsAtOwnThreshold(oof.gbdt);
   const baseline = metricsAtOwnThreshold(oof.baseline);
+  const transfer = recipe.transferCheck
+    ? await recipeTransferCheck(recipe.transferCheck, data, dataDir, {
+        search: recipe.search,
+        seed: recipe.seed,
+        threshold: (rows, p) => chooseThreshold(recipe, rows, [p]),
+        utility: recipe.thresholdRule === 'utility',
+        onProgress: progress,
+      })
+    : undefined;
 
   progress('choosing hyper-parameters on all rows and fitting the final model');
   const finalTraining = prepareTraining(data, recipe, candidate, recipe.seed);
@@ -108,12 +118,13 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
     ensemble,
     onnx,
     importance,
+    transfer,
   });
   return { card, onnx, ensemble, data };
 }
 
 /** Utility thresholds tried: hourly sepsis risk is low, so the grid is fine where the optimum lies. */
-const UTILITY_CANDIDATES: number[] = [
+export const UTILITY_CANDIDATES: number[] = [
   ...Array.from({ length: 79 }, (_, k) => (20 + 10 * k) / 4000),
   ...Array.from({ length: 79 }, (_, k) => (21 + k) / 100),
 ];

@@ -3,6 +3,7 @@ import type { FeatureSet } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
 import type { Dataset } from '../dataset';
 import type { GbdtSearch, InnerValidation } from '../model-selection';
+import type { TransferUnits } from '../transfer-check';
 
 export type Progress = (message: string) => void;
 
@@ -46,5 +47,13 @@ export interface ModelRecipe {
   thresholdRule: 'youden' | 'utility';
   /** Candidates compared by cross-validation; the first is the reference. Absent: all inputs. */
   featureCandidates?: FeatureSetCandidate[];
+  /**
+   * Transfer check reported in the card: the recipe fitted on one unit of its data and tested on another (each
+   * direction), the threshold chosen inside the training unit (out-of-fold in `thresholdFolds` grouped folds, or its
+   * inner hold-out when absent).
+   */
+  transferCheck?: { method: string; thresholdFolds?: number; units(dataDir: string): Promise<TransferUnits> };
+  /** Comparisons made outside a training run (experiments on the same data), listed in the card with its own. */
+  experiments?: ModelCard['evaluation']['comparisons'];
   seed: number;
 }

@@ -7,6 +7,9 @@ import { withInterval } from '../format';
 import { TableHead } from '../table-head';
 
 export function CardProvenance({ card }: { card: ModelCard }) {
+  // The utility column only where a comparison has one (sepsis).
+  const withUtility = card.evaluation.comparisons.some((c) => c.utility !== undefined);
+  const comparisonColumns = withUtility ? ['Candidate', 'AUROC', 'Utility', 'Note'] : ['Candidate', 'AUROC', 'Note'];
   return (
     <>
       <h2>Data and provenance</h2>
@@ -42,12 +45,13 @@ export function CardProvenance({ card }: { card: ModelCard }) {
       {card.evaluation.comparisons.length > 0 ? (
         <table className="data">
           <caption>Other candidates compared while choosing the model</caption>
-          <TableHead columns={['Candidate', 'AUROC', 'Note']} numeric={['AUROC']} />
+          <TableHead columns={comparisonColumns} numeric={['AUROC', 'Utility']} />
           <tbody>
             {card.evaluation.comparisons.map((c) => (
               <tr key={c.name}>
                 <th scope="row">{c.description}</th>
                 <td className="num">{withInterval(c.auroc)}</td>
+                {withUtility ? <td className="num">{c.utility ? withInterval(c.utility) : '–'}</td> : null}
                 <td>{c.note ?? ''}</td>
               </tr>
             ))}

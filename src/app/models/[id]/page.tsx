@@ -5,6 +5,7 @@ import { CardInputs } from '@/ui/model-card/inputs';
 import { CardPerformance } from '@/ui/model-card/performance';
 import { CardProvenance } from '@/ui/model-card/provenance';
 import { CardSummary } from '@/ui/model-card/summary';
+import { CardTransfer } from '@/ui/model-card/transfer';
 import { NotFound } from '@/ui/route-states';
 
 export const dynamic = 'force-dynamic';
@@ -26,6 +27,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
     <>
       <CardSummary card={card} />
       <CardPerformance card={card} />
+      <CardTransfer card={card} />
       <CardImportance card={card} />
       <CardInputs card={card} />
       <CardProvenance card={card} />
