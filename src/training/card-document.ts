@@ -114,7 +114,7 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     evaluation: {
       method: groups
         ? `${recipe.evaluation.folds}-fold cross-validation grouped by patient and stratified by whether the patient ever has a positive label; hyper-parameters chosen inside each training fold; out-of-fold predictions pooled; 95% intervals by percentile bootstrap over patients (${replicates} replicates).`
-        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen by inner cross-validation inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
+        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen ${innerText(recipe)} inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
       folds: recipe.evaluation.folds,
       repeats: recipe.evaluation.repeats,
       groupedBy: groups ? 'patient' : null,
@@ -136,6 +136,19 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     },
   };
   return modelCardSchema.parse(card);
+}
+
+/** How the inner selection validates, in words (repeated CV only; the grouped text predates it). */
+function innerText(recipe: ModelRecipe): string {
+  const { folds, use } = recipe.search.inner;
+  if (use === folds) return 'by inner cross-validation';
+  const holdout =
+    use === 1
+      ? `on an inner hold-out (1 of ${folds} stratified parts)`
+      : `on ${use} of ${folds} inner validation folds`;
+  return recipe.evaluation.reuseHoldoutFit
+    ? `${holdout}, the fold’s model being the winner as fitted on the rest of the training fold, early-stopped on the hold-out,`
+    : holdout;
 }
 
 const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {

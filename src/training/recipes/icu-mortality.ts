@@ -96,7 +96,7 @@ export const icuMortalityRecipe: ModelRecipe = {
   scoreBaseline: {
     name: 'SAPS-I',
     description:
-      'SAPS-I (Simplified Acute Physiology Score, from the first 24 hours) as the challenge’s outcomes files give it: ranked as a score for AUROC and AUPRC; as a probability by a logistic recalibration (SAPS-I and a missing indicator) fitted in each training fold; its Event 1 threshold chosen on the training fold’s recalibrated scores.',
+      'SAPS-I (Simplified Acute Physiology Score, first 24 hours) as the challenge’s outcomes files give it, turned into a probability by a logistic recalibration (SAPS-I and a missing indicator, for the stays without it) fitted in each outer training fold; every figure is of those out-of-fold probabilities, pooled (AUROC and AUPRC thus mix the folds’ recalibrations, which differ little from one another). The fold thresholds are chosen by the Event 1 rule on each training fold’s recalibrated scores.',
     l2: 1,
   },
   seed: 20261123,
