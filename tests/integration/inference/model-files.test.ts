@@ -22,6 +22,25 @@ describe.each(SHIPPED)('shipped model %s', (id) => {
     expect(digest).toBe(card.dataset.sha256);
   });
 
+  it('reports its threshold-dependent metrics at the shipped threshold and at thresholds chosen inside the folds', async () => {
+    const { card } = await readModelFiles('models', id);
+    const models = [card.evaluation.gbdt, card.evaluation.baseline, card.evaluation.scoreBaseline?.metrics];
+    for (const m of models.filter((x) => x !== undefined)) {
+      const folds = m.atFoldThresholds!;
+      expect(folds.folds).toBe(card.evaluation.folds * card.evaluation.repeats);
+      expect(folds.thresholds.min).toBeLessThanOrEqual(folds.thresholds.max);
+      for (const i of [folds.sensitivity, folds.specificity, folds.ppv, folds.npv, folds.f1, folds.mcc]) {
+        expect(i.lower).toBeLessThanOrEqual(i.estimate);
+        expect(i.estimate).toBeLessThanOrEqual(i.upper);
+      }
+      // Each model's extra figures follow its rule: utility for sepsis, Event 1 and H for icu-mortality.
+      expect(folds.utility !== undefined).toBe(id === 'sepsis');
+      expect(folds.event1 !== undefined).toBe(id === 'icu-mortality');
+      expect(m.hosmerLemeshow !== undefined).toBe(id === 'icu-mortality');
+    }
+    expect(card.evaluation.scoreBaseline?.name).toBe(id === 'icu-mortality' ? 'SAPS-I' : undefined);
+  });
+
   it('loads in onnxruntime and returns one probability in [0, 1] per row, all-missing optional rows included', async () => {
     const { card, onnx } = await readModelFiles('models', id);
     const width = card.features.length + card.derivedFeatures.length;
