@@ -25,6 +25,31 @@ const calibrationBin = z.object({
   observedRate: z.number().nullable(),
 });
 
+/**
+ * Threshold-dependent metrics with the threshold chosen inside each outer training fold by the model's own rule (on
+ * predictions for training-fold rows the fitted model had not seen), then applied to that fold's test rows: what a
+ * threshold chosen without the test data achieves. The shipped threshold is chosen on all out-of-fold data instead.
+ */
+export const foldThresholdMetricsSchema = z.object({
+  /** How each fold's threshold was chosen, in words. */
+  rule: z.string(),
+  /** Outer folds, each with its own threshold. */
+  folds: z.number().int().positive(),
+  /** The folds' thresholds: lowest, median, highest. */
+  thresholds: z.object({ min: z.number(), median: z.number(), max: z.number() }),
+  sensitivity: interval,
+  specificity: interval,
+  ppv: interval,
+  npv: interval,
+  f1: interval,
+  mcc: interval,
+  /** PhysioNet/CinC 2012 Event 1, min(sensitivity, PPV) (icu-mortality). */
+  event1: interval.optional(),
+  /** PhysioNet/CinC 2019 normalized utility (sepsis). */
+  utility: interval.optional(),
+});
+export type FoldThresholdMetrics = z.infer<typeof foldThresholdMetricsSchema>;
+
 export const modelMetricsSchema = z.object({
   /** Pooled over every out-of-fold prediction, with a bootstrap interval. */
   auroc: interval,
@@ -47,6 +72,18 @@ export const modelMetricsSchema = z.object({
   roc: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number() })),
   /** PhysioNet 2019 normalized utility (sepsis only). */
   utility: interval.optional(),
+  /** PhysioNet/CinC 2012 Event 1 = min(sensitivity, PPV) at the threshold above (icu-mortality). */
+  event1: interval.optional(),
+  /**
+   * Hosmer–Lemeshow H over 10 groups by deciles of predicted risk (the challenge's Event 2): the mean over the repeats
+   * of H on each repeat's out-of-fold predictions, a bootstrap interval over stays, df = groups − 2 and the χ² p-value
+   * of that mean (icu-mortality).
+   */
+  hosmerLemeshow: z
+    .object({ h: interval, groups: z.number().int(), df: z.number().int(), pValue: z.number() })
+    .optional(),
+  /** The same threshold-dependent metrics with the threshold chosen inside each training fold. */
+  atFoldThresholds: foldThresholdMetricsSchema.optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
 
@@ -161,6 +198,11 @@ export const modelCardSchema = z
       groupedBy: z.string().nullable(),
       gbdt: modelMetricsSchema,
       baseline: modelMetricsSchema,
+      /**
+       * A published severity score evaluated on the same folds (icu-mortality: SAPS-I from the outcomes files), as a
+       * probability by a logistic recalibration fitted in each training fold.
+       */
+      scoreBaseline: z.object({ name: z.string(), description: z.string(), metrics: modelMetricsSchema }).optional(),
       /** Further comparisons made to choose the model (e.g. feature sets), each with its AUROC. */
       comparisons: z.array(
         z.object({

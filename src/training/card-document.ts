@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { TIMELINE_FUNCTIONS } from '@/features/timeline-functions';
 import { modelCardSchema, type ModelCard, type ModelMetrics } from '@/inference/model-card';
 import type { Dataset } from './dataset';
 import { ruleOutLevel, stackRepeats } from './evaluation/metrics-report';
@@ -34,6 +35,8 @@ export interface TrainingResults {
   replicates: number;
   gbdt: ModelEvaluation;
   baseline: ModelEvaluation;
+  /** The recipe's severity score, evaluated on the same folds. */
+  score?: ModelCard['evaluation']['scoreBaseline'];
   comparisons: ModelCard['evaluation']['comparisons'];
   /** The final model, as fitted on every row and exported. */
   params: GbdtParams;
@@ -55,6 +58,7 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     replicates,
     gbdt,
     baseline,
+    score,
     comparisons,
     params,
     ensemble,
@@ -62,6 +66,10 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     importance,
     transfer,
   } = results;
+  const timeline = recipe.timeline === undefined ? undefined : TIMELINE_FUNCTIONS[recipe.timeline];
+  if (recipe.timeline !== undefined && !timeline)
+    throw new Error(`${recipe.id}: no timeline function "${recipe.timeline}" in TIMELINE_FUNCTIONS`);
+  const timelineOnly = timeline !== undefined && recipe.featureSet.inputs.length === 0;
   const groups = data.groups;
   const threshold = gbdt.threshold;
   const inputs = candidate.inputs.map((name) => recipe.featureSet.inputs.find((f) => f.name === name)!);
@@ -78,8 +86,26 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
       ...(training.patients !== undefined ? { patients: training.patients } : {}),
       preprocessing: training.preprocessing,
     },
-    features: inputs,
-    derivedFeatures: derived.map(({ name, label, description }) => ({ name, label, description })),
+    // A model taking only a course (no inputs of its own, icu-mortality) lists its whole vector as derived features;
+    // one taking both (sepsis) keeps its inputs, and its timeline function computes the same vector from a course.
+    features: timelineOnly ? [] : inputs,
+    derivedFeatures: timelineOnly
+      ? timeline.features().map(({ name, label, unit, description }) => ({ name, label, unit, description }))
+      : derived.map(({ name, label, description }) => ({ name, label, description })),
+    ...(timeline
+      ? {
+          timeline: {
+            function: timeline.name,
+            windowMinutes: timeline.windowMinutes,
+            ...(timeline.lastMinute !== undefined ? { lastMinute: timeline.lastMinute } : {}),
+            observations: timeline.observations.map(({ codes, units, ...o }) => ({
+              ...o,
+              ...(codes ? { codes: codes.map((c) => ({ ...c })) } : {}),
+              ...(units ? { units: units.map((u) => ({ ...u })) } : {}),
+            })),
+          },
+        }
+      : {}),
     onnx: {
       file: 'model.onnx',
       sha256: createHash('sha256').update(onnx).digest('hex'),
@@ -96,12 +122,13 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
     evaluation: {
       method: groups
         ? `${recipe.evaluation.folds}-fold cross-validation grouped by patient and stratified by whether the patient ever has a positive label; hyper-parameters chosen inside each training fold; out-of-fold predictions pooled; 95% intervals by percentile bootstrap over patients (${replicates} replicates).`
-        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen by inner cross-validation inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
+        : `${recipe.evaluation.repeats}× repeated stratified ${recipe.evaluation.folds}-fold cross-validation; hyper-parameters chosen ${innerText(recipe)} inside each training fold; out-of-fold predictions pooled over the repeats; 95% intervals by percentile bootstrap over patients, each keeping its predictions from every repeat (${replicates} replicates).`,
       folds: recipe.evaluation.folds,
       repeats: recipe.evaluation.repeats,
       groupedBy: groups ? 'patient' : null,
       gbdt: gbdt.metrics,
       baseline: baseline.metrics,
+      ...(score ? { scoreBaseline: score } : {}),
       comparisons: [...comparisons, ...(recipe.experiments ?? [])],
       ...(gbdt.alarms ? { alarms: gbdt.alarms } : {}),
       ...(transfer ? { transfer } : {}),
@@ -114,15 +141,30 @@ export function modelCardDocument(results: TrainingResults): ModelCard {
       seed: recipe.seed,
       params: { ...params },
       selection: `Grid ${JSON.stringify(recipe.search.grid)} over ${JSON.stringify({ ...recipe.search.base, rounds: undefined, seed: undefined })}; the lowest mean validation log-loss over ${recipe.search.inner.use} inner fold(s) of ${recipe.search.inner.folds}, with early stopping after ${recipe.search.earlyStoppingRounds} rounds without improvement; the tree count is the mean early-stopping round. Feature set: ${candidate.name} (${candidate.description}).`,
-      baseline: `Logistic regression on standardised features with missing-value indicators, L2 penalty chosen from ${JSON.stringify(recipe.baseline.l2Grid)} by inner cross-validation.`,
+      baseline: `Logistic regression on standardised features${recipe.baseline.features ? ` (${recipe.baseline.features.length} of the vector’s: ${recipe.baseline.features.join(', ')})` : ''} with missing-value indicators, L2 penalty chosen from ${JSON.stringify(recipe.baseline.l2Grid)} by inner cross-validation.`,
     },
   };
   return modelCardSchema.parse(card);
 }
 
+/** How the inner selection validates, in words (repeated CV only; the grouped text predates it). */
+function innerText(recipe: ModelRecipe): string {
+  const { folds, use } = recipe.search.inner;
+  if (use === folds) return 'by inner cross-validation';
+  const holdout =
+    use === 1
+      ? `on an inner hold-out (1 of ${folds} stratified parts)`
+      : `on ${use} of ${folds} inner validation folds`;
+  return recipe.evaluation.reuseHoldoutFit
+    ? `${holdout}, the fold’s model being the winner as fitted on the rest of the training fold, early-stopped on the hold-out,`
+    : holdout;
+}
+
 const THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
   youden:
     'The out-of-fold probability that maximises Youden’s J (sensitivity + specificity − 1), pooled over the repeats.',
+  event1:
+    'The out-of-fold probability that maximises the PhysioNet/CinC 2012 Event 1 score, min(sensitivity, PPV), pooled over the repeats.',
   utility:
     'The probability (from 0.005 to 0.2 by 0.0025, then to 0.99 by 0.01) that maximises the PhysioNet/CinC 2019 normalized utility of the hourly out-of-fold predictions.',
 };

@@ -9,15 +9,18 @@ import { modelCardDocument, type ModelEvaluation } from './card-document';
 import type { Dataset } from './dataset';
 import { bootstrapCI } from './evaluation/bootstrap';
 import { auroc } from './evaluation/ranking-metrics';
-import { youdenThreshold } from './evaluation/threshold-metrics';
-import { foldMeanAuroc, metricsReport, stackRepeats } from './evaluation/metrics-report';
+import { event1At, maxEvent1Threshold, youdenThreshold } from './evaluation/threshold-metrics';
+import { foldDecisions, foldThresholdMetrics, type ThresholdRule } from './evaluation/fold-thresholds';
+import { repeatedHosmerLemeshow } from './evaluation/hosmer-lemeshow';
+import type { Metric } from './evaluation/metric-input';
+import { foldMeanAuroc, metricsReport, stackRepeats, type StackedPredictions } from './evaluation/metrics-report';
 import { outOfFoldPredictions, type OutOfFold } from './evaluation/out-of-fold';
 import { bestUtilityThreshold } from './evaluation/sepsis-utility';
 import { utilityReport } from './evaluation/utility-report';
 import { hideColumns, selectColumns } from './feature-columns';
 import { fitGradientBoosting } from './gbdt/gradient-boosting';
 import { globalImportance } from './global-importance';
-import { selectGbdtParams } from './model-selection';
+import { selectGbdtParams, type InnerPredictions } from './model-selection';
 import { exportOnnx } from './onnx-export';
 import type { FeatureSetCandidate, ModelRecipe, Progress, TrainingData } from './recipes/model-recipe';
 import { recipeTransferCheck } from './transfer-check';
@@ -63,27 +66,63 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
   progress('computing metrics and threshold');
   const replicates = data.y.length > LARGE ? REPLICATES_LARGE : REPLICATES_SMALL;
   const report = { replicates, seed: recipe.seed };
-  /** A model's out-of-fold metrics at its own threshold, and the alarms the threshold implies (sepsis). */
-  const metricsAtOwnThreshold = (predictions: Float64Array[]): ModelEvaluation => {
-    const threshold = chooseThreshold(recipe, data, predictions);
+  const rule = thresholdRuleOf(recipe);
+  /**
+   * A model's out-of-fold metrics at its own threshold (chosen on all out-of-fold predictions), the alarms it implies
+   * (sepsis), and the threshold-dependent metrics again with each fold's threshold chosen inside its training fold.
+   */
+  const evaluate = (predictions: Float64Array[], inner: InnerPredictions[]): ModelEvaluation => {
+    const stacked = stackRepeats(data.y, predictions, groups);
+    const threshold = rule(stacked.y, stacked.p, groups);
     const utility =
       recipe.thresholdRule === 'utility'
         ? utilityReport(groups!, data.y, predictions[0], threshold, report)
         : undefined;
+    const event1 = recipe.thresholdRule === 'event1';
+    const fold = foldDecisions(data.y, predictions, oof.folds, inner, rule, groups);
+    const atFoldThresholds = foldThresholdMetrics(data.y, fold, {
+      ...report,
+      groups,
+      rule: FOLD_THRESHOLD_RULES[recipe.thresholdRule],
+      event1,
+    });
+    if (utility) {
+      atFoldThresholds.utility = utilityReport(groups!, data.y, fold.decisions[0], 0.5, report).utility;
+    }
     const metrics: ModelMetrics = {
-      ...metricsReport(stackRepeats(data.y, predictions, groups), threshold, report),
+      ...metricsReport(stacked, threshold, report),
       aurocFoldMean: foldMeanAuroc(data.y, predictions, oof.folds),
       ...(utility ? { utility: utility.utility } : {}),
+      ...(event1 ? { event1: interval(stacked, (y, p) => event1At(y, p, threshold), report) } : {}),
+      ...(recipe.hosmerLemeshow ? { hosmerLemeshow: hosmerLemeshowReport(data.y, predictions, report) } : {}),
+      atFoldThresholds,
     };
     return { threshold, metrics, alarms: utility?.alarms };
   };
-  const gbdt = metricsAtOwnThreshold(oof.gbdt);
-  const baseline = metricsAtOwnThreshold(oof.baseline);
+  const gbdt = evaluate(
+    oof.gbdt,
+    oof.inner.map((f) => f.gbdt),
+  );
+  const baseline = evaluate(
+    oof.baseline,
+    oof.inner.map((f) => f.baseline),
+  );
+  const score =
+    oof.score && recipe.scoreBaseline
+      ? {
+          name: recipe.scoreBaseline.name,
+          description: recipe.scoreBaseline.description,
+          metrics: evaluate(
+            oof.score,
+            oof.inner.map((f) => f.score!),
+          ).metrics,
+        }
+      : undefined;
   const transfer = recipe.transferCheck
     ? await recipeTransferCheck(recipe.transferCheck, data, dataDir, {
         search: recipe.search,
         seed: recipe.seed,
-        threshold: (rows, p) => chooseThreshold(recipe, rows, [p]),
+        threshold: (rows, p) => thresholdRuleOf(recipe)(rows.y, p, rows.groups),
         utility: recipe.thresholdRule === 'utility',
         onProgress: progress,
       })
@@ -113,6 +152,7 @@ export async function trainModel(recipe: ModelRecipe, dataDir: string, progress:
     replicates,
     gbdt,
     baseline,
+    score,
     comparisons,
     params,
     ensemble,
@@ -129,17 +169,49 @@ export const UTILITY_CANDIDATES: number[] = [
   ...Array.from({ length: 79 }, (_, k) => (21 + k) / 100),
 ];
 
-function chooseThreshold(recipe: ModelRecipe, data: Dataset, predictions: Float64Array[]): number {
-  if (recipe.thresholdRule === 'utility') {
-    if (!data.groups) throw new Error(`${recipe.id}: the utility threshold needs patient groups`);
-    return bestUtilityThreshold(data.groups, data.y, predictions[0], UTILITY_CANDIDATES).threshold;
+/** The recipe's threshold rule, for pooled out-of-fold predictions and for a fold's inner predictions alike. */
+function thresholdRuleOf(recipe: ModelRecipe): ThresholdRule {
+  switch (recipe.thresholdRule) {
+    case 'utility':
+      return (y, p, groups) => {
+        if (!groups) throw new Error(`${recipe.id}: the utility threshold needs patient groups`);
+        return bestUtilityThreshold(groups, y, p, UTILITY_CANDIDATES).threshold;
+      };
+    case 'event1':
+      return (y, p) => maxEvent1Threshold(y, p);
+    case 'youden':
+      return (y, p) => youdenThreshold(y, p);
   }
-  const stacked = stackRepeats(data.y, predictions, data.groups);
-  return youdenThreshold(stacked.y, stacked.p);
+}
+
+/** How each outer fold's threshold is chosen, for the card. */
+const FOLD_THRESHOLD_RULES: Record<ModelRecipe['thresholdRule'], string> = {
+  youden:
+    'In each outer training fold, the probability that maximises Youden’s J on the winning model’s inner-validation predictions for that fold’s training rows; applied to the fold’s test rows and the decisions pooled.',
+  utility:
+    'In each outer training fold, the probability (same grid as the shipped threshold) that maximises the normalized utility on the inner hold-out’s predictions; applied to the fold’s test patients and the decisions pooled.',
+  event1:
+    'In each outer training fold, the probability that maximises Event 1 = min(sensitivity, PPV) on the winning model’s inner-validation predictions for that fold’s training rows (for a score, on its recalibrated training-fold predictions); applied to the fold’s test rows and the decisions pooled.',
+};
+
+function interval(stacked: StackedPredictions, metric: Metric, report: { replicates: number; seed: number }) {
+  const { estimate, lower, upper } = bootstrapCI(stacked.y, stacked.p, metric, { ...report, groups: stacked.unit });
+  return { estimate, lower, upper };
+}
+
+function hosmerLemeshowReport(
+  y: Uint8Array,
+  predictions: Float64Array[],
+  report: { replicates: number; seed: number },
+) {
+  const hl = repeatedHosmerLemeshow(y, predictions, report);
+  return { h: hl.h, groups: hl.groups, df: hl.df, pValue: hl.pValue };
 }
 
 /** The candidate's training rows: only its inputs (plus derived features when it uses every input). */
 function candidateData(recipe: ModelRecipe, training: TrainingData, candidate: FeatureSetCandidate): Dataset {
+  // A timeline model's vector is the function's, whole.
+  if (recipe.timeline) return training.data;
   if (candidate.inputs.length === recipe.featureSet.inputs.length)
     return selectColumns(training.data, vectorNames(recipe.featureSet));
   return selectColumns(training.data, candidate.inputs);
@@ -184,6 +256,9 @@ function evaluateCandidate(
     prepareTraining: withAbsence ? (train, seed) => prepareTraining(train, recipe, candidate, seed) : undefined,
     testViews: withAbsence ? { absent: (test) => hideColumns(test, optional, 1, 0) } : undefined,
     reuseHoldoutFit: recipe.evaluation.reuseHoldoutFit,
+    ...(recipe.scoreBaseline && training.score
+      ? { score: { values: training.score, l2: recipe.scoreBaseline.l2 } }
+      : {}),
     onFold: (done, total) => progress(`  fold ${done}/${total} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
     onRound:
       data.y.length > LARGE

@@ -3,17 +3,24 @@
  * training fold.
  */
 import { subset, type Dataset } from '../dataset';
+import { selectColumns } from '../feature-columns';
 import { groupedStratifiedKFold, repeatedStratifiedKFold, splits, type RepeatedSplit } from '../cross-validation';
 import { fitGradientBoosting, predictProbabilities } from '../gbdt/gradient-boosting';
 import { fitLogisticRegression, predictProbability } from '../logistic-regression';
-import { selectGbdtParams, selectLogisticL2, type GbdtSearch, type InnerValidation } from '../model-selection';
+import {
+  selectGbdtParams,
+  selectLogistic,
+  type GbdtSearch,
+  type InnerPredictions,
+  type InnerValidation,
+} from '../model-selection';
 import { Rng } from '../random';
 
 export interface OutOfFoldDesign {
   folds: number;
   repeats: number;
   search: GbdtSearch;
-  baseline: { l2Grid: number[]; inner: InnerValidation };
+  baseline: { l2Grid: number[]; inner: InnerValidation; features?: string[] };
   seed: number;
   /**
    * Applied to each outer training fold before fitting (e.g. hiding optional inputs); test rows are left as they are.
@@ -26,6 +33,11 @@ export interface OutOfFoldDesign {
    * model instead of refitting on the whole training fold: half the cost, where a fit takes minutes.
    */
   reuseHoldoutFit?: boolean;
+  /**
+   * A severity score to compare with (icu-mortality: SAPS-I), one value per row, NaN when unknown: in each training
+   * fold a logistic recalibration (the score and a missing indicator) is fitted, and scores the test fold.
+   */
+  score?: { values: Float64Array; l2: number };
   onFold?: (done: number, total: number) => void;
   onRound?: (round: number, validationLogLoss?: number) => void;
 }
@@ -37,6 +49,14 @@ export interface OutOfFold {
   views: Record<string, Float64Array[]>;
   /** Test rows of each outer fold, by repeat. */
   folds: { repeat: number; test: Int32Array }[];
+  /** The recalibrated score's out-of-fold predictions (when the design has a score). */
+  score?: Float64Array[];
+  /**
+   * For each outer fold (in `folds` order), predictions on rows of its training fold that the model making them did
+   * not see while fitting (the winner's inner validation rows; for the score, its training rows, as it is a fixed
+   * formula recalibrated there): where the fold's own threshold is chosen. `rows` index the whole data.
+   */
+  inner: { gbdt: InnerPredictions; baseline: InnerPredictions; score?: InnerPredictions }[];
   /** GBDT parameters chosen in each outer fold (rounds included). */
   chosen: { repeat: number; fold: number; maxDepth: number; minChildWeight: number; rounds: number; l2: number }[];
 }
@@ -63,7 +83,9 @@ export function outOfFoldPredictions(data: Dataset, design: OutOfFoldDesign): Ou
     baseline: fresh(),
     views: {},
     folds: outer.map(({ repeat, test }) => ({ repeat, test })),
+    inner: [],
     chosen: [],
+    ...(design.score ? { score: fresh() } : {}),
   };
   for (const name of Object.keys(design.testViews ?? {})) result.views[name] = fresh();
 
@@ -83,14 +105,46 @@ export function outOfFoldPredictions(data: Dataset, design: OutOfFoldDesign): Ou
       scatter(result.views[name][split.repeat], split.test, predictProbabilities(ensemble, view(test)));
     }
 
-    const l2 = selectLogisticL2(train, design.baseline.l2Grid, design.baseline.inner, foldSeed);
-    scatter(result.baseline[split.repeat], split.test, predictProbability(fitLogisticRegression(train, { l2 }), test));
+    // The baseline may read fewer columns; it scores the test rows by name.
+    const baselineTrain = design.baseline.features ? selectColumns(train, design.baseline.features) : train;
+    const logistic = selectLogistic(baselineTrain, design.baseline.l2Grid, design.baseline.inner, foldSeed);
+    const l2 = logistic.l2;
+    scatter(
+      result.baseline[split.repeat],
+      split.test,
+      predictProbability(fitLogisticRegression(baselineTrain, { l2 }), test),
+    );
+
+    const global = (inner: InnerPredictions): InnerPredictions => ({
+      rows: Int32Array.from(inner.rows, (r) => split.train[r]),
+      p: inner.p,
+    });
+    const folded: OutOfFold['inner'][number] = {
+      gbdt: global(selection.validation),
+      baseline: global(logistic.validation),
+    };
+    if (design.score && result.score) {
+      const column = (rows: Int32Array) => scoreColumn(design.score!.values, rows, data.y);
+      const model = fitLogisticRegression(column(split.train), { l2: design.score.l2 });
+      scatter(result.score[split.repeat], split.test, predictProbability(model, column(split.test)));
+      folded.score = { rows: split.train, p: predictProbability(model, column(split.train)) };
+    }
+    result.inner.push(folded);
 
     const { maxDepth, minChildWeight, rounds } = selection.params;
     result.chosen.push({ repeat: split.repeat, fold: split.fold, maxDepth, minChildWeight, rounds, l2 });
     design.onFold?.(index + 1, outer.length);
   });
   return result;
+}
+
+/** The score of `rows` as a one-column dataset (the recalibration's input). */
+function scoreColumn(values: Float64Array, rows: Int32Array, y: Uint8Array): Dataset {
+  return {
+    featureNames: ['score'],
+    x: Float32Array.from(rows, (r) => values[r]),
+    y: Uint8Array.from(rows, (r) => y[r]),
+  };
 }
 
 function scatter(target: Float64Array, rows: Int32Array, values: Float64Array): void {

@@ -106,3 +106,24 @@ export function maxF1Threshold(y: ArrayLike<number>, p: ArrayLike<number>): numb
   // F1 = 2tp / (2tp + fp + fn) = 2tp / (tp + fp + P).
   return bestThreshold(y, p, (tp, fp, P) => [2 * tp, tp + fp + P]);
 }
+
+/**
+ * PhysioNet/CinC 2012 Event 1 score at a threshold: min(sensitivity, positive predictivity), rows positive when
+ * p >= threshold (0 when nothing is predicted positive).
+ */
+export function event1At(y: ArrayLike<number>, p: ArrayLike<number>, threshold: number): number {
+  const c = confusionAt(y, p, threshold);
+  return Math.min(c.sensitivity, c.ppv);
+}
+
+/**
+ * The distinct score t maximising Event 1 = min(sensitivity, PPV) for "positive when p >= t"; ties go to the smallest
+ * t. NaN without positives. min(tp/P, tp/(tp+fp)) = tp / max(P, tp+fp), so the criterion stays one exact ratio.
+ */
+export function maxEvent1Threshold(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  checkInputs(y, p);
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i];
+  if (pos === 0) return NaN;
+  return bestThreshold(y, p, (tp, fp, P) => [tp, Math.max(P, tp + fp)]);
+}

@@ -2,10 +2,11 @@
 import { CodedError } from '@/errors/coded-error';
 import { diabetesRecipe } from './diabetes';
 import { heartFailureRecipe } from './heart-failure';
+import { icuMortalityRecipe } from './icu-mortality';
 import type { ModelRecipe } from './model-recipe';
 import { sepsisRecipe } from './sepsis';
 
-export const RECIPES: ModelRecipe[] = [heartFailureRecipe, diabetesRecipe, sepsisRecipe];
+export const RECIPES: ModelRecipe[] = [heartFailureRecipe, diabetesRecipe, icuMortalityRecipe, sepsisRecipe];
 
 export function recipeFor(id: string): ModelRecipe {
   const recipe = RECIPES.find((r) => r.id === id);

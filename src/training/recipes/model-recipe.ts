@@ -16,6 +16,8 @@ export interface TrainingData {
   preprocessing: string[];
   /** Sepsis only: hourly SepsisLabel per row, rows of a patient contiguous in hour order (for the utility score). */
   hourly?: true;
+  /** The recipe's severity score of each row (NaN when unknown), for its score baseline. */
+  score?: Float64Array;
 }
 
 /** A set of the recipe's inputs to compare in cross-validation before committing to one. */
@@ -33,8 +35,6 @@ export interface ModelRecipe {
   card: Pick<ModelCard, 'name' | 'version' | 'outcome' | 'description' | 'intendedUse' | 'limitations'>;
   dataset: Pick<ModelCard['dataset'], 'name' | 'citation' | 'licence' | 'url' | 'file'>;
   featureSet: FeatureSet;
-  /** The TIMELINE_FUNCTIONS entry that builds the model's vector from a stay's course, for the card's `timeline`. */
-  timeline?: string;
   load(dataDir: string, progress: Progress): Promise<TrainingData>;
   /**
    * Outer cross-validation; grouped by patient when the data has groups. `reuseHoldoutFit`: with a
@@ -42,9 +42,22 @@ export interface ModelRecipe {
    */
   evaluation: { folds: number; repeats: number; reuseHoldoutFit?: boolean };
   search: GbdtSearch;
-  baseline: { l2Grid: number[]; inner: InnerValidation };
-  /** How the decision threshold is chosen on the out-of-fold predictions. */
-  thresholdRule: 'youden' | 'utility';
+  /** The logistic baseline; `features`: the vector columns it reads (default: all). */
+  baseline: { l2Grid: number[]; inner: InnerValidation; features?: string[] };
+  /**
+   * How the decision threshold is chosen: the shipped one on all out-of-fold predictions, and each outer fold's own
+   * (for the honest metrics) on predictions for its training rows. `event1`: maximise min(sensitivity, PPV).
+   */
+  thresholdRule: 'youden' | 'utility' | 'event1';
+  /**
+   * A timeline model: the name of its function in TIMELINE_FUNCTIONS, whose vector is the whole dataset (the feature
+   * set then has no inputs); the card gets a `timeline` section and lists the vector as derived features.
+   */
+  timeline?: string;
+  /** Report Hosmer–Lemeshow H (10 groups by deciles of risk) on the out-of-fold predictions. */
+  hosmerLemeshow?: boolean;
+  /** A published severity score compared on the same folds (`TrainingData.score` holds it). */
+  scoreBaseline?: { name: string; description: string; l2: number };
   /** Candidates compared by cross-validation; the first is the reference. Absent: all inputs. */
   featureCandidates?: FeatureSetCandidate[];
   /**

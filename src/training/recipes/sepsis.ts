@@ -45,7 +45,7 @@ export const sepsisRecipe: ModelRecipe = {
     outcome:
       'Sepsis-3 onset within the next 6 hours for an ICU patient-hour (the challenge’s SepsisLabel: 1 from 6 hours before onset on)',
     description:
-      'Hourly probability that an ICU patient is within 6 hours of sepsis onset (or past it), from the latest value of each vital sign and laboratory test, age, sex and time since admission.',
+      'Hourly probability that an ICU patient is within 6 hours of sepsis onset (or past it), from the latest value of each vital sign and laboratory test, age, sex and time since admission. It takes one patient-hour’s values (`features`) or a stay’s course of observations (`observations`), scored as of the hour of the latest observation with each measurement’s latest value carried forward exactly as in training; a single hour with no history is a valid course.',
     intendedUse:
       'Early-warning decision support in adult ICUs: an hourly score and alarm that prompts a clinician to assess the patient for sepsis, with a per-feature explanation. Not a diagnosis and not a substitute for clinical assessment.',
     limitations: [

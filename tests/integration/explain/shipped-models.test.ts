@@ -7,6 +7,8 @@ import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
 import { prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
 import type { Dataset } from '@/training/dataset';
+import { TIMELINE_FUNCTIONS } from '@/features/timeline-functions';
+import { loadPhysionet2012Set, PHYSIONET2012_TRAINING_SETS } from '@/training/datasets/physionet2012';
 import { selectColumns } from '@/training/feature-columns';
 import { recipeFor } from '@/training/recipes/all-recipes';
 import { addShapley, bruteForceShapley, goesLeft } from '../../support/brute-force-shapley';
@@ -35,6 +37,20 @@ const shipped = existsSync(MODELS_DIR)
 interface CardNames {
   features: { name: string }[];
   derivedFeatures: { name: string }[];
+  timeline?: { function: string; windowMinutes: number | null };
+}
+
+/**
+ * A timeline model's rows straight from the stays' observations through the card's timeline function (what the API
+ * and `npm run score` compute), not from the training table: PhysioNet 2012 set-a and set-b, scored at the window's end.
+ */
+async function timelineRows(card: CardNames, names: string[]): Promise<Dataset> {
+  const fn = TIMELINE_FUNCTIONS[card.timeline!.function];
+  const stays = [];
+  for (const set of PHYSIONET2012_TRAINING_SETS) stays.push(...(await loadPhysionet2012Set(DATA_DIR, set)).stays);
+  const x = new Float32Array(stays.length * names.length);
+  stays.forEach((stay, r) => x.set(fn.vector(stay.observations, card.timeline!.windowMinutes!), r * names.length));
+  return { featureNames: names, x, y: Uint8Array.from(stays, (s) => s.outcome.inHospitalDeath) };
 }
 
 interface Loaded {
@@ -116,12 +132,10 @@ if (shipped.length === 0) {
       if (read.featureNames) expect(read.featureNames).toEqual(names);
       expect(read.ensemble.featureCount).toBe(names.length);
       expect(read.hasCovers).toBe(true);
-      const training = await recipeFor(id).load(DATA_DIR, () => {});
-      loaded = {
-        ensemble: read.ensemble,
-        explainer: prepareExplainer(read.ensemble),
-        data: selectColumns(training.data, names),
-      };
+      const data = card.timeline
+        ? await timelineRows(card, names)
+        : selectColumns((await recipeFor(id).load(DATA_DIR, () => {})).data, names);
+      loaded = { ensemble: read.ensemble, explainer: prepareExplainer(read.ensemble), data };
     }, 600_000);
 
     it(`is locally accurate (baseValue + Σφ = margin to 1e-9) on every training row, or ${LOCAL_ACCURACY_ROWS.toLocaleString('en-US')} evenly spaced ones of a larger set`, () => {

@@ -12,12 +12,22 @@ describe('ModelRegistry on the shipped models', () => {
   it('loads every model once: concurrent first calls share one load', async () => {
     const [a, b] = await Promise.all([registry.load(), registry.load()]);
     expect(a).toBe(b);
-    expect([...a.keys()]).toEqual(['diabetes', 'heart-failure', 'sepsis']);
+    expect([...a.keys()]).toEqual(['diabetes', 'heart-failure', 'icu-mortality', 'sepsis']);
   });
 
   it('names the known models when asked for an unknown one', async () => {
-    await expect(registry.get('icu-mortality')).rejects.toThrow(UnknownModelError);
-    await expect(registry.get('icu-mortality')).rejects.toThrow(/allowed: diabetes, heart-failure, sepsis/);
+    await expect(registry.get('cardiac-arrest')).rejects.toThrow(UnknownModelError);
+    await expect(registry.get('cardiac-arrest')).rejects.toThrow(
+      /allowed: diabetes, heart-failure, icu-mortality, sepsis/,
+    );
+  });
+
+  it('loads the timeline model icu-mortality: its function from the card, the vector the function computes', async () => {
+    const model = await registry.get('icu-mortality');
+    expect(model.card.features).toEqual([]);
+    expect(model.timeline?.name).toBe('icu-mortality');
+    expect(model.vectorNames).toEqual(model.timeline!.features().map((f) => f.name));
+    expect(model.vectorNames).toHaveLength(301);
   });
 
   it('predicts a batch in one run, equal to the pure evaluator of the parsed ensemble', async () => {

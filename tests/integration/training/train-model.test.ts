@@ -3,6 +3,9 @@ import { readChallengeCsv } from '@/training/datasets/sepsis';
 import { icuUnits } from '@/training/datasets/sepsis-units';
 import { subset } from '@/training/dataset';
 import { heartFailureRecipe } from '@/training/recipes/heart-failure';
+import { icuMortalityRecipe } from '@/training/recipes/icu-mortality';
+import { timelineOfCard } from '@/features/model-features';
+import { TIMELINE_FUNCTIONS } from '@/features/timeline-functions';
 import type { ModelRecipe } from '@/training/recipes/model-recipe';
 import { sepsisRecipe } from '@/training/recipes/sepsis';
 import { cardJson, onnxParity, PARITY_TOLERANCE } from '@/training/train-command';
@@ -72,6 +75,22 @@ describe('trainModel (heart-failure, shrunk)', () => {
     expect(readTreeEnsemble(first.onnx).ensemble).toEqual(first.ensemble);
   });
 
+  it('reports the threshold-dependent metrics again with each outer fold’s own Youden threshold', () => {
+    for (const m of [first.card.evaluation.gbdt, first.card.evaluation.baseline]) {
+      const folds = m.atFoldThresholds!;
+      expect(folds.folds).toBe(6);
+      expect(folds.rule).toMatch(/inside|In each outer training fold/);
+      expect(folds.thresholds.min).toBeLessThanOrEqual(folds.thresholds.median);
+      expect(folds.thresholds.median).toBeLessThanOrEqual(folds.thresholds.max);
+      for (const i of [folds.sensitivity, folds.specificity, folds.ppv, folds.npv, folds.f1, folds.mcc]) {
+        expect(i.lower).toBeLessThanOrEqual(i.estimate);
+        expect(i.upper).toBeGreaterThanOrEqual(i.estimate);
+      }
+      expect(folds.event1).toBeUndefined();
+      expect(folds.utility).toBeUndefined();
+    }
+  });
+
   it('reports intervals that contain their estimates and a threshold inside the risk bands', () => {
     const m = first.card.evaluation.gbdt;
     for (const i of [m.auroc, m.auprc, m.brier]) {
@@ -123,6 +142,59 @@ describe('trainModel (sepsis, first 1,500 patients)', () => {
       expect(Number.isFinite(r.utility)).toBe(true);
       expect(r.thresholdFrom).toMatch(/2-fold CV inside Unit[12]/);
     }
+    // Each fold's utility threshold is chosen on its inner hold-out (grouped by patient) and its utility reported.
+    const folds = model.card.evaluation.gbdt.atFoldThresholds!;
+    expect(folds.folds).toBe(5);
+    expect(folds.utility!.lower).toBeLessThanOrEqual(folds.utility!.upper);
+    expect(await onnxParity(model)).toBeLessThanOrEqual(PARITY_TOLERANCE);
+  });
+});
+
+describe('trainModel (icu-mortality, shrunk: 2 folds, short forests)', () => {
+  const quick: ModelRecipe = {
+    ...icuMortalityRecipe,
+    evaluation: { folds: 2, repeats: 1, reuseHoldoutFit: true },
+    search: {
+      ...icuMortalityRecipe.search,
+      base: { ...icuMortalityRecipe.search.base, rounds: 30, learningRate: 0.2 },
+      grid: [{ maxDepth: 2 }],
+    },
+  };
+  let model: Awaited<ReturnType<typeof trainModel>>;
+  beforeAll(async () => {
+    model = await trainModel(quick, 'data', quiet);
+  }, 600_000);
+
+  it('writes a timeline card: no inputs, the function’s 301 entries as its vector, the 2012 observation codes', () => {
+    const card = modelCardSchema.parse(JSON.parse(cardJson(model)));
+    expect(card.features).toEqual([]);
+    const fn = TIMELINE_FUNCTIONS['icu-mortality'];
+    expect(card.derivedFeatures).toEqual(
+      fn.features().map(({ name, label, unit, description }) => ({ name, label, unit, description })),
+    );
+    expect(card.derivedFeatures).toHaveLength(301);
+    expect(card.timeline).toMatchObject({ function: 'icu-mortality', windowMinutes: 2880 });
+    expect(card.timeline!.observations.map((o) => o.name)).toEqual(fn.observations.map((o) => o.name));
+    // The registry's check: the card's vector and codes are the function's.
+    expect(timelineOfCard(card)).toBe(fn);
+    expect(card.dataset).toMatchObject({ rows: 8000, positives: 1122 });
+  });
+
+  it('reports Event 1 at the shipped and at the fold thresholds, Hosmer–Lemeshow H, and SAPS-I on the same folds', () => {
+    const { gbdt, baseline, scoreBaseline } = model.card.evaluation;
+    for (const m of [gbdt, baseline, scoreBaseline!.metrics]) {
+      expect(m.event1!.estimate).toBeGreaterThan(0.2);
+      expect(m.atFoldThresholds!.event1!.estimate).toBeGreaterThan(0.2);
+      expect(m.hosmerLemeshow!.df).toBe(8);
+      expect(m.atFoldThresholds!.folds).toBe(2);
+    }
+    expect(scoreBaseline!.name).toBe('SAPS-I');
+    // SAPS-I ranks worse than the models fitted on the course.
+    expect(scoreBaseline!.metrics.auroc.estimate).toBeLessThan(gbdt.auroc.estimate);
+    expect(model.card.threshold.rule).toMatch(/Event 1/);
+  });
+
+  it('agrees with onnxruntime on every stay to within 1e-6', async () => {
     expect(await onnxParity(model)).toBeLessThanOrEqual(PARITY_TOLERANCE);
     // Loading set A twice (the rows, then the units) and the transfer fits took 124 s on the shared 2-core machine.
   }, 300_000);

@@ -4,7 +4,13 @@
  */
 import fc from 'fast-check';
 import { labelledScores } from '../../../support/labelled-scores';
-import { confusionAt, maxF1Threshold, youdenThreshold } from '@/training/evaluation/threshold-metrics';
+import {
+  confusionAt,
+  event1At,
+  maxEvent1Threshold,
+  maxF1Threshold,
+  youdenThreshold,
+} from '@/training/evaluation/threshold-metrics';
 
 describe('confusionAt', () => {
   it('counts p >= threshold as positive and derives the rates', () => {
@@ -91,5 +97,44 @@ describe('youdenThreshold and maxF1Threshold', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('event1At and maxEvent1Threshold (PhysioNet/CinC 2012 Event 1)', () => {
+  it('is min(sensitivity, PPV), worked by hand', () => {
+    // y = 1 1 1 0 0 0 0 0, p = .9 .8 .3 .7 .6 .2 .1 .05. At 0.6: tp 2 (.9 .8), fp 2 (.7 .6): Se 2/3, PPV 2/4 → 1/2.
+    // At 0.8: tp 2, fp 0: Se 2/3, PPV 1 → 2/3. At 0.3: tp 3, fp 2: Se 1, PPV 3/5 → 3/5. At 0.9: Se 1/3, PPV 1 → 1/3.
+    // At 0.7: tp 2, fp 1 → min(2/3, 2/3) = 2/3, tied with 0.8: the smaller threshold, 0.7, wins.
+    const y = [1, 1, 1, 0, 0, 0, 0, 0];
+    const p = [0.9, 0.8, 0.3, 0.7, 0.6, 0.2, 0.1, 0.05];
+    expect(event1At(y, p, 0.6)).toBe(0.5);
+    expect(event1At(y, p, 0.8)).toBeCloseTo(2 / 3, 15);
+    expect(event1At(y, p, 0.3)).toBeCloseTo(3 / 5, 15);
+    expect(maxEvent1Threshold(y, p)).toBe(0.7);
+  });
+
+  it('finds the threshold with the highest Event 1 of every distinct score, ties to the smallest', () => {
+    fc.assert(
+      fc.property(labelledScores, ({ y, p }) => {
+        const candidates = [...new Set(p)].sort((a, b) => a - b);
+        let best = -1;
+        let bestT = NaN;
+        for (const t of candidates) {
+          const c = confusionAt(y, p, t);
+          const e = Math.min(c.sensitivity, c.ppv);
+          // Ascending candidates: only a strictly better value moves the choice, so ties keep the smallest.
+          if (e > best + 1e-12) {
+            best = e;
+            bestT = t;
+          }
+        }
+        expect(maxEvent1Threshold(y, p)).toBe(bestT);
+        expect(event1At(y, p, bestT)).toBeCloseTo(best, 12);
+      }),
+    );
+  });
+
+  it('is NaN without positives', () => {
+    expect(maxEvent1Threshold([0, 0], [0.1, 0.2])).toBeNaN();
   });
 });
