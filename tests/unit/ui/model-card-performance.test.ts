@@ -38,7 +38,7 @@ describe('the model page', () => {
     const markup = renderToStaticMarkup(createElement(CardInputs, { card: c }));
     expect(markup).toContain('first 48 hours from admission');
     for (const o of c.timeline!.observations) expect(markup).toContain(`<code>${o.name}</code>`);
-    expect(markup).toContain('(301 features)');
+    expect(markup).toContain('301 features, each with its own contribution');
     expect(markup).toContain('<code>GCS_min</code>');
   });
 });
