@@ -1,8 +1,8 @@
 /**
  * The three ways a stay's course is scored give the same answer: the API (`predict(input: { observations })`, stored
  * in the audit log), score files (`npm run score -- --input DIR`, recordOutputRows) and the function the monitor calls
- * (placeCourse → vectorizeCourse → scoreVectors). Real set-a stays, a fixture icu-mortality model (the pipeline's GBDT
- * and ONNX export over the real timeline function), the embedded database.
+ * (placeCourse → vectorizeCourse → scoreVectors). Real set-a stays, the shipped icu-mortality model, the embedded
+ * database.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +18,13 @@ import type { OutputRow } from '@/training/score-output';
 import { recordOutputRows, stayRow, type RecordTally } from '@/training/score-records';
 import { operations, startTestServer, type TestServer } from '../../support/graphql-server';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';
-import { TIMELINE_MODEL_ID, writeTimelineModels } from '../../support/timeline-model';
 
 const SET_A = join(__dirname, '../../../data/physionet2012/set-a');
 const ADMITTED = Date.parse('2026-02-10T22:15:00Z');
 const STAYS = 12;
 
-const modelsDir = writeTimelineModels();
-const registry = new ModelRegistry(modelsDir);
+const TIMELINE_MODEL_ID = 'icu-mortality';
+const registry = new ModelRegistry(join(__dirname, '../../../models'));
 const recordsDir = mkdtempSync(join(tmpdir(), 'crc-entry-points-'));
 let database: TestDatabase;
 let server: TestServer;
@@ -58,7 +57,6 @@ afterAll(async () => {
   await server?.stop();
   await database?.dispose();
   await registry.close();
-  rmSync(modelsDir, { recursive: true, force: true });
   rmSync(recordsDir, { recursive: true, force: true });
 });
 
