@@ -45,7 +45,7 @@ describe('without a key', () => {
     const { run } = await setup();
     const reply = await run(operations.ListModels, {}, { authorization: null });
     expect(reply.errors).toBeUndefined();
-    expect((reply.data as { models: unknown[] }).models).toHaveLength(3);
+    expect((reply.data as { models: unknown[] }).models).toHaveLength(4);
   });
 
   it.each([

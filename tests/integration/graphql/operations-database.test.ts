@@ -99,7 +99,7 @@ describe.each(DATABASES)('the documented operations over the audit log on %s', (
         await run(operations.ListModels),
         'models',
       );
-      expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'sepsis']);
+      expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'icu-mortality', 'sepsis']);
       const heartFailure = models.find((m) => m.id === 'heart-failure');
       expect(heartFailure?.features.map((f) => f.name)).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
       expect(heartFailure?.dataset.rows).toBe(299);

@@ -64,7 +64,7 @@ describe('ListModels and GetModel', () => {
         dataset: { rows: number };
       }[]
     >(await run(operations.ListModels), 'models');
-    expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'sepsis']);
+    expect(models.map((m) => m.id)).toEqual(['diabetes', 'heart-failure', 'icu-mortality', 'sepsis']);
     const heartFailure = models.find((m) => m.id === 'heart-failure');
     expect(heartFailure?.features.map((f) => f.name)).toEqual(['age', 'ejection_fraction', 'serum_creatinine']);
     expect(heartFailure?.dataset.rows).toBe(299);
@@ -366,7 +366,7 @@ describe('input errors: BAD_USER_INPUT naming every offender with its allowed va
   it('an unknown model, listing the known ones', async () => {
     const error = await refusal(operations.Predict, { input: { modelId: 'cancer', features: PIMA_ROW } });
     expect(error.extensions.fields).toEqual([
-      { name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, sepsis' },
+      { name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, icu-mortality, sepsis' },
     ]);
     expect(error.path).toEqual(['predict']);
   });

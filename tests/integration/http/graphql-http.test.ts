@@ -118,7 +118,7 @@ describe.each([
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ok',
-      models: { ok: true, loaded: ['diabetes', 'heart-failure', 'sepsis'] },
+      models: { ok: true, loaded: ['diabetes', 'heart-failure', 'icu-mortality', 'sepsis'] },
       database: { ok: true, kind },
     });
   });

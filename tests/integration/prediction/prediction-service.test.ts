@@ -137,7 +137,7 @@ describe('PredictionService.predict', () => {
     const { audit, service } = setup();
     const error = await rejection(service.predict('icu-mortality', { features: [] }, origin('r')));
     expect(error.fields).toEqual([
-      { name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, sepsis' },
+      { name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, icu-mortality, sepsis' },
     ]);
     expect(audit.records).toEqual([]);
   });
