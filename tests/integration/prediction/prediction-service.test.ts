@@ -135,9 +135,9 @@ describe('PredictionService.predict', () => {
 
   it('refuses an unknown model, naming the known ones', async () => {
     const { audit, service } = setup();
-    const error = await rejection(service.predict('icu-mortality', { features: [] }, origin('r')));
+    const error = await rejection(service.predict('cancer', { features: [] }, origin('r')));
     expect(error.fields).toEqual([
-      { name: 'modelId', message: 'unknown model "icu-mortality"; allowed: diabetes, heart-failure, icu-mortality, sepsis' },
+      { name: 'modelId', message: 'unknown model "cancer"; allowed: diabetes, heart-failure, icu-mortality, sepsis' },
     ]);
     expect(audit.records).toEqual([]);
   });
