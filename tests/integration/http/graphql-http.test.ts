@@ -245,7 +245,7 @@ describe.each([
   it('serves model metadata without a key, and refuses a forged key even there', async () => {
     const open = await graphql(app, '{ models { id } }', {}, {});
     expect(open.status).toBe(200);
-    expect(open.body.data!.models).toHaveLength(3);
+    expect(open.body.data!.models).toHaveLength(4);
     const forged = await graphql(app, '{ models { id } }', {}, bearer(`crc_${'A'.repeat(43)}`));
     expect(forged.status).toBe(401);
     expect(forged.body.errors?.[0]).toMatchObject({
