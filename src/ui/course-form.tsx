@@ -6,6 +6,8 @@
  */
 import { useActionState } from 'react';
 import { EMPTY_FORM_STATE, type PredictFormState } from '@/dashboard/predict-form-state';
+import { FieldErrorText } from './field-error-text';
+import { PatientRefField } from './patient-ref-field';
 import { PredictionResult } from './prediction-result';
 
 interface Props {
@@ -21,14 +23,6 @@ interface Props {
 
 const EXAMPLE =
   'Time,Parameter,Value\n00:00,Age,71\n00:00,Gender,1\n00:00,ICUType,2\n00:00,Weight,82.5\n00:30,HR,96\n01:30,GCS,13\n10:00,HR,112';
-
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p id={id} className="error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
 
 export function CourseForm({ modelName, windowMinutes, exampleCodes, apiHint, action }: Props) {
   const [state, formAction, pending] = useActionState(action, EMPTY_FORM_STATE);
@@ -67,7 +61,7 @@ export function CourseForm({ modelName, windowMinutes, exampleCodes, apiHint, ac
           <p id="admittedAt-hint" className="hint">
             The instant of admission to the unit, with its time zone (Z for UTC); the lines&apos; times count from it.
           </p>
-          <ErrorText id="admittedAt-error" error={state.errors.admittedAt} />
+          <FieldErrorText id="admittedAt-error" error={state.errors.admittedAt} />
         </div>
         <div className={`field${state.errors.course ? ' field-invalid' : ''}`}>
           <label htmlFor="course">
@@ -90,26 +84,9 @@ export function CourseForm({ modelName, windowMinutes, exampleCodes, apiHint, ac
             them with units and ranges), a value in its unit; -1 (missing) and the RecordID line are skipped. The facts
             of the stay (Age, Gender, Height, ICUType, Weight) are at 00:00. {window}
           </p>
-          <ErrorText id="course-error" error={state.errors.course} />
+          <FieldErrorText id="course-error" error={state.errors.course} />
         </div>
-        <div className={`field${state.errors.patientRef ? ' field-invalid' : ''}`}>
-          <label htmlFor="patientRef">
-            Patient reference <span className="optional"> optional</span>
-          </label>
-          <input
-            id="patientRef"
-            name="patientRef"
-            type="text"
-            maxLength={128}
-            defaultValue={state.values.patientRef ?? ''}
-            aria-invalid={state.errors.patientRef ? true : undefined}
-            aria-describedby={`patientRef-hint${state.errors.patientRef ? ' patientRef-error' : ''}`}
-          />
-          <p id="patientRef-hint" className="hint">
-            An identifier such as an MRN, kept with the audit record; not sent to the model.
-          </p>
-          <ErrorText id="patientRef-error" error={state.errors.patientRef} />
-        </div>
+        <PatientRefField value={state.values.patientRef} error={state.errors.patientRef} />
         <button type="submit" disabled={pending}>
           {pending ? 'Predicting…' : 'Predict'}
         </button>

@@ -7,6 +7,7 @@
 import { useActionState } from 'react';
 import type { FeatureSpec } from '@/features/feature-set';
 import { fieldControl, fieldHint } from './field-control';
+import { PatientRefField } from './patient-ref-field';
 import { PredictionResult } from './prediction-result';
 import { EMPTY_FORM_STATE, type PredictFormState } from '@/dashboard/predict-form-state';
 
@@ -95,28 +96,7 @@ export function PredictForm({ modelName, features, action }: Props) {
             ))}
           </div>
         </fieldset>
-        <div className={`field${state.errors.patientRef ? ' field-invalid' : ''}`}>
-          <label htmlFor="patientRef">
-            Patient reference <span className="optional"> optional</span>
-          </label>
-          <input
-            id="patientRef"
-            name="patientRef"
-            type="text"
-            maxLength={128}
-            defaultValue={state.values.patientRef ?? ''}
-            aria-invalid={state.errors.patientRef ? true : undefined}
-            aria-describedby={`patientRef-hint${state.errors.patientRef ? ' patientRef-error' : ''}`}
-          />
-          <p id="patientRef-hint" className="hint">
-            An identifier such as an MRN, kept with the audit record; not sent to the model.
-          </p>
-          {state.errors.patientRef ? (
-            <p id="patientRef-error" className="error" role="alert">
-              {state.errors.patientRef}
-            </p>
-          ) : null}
-        </div>
+        <PatientRefField value={state.values.patientRef} error={state.errors.patientRef} />
         <button type="submit" disabled={pending}>
           {pending ? 'Predicting…' : state.result ? 'Predict again with these values (what-if)' : 'Predict'}
         </button>
