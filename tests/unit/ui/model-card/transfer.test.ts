@@ -54,8 +54,17 @@ describe('CardTransfer', () => {
 
 describe('CardProvenance comparisons', () => {
   it('adds a utility column only when a comparison has a utility', () => {
-    const plain = renderToStaticMarkup(createElement(CardProvenance, { card: shipped }));
+    const withoutUtility = modelCardSchema.parse({
+      ...shipped,
+      evaluation: {
+        ...shipped.evaluation,
+        comparisons: shipped.evaluation.comparisons.map(({ utility: _utility, ...c }) => c),
+      },
+    });
+    const plain = renderToStaticMarkup(createElement(CardProvenance, { card: withoutUtility }));
     expect(plain).not.toContain('>Utility<');
+    // The shipped card lists the trend variants tried for 2.0.0, each with its utility.
+    expect(renderToStaticMarkup(createElement(CardProvenance, { card: shipped }))).toContain('>Utility<');
     const tried = modelCardSchema.parse({
       ...shipped,
       evaluation: {
