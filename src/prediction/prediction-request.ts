@@ -4,7 +4,6 @@
  */
 import { textProblem } from '@/errors/input-text';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
-import type { FeatureSpec } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
 import { placeCourse, type CourseObservation, type PlacedCourse } from './course';
 import { validateInputs } from './input-validation';
@@ -32,6 +31,9 @@ export interface PredictionRow {
 }
 
 /** A row as validated: inputs by name (NaN = missing) for features, or the course placed on the model's timeline. */
+/** What validation reads of a card: the inputs and the timeline a model takes. */
+type CardInputs = Pick<ModelCard, 'id' | 'features' | 'timeline'>;
+
 export type ValidRow = { inputs: Record<string, number>; course?: undefined } | { course: PlacedCourse };
 
 /** Where a prediction request came from, kept on its audit record. */
@@ -50,39 +52,11 @@ function patientRefProblem(ref: string | null | undefined): string | undefined {
   return textProblem(ref);
 }
 
-/**
- * The validate stage of a request: each row's inputs by name (NaN = missing), checked against the
- * card's `features`. Anything wrong refuses the whole request, naming every offender of every row in
- * row order (`rows[2].glucose`, or `glucose` for a `single` prediction).
- */
-export function validateRequest(
-  features: FeatureSpec[],
-  rows: readonly PredictionRow[],
-  options: { single?: boolean } = {},
-): Record<string, number>[] {
-  if (rows.length === 0 || rows.length > MAX_BATCH_ROWS) {
-    throw new InvalidInputError([
-      { name: 'rows', message: `a batch holds 1 to ${MAX_BATCH_ROWS} rows; got ${rows.length}` },
-    ]);
-  }
-  const errors: FieldError[] = [];
-  const inputs = rows.map((row, i) => {
-    const prefix = options.single ? '' : `rows[${i}].`;
-    const checked = validateInputs(features, row.features ?? []);
-    for (const e of checked.errors) errors.push({ name: `${prefix}${e.name}`, message: e.message });
-    const refProblem = patientRefProblem(row.patientRef);
-    if (refProblem) errors.push({ name: `${prefix}patientRef`, message: refProblem });
-    return checked.inputs;
-  });
-  if (errors.length > 0) throw new InvalidInputError(errors);
-  return inputs;
-}
-
 const given = <T>(list: readonly T[] | null | undefined): list is readonly T[] =>
   Array.isArray(list) && list.length > 0;
 
 /** What is wrong with the kind of input a row sends, for this model; undefined when it sends what the model takes. */
-function inputKindProblem(card: ModelCard, row: PredictionRow): FieldError | undefined {
+function inputKindProblem(card: CardInputs, row: PredictionRow): FieldError | undefined {
   const takesFeatures = card.features.length > 0;
   const takesCourse = card.timeline !== undefined;
   const sentFeatures = given(row.features);
@@ -117,7 +91,7 @@ function inputKindProblem(card: ModelCard, row: PredictionRow): FieldError | und
  * returned unless all are.
  */
 export function validateRows(
-  card: ModelCard,
+  card: CardInputs,
   rows: readonly PredictionRow[],
   options: { single?: boolean } = {},
 ): ValidRow[] {

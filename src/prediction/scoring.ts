@@ -2,7 +2,7 @@
  * The scoring core shared by the API, the dashboard and `npm run score`: validated rows → vectorize → run the ONNX
  * model → explain with TreeSHAP → band.
  */
-// Validation comes first, against the card: validateInputs (input-validation.ts) per row, validateRequest
+// Validation comes first, against the card: validateInputs (input-validation.ts) per row, validateRows
 // (prediction-request.ts) for the service.
 import type { RiskBand } from '@/audit/risk-band';
 import { vectorize } from '@/features/feature-set';

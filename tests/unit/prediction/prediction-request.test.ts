@@ -3,7 +3,7 @@ import type { FeatureSpec } from '@/features/feature-set';
 import {
   MAX_BATCH_ROWS,
   MAX_PATIENT_REF_LENGTH,
-  validateRequest,
+  validateRows,
   type PredictionRow,
 } from '@/prediction/prediction-request';
 
@@ -32,6 +32,11 @@ const SPECS: FeatureSpec[] = [
   },
 ];
 
+/** A tabular model's validation: each row's inputs by name (NaN = missing). */
+function validateRequest(specs: FeatureSpec[], rows: PredictionRow[], options: { single?: boolean } = {}) {
+  return validateRows({ id: 'test', features: specs }, rows, options).map((row) => (row.course ? {} : row.inputs));
+}
+
 function refusal(rows: PredictionRow[], options: { single?: boolean } = {}): InvalidInputError {
   try {
     validateRequest(SPECS, rows, options);
@@ -42,7 +47,7 @@ function refusal(rows: PredictionRow[], options: { single?: boolean } = {}): Inv
   throw new Error('expected an InvalidInputError');
 }
 
-describe('validateRequest', () => {
+describe('validateRows for a model taking features', () => {
   it("gives each row's inputs by name, NaN for missing", () => {
     const inputs = validateRequest(SPECS, [
       { features: [{ name: 'a', value: 1 }] },
