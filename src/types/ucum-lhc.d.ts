@@ -1,0 +1,14 @@
+/** The part of @lhncbc/ucum-lhc the monitor uses (the package ships no types). */
+declare module '@lhncbc/ucum-lhc' {
+  interface UcumConversion {
+    status: 'succeeded' | 'failed' | 'error';
+    toVal: number | null;
+    msg: string[];
+  }
+  interface UcumLhcUtils {
+    convertUnitTo(fromUnit: string, value: number, toUnit: string): UcumConversion;
+    validateUnitString(unit: string): { status: 'valid' | 'invalid' | 'error'; msg: string[] };
+  }
+  const ucum: { UcumLhcUtils: { getInstance(): UcumLhcUtils } };
+  export default ucum;
+}
