@@ -10,16 +10,24 @@ export const ROLE_ENUM = ROLE_VALUES;
 /** clinician, auditor, admin: the database enum's values, in its order. */
 export const ROLES = Object.values(ROLE_VALUES) as readonly Role[];
 
-export type Permission = 'predict' | 'read-own-records' | 'read-all-records' | 'manage-keys';
+export type Permission =
+  | 'predict'
+  | 'read-own-records'
+  | 'read-all-records'
+  | 'manage-keys'
+  | 'record-observations'
+  | 'read-stays'
+  | 'manage-alerts';
 
 /**
- * Clinicians predict and read back what they asked; auditors read everything and change nothing;
- * admins hold every permission, so the first-start admin key alone runs the quick start.
+ * Clinicians predict and read back what they asked, and on the ward admit stays, record observations and answer
+ * alerts; auditors read everything and change nothing; admins hold every permission, so the first-start admin key
+ * alone runs the quick start.
  */
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
-  clinician: ['predict', 'read-own-records'],
-  auditor: ['read-all-records'],
-  admin: ['predict', 'read-all-records', 'manage-keys'],
+  clinician: ['predict', 'read-own-records', 'record-observations', 'read-stays', 'manage-alerts'],
+  auditor: ['read-all-records', 'read-stays'],
+  admin: ['predict', 'read-all-records', 'manage-keys', 'record-observations', 'read-stays', 'manage-alerts'],
 };
 
 /** What a permission lets its holder do, as error messages say it. */
@@ -28,6 +36,9 @@ const DOING: Readonly<Record<Permission, string>> = {
   'read-own-records': 'read prediction records',
   'read-all-records': "read other keys' prediction records",
   'manage-keys': 'manage API keys',
+  'record-observations': 'admit stays or record observations',
+  'read-stays': 'read stays, their observations, assessments and alerts',
+  'manage-alerts': 'acknowledge or resolve alerts',
 };
 
 /** The identity behind a request: an API key, sent as a bearer token or signed in to the dashboard. */
