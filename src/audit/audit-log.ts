@@ -24,9 +24,10 @@ import {
   toAuditRecord,
   unstorableText,
   type AuditRecord,
+  type CheckedRecord,
   type NewAuditRecord,
 } from './audit-record';
-import { coalescingWriter } from './chain-writer';
+import { coalescingWriter, insertChainedIn, type ChainTransaction } from './chain-writer';
 
 export interface AuditLog {
   /**
@@ -48,22 +49,36 @@ export interface AuditLog {
 /** Records read per query by `stream`: large enough to amortise the round trip, small enough to keep memory flat. */
 export const STREAM_CHUNK = 1000;
 
+/**
+ * Records checked for storing: each must describe a prediction (a bug in the caller otherwise); ids are made here so
+ * stored rows can be handed back in the caller's order.
+ */
+export function checkAuditRecords(records: NewAuditRecord[]): CheckedRecord[] {
+  return records.map((record, index) => {
+    const parsed = newAuditRecordSchema.safeParse(record);
+    if (!parsed.success) throw new InvalidAuditRecordError(`audit record ${index}: ${z.prettifyError(parsed.error)}`);
+    const unstorable = unstorableText(parsed.data, '');
+    if (unstorable) throw new InvalidAuditRecordError(`audit record ${index}: ${unstorable}`);
+    return { id: randomUUID(), ...parsed.data };
+  });
+}
+
+/**
+ * Stores records inside the caller's transaction, as the chain's next links: they commit with the caller's other rows
+ * (the monitor's assessments) or not at all.
+ */
+export async function appendInTransaction(tx: ChainTransaction, records: NewAuditRecord[]): Promise<AuditRecord[]> {
+  if (records.length === 0) return [];
+  return insertChainedIn(tx, checkAuditRecords(records));
+}
+
 /** The audit log kept in the `prediction` table. It has no way to change or remove a record. */
 export function prismaAuditLog(prisma: PrismaClient): AuditLog {
   const write = coalescingWriter(prisma);
   return Object.freeze({
     async append(records: NewAuditRecord[]): Promise<AuditRecord[]> {
       if (records.length === 0) return [];
-      const checked = records.map((record, index) => {
-        const parsed = newAuditRecordSchema.safeParse(record);
-        if (!parsed.success)
-          throw new InvalidAuditRecordError(`audit record ${index}: ${z.prettifyError(parsed.error)}`);
-        const unstorable = unstorableText(parsed.data, '');
-        if (unstorable) throw new InvalidAuditRecordError(`audit record ${index}: ${unstorable}`);
-        // Ids are made here so the stored rows can be handed back in the caller's order.
-        return { id: randomUUID(), ...parsed.data };
-      });
-      return write(checked);
+      return write(checkAuditRecords(records));
     },
 
     async get(id: string, scope: RecordScope = {}): Promise<AuditRecord | null> {

@@ -34,54 +34,60 @@ function chainHead(row: { sequence: string; hash: string } | undefined): ChainHe
   return row ? { sequence: Number(row.sequence), hash: row.hash } : { sequence: 0, hash: GENESIS_HASH };
 }
 
+/** A transaction of the caller's, for appends that must commit with other rows (the monitor's assessments). */
+export type ChainTransaction = Pick<PrismaClient, '$queryRawUnsafe'>;
+
 /**
- * Stores records as the next links of the chain, in one transaction: all or none. Appends are
- * serialised by a transaction-scoped advisory lock, so writers in other processes extend the current
- * head and never fork the chain. One INSERT whatever the batch size: column arrays unnested into rows
- * (20 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
+ * Stores records as the next links of the chain inside the caller's transaction. Appends are serialised by a
+ * transaction-scoped advisory lock, so writers in other processes extend the current head and never fork the chain;
+ * the lock is held until the caller's transaction ends. One INSERT whatever the batch size: column arrays unnested
+ * into rows (20 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
  */
-async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
-    const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
-    let { sequence, hash: previousHash } = chainHead(head);
-    // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
-    const createdAt = new Date();
-    const chained = checked.map((record) => {
-      const link = { ...record, createdAt, sequence: ++sequence, previousHash };
-      const hash = linkHash(previousHash, link);
-      previousHash = hash;
-      return { ...link, hash };
-    });
-    const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
-    const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
-    const withCourse = chained.some((row) => row.course);
-    const parameters = [
-      column('id'),
-      column('modelId'),
-      column('modelVersion'),
-      column('onnxSha256'),
-      json('inputs'),
-      json('vector'),
-      column('probability'),
-      column('positive'),
-      column('riskBand'),
-      column('baseValue'),
-      json('contributions'),
-      column('patientRef'),
-      column('requestId'),
-      column('latencyMs'),
-      createdAt.toISOString(),
-      chained.map((row) => String(row.sequence)),
-      column('previousHash'),
-      column('hash'),
-      column('requester'),
-      // SQL NULL for a record without a course (JSON.stringify would store the JSON value null).
-      ...(withCourse ? [chained.map((row) => (row.course ? JSON.stringify(row.course) : null))] : []),
-    ];
-    await tx.$queryRawUnsafe(withCourse ? INSERT_UNNESTED_WITH_COURSE : INSERT_UNNESTED, ...parameters);
-    return checked.map((record) => ({ ...record, createdAt }));
+export async function insertChainedIn(tx: ChainTransaction, checked: CheckedRecord[]): Promise<AuditRecord[]> {
+  await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
+  const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
+  let { sequence, hash: previousHash } = chainHead(head);
+  // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
+  const createdAt = new Date();
+  const chained = checked.map((record) => {
+    const link = { ...record, createdAt, sequence: ++sequence, previousHash };
+    const hash = linkHash(previousHash, link);
+    previousHash = hash;
+    return { ...link, hash };
   });
+  const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
+  const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
+  const withCourse = chained.some((row) => row.course);
+  const parameters = [
+    column('id'),
+    column('modelId'),
+    column('modelVersion'),
+    column('onnxSha256'),
+    json('inputs'),
+    json('vector'),
+    column('probability'),
+    column('positive'),
+    column('riskBand'),
+    column('baseValue'),
+    json('contributions'),
+    column('patientRef'),
+    column('requestId'),
+    column('latencyMs'),
+    createdAt.toISOString(),
+    chained.map((row) => String(row.sequence)),
+    column('previousHash'),
+    column('hash'),
+    column('requester'),
+    // SQL NULL for a record without a course (JSON.stringify would store the JSON value null).
+    ...(withCourse ? [chained.map((row) => (row.course ? JSON.stringify(row.course) : null))] : []),
+  ];
+  await tx.$queryRawUnsafe(withCourse ? INSERT_UNNESTED_WITH_COURSE : INSERT_UNNESTED, ...parameters);
+  return checked.map((record) => ({ ...record, createdAt }));
+}
+
+/** Stores records as the next links of the chain, in a transaction of their own: all or none. */
+async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
+  return prisma.$transaction((tx) => insertChainedIn(tx, checked));
 }
 
 /** Most records one coalesced transaction takes; a caller's batch is never split. */

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AuditLog } from '@/audit/audit-log';
-import type { AuditRecord } from '@/audit/audit-record';
+import type { AuditRecord, NewAuditRecord } from '@/audit/audit-record';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { UnknownModelError, type LoadedModel, type ModelRegistry } from '@/inference/model-registry';
 import { vectorizeCourse, type Course } from './course';
@@ -63,6 +63,21 @@ export class PredictionService {
     origin: RequestOrigin,
     options: { single?: boolean } = {},
   ): Promise<AuditRecord[]> {
+    const stored = await this.audit.append(await this.score(modelId, rows, origin, options));
+    this.onStored(stored);
+    return stored;
+  }
+
+  /**
+   * The records predictBatch stores, scored but not stored: for a caller that stores them in its own transaction
+   * (the monitor's assessments, with `appendInTransaction`), and reports them through `reportStored` once committed.
+   */
+  async score(
+    modelId: string,
+    rows: PredictionRow[],
+    origin: RequestOrigin,
+    options: { single?: boolean } = {},
+  ): Promise<NewAuditRecord[]> {
     const started = performance.now();
     const model = await this.model(modelId);
     const valid = validateRows(model.card, rows, options);
@@ -77,9 +92,12 @@ export class PredictionService {
     );
     // Latency covers validation, inference and explanation, the work the record describes.
     const latencyMs = (performance.now() - started) / rows.length;
-    const stored = await this.audit.append(records.map((r) => ({ ...r, latencyMs })));
-    this.onStored(stored);
-    return stored;
+    return records.map((r) => ({ ...r, latencyMs }));
+  }
+
+  /** Tells the service's listener (metrics) of records stored by a caller's own transaction. */
+  reportStored(records: AuditRecord[]): void {
+    this.onStored(records);
   }
 
   /** The registry's model; for a caller the model id is one more input, refused like the others. */
