@@ -37,7 +37,7 @@ export function observationsInForce<T extends StoredObservation>(observations: r
 /** Hour h of a stay covers (h−1)·60 < minutes from admission ≤ h·60; minute 0 is in hour 1 (as sepsis's course). */
 export function hourOf(admittedAt: Date, time: Date): number {
   const minutes = (time.getTime() - admittedAt.getTime()) / MINUTE_MS;
-  return Math.max(1, Math.ceil(minutes));
+  return Math.max(1, Math.ceil(minutes / 60));
 }
 
 /** The instant an hour of the stay ends. */

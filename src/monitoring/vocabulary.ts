@@ -2,7 +2,7 @@
  * The monitor's observation codes: what a stay's observations may be named, their units (UCUM) and LOINC codes, and
  * which code of each timeline model they feed. Specs (labels, kinds, ranges) are derived from the shipped cards.
  */
-import ucum from '@lhncbc/ucum-lhc';
+import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
 import type { ObservationSpec } from '@/features/timeline';
 import type { ModelCard } from '@/inference/model-card';
 import { CodedError } from '@/errors/coded-error';
@@ -242,7 +242,7 @@ export class MonitorVocabulary {
   }
 }
 
-const ucumUtils = ucum.UcumLhcUtils.getInstance();
+const ucumUtils = UcumLhcUtils.getInstance();
 
 /**
  * `value` in `unit` (UCUM) converted to the code's unit, by @lhncbc/ucum-lhc; the value unchanged when no unit is sent

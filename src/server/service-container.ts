@@ -21,6 +21,8 @@ import { openDatabase, type Database } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
 import { PredictionService } from '@/prediction/prediction-service';
+import { MonitorService } from '@/monitoring/monitor-service';
+import { stayViews, type StayViews } from '@/monitoring/stay-views';
 import { processMetrics } from '@/telemetry/metrics';
 import { loadEnvironment } from '@/config/environment';
 import { processWide } from '@/config/process-wide';
@@ -33,6 +35,8 @@ export interface Services {
   keys: ApiKeyStore;
   sessions: SessionStore;
   checkpoints: AuditCheckpoints;
+  monitor: MonitorService;
+  stays: StayViews;
 }
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
@@ -125,11 +129,15 @@ export const services = shared('services', async (): Promise<Services> => {
       'audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n',
     );
   }
+  const prediction = new PredictionService(registry, audit, countStored);
+  const monitor = await MonitorService.create(db.prisma, registry, prediction);
   return {
     database: db,
     registry,
     audit,
-    prediction: new PredictionService(registry, audit, countStored),
+    prediction,
+    monitor,
+    stays: stayViews(db.prisma),
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),
     checkpoints,

@@ -5,10 +5,9 @@ declare module '@lhncbc/ucum-lhc' {
     toVal: number | null;
     msg: string[];
   }
-  interface UcumLhcUtils {
+  interface UcumLhcUtilsInstance {
     convertUnitTo(fromUnit: string, value: number, toUnit: string): UcumConversion;
     validateUnitString(unit: string): { status: 'valid' | 'invalid' | 'error'; msg: string[] };
   }
-  const ucum: { UcumLhcUtils: { getInstance(): UcumLhcUtils } };
-  export default ucum;
+  export const UcumLhcUtils: { getInstance(): UcumLhcUtilsInstance };
 }
