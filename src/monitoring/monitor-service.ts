@@ -28,13 +28,18 @@ export const MONITOR_CHANNEL = 'crc_monitor';
 /** Stay hours after an acknowledgement during which the same kind of alert is not raised again. */
 export const DEFAULT_SUPPRESSION_HOURS = 4;
 
-/** No stay has this stayRef. */
+/**
+ * A batch whose only fault is naming stays not (yet) admitted. Apart from other refusals because a stream may deliver
+ * observations before their admission: the worker retries these for a while instead of rejecting them at once.
+ */
 export class UnknownStayError extends CodedError {
   readonly code = 'STAY_NOT_FOUND';
-  constructor(readonly stayRef: string) {
-    super(`stayRef: no stay ${stayRef} is admitted`);
+  constructor(readonly fields: FieldError[]) {
+    super(`unknown stay: ${fields.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
   }
 }
+
+const NOT_ADMITTED = 'is not admitted';
 
 const MINUTE_MS = 60_000;
 
@@ -155,7 +160,7 @@ export class MonitorService {
           const dischargeAt = new Map<string, Date>();
           discharges.forEach((d) => {
             const stay = stays.get(d.stayRef);
-            if (!stay) errors.push({ name: `${d.field}.stayRef`, message: `no stay ${d.stayRef} is admitted` });
+            if (!stay) errors.push({ name: `${d.field}.stayRef`, message: `stay ${d.stayRef} ${NOT_ADMITTED}` });
             else if (d.dischargedAt < stay.admittedAt)
               errors.push({
                 name: `${d.field}.dischargedAt`,
@@ -168,6 +173,8 @@ export class MonitorService {
               });
             else if (!stay.dischargedAt) dischargeAt.set(d.stayRef, d.dischargedAt);
           });
+          if (errors.length > 0 && errors.every((e) => e.message.includes(NOT_ADMITTED)))
+            throw new UnknownStayError(errors);
           if (errors.length > 0) throw new InvalidInputError(errors);
 
           const storedIds = await this.insertObservations(tx, batch, placed);
@@ -259,7 +266,8 @@ export class MonitorService {
     try {
       return await withDatabaseErrors(work);
     } catch (error) {
-      if (errors.length > 0 && !(error instanceof InvalidInputError)) throw new InvalidInputError(errors);
+      if (errors.length > 0 && !(error instanceof InvalidInputError) && !(error instanceof UnknownStayError))
+        throw new InvalidInputError(errors);
       throw error;
     }
   }
@@ -294,7 +302,7 @@ export class MonitorService {
         if (!reported.has(name))
           errors.push({
             name,
-            message: `no stay ${o.stayRef} is admitted; admit it first (admitStay, or an Encounter)`,
+            message: `stay ${o.stayRef} ${NOT_ADMITTED}; admit it first (admitStay, or an Encounter in the Bundle)`,
           });
         reported.add(name);
         continue;
