@@ -79,7 +79,15 @@ export function coercionFieldErrors(
     here = here[key];
   }
   const rowsAt = keys.indexOf('rows');
-  const prefix = rowsAt >= 0 && typeof keys[rowsAt + 1] === 'number' ? `rows[${keys[rowsAt + 1]}].` : '';
+  // The monitor names a stay's observations as one stay of a batch (`observations[0].observations[3] (HR)`); its
+  // inputs are the ones that name a stay.
+  const monitorInput = isRecord(visited[1]) && typeof visited[1].stayRef === 'string' && keys[1] === 'observations';
+  const prefix =
+    rowsAt >= 0 && typeof keys[rowsAt + 1] === 'number'
+      ? `rows[${keys[rowsAt + 1]}].`
+      : monitorInput
+        ? 'observations[0].'
+        : '';
   const course = courseFieldError(keys, visited, here, reason, prefix);
   if (course) return [course];
 

@@ -10,6 +10,8 @@ import type { AuditLog } from '@/audit/audit-log';
 import type { AuditCheckpoints } from '@/audit/checkpoints';
 import { asDatabaseError } from '@/db/database';
 import type { ModelRegistry } from '@/inference/model-registry';
+import type { MonitorService } from '@/monitoring/monitor-service';
+import type { StayViews } from '@/monitoring/stay-views';
 import type { PredictionService } from '@/prediction/prediction-service';
 import type { Metrics } from '@/telemetry/metrics';
 
@@ -20,6 +22,8 @@ export interface GraphQLServices {
   audit: AuditLog;
   keys: ApiKeyStore;
   checkpoints: AuditCheckpoints;
+  monitor: MonitorService;
+  stays: StayViews;
   logger: Logger;
   metrics: Metrics;
 }

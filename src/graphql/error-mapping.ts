@@ -11,6 +11,9 @@ import { CheckpointsOffError } from '@/audit/checkpoints';
 import { DatabaseUnavailableError } from '@/db/database';
 import type { LoadedModel } from '@/inference/model-registry';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
+import { AlertStateError, UnknownAlertError } from '@/monitoring/alerts';
+import { UnknownStayError } from '@/monitoring/monitor-service';
+import { InvalidStayCursorError } from '@/monitoring/stay-views';
 import { coercionFieldErrors, type FeatureSpecsByModel } from './coercion-fields';
 import type { GraphQLContext } from './context';
 
@@ -41,6 +44,8 @@ export type ErrorKind =
   | { kind: 'unauthenticated'; message: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'checkpoints-off'; message: string }
+  /** A monitor refusal with its own stable code (a stay or alert not found, an alert move its state forbids). */
+  | { kind: 'monitor'; code: string; message: string; fields: FieldError[] }
   | { kind: 'request' }
   | { kind: 'unexpected'; cause: unknown };
 
@@ -59,7 +64,20 @@ export function classifyError(error: GraphQLError | undefined, code: unknown): E
   if (original instanceof AccessDeniedError) return { kind: 'forbidden', message: original.message };
   if (original instanceof InvalidInputError)
     return { kind: 'user-input', message: original.message, fields: original.fields };
-  if (original instanceof InvalidCursorError || original instanceof InvalidPageRequestError) {
+  if (original instanceof UnknownStayError || original instanceof UnknownAlertError)
+    return { kind: 'monitor', code: original.code, message: original.message, fields: auditFieldErrors(original) };
+  if (original instanceof AlertStateError)
+    return {
+      kind: 'monitor',
+      code: original.code,
+      message: original.message,
+      fields: [{ name: 'alertId', message: original.message }],
+    };
+  if (
+    original instanceof InvalidCursorError ||
+    original instanceof InvalidPageRequestError ||
+    original instanceof InvalidStayCursorError
+  ) {
     return { kind: 'user-input', message: original.message, fields: auditFieldErrors(original) };
   }
   if (original instanceof DatabaseUnavailableError) return { kind: 'unavailable', cause: original };
@@ -113,6 +131,8 @@ export async function mapError(
       };
     case 'forbidden':
       return { message: `Forbidden: ${kind.message}`, ...where, extensions: { code: FORBIDDEN, requestId } };
+    case 'monitor':
+      return { message: kind.message, ...where, extensions: { code: kind.code, fields: kind.fields, requestId } };
     case 'checkpoints-off':
       return { message: kind.message, ...where, extensions: { code: AUDIT_CHECKPOINTS_OFF, requestId } };
     case 'request':

@@ -7,6 +7,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuditCheckpointResolver } from './audit-checkpoint.resolver';
 import { authChecker } from './authentication';
+import { AlertResolver, MonitorResolver } from './monitor.resolver';
 import { PredictionResolver } from './prediction.resolver';
 import { RiskModelResolver } from './risk-model.resolver';
 
@@ -18,7 +19,14 @@ export function buildGraphQLSchema(): GraphQLSchema {
   // No class-validator: inputs are checked against the model cards by the prediction service.
   // Access: fields marked @Authorized(permission) ask authChecker (authentication.ts); the rest are public.
   return buildSchemaSync({
-    resolvers: [RiskModelResolver, PredictionResolver, ApiKeyResolver, AuditCheckpointResolver],
+    resolvers: [
+      RiskModelResolver,
+      PredictionResolver,
+      ApiKeyResolver,
+      AuditCheckpointResolver,
+      MonitorResolver,
+      AlertResolver,
+    ],
     validate: false,
     authChecker,
   });

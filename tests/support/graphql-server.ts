@@ -12,6 +12,8 @@ import { createApolloServer } from '@/graphql/apollo-server';
 import { createContext, type GraphQLServices, type RequestHeaders } from '@/graphql/context';
 import type { ModelRegistry } from '@/inference/model-registry';
 import type { ApiKeyStore } from '@/access/api-keys';
+import type { MonitorService } from '@/monitoring/monitor-service';
+import type { StayViews } from '@/monitoring/stay-views';
 import { PredictionService } from '@/prediction/prediction-service';
 import { createMetrics } from '@/telemetry/metrics';
 import { MemoryApiKeyStore } from './memory-api-keys';
@@ -55,13 +57,27 @@ function withDefaultKey(headers: RunHeaders | undefined, admin: string): Request
   return { get: (name) => (name === 'authorization' && given.get(name) === undefined ? admin : given.get(name)) };
 }
 
-/** Without `checkpoints`, the server has no signing key (checkpoints are off). */
+/** A stand-in for a server built without a database for the monitor: any use of it is an (unexpected) error. */
+function noMonitor<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get() {
+      throw new Error(`this test server has no ${what}: pass it to startTestServer`);
+    },
+  });
+}
+
+/**
+ * Without `checkpoints`, the server has no signing key (checkpoints are off); without `monitor` and `stays`, the
+ * monitor's fields fail.
+ */
 export function startTestServer(options: {
   registry: ModelRegistry;
   audit: AuditLog;
   prediction?: PredictionService;
   keys?: ApiKeyStore;
   checkpoints?: AuditCheckpoints;
+  monitor?: MonitorService;
+  stays?: StayViews;
 }): TestServer {
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
@@ -75,6 +91,8 @@ export function startTestServer(options: {
     audit: options.audit,
     prediction: options.prediction ?? new PredictionService(options.registry, options.audit),
     checkpoints: options.checkpoints ?? auditCheckpoints(() => Promise.reject(new Error('no chain')), null),
+    monitor: options.monitor ?? noMonitor<MonitorService>('monitor'),
+    stays: options.stays ?? noMonitor<StayViews>('stay views'),
     logger,
     metrics: createMetrics(),
   };

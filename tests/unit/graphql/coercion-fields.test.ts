@@ -168,3 +168,23 @@ describe("a course's coercion errors, named as the service names a course's offe
     expect(named[2].message).toMatch(/; give an ISO-8601 instant with a time zone/);
   });
 });
+
+it("names a monitor observation's bad time as the monitor names its observations, one stay of a batch", () => {
+  const RECORD = 'mutation R($input: RecordObservationsInput!) { recordObservations(input: $input) { stored } }';
+  const variables = {
+    input: {
+      stayRef: 'enc-1',
+      observations: [
+        { name: 'HR', time: '2026-03-01T09:00:00Z', value: 90 },
+        { name: 'Resp', time: '2026-03-01T09:00:00', value: 18 },
+      ],
+    },
+  };
+  const [error] = coercionErrors(RECORD, variables);
+  expect(coercionFieldErrors(error, variables, specs)).toEqual([
+    {
+      name: 'observations[0].observations[1] (Resp)',
+      message: expect.stringMatching(/; time must be an ISO-8601 instant with a time zone/),
+    },
+  ]);
+});

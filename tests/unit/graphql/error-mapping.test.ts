@@ -7,6 +7,9 @@ import { InvalidCursorError, InvalidPageRequestError } from '@/audit/audit-pages
 import { DatabaseUnavailableError } from '@/db/database';
 import { classifyError, mapError, type MappingContext } from '@/graphql/error-mapping';
 import { InvalidInputError } from '@/errors/invalid-input';
+import { AlertStateError, UnknownAlertError } from '@/monitoring/alerts';
+import { UnknownStayError } from '@/monitoring/monitor-service';
+import { InvalidStayCursorError } from '@/monitoring/stay-views';
 
 /** A resolver's error as Apollo hands it over: wrapped, with the field's path. */
 const fromResolver = (original: Error) =>
@@ -47,6 +50,28 @@ it("names the audit log's page arguments", async () => {
   expect(first.extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
     fields: [{ name: 'first', message: 'must be an integer from 1 to 100, got 0' }],
+  });
+});
+
+it("gives the monitor's refusals their own codes, naming the argument", async () => {
+  const alertId = '00000000-0000-4000-8000-000000000000';
+  expect((await mapped(fromResolver(new UnknownAlertError(alertId)))).extensions).toEqual({
+    code: 'ALERT_NOT_FOUND',
+    fields: [{ name: 'alertId', message: `no alert ${alertId}` }],
+    requestId: 'req-1',
+  });
+  expect((await mapped(fromResolver(new UnknownStayError('enc-9')))).extensions).toMatchObject({
+    code: 'STAY_NOT_FOUND',
+    fields: [{ name: 'stayRef', message: 'no stay enc-9 is admitted' }],
+  });
+  const conflict = await mapped(fromResolver(new AlertStateError(alertId, 'resolved', 'acknowledged', ['open'])));
+  expect(conflict).toMatchObject({
+    message: `alert ${alertId} is resolved: only an alert that is open can be acknowledged`,
+    extensions: { code: 'ALERT_STATE_CONFLICT', fields: [{ name: 'alertId' }] },
+  });
+  expect((await mapped(fromResolver(new InvalidStayCursorError()))).extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [{ name: 'after', message: expect.stringContaining('not a valid cursor') }],
   });
 });
 

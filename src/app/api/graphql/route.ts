@@ -9,8 +9,8 @@ export const dynamic = 'force-dynamic';
 const logger = pino();
 
 const handle = graphqlRouteHandler(async () => {
-  const { registry, audit, prediction, keys, checkpoints } = await services();
-  return { registry, audit, prediction, keys, checkpoints, logger, metrics: processMetrics() };
+  const { registry, audit, prediction, keys, checkpoints, monitor, stays } = await services();
+  return { registry, audit, prediction, keys, checkpoints, monitor, stays, logger, metrics: processMetrics() };
 }, logger);
 
 export const GET = handle;
