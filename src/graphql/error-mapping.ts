@@ -64,7 +64,9 @@ export function classifyError(error: GraphQLError | undefined, code: unknown): E
   if (original instanceof AccessDeniedError) return { kind: 'forbidden', message: original.message };
   if (original instanceof InvalidInputError)
     return { kind: 'user-input', message: original.message, fields: original.fields };
-  if (original instanceof UnknownStayError || original instanceof UnknownAlertError)
+  if (original instanceof UnknownStayError)
+    return { kind: 'monitor', code: original.code, message: original.message, fields: original.fields };
+  if (original instanceof UnknownAlertError)
     return { kind: 'monitor', code: original.code, message: original.message, fields: auditFieldErrors(original) };
   if (original instanceof AlertStateError)
     return {

@@ -286,9 +286,9 @@ describe('the monitor through GraphQL (embedded database)', () => {
 
   it('refuses observations of a stay not admitted, naming stayRef', async () => {
     const error = onlyError(await record('no-such-stay', vitals('no-such-stay', 1)));
-    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.code).toBe('STAY_NOT_FOUND');
     expect(error.extensions.fields).toEqual([
-      { name: 'observations[0].stayRef', message: expect.stringMatching(/no stay no-such-stay is admitted/) },
+      { name: 'observations[0].stayRef', message: expect.stringMatching(/stay no-such-stay is not admitted/) },
     ]);
     expect(await getStay('no-such-stay')).toBeNull();
   });

@@ -60,9 +60,10 @@ it("gives the monitor's refusals their own codes, naming the argument", async ()
     fields: [{ name: 'alertId', message: `no alert ${alertId}` }],
     requestId: 'req-1',
   });
-  expect((await mapped(fromResolver(new UnknownStayError('enc-9')))).extensions).toMatchObject({
+  const notAdmitted = [{ name: 'observations[0].stayRef', message: 'stay enc-9 is not admitted' }];
+  expect((await mapped(fromResolver(new UnknownStayError(notAdmitted)))).extensions).toMatchObject({
     code: 'STAY_NOT_FOUND',
-    fields: [{ name: 'stayRef', message: 'no stay enc-9 is admitted' }],
+    fields: notAdmitted,
   });
   const conflict = await mapped(fromResolver(new AlertStateError(alertId, 'resolved', 'acknowledged', ['open'])));
   expect(conflict).toMatchObject({
