@@ -10,6 +10,7 @@ import type { AuditLog } from '@/audit/audit-log';
 import type { AuditCheckpoints } from '@/audit/checkpoints';
 import { asDatabaseError } from '@/db/database';
 import type { ModelRegistry } from '@/inference/model-registry';
+import type { LiveEvents } from '@/monitoring/live-events';
 import type { PredictionService } from '@/prediction/prediction-service';
 import type { Metrics } from '@/telemetry/metrics';
 
@@ -22,6 +23,8 @@ export interface GraphQLServices {
   checkpoints: AuditCheckpoints;
   logger: Logger;
   metrics: Metrics;
+  /** The ward's live events, for subscriptions; absent where none are served (Apollo on /api/graphql). */
+  live?: LiveEvents;
 }
 
 export interface GraphQLContext {

@@ -20,6 +20,7 @@ import {
 import { openDatabase, type Database } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
+import { LiveEvents } from '@/monitoring/live-events';
 import { PredictionService } from '@/prediction/prediction-service';
 import { processMetrics } from '@/telemetry/metrics';
 import { loadEnvironment } from '@/config/environment';
@@ -33,6 +34,8 @@ export interface Services {
   keys: ApiKeyStore;
   sessions: SessionStore;
   checkpoints: AuditCheckpoints;
+  /** The ward's live events: one LISTEN per process, started by the first subscription. */
+  live: LiveEvents;
 }
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
@@ -133,5 +136,6 @@ export const services = shared('services', async (): Promise<Services> => {
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),
     checkpoints,
+    live: new LiveEvents(db, { logger: pino({ name: 'live-events' }) }),
   };
 });
