@@ -77,8 +77,26 @@ export interface Database {
   transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query; DatabaseUnavailableError otherwise (for health checks). */
   ping(): Promise<void>;
-  /** Disconnects Prisma and ends the pool or closes PGlite; PGlite left open keeps the process alive. */
+  /**
+   * Calls `onPayload` with every NOTIFY payload sent on `channel` (a lowercase SQL identifier) from now on; resolves
+   * once LISTEN is in effect, and to a function that stops listening. NOTIFY is delivered at commit, so a payload
+   * names committed data. On Postgres a dedicated connection (outside the pool, which would hand it to queries)
+   * listens; when it drops it is reopened with backoff and LISTEN is issued again, and `onState` says so. Postgres
+   * does not queue notifications for a listener that is away: payloads sent while it reconnects are lost.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
+  /** Stops every listener, disconnects Prisma and ends the pool or closes PGlite; PGlite left open keeps the process alive. */
   close(): Promise<void>;
+}
+
+/** `listening` once LISTEN is in effect; `reconnecting` after the connection dropped (with why); `closed` when stopped. */
+export type ListenerState = 'listening' | 'reconnecting' | 'closed';
+
+export interface ListenOptions {
+  onState?: (state: ListenerState, error?: unknown) => void;
+  /** First delay before reconnecting; doubled after each failed attempt up to `maxReconnectDelayMs`. */
+  reconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
 }
 
 export interface DatabaseOptions {
@@ -165,6 +183,121 @@ export async function withDatabaseErrors<T>(call: () => Promise<T>): Promise<T> 
   }
 }
 
+// Channels are interpolated into LISTEN (it takes no parameters): only plain lowercase identifiers are accepted.
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function checkChannel(channel: string): void {
+  if (!CHANNEL.test(channel))
+    throw new Error(`channel ${JSON.stringify(channel)}: must be a lowercase SQL identifier ([a-z_][a-z0-9_]*)`);
+}
+
+/** The set of open listeners a database closes with itself. */
+function listenerSet() {
+  const open = new Set<() => Promise<void>>();
+  return {
+    track(stop: () => Promise<void>): () => Promise<void> {
+      const once = onceOnly(async () => {
+        open.delete(once);
+        await stop();
+      });
+      open.add(once);
+      return once;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.allSettled([...open].map((stop) => stop()));
+    },
+  };
+}
+
+/** A LISTEN on its own pg.Client, reopened with backoff whenever the connection drops. */
+async function listenPostgres(
+  connection: pg.ClientConfig,
+  channel: string,
+  onPayload: (payload: string) => void,
+  options: ListenOptions,
+): Promise<() => Promise<void>> {
+  const baseDelay = options.reconnectDelayMs ?? 250;
+  const maxDelay = options.maxReconnectDelayMs ?? 10_000;
+  const report = (state: ListenerState, error?: unknown) => {
+    try {
+      options.onState?.(state, error);
+    } catch {
+      // A reporting callback must not break the reconnect loop.
+    }
+  };
+  let current: pg.Client | null = null;
+  let closed = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function connect(): Promise<void> {
+    const client = new pg.Client(connection);
+    client.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    // Without an 'error' listener a dropped connection would end the process.
+    client.on('error', (error) => lost(client, error));
+    client.on('end', () => lost(client));
+    try {
+      await client.connect();
+      // The only statement this connection runs, so pg_stat_activity shows it as the listener.
+      await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    current = client;
+  }
+
+  function lost(client: pg.Client, error?: unknown): void {
+    if (client !== current || closed) return;
+    current = null;
+    client.end().catch(() => undefined);
+    report('reconnecting', error ?? new Error('the listening connection ended'));
+    scheduleReconnect();
+  }
+
+  function scheduleReconnect(): void {
+    // Jitter spreads the reconnects of many processes after a Postgres restart.
+    const delay = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    attempt += 1;
+    timer = setTimeout(() => {
+      timer = undefined;
+      connect().then(
+        () => {
+          if (closed) return;
+          attempt = 0;
+          report('listening');
+        },
+        (error: unknown) => {
+          if (closed) return;
+          report('reconnecting', error);
+          scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+
+  try {
+    await connect();
+  } catch (error) {
+    throw asDatabaseError(error);
+  }
+  report('listening');
+  return async () => {
+    closed = true;
+    clearTimeout(timer);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => undefined);
+    report('closed');
+  };
+}
+
 function onceOnly(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
@@ -175,9 +308,19 @@ async function openPostgres(databaseUrl: string, connectionTimeoutMs: number): P
   // An idle client losing its server emits 'error' on the pool; unhandled, that would end the process.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listeners = listenerSet();
   return {
     prisma,
     kind: 'postgres',
+    async listen(channel, onPayload, options = {}) {
+      checkChannel(channel);
+      const connection = {
+        connectionString: databaseUrl,
+        connectionTimeoutMillis: connectionTimeoutMs,
+        keepAlive: true,
+      };
+      return listeners.track(await listenPostgres(connection, channel, onPayload, options));
+    },
     async transaction(work) {
       let client: pg.PoolClient;
       try {
@@ -216,6 +359,7 @@ async function openPostgres(databaseUrl: string, connectionTimeoutMs: number): P
       }
     },
     close: onceOnly(async () => {
+      await listeners.closeAll();
       await prisma.$disconnect();
       await pool.end();
     }),
@@ -274,9 +418,26 @@ async function openPglite(dataDir: string): Promise<Database> {
     throw error;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const listeners = listenerSet();
   return {
     prisma,
     kind: 'pglite',
+    async listen(channel, onPayload, options = {}) {
+      checkChannel(channel);
+      // PGlite is this process's own database: its connection cannot drop, so there is nothing to reconnect.
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await pglite.listen(channel, onPayload);
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
+      options.onState?.('listening');
+      return listeners.track(async () => {
+        // Closing PGlite ends its listeners with it.
+        if (!pglite.closed) await unlisten().catch(() => undefined);
+        options.onState?.('closed');
+      });
+    },
     async transaction(work) {
       try {
         return await pglite.transaction((tx) =>
@@ -302,6 +463,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     close: onceOnly(async () => {
       try {
+        await listeners.closeAll();
         await prisma.$disconnect();
         await pglite.close();
       } finally {

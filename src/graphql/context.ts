@@ -12,6 +12,7 @@ import { asDatabaseError } from '@/db/database';
 import type { ModelRegistry } from '@/inference/model-registry';
 import type { MonitorService } from '@/monitoring/monitor-service';
 import type { StayViews } from '@/monitoring/stay-views';
+import type { LiveEvents } from '@/monitoring/live-events';
 import type { PredictionService } from '@/prediction/prediction-service';
 import type { Metrics } from '@/telemetry/metrics';
 
@@ -26,6 +27,8 @@ export interface GraphQLServices {
   stays: StayViews;
   logger: Logger;
   metrics: Metrics;
+  /** The ward's live events, for subscriptions; absent where none are served (Apollo on /api/graphql). */
+  live?: LiveEvents;
 }
 
 export interface GraphQLContext {

@@ -20,6 +20,7 @@ import {
 import { openDatabase, type Database } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
+import { LiveEvents } from '@/monitoring/live-events';
 import { PredictionService } from '@/prediction/prediction-service';
 import { MonitorService } from '@/monitoring/monitor-service';
 import { stayViews, type StayViews } from '@/monitoring/stay-views';
@@ -37,6 +38,8 @@ export interface Services {
   checkpoints: AuditCheckpoints;
   monitor: MonitorService;
   stays: StayViews;
+  /** The ward's live events: one LISTEN per process, started by the first subscription. */
+  live: LiveEvents;
 }
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
@@ -141,5 +144,6 @@ export const services = shared('services', async (): Promise<Services> => {
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),
     checkpoints,
+    live: new LiveEvents(db, { logger: pino({ name: 'live-events' }) }),
   };
 });
