@@ -11,6 +11,7 @@ import type { AuditRecord } from '@/audit/audit-record';
 import type { PredictionService } from '@/prediction/prediction-service';
 import { moveAlert, resolveAtDischarge, type AlertMoveInput, type RaisedAlert } from './alerts';
 import { assessStay, type AssessedStay } from './assessment';
+import { encodeEvent, LIVE_EVENTS_CHANNEL, type LiveEvent } from './live-events';
 import { checkBatch, type CheckedAdmission, type CheckedObservation } from './ingest-validation';
 import type {
   AdmitInput,
@@ -21,9 +22,6 @@ import type {
   StayObservationsInput,
 } from './monitor-input';
 import { MONITORED_MODELS, MonitorVocabulary, type MonitoredModel } from './vocabulary';
-
-/** The Postgres NOTIFY channel of live events (src/monitoring/live-events.ts reads it). */
-export const MONITOR_CHANNEL = 'crc_monitor';
 
 /** Stay hours after an acknowledgement during which the same kind of alert is not raised again. */
 export const DEFAULT_SUPPRESSION_HOURS = 4;
@@ -465,7 +463,7 @@ export class MonitorService {
   }
 }
 
-async function notify(tx: Tx, event: Record<string, unknown>): Promise<void> {
+async function notify(tx: Tx, event: LiveEvent): Promise<void> {
   // Delivered to listeners only when the transaction commits: an event never announces data that was rolled back.
-  await tx.$queryRawUnsafe('SELECT pg_notify($1, $2)::text', MONITOR_CHANNEL, JSON.stringify(event));
+  await tx.$queryRawUnsafe('SELECT pg_notify($1, $2)::text', LIVE_EVENTS_CHANNEL, encodeEvent(event));
 }

@@ -10,6 +10,7 @@ import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
 import { brokenAlertLinks } from '@/monitoring/alert-chain';
 import type { ObservationInput } from '@/monitoring/monitor-input';
+import { LiveEvents } from '@/monitoring/live-events';
 import { MonitorService } from '@/monitoring/monitor-service';
 import { stayViews } from '@/monitoring/stay-views';
 import { PredictionService } from '@/prediction/prediction-service';
@@ -81,11 +82,43 @@ describe.each(DATABASES)('the monitor on %s', (_kind, open) => {
     ]);
   });
 
+  it('announces an assessed hour and a raised alert on Postgres NOTIFY once committed, and nothing for a refusal', async () => {
+    const live = new LiveEvents(database.db);
+    const ward = await live.subscribe({ type: 'ward', unit: 'icu-b' });
+    const alerts = await live.subscribe({ type: 'alert', unit: 'icu-b' });
+    await monitor.admitStay({ stayRef: 'enc-2', patientRef: 'pat-2', unit: 'icu-b', admittedAt: ADMITTED }, origin);
+    expect((await ward.next()).value).toEqual({
+      type: 'ward',
+      unit: 'icu-b',
+      stayRef: 'enc-2',
+      hour: null,
+      reason: 'admitted',
+    });
+    await expect(
+      monitor.recordObservations(
+        { stayRef: 'enc-2', observations: [{ name: 'HR', time: at(10), value: 999 }] },
+        origin,
+      ),
+    ).rejects.toThrow(InvalidInputError);
+    await monitor.recordObservations({ stayRef: 'enc-2', observations: vitals(1, { HR: 135 }, 's2') }, origin);
+    expect((await ward.next()).value).toEqual({
+      type: 'ward',
+      unit: 'icu-b',
+      stayRef: 'enc-2',
+      hour: 1,
+      reason: 'assessed',
+    });
+    const alert = (await alerts.next()).value;
+    expect(alert).toMatchObject({ type: 'alert', stayRef: 'enc-2', kind: 'news2', state: 'open', hour: 1 });
+    expect(alert.reason).toMatch(/single NEWS2 parameter scores 3/);
+    await live.close();
+  });
+
   it('stores a redelivered observation once and assesses nothing new', async () => {
     const again = await monitor.recordObservations({ stayRef: 'enc-1', observations: vitals(1) }, origin);
     expect(again.duplicates).toBe(7);
     expect(again.assessed).toEqual([]);
-    expect(await database.db.prisma.observation.count()).toBe(7);
+    expect(await database.db.prisma.observation.count({ where: { stay: { stayRef: 'enc-1' } } })).toBe(7);
   });
 
   it('raises one NEWS2 alert for a deteriorating patient, not again while it is open', async () => {
