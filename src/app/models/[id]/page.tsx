@@ -1,5 +1,7 @@
 /** A model's card: what it predicts, for whom, how well (beside its baseline), how it was made, and its inputs. */
+import { readAlertBurden } from '@/dashboard/alert-burden';
 import { services } from '@/server/service-container';
+import { CardAlertBurden } from '@/ui/model-card/alert-burden';
 import { CardImportance } from '@/ui/model-card/importance';
 import { CardInputs } from '@/ui/model-card/inputs';
 import { CardPerformance } from '@/ui/model-card/performance';
@@ -23,11 +25,13 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
   if (!model) return <NotFound what="model" back={{ href: '/', label: 'See the models on the overview' }} />;
   const { card } = model;
+  const burden = await readAlertBurden(card.id);
   return (
     <>
       <CardSummary card={card} />
       <CardPerformance card={card} />
       <CardTransfer card={card} />
+      <CardAlertBurden burden={burden} />
       <CardImportance card={card} />
       <CardInputs card={card} />
       <CardProvenance card={card} />
