@@ -7,6 +7,12 @@ import type { ObservationSpec } from '@/features/timeline';
 import type { ModelCard } from '@/inference/model-card';
 import { CodedError } from '@/errors/coded-error';
 
+/**
+ * The Console's own FHIR code system of monitor codes (`HR`, `HospAdmTime`, ...): a code without a LOINC code is sent
+ * with it, and senders may send it beside the LOINC code so a receiver can map either.
+ */
+export const MONITOR_CODE_SYSTEM = 'http://clinical-risk-console/monitor-code';
+
 /** The timeline models the monitor scores, in the order it scores them. */
 export const MONITORED_MODELS = ['sepsis', 'icu-mortality'] as const;
 export type MonitoredModel = (typeof MONITORED_MODELS)[number];
