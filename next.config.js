@@ -4,6 +4,7 @@
 module.exports = {
   // type-graphql's optional class-validator import breaks bundling, and bundling graphql would load
   // two copies (graphql-armor too: it requires graphql, so it loads the one copy); onnxruntime-node, Prisma's adapters and PGlite carry native or WASM files.
+  // ucum-lhc reads its unit tables from JSON files beside its code; graphql-sse must share the one graphql.
   serverExternalPackages: [
     'type-graphql',
     'graphql',
@@ -19,6 +20,8 @@ module.exports = {
     'pg',
     'pino',
     'prom-client',
+    '@lhncbc/ucum-lhc',
+    'graphql-sse',
   ],
   // Error classes take their names from their constructors and are recognised across chunks by them
   // (src/errors/coded-error.ts): minified, two classes could both be called `E`. Readable stack traces too.

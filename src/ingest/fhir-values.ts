@@ -1,12 +1,12 @@
 /** Reads the parts of FHIR R4 resources the monitor needs: monitor codes, values, instants and references. */
 import type { CodeableConcept, Coding, Quantity, Reference } from '@medplum/fhirtypes';
-import type { MonitorCode, MonitorVocabulary } from '@/monitoring/vocabulary';
+import { MONITOR_CODE_SYSTEM, type MonitorCode, type MonitorVocabulary } from '@/monitoring/vocabulary';
 
 export const LOINC_SYSTEM = 'http://loinc.org';
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
-/** Codes the monitor reads that LOINC has no code for (ICUType, MechVent...): the monitor's own names. */
-export const MONITOR_CODE_SYSTEM = 'urn:clinical-risk-console:monitor-code';
+// Codes LOINC has no code for (ICUType, MechVent, HospAdmTime) are read in the monitor's own code system.
+export { MONITOR_CODE_SYSTEM } from '@/monitoring/vocabulary';
 
 /** Inhaled oxygen flow rate: NEWS2 reads only whether it is above zero (SupplementalO2). */
 export const OXYGEN_FLOW_LOINC = '3151-8';

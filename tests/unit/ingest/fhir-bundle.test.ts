@@ -395,7 +395,7 @@ describe('Encounters', () => {
         {
           url: STAY_FACT_EXTENSION,
           extension: [
-            { url: 'code', valueCoding: { system: 'urn:clinical-risk-console:monitor-code', code: 'ICUType' } },
+            { url: 'code', valueCoding: { system: 'http://clinical-risk-console/monitor-code', code: 'ICUType' } },
             { url: 'value', valueQuantity: { value: 2, system: 'http://unitsofmeasure.org', code: '1' } },
           ],
         },
