@@ -30,6 +30,14 @@ const environmentSchema = z.object({
   AUDIT_SIGNING_KEY_FILE: z.preprocess(unsetWhenEmpty, z.string().optional()),
   /** Directory of the shipped models (models/<id>/card.json and model.onnx). */
   MODELS_DIR: z.preprocess(unsetWhenEmpty, z.string().default('models')),
+  /**
+   * NATS server with JetStream for the stream way in (`npm run worker`, replay). Without it the Console runs without
+   * that way in; the worker command itself falls back to nats://127.0.0.1:4222 and says so.
+   */
+  NATS_URL: z.preprocess(
+    unsetWhenEmpty,
+    z.url({ protocol: /^(nats|tls|ws|wss)$/, error: 'must be a nats://, tls://, ws:// or wss:// URL' }).optional(),
+  ),
 });
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;

@@ -1,0 +1,117 @@
+/**
+ * `npm run worker -- [--name <name>] [--concurrency <n>]`: the JetStream way in as its own process. It stores the
+ * observation messages of the stream CRC_OBSERVATIONS through the monitor, sharing the durable consumer with every
+ * other worker, and stops gracefully on SIGTERM or SIGINT (finishing the messages in hand).
+ */
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadEnvironment } from '@/config/environment';
+import { CodedError } from '@/errors/coded-error';
+import { DatabaseUnavailableError } from '@/db/database';
+import { OBSERVATION_STREAM } from '@/ingest/observation-stream';
+import { runWorker, type ObservationSink } from '@/ingest/observation-worker';
+import { processMetrics } from '@/telemetry/metrics';
+import { services, type Services } from './service-container';
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+const USAGE = 'usage: npm run worker -- [--name <worker name>] [--concurrency <messages in hand at once, 1-256>]';
+
+/** A command line the worker cannot run with; the usage goes with the message. */
+export class WorkerUsageError extends CodedError {
+  readonly code = 'USAGE';
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+  }
+}
+
+export interface WorkerCommandOptions {
+  name: string;
+  concurrency: number;
+}
+
+export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
+  let values: { name?: string; concurrency?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { name: { type: 'string' }, concurrency: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new WorkerUsageError((error as Error).message);
+  }
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new WorkerUsageError(`--concurrency must be a whole number from 1 to 256; got ${values.concurrency}`);
+  }
+  const name = values.name ?? `${hostname()}-${process.pid}`;
+  if (name.trim() === '') throw new WorkerUsageError('--name must not be empty');
+  return { name, concurrency };
+}
+
+/** The monitor the worker stores through. */
+function monitorOf(built: Services): ObservationSink {
+  // TODO(lead): remove this cast once the service container has `monitor` (MonitorService).
+  const { monitor } = built as Services & { monitor: ObservationSink };
+  return { ingest: (batch) => monitor.ingest(batch), ping: () => built.database.ping() };
+}
+
+/** Builds the services, waiting while the database is unavailable (a worker may start before it). */
+async function servicesWhenAvailable(signal: AbortSignal, log: pino.Logger): Promise<Services | null> {
+  for (let delayMs = 500; !signal.aborted; delayMs = Math.min(delayMs * 2, 5_000)) {
+    try {
+      return await services();
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      log.warn({ err: error, retryInMs: delayMs }, 'database unavailable at start; waiting');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  const options = parseWorkerArgs(process.argv.slice(2));
+  const environment = loadEnvironment();
+  const log = pino({ name: 'worker' });
+  const servers = environment.NATS_URL ?? DEFAULT_NATS_URL;
+  if (!environment.NATS_URL) console.log(`NATS_URL is not set: using ${DEFAULT_NATS_URL}`);
+
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'stopping: finishing the messages in hand');
+    controller.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  const built = await servicesWhenAvailable(controller.signal, log);
+  if (!built) return;
+  try {
+    const worker = await runWorker({
+      servers,
+      monitor: monitorOf(built),
+      name: options.name,
+      concurrency: options.concurrency,
+      logger: log,
+      signal: controller.signal,
+      metrics: processMetrics(),
+    });
+    // Tests and supervisors wait for this line.
+    console.log(`worker ${options.name} consuming ${OBSERVATION_STREAM.stream} on ${servers}`);
+    const counters = await worker.stopped;
+    console.log(`worker ${options.name} stopped: ${JSON.stringify(counters)}`);
+  } finally {
+    await built.database.close().catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`worker: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof WorkerUsageError ? 2 : 1;
+  });
+}
