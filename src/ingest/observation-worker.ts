@@ -11,7 +11,8 @@
  * - anything else → nak'd with a growing delay (it may succeed later), dead-lettered once delivered `maxDeliveries`
  *   times.
  * Redelivery is safe because the monitor stores an observation once per (source, source id) and ignores an admission
- * it already holds; observations without an `id` get one from the message's stream sequence (stream-message.ts).
+ * it already holds; observations without an `id` get one from the message's stream, sequence and stored time
+ * (`messageKey`, stream-message.ts).
  *
  * Ordering. Within one worker, messages of one stay are handed to the monitor in stream order (a promise chain per
  * stayRef); different stays run concurrently, at most `concurrency` messages at a time. When a stay's message is
@@ -19,6 +20,9 @@
  * guaranteed: order across workers (two workers sharing the consumer may hold messages of one stay at once), nor the
  * order in which JetStream redelivers retried messages. Producers that need an admission before its observations
  * send them in one message (`admitStay` with `recordObservations`), which is stored in one transaction.
+ *
+ * Longer than ~400 lines because acking, retrying, pausing, ordering and stopping share the state of the messages in
+ * hand and are only right together.
  */
 import { jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -355,7 +359,7 @@ class Worker implements ObservationWorker {
     try {
       batch = parseStreamMessage(msg.data, {
         requester: this.options.name,
-        messageKey: String(msg.seq),
+        messageKey: messageKey(msg),
         fromBundle: this.options.fromBundle,
       });
     } catch (error) {
@@ -469,6 +473,15 @@ class Worker implements ObservationWorker {
     this.log.warn({ seq: msg.seq, subject: msg.subject, code: letter.code, reason: letter.reason }, 'message rejected');
     await this.settle(held, 'rejected');
   }
+}
+
+/**
+ * A message's key for the source ids of its observations without an id: the same on every redelivery, and unique
+ * beyond the stream sequence alone, which starts again at 1 in a recreated stream (or another stream on the same
+ * database) and would make new observations look like ones already stored.
+ */
+export function messageKey(msg: Pick<JsMsg, 'seq' | 'timestampNanos' | 'info'>): string {
+  return `${msg.info.stream}:${msg.seq}:${msg.timestampNanos}`;
 }
 
 function errorMessage(error: unknown): string {

@@ -84,7 +84,8 @@ export interface ParseContext {
   /** The worker's name: the batch's requester. */
   requester: string;
   /**
-   * Stable across redeliveries of this message and unique among messages (the worker gives the stream sequence):
+   * Stable across redeliveries of this message and unique among messages (the worker's `messageKey`: stream name,
+   * sequence and stored time):
    * an observation without an `id` gets `<messageKey>/<index>` as its source id, so a redelivered message is stored
    * once.
    */

@@ -9,14 +9,15 @@ import pino from 'pino';
 import { loadEnvironment } from '@/config/environment';
 import { CodedError } from '@/errors/coded-error';
 import { DatabaseUnavailableError } from '@/db/database';
-import { OBSERVATION_STREAM } from '@/ingest/observation-stream';
+import { OBSERVATION_STREAM, type StreamNames } from '@/ingest/observation-stream';
 import { runWorker, type ObservationSink } from '@/ingest/observation-worker';
 import { processMetrics } from '@/telemetry/metrics';
 import { services, type Services } from './service-container';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
-const USAGE = 'usage: npm run worker -- [--name <worker name>] [--concurrency <messages in hand at once, 1-256>]';
+const USAGE = `usage: npm run worker -- [--name <worker name>] [--concurrency <messages in hand at once, 1-256>]
+  [--stream <name>] [--subject-prefix <prefix>] [--consumer <durable name>]   (defaults: ${OBSERVATION_STREAM.stream}, ${OBSERVATION_STREAM.subjectPrefix}, ${OBSERVATION_STREAM.consumer}; tests use their own)`;
 
 /** A command line the worker cannot run with; the usage goes with the message. */
 export class WorkerUsageError extends CodedError {
@@ -29,14 +30,21 @@ export class WorkerUsageError extends CodedError {
 export interface WorkerCommandOptions {
   name: string;
   concurrency: number;
+  names: StreamNames;
 }
 
 export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
-  let values: { name?: string; concurrency?: string };
+  let values: { name?: string; concurrency?: string; stream?: string; 'subject-prefix'?: string; consumer?: string };
   try {
     ({ values } = parseArgs({
       args,
-      options: { name: { type: 'string' }, concurrency: { type: 'string' } },
+      options: {
+        name: { type: 'string' },
+        concurrency: { type: 'string' },
+        stream: { type: 'string' },
+        'subject-prefix': { type: 'string' },
+        consumer: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -49,7 +57,22 @@ export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
   }
   const name = values.name ?? `${hostname()}-${process.pid}`;
   if (name.trim() === '') throw new WorkerUsageError('--name must not be empty');
-  return { name, concurrency };
+  const names: StreamNames = {
+    stream: values.stream ?? OBSERVATION_STREAM.stream,
+    subjectPrefix: values['subject-prefix'] ?? OBSERVATION_STREAM.subjectPrefix,
+    consumer: values.consumer ?? OBSERVATION_STREAM.consumer,
+  };
+  for (const [flag, value, pattern] of [
+    ['--stream', names.stream, /^[A-Za-z0-9_-]+$/],
+    ['--subject-prefix', names.subjectPrefix, /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/],
+    ['--consumer', names.consumer, /^[A-Za-z0-9_-]+$/],
+  ] as const) {
+    if (!pattern.test(value))
+      throw new WorkerUsageError(
+        `${flag} must be letters, digits, _ and -${flag === '--subject-prefix' ? ' in dot-separated tokens' : ''}; got "${value}"`,
+      );
+  }
+  return { name, concurrency, names };
 }
 
 /** The monitor the worker stores through. */
@@ -81,12 +104,15 @@ async function main(): Promise<void> {
   if (!environment.NATS_URL) console.log(`NATS_URL is not set: using ${DEFAULT_NATS_URL}`);
 
   const controller = new AbortController();
+  // `on`, not `once`: a signal sent to the process group reaches this process twice (directly and relayed by tsx),
+  // and the second must not kill it mid-stop with Node's default handler. SIGKILL is the way to end it at once.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
     log.info({ signal }, 'stopping: finishing the messages in hand');
     controller.abort();
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 
   const built = await servicesWhenAvailable(controller.signal, log);
   if (!built) return;
@@ -96,12 +122,13 @@ async function main(): Promise<void> {
       monitor: monitorOf(built),
       name: options.name,
       concurrency: options.concurrency,
+      names: options.names,
       logger: log,
       signal: controller.signal,
       metrics: processMetrics(),
     });
     // Tests and supervisors wait for this line.
-    console.log(`worker ${options.name} consuming ${OBSERVATION_STREAM.stream} on ${servers}`);
+    console.log(`worker ${options.name} consuming ${options.names.stream} on ${servers}`);
     const counters = await worker.stopped;
     console.log(`worker ${options.name} stopped: ${JSON.stringify(counters)}`);
   } finally {

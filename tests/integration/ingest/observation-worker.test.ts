@@ -136,8 +136,9 @@ describe('observation worker', () => {
       expect(monitor.byStay.get(`stay-${s}`)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((k) => k * 5 + s));
     }
     expect(worker.counters).toEqual({ processed: 40, duplicates: 0, rejected: 0, retried: 0, skipped: 0 });
-    // Observations without an id got one from the stream sequence.
-    expect([...monitor.stored.keys()].sort()).toContain('1/0');
+    // Observations without an id got one from the stream, sequence and stored time: the same on redelivery, new in a
+    // recreated stream.
+    expect([...monitor.stored.keys()]).toContainEqual(expect.stringMatching(new RegExp(`^${names.stream}:1:\\d+/0$`)));
   });
 
   it('does not ack a message before the monitor has stored it', async () => {
@@ -252,6 +253,31 @@ describe('observation worker', () => {
     down = false;
     await waitFor(() => worker.counters.processed === 5);
     expect(monitor.byStay.get('stay-1')).toHaveLength(5);
+  });
+
+  it('stores a message redelivered after its commit once: observations without an id keep their derived id', async () => {
+    const names = testNames();
+    const monitor = new FakeMonitor();
+    const store = monitor.ingest.bind(monitor);
+    let first = true;
+    // Committed, but the ack never came (the worker died between the two): the message is delivered again.
+    monitor.ingest = async (batch) => {
+      const result = await store(batch);
+      if (first) {
+        first = false;
+        throw new Error('lost after commit');
+      }
+      return result;
+    };
+    const worker = await start(names, monitor, { backoff: { initialMs: 50, maxMs: 200 } });
+    await publishObservations(js, 'ward', observationMessage('stay-1', 7), { names });
+    await waitFor(() => worker.counters.processed === 1);
+    expect(monitor.calls).toHaveLength(2);
+    expect(monitor.calls[0].observations![0].observations[0].sourceId).toBe(
+      monitor.calls[1].observations![0].observations[0].sourceId,
+    );
+    expect(monitor.stored.size).toBe(1);
+    expect(worker.counters).toEqual(expect.objectContaining({ processed: 1, duplicates: 1, retried: 1 }));
   });
 
   it('retries an unexpected failure and dead-letters it after maxDeliveries', async () => {
