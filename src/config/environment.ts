@@ -30,10 +30,13 @@ const environmentSchema = z.object({
   AUDIT_SIGNING_KEY_FILE: z.preprocess(unsetWhenEmpty, z.string().optional()),
   /** Directory of the shipped models (models/<id>/card.json and model.onnx). */
   MODELS_DIR: z.preprocess(unsetWhenEmpty, z.string().default('models')),
-  /** NATS with JetStream for the stream way in (`npm run replay -- --via nats`); absent: no stream. */
+  /**
+   * NATS server with JetStream for the stream way in (`npm run worker`, replay). Without it the Console runs without
+   * that way in; the worker command itself falls back to nats://127.0.0.1:4222 and says so.
+   */
   NATS_URL: z.preprocess(
     unsetWhenEmpty,
-    z.url({ protocol: /^(nats|tls|wss?)$/, error: 'must be a nats://, tls:// or ws(s):// URL' }).optional(),
+    z.url({ protocol: /^(nats|tls|ws|wss)$/, error: 'must be a nats://, tls://, ws:// or wss:// URL' }).optional(),
   ),
   /** The API key `npm run replay` sends as a bearer token when `--key` is not given. */
   CRC_API_KEY: z.preprocess(unsetWhenEmpty, z.string().optional()),

@@ -13,6 +13,10 @@ export interface Metrics {
   requestDuration: Histogram<'operation' | 'outcome'>;
   /** Stored predictions (rows, not requests), by model and risk band, from the API and the dashboard alike. */
   predictions: Counter<'model' | 'risk_band'>;
+  /** Stream messages a worker finished with, by outcome: processed, rejected (dead-lettered), retried, skipped. */
+  streamMessages: Counter<'outcome'>;
+  /** Observations a worker was sent that were already stored (redelivery, or a producer sending again). */
+  streamDuplicates: Counter;
 }
 
 /** A fresh set on its own registry (tests use one each; the server uses `processMetrics`). */
@@ -39,6 +43,17 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       name: 'crc_predictions_total',
       help: 'Stored predictions by model and risk band',
       labelNames: ['model', 'risk_band'],
+      registers: [registry],
+    }),
+    streamMessages: new Counter({
+      name: 'crc_stream_messages_total',
+      help: 'JetStream observation messages handled by workers, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    streamDuplicates: new Counter({
+      name: 'crc_stream_duplicate_observations_total',
+      help: 'Observations received from the stream that were already stored',
       registers: [registry],
     }),
   };
