@@ -5,10 +5,11 @@
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { connect } from '@nats-io/transport-node';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { CodedError } from '@/errors/coded-error';
 import type { IngestBatch, IngestResult } from '@/monitoring/monitor-input';
 import type { MonitorVocabulary } from '@/monitoring/vocabulary';
+import { ensureStream, OBSERVATION_STREAM, unitSubject, type StreamNames } from './observation-stream';
 import { fhirDischargeBundle, fhirStepBundle } from './replay-fhir';
 import type { ReplayPlan, ReplayStep } from './replay-plan';
 
@@ -193,20 +194,15 @@ export function fhirTransport(target: HttpTarget & { vocabulary: MonitorVocabula
 }
 
 /** The stream the worker reads, and its subjects (one per unit). */
-export const OBSERVATION_STREAM = 'CRC_OBSERVATIONS';
-export const OBSERVATION_SUBJECT_PREFIX = 'crc.observations';
-
 export interface NatsTarget {
   servers: string;
-  /** The stream and its subjects' prefix (`<prefix>.<unit>`); the worker's unless a test gives its own. */
-  stream?: string;
-  subjectPrefix?: string;
+  /** The stream, its subjects' prefix (`<prefix>.<unit>`) and consumer: the worker's unless a test gives its own. */
+  names?: StreamNames;
 }
 
-/** Messages on JetStream, each awaited until the stream acknowledges it; the stream is made when missing. */
+/** Messages on JetStream, each awaited until the stream acknowledges it; the stream is made as the worker makes it. */
 export async function natsTransport(options: NatsTarget): Promise<ReplayTransport> {
-  const stream = options.stream ?? OBSERVATION_STREAM;
-  const prefix = options.subjectPrefix ?? OBSERVATION_SUBJECT_PREFIX;
+  const names = options.names ?? OBSERVATION_STREAM;
   let nc: NatsConnection;
   try {
     nc = await connect({ servers: options.servers, name: 'crc-replay' });
@@ -216,13 +212,7 @@ export async function natsTransport(options: NatsTarget): Promise<ReplayTranspor
     });
   }
   try {
-    const jsm = await jetstreamManager(nc);
-    try {
-      await jsm.streams.info(stream);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
-      await jsm.streams.add({ name: stream, subjects: [`${prefix}.*`] });
-    }
+    await ensureStream(await jetstreamManager(nc), { names });
   } catch (error) {
     await nc.close();
     throw new ReplaySendError(`NATS JetStream at ${options.servers}: ${(error as Error).message}`, { cause: error });
@@ -231,7 +221,7 @@ export async function natsTransport(options: NatsTarget): Promise<ReplayTranspor
   async function publish(plan: ReplayPlan, msgID: string, message: unknown): Promise<void> {
     const h = natsHeaders();
     h.set('Content-Type', 'application/json');
-    await js.publish(`${prefix}.${plan.unit}`, JSON.stringify(message), { msgID, headers: h });
+    await js.publish(unitSubject(plan.unit, names), JSON.stringify(message), { msgID, headers: h });
   }
   return {
     name: 'nats',

@@ -43,7 +43,10 @@ describe('a replay via NATS JetStream', () => {
 
   it('makes the stream, publishes admitStay, recordObservations per step and dischargeStay, each acknowledged', async () => {
     const run = async () => {
-      const transport = await natsTransport({ servers: SERVERS, stream: STREAM, subjectPrefix: PREFIX });
+      const transport = await natsTransport({
+        servers: SERVERS,
+        names: { stream: STREAM, subjectPrefix: PREFIX, consumer: `${STREAM}-consumer` },
+      });
       try {
         return await replay({ plans: [plan], transport, speed: 0, startedAt: START });
       } finally {

@@ -9,6 +9,7 @@ import { prismaAuditLog } from '@/audit/audit-log';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
 import { handleFhirRequest } from '@/ingest/fhir-endpoint';
+import { runWorker } from '@/ingest/observation-worker';
 import { readPhysioNet2019Stays, type PhysioNetStay } from '@/ingest/physionet2019-stays';
 import { replayPlan, type ReplayPlan } from '@/ingest/replay-plan';
 import { replay } from '@/ingest/replay';
@@ -16,6 +17,7 @@ import {
   directTransport,
   fhirTransport,
   graphqlTransport,
+  natsTransport,
   type Fetch,
   type ReplayTransport,
 } from '@/ingest/replay-transports';
@@ -25,12 +27,19 @@ import { PredictionService } from '@/prediction/prediction-service';
 import { startTestServer, type TestServer } from '../../support/graphql-server';
 import { MemoryApiKeyStore } from '../../support/memory-api-keys';
 import { DATABASES, type TestDatabase } from '../../support/test-databases';
+import { randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 const registry = new ModelRegistry(join(__dirname, '../../../models'));
 const SET_A = join(__dirname, '../../../data/physionet2019/setA.csv.gz');
-const STAYS = 20;
+const STAYS = Number(process.env.WAYS_IN_STAYS ?? 20);
 const ADMITTED = new Date('2026-03-01T08:00:00Z');
 const postgres = DATABASES.filter(([kind]) => kind === 'postgres');
+const NATS = 'nats://127.0.0.1:4222';
+// A stream of this run's own: the machine's CRC_OBSERVATIONS (and a worker on it) are left alone.
+const tag = randomBytes(4).toString('hex');
+const NAMES = { stream: `CRC_TEST_WAYS_${tag}`, subjectPrefix: `crc-test-ways-${tag}`, consumer: `ways-${tag}` };
 
 /** What a stay holds, with everything that names the way in or the run taken out. */
 async function storedStay(database: TestDatabase, stayRef: string) {
@@ -84,6 +93,9 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
   });
   afterAll(async () => {
     await server.stop();
+    const nc = await connect({ servers: NATS });
+    await (await jetstreamManager(nc)).streams.delete(NAMES.stream).catch(() => undefined);
+    await nc.close();
     await database.dispose();
   });
 
@@ -125,6 +137,14 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
       'fhir',
       fhirTransport({ url: 'http://console.test', key, fetch: fhirFetch, vocabulary: monitor.vocabulary }),
     );
+    // One worker: a stay's messages reach the monitor in stream order (across workers they need not; see the worker).
+    const worker = await runWorker({ servers: NATS, monitor, name: 'ways-in', names: NAMES });
+    const natsPlans = await play('nats', await natsTransport({ servers: NATS, names: NAMES }));
+    const messages = natsPlans.reduce((n, p) => n + p.steps.length + 2, 0);
+    while (worker.counters.processed + worker.counters.rejected < messages)
+      await new Promise((r) => setTimeout(r, 100));
+    await worker.stop();
+    expect(worker.counters.rejected).toBe(0);
     let assessments = 0;
     let alerts = 0;
     for (const plan of direct) {
@@ -132,7 +152,7 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
       expect(reference.observations.length).toBe(plan.steps.reduce((n, s) => n + s.observations.length, 0));
       assessments += reference.assessments.length;
       alerts += reference.alerts.length;
-      for (const way of ['graphql', 'fhir']) {
+      for (const way of ['graphql', 'fhir', 'nats']) {
         const other = await storedStay(database, plan.stayRef.replace(/-direct$/, `-${way}`));
         expect({ way, ...other }).toEqual({ way, ...reference });
       }
@@ -145,6 +165,7 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
       replay: expect.any(Number),
       graphql: expect.any(Number),
       fhir: expect.any(Number),
+      nats: expect.any(Number),
     });
   });
 });
