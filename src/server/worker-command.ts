@@ -20,6 +20,7 @@ import { services, type Services } from './service-container';
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 const USAGE = `usage: npm run worker -- [--name <worker name>] [--concurrency <messages in hand at once, 1-256>]
+  [--ack-wait <seconds a message may be in hand before it is redelivered, 1-600; default 30>]
   [--stream <name>] [--subject-prefix <prefix>] [--consumer <durable name>]   (defaults: ${OBSERVATION_STREAM.stream}, ${OBSERVATION_STREAM.subjectPrefix}, ${OBSERVATION_STREAM.consumer}; tests use their own)`;
 
 /** A command line the worker cannot run with; the usage goes with the message. */
@@ -34,10 +35,19 @@ export interface WorkerCommandOptions {
   name: string;
   concurrency: number;
   names: StreamNames;
+  /** Set on the durable consumer (shared by every worker on it); absent: the stream's default. */
+  ackWaitMs?: number;
 }
 
 export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
-  let values: { name?: string; concurrency?: string; stream?: string; 'subject-prefix'?: string; consumer?: string };
+  let values: {
+    name?: string;
+    concurrency?: string;
+    stream?: string;
+    'subject-prefix'?: string;
+    consumer?: string;
+    'ack-wait'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -47,6 +57,7 @@ export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
         stream: { type: 'string' },
         'subject-prefix': { type: 'string' },
         consumer: { type: 'string' },
+        'ack-wait': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -75,7 +86,10 @@ export function parseWorkerArgs(args: string[]): WorkerCommandOptions {
         `${flag} must be letters, digits, _ and -${flag === '--subject-prefix' ? ' in dot-separated tokens' : ''}; got "${value}"`,
       );
   }
-  return { name, concurrency, names };
+  const ackWait = values['ack-wait'] === undefined ? undefined : Number(values['ack-wait']);
+  if (ackWait !== undefined && (!Number.isInteger(ackWait) || ackWait < 1 || ackWait > 600))
+    throw new WorkerUsageError(`--ack-wait must be a whole number of seconds from 1 to 600; got ${values['ack-wait']}`);
+  return { name, concurrency, names, ...(ackWait === undefined ? {} : { ackWaitMs: ackWait * 1000 }) };
 }
 
 /** The monitor the worker stores through. */
@@ -135,6 +149,7 @@ async function main(): Promise<void> {
       name: options.name,
       concurrency: options.concurrency,
       names: options.names,
+      ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
       logger: log,
       signal: controller.signal,
       metrics: processMetrics(),
