@@ -129,6 +129,30 @@ const COVERAGE: Record<string, Coverage> = {
     because: 'a minute of load: CI runs the same soak (tests/load/predict-soak.ts) for 8 seconds',
   },
   'bash .ci/run': { runBy: [{ file: '.ci/run', shows: 'npm test' }], because: 'it is what CI runs' },
+  'DATABASE_URL=… npm run worker': {
+    runBy: [
+      { file: 'tests/integration/server/worker-command.test.ts', shows: "npmStart(\n      'worker'" },
+      { file: 'tests/integration/faults/worker-faults.test.ts', shows: 'DATABASE_URL: databaseUrl' },
+    ],
+    because:
+      'the tests start `npm run worker` with DATABASE_URL set to a database of their own (the fault test a private cluster) and a stream of their own, not the machine’s CRC_OBSERVATIONS',
+  },
+  'npm run replay': {
+    runBy: [
+      { file: 'tests/unit/server/replay-command.test.ts', shows: '@/server/replay-command' },
+      { file: 'tests/integration/ingest/ways-in.test.ts', shows: 'await replay(' },
+    ],
+    because:
+      'at speed 600 forty stays take minutes of wall time: the tests parse the command’s options and run the same replay at full speed through every transport (graphql, fhir, nats, direct) into one database',
+  },
+  'npm run bench:ingest': {
+    runBy: [
+      { file: 'tests/integration/ingest/ways-in.test.ts', shows: 'runWorker' },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'its rates mean nothing beside a parallel test run: CI’s ways-in test drives every way in the bench times, on a fresh Postgres, and typechecks tests/bench',
+  },
 };
 
 /**
