@@ -12,7 +12,8 @@ import type { PredictionService } from '@/prediction/prediction-service';
 import { moveAlert, resolveAtDischarge, type AlertMoveInput, type RaisedAlert } from './alerts';
 import { assessStay, type AssessedStay } from './assessment';
 import { encodeEvent, LIVE_EVENTS_CHANNEL, type LiveEvent } from './live-events';
-import { checkBatch, type CheckedAdmission, type CheckedObservation } from './ingest-validation';
+import { checkBatch, type CheckedAdmission } from './ingest-validation';
+import { insertObservations, NOT_ADMITTED, placeObservations } from './observation-store';
 import type {
   AdmitInput,
   DischargeInput,
@@ -36,10 +37,6 @@ export class UnknownStayError extends CodedError {
     super(`unknown stay: ${fields.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
   }
 }
-
-const NOT_ADMITTED = 'is not admitted';
-
-const MINUTE_MS = 60_000;
 
 type Tx = Prisma.TransactionClient;
 
@@ -154,7 +151,7 @@ export class MonitorService {
             stays.set(a.stayRef, stay);
             admitted.push(a.stayRef);
           }
-          const placed = await this.placeObservations(tx, batch.source, stays, observations, errors);
+          const placed = await placeObservations(tx, batch.source, stays, observations, errors);
           const dischargeAt = new Map<string, Date>();
           discharges.forEach((d) => {
             const stay = stays.get(d.stayRef);
@@ -175,7 +172,7 @@ export class MonitorService {
             throw new UnknownStayError(errors);
           if (errors.length > 0) throw new InvalidInputError(errors);
 
-          const storedIds = await this.insertObservations(tx, batch, placed);
+          const storedIds = await insertObservations(tx, batch, placed);
           const result: IngestResult = {
             admitted,
             stored: [],
@@ -270,128 +267,6 @@ export class MonitorService {
     }
   }
 
-  /**
-   * Checks each observation against its stay (admitted, not before admission nor after discharge) and resolves what
-   * it supersedes; a withdrawal takes the time of the observation it withdraws, so its hour is re-assessed.
-   */
-  private async placeObservations(
-    tx: Tx,
-    source: ObservationSource,
-    stays: Map<string, StoredStay>,
-    observations: CheckedObservation[],
-    errors: FieldError[],
-  ): Promise<(CheckedObservation & { stayId: string; supersedesSeq: bigint | null })[]> {
-    const targets = [...new Set(observations.filter((o) => o.supersedes).map((o) => o.supersedes as string))];
-    const superseded = new Map(
-      (
-        await tx.observation.findMany({
-          where: { source, sourceId: { in: targets } },
-          select: { seq: true, sourceId: true, stayId: true, time: true },
-        })
-      ).map((o) => [o.sourceId, o]),
-    );
-    const inBatch = new Set(observations.map((o) => o.sourceId));
-    const placed: (CheckedObservation & { stayId: string; supersedesSeq: bigint | null })[] = [];
-    const reported = new Set<string>();
-    for (const o of observations) {
-      const stay = stays.get(o.stayRef);
-      if (!stay) {
-        const name = o.field.replace(/\.observations\[\d+\].*$/, '.stayRef');
-        if (!reported.has(name))
-          errors.push({
-            name,
-            message: `stay ${o.stayRef} ${NOT_ADMITTED}; admit it first (admitStay, or an Encounter in the Bundle)`,
-          });
-        reported.add(name);
-        continue;
-      }
-      if (o.time < stay.admittedAt) {
-        errors.push({
-          name: o.field,
-          message: `time ${o.time.toISOString()} is before the stay's admission at ${stay.admittedAt.toISOString()}`,
-        });
-        continue;
-      }
-      if (stay.dischargedAt && o.time > stay.dischargedAt) {
-        errors.push({
-          name: o.field,
-          message: `time ${o.time.toISOString()} is after the stay's discharge at ${stay.dischargedAt.toISOString()}`,
-        });
-        continue;
-      }
-      let supersedesSeq: bigint | null = null;
-      let time = o.time;
-      if (o.supersedes) {
-        const target = superseded.get(o.supersedes);
-        if (target && target.stayId !== stay.id) {
-          errors.push({ name: o.field, message: `supersedes ${o.supersedes}, an observation of another stay` });
-          continue;
-        }
-        if (!target && !inBatch.has(o.supersedes)) {
-          errors.push({
-            name: o.field,
-            message: `supersedes ${o.supersedes}: no observation from ${source} has that id`,
-          });
-          continue;
-        }
-        if (target) {
-          supersedesSeq = target.seq;
-          if (o.status === 'entered-in-error') time = target.time;
-        }
-      }
-      placed.push({ ...o, time, stayId: stay.id, supersedesSeq });
-    }
-    return placed;
-  }
-
-  /** Inserts in order; a (source, sourceId) already stored is skipped. Returns each one's id, or null for a repeat. */
-  private async insertObservations(
-    tx: Tx,
-    batch: Pick<IngestBatch, 'source' | 'requester'>,
-    placed: (CheckedObservation & { stayId: string; supersedesSeq: bigint | null })[],
-  ): Promise<(string | null)[]> {
-    const row = (o: (typeof placed)[number], supersedes: bigint | null) => ({
-      stayId: o.stayId,
-      name: o.name,
-      time: o.time,
-      value: o.value,
-      sentValue: o.sentValue,
-      sentUnit: o.sentUnit,
-      status: o.status === 'entered-in-error' ? ('entered_in_error' as const) : o.status,
-      source: batch.source,
-      sourceId: o.sourceId,
-      supersedes,
-      requester: batch.requester,
-    });
-    const ids: (string | null)[] = new Array(placed.length).fill(null);
-    // Observations superseding one in the same batch wait for its seq; the rest go in one statement.
-    const direct = placed.map((o, k) => ({ o, k })).filter(({ o }) => !o.supersedes || o.supersedesSeq !== null);
-    const inserted = await tx.observation.createManyAndReturn({
-      data: direct.map(({ o }) => row(o, o.supersedesSeq)),
-      skipDuplicates: true,
-      select: { id: true, sourceId: true, seq: true },
-    });
-    const seqOf = new Map(inserted.map((r) => [r.sourceId, r]));
-    for (const { o, k } of direct) ids[k] = seqOf.get(o.sourceId)?.id ?? null;
-    for (const [k, o] of placed.entries()) {
-      if (!o.supersedes || o.supersedesSeq !== null) continue;
-      const target =
-        seqOf.get(o.supersedes) ??
-        (await tx.observation.findFirst({
-          where: { source: batch.source, sourceId: o.supersedes },
-          select: { seq: true, time: true },
-        }));
-      const [r] = await tx.observation.createManyAndReturn({
-        data: [row(o, target ? target.seq : null)],
-        skipDuplicates: true,
-        select: { id: true, sourceId: true, seq: true },
-      });
-      if (r) seqOf.set(r.sourceId, r);
-      ids[k] = r?.id ?? null;
-    }
-    return ids;
-  }
-
   async admitStay(input: AdmitInput, origin: { source: ObservationSource; requester: string }): Promise<IngestResult> {
     return this.ingest({ ...origin, admissions: [input] });
   }
@@ -455,11 +330,6 @@ export class MonitorService {
         });
       }),
     );
-  }
-
-  /** Minutes since admission of an instant (for views). */
-  static minutesSince(admittedAt: Date, time: Date): number {
-    return (time.getTime() - admittedAt.getTime()) / MINUTE_MS;
   }
 }
 
