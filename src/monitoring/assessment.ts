@@ -69,17 +69,21 @@ export async function assessStay(
     orderBy: { seq: 'asc' },
     select: { seq: true, name: true, time: true, value: true, supersedes: true },
   });
-  const last = await tx.assessment.aggregate({
+  // Each assessed hour with its latest revision, and the last observation any assessment read.
+  const assessed = await tx.assessment.groupBy({
+    by: ['hour'],
     where: { stayId: stay.id },
-    _max: { hour: true, throughSeq: true },
+    _max: { revision: true, throughSeq: true },
   });
-  const through = last._max.throughSeq ?? BigInt(-1);
+  let through = BigInt(-1);
+  for (const a of assessed) if (a._max.throughSeq !== null && a._max.throughSeq > through) through = a._max.throughSeq;
   const fresh = all.filter((o) => o.seq > through);
   if (fresh.length === 0) return { hours: [], records: [], alerts: [] };
   const hours = hoursToAssess(
     fresh.map((o) => hourOf(stay.admittedAt, o.time)),
-    last._max.hour ?? 0,
+    new Set(assessed.map((a) => a.hour)),
   );
+  const revisionOf = new Map(assessed.map((a) => [a.hour, a._max.revision ?? 0]));
   const inForce = observationsInForce(all);
   const throughSeq = all[all.length - 1].seq;
   const origin = { requestId: `monitor:${stay.stayRef}:${throughSeq}`, requester: MONITOR_REQUESTER };
@@ -139,12 +143,6 @@ export async function assessStay(
   const sepsisByHour = new Map([...sepsisRows.keys()].map((hour, i) => [hour, records[i]]));
   const icuRecord = icuScored.length > 0 ? records[records.length - 1] : undefined;
 
-  const revisions = await tx.assessment.groupBy({
-    by: ['hour'],
-    where: { stayId: stay.id, hour: { in: hours } },
-    _max: { revision: true },
-  });
-  const revisionOf = new Map(revisions.map((r) => [r.hour, r._max.revision ?? 0]));
   const assessments = hours.map((hour) => {
     const values = hourValues(stay.admittedAt, hour, inForce);
     const n = news2(values, { spo2Scale: stay.spo2Scale });

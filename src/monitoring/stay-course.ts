@@ -46,15 +46,18 @@ export function hourEnd(admittedAt: Date, hour: number): Date {
 }
 
 /**
- * The hours to assess when observations in `newHours` arrive and `latestAssessed` (0: none) is the stay's latest
- * assessed hour: every later hour with new data, and — when data arrives for an hour already passed — the latest hour
- * again (late data re-assesses the latest hour only; earlier hours keep the assessment they had).
+ * The hours to assess when observations arrive in `newHours`, given the hours already assessed: every hour with new
+ * data not assessed before, and — when data arrives for an hour at or before the latest assessed one — the latest hour
+ * again (late data re-assesses the latest hour only; the hours between keep the assessment they had). An hour's first
+ * assessment reads the course up to its own end, so the stored assessments do not depend on the order data arrives in
+ * (a stream may redeliver an earlier hour after a later one).
  */
-export function hoursToAssess(newHours: Iterable<number>, latestAssessed: number): number[] {
+export function hoursToAssess(newHours: Iterable<number>, assessed: ReadonlySet<number>): number[] {
+  const latest = Math.max(0, ...assessed);
   const hours = new Set<number>();
   for (const h of newHours) {
-    if (h > latestAssessed) hours.add(h);
-    else if (latestAssessed > 0) hours.add(latestAssessed);
+    if (!assessed.has(h)) hours.add(h);
+    if (latest > 0 && h <= latest) hours.add(latest);
   }
   return [...hours].sort((a, b) => a - b);
 }

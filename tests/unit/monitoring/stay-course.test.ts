@@ -37,11 +37,16 @@ describe('hours of a stay', () => {
     expect(hourEnd(ADMITTED, 3)).toEqual(at(180));
   });
 
-  it('assesses every later hour with new data, and only the latest hour again for late data', () => {
-    expect(hoursToAssess([1, 2, 2], 0)).toEqual([1, 2]);
-    expect(hoursToAssess([3], 5)).toEqual([5]);
-    expect(hoursToAssess([3, 7, 6], 5)).toEqual([5, 6, 7]);
-    expect(hoursToAssess([], 5)).toEqual([]);
+  it('assesses every hour with new data once, and only the latest hour again for late data', () => {
+    const upTo = (n: number) => new Set(Array.from({ length: n }, (_, i) => i + 1));
+    expect(hoursToAssess([1, 2, 2], new Set())).toEqual([1, 2]);
+    // Data for hour 3, assessed already, after hour 5: the latest hour again, not hours 3 and 4.
+    expect(hoursToAssess([3], upTo(5))).toEqual([5]);
+    expect(hoursToAssess([3, 7, 6], upTo(5))).toEqual([5, 6, 7]);
+    expect(hoursToAssess([5], upTo(5))).toEqual([5]);
+    expect(hoursToAssess([], upTo(5))).toEqual([]);
+    // Hour 10 redelivered after hour 11 was assessed: hour 10 gets its first assessment, and hour 11 is re-assessed.
+    expect(hoursToAssess([10], new Set([8, 9, 11]))).toEqual([10, 11]);
   });
 });
 
