@@ -141,9 +141,10 @@ const COVERAGE: Record<string, Coverage> = {
     runBy: [
       { file: 'tests/unit/server/replay-command.test.ts', shows: '@/server/replay-command' },
       { file: 'tests/integration/ingest/ways-in.test.ts', shows: 'await replay(' },
+      { file: 'tests/integration/ingest/replay-direct.test.ts', shows: 'directTransport' },
     ],
     because:
-      'at speed 600 forty stays take minutes of wall time: the tests parse the command’s options and run the same replay at full speed through every transport (graphql, fhir, nats, direct) into one database',
+      'at speed 600 forty stays take minutes of wall time: the tests parse the command’s options and run the same replay at full speed through every transport (graphql, fhir and nats into one database, direct into the embedded one)',
   },
   'npm run bench:ingest': {
     runBy: [

@@ -1,6 +1,6 @@
 /**
  * Every way in stores the same thing: 20 real PhysioNet 2019 stays replayed through GraphQL (the Apollo server), FHIR R4
- * (the /api/fhir handler), NATS JetStream (a worker on the machine's server) and directly leave identical observations,
+ * (the /api/fhir handler) and NATS JetStream (a worker on the machine's server) leave identical observations,
  * assessments (each hour's latest: sepsis probability, NEWS2, qSOFA) and alerts, stay by stay, on one Postgres.
  */
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import { readPhysioNet2019Stays, type PhysioNetStay } from '@/ingest/physionet20
 import { replayPlan, type ReplayPlan } from '@/ingest/replay-plan';
 import { replay } from '@/ingest/replay';
 import {
-  directTransport,
   fhirTransport,
   graphqlTransport,
   natsTransport,
@@ -135,8 +134,7 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
     // The ways run side by side (their stays are apart); the NATS way with one worker, so that a stay's messages reach
     // the monitor in stream order (across workers they need not; see the worker).
     const worker = await runWorker({ servers: NATS, monitor, name: 'ways-in', names: NAMES });
-    const [direct, , , natsPlans] = await Promise.all([
-      play('direct', directTransport(monitor)),
+    const [reference, , natsPlans] = await Promise.all([
       play('graphql', graphqlTransport({ url: 'http://console.test', key, fetch: graphqlFetch })),
       play(
         'fhir',
@@ -151,14 +149,14 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
     expect(worker.counters.rejected).toBe(0);
     let assessments = 0;
     let alerts = 0;
-    for (const plan of direct) {
-      const reference = await storedStay(database, plan.stayRef);
-      expect(reference.observations.length).toBe(plan.steps.reduce((n, s) => n + s.observations.length, 0));
-      assessments += reference.assessments.length;
-      alerts += reference.alerts.length;
-      for (const way of ['graphql', 'fhir', 'nats']) {
-        const other = await storedStay(database, plan.stayRef.replace(/-direct$/, `-${way}`));
-        expect({ way, ...other }).toEqual({ way, ...reference });
+    for (const plan of reference) {
+      const viaGraphql = await storedStay(database, plan.stayRef);
+      expect(viaGraphql.observations.length).toBe(plan.steps.reduce((n, s) => n + s.observations.length, 0));
+      assessments += viaGraphql.assessments.length;
+      alerts += viaGraphql.alerts.length;
+      for (const way of ['fhir', 'nats']) {
+        const other = await storedStay(database, plan.stayRef.replace(/-graphql$/, `-${way}`));
+        expect({ way, ...other }).toEqual({ way, ...viaGraphql });
       }
     }
     // Real work was compared: hours scored and alerts raised, not empty stays.
@@ -166,7 +164,6 @@ describe.each(postgres)('the ways in on %s', (_kind, open) => {
     expect(alerts).toBeGreaterThan(10);
     const sources = await database.db.prisma.observation.groupBy({ by: ['source'], _count: true });
     expect(Object.fromEntries(sources.map((s) => [s.source, s._count]))).toEqual({
-      replay: expect.any(Number),
       graphql: expect.any(Number),
       fhir: expect.any(Number),
       nats: expect.any(Number),
