@@ -71,15 +71,16 @@ export async function raiseAlerts(
   assessments: readonly AssessedHour[],
   suppressionHours: number,
 ): Promise<RaisedAlert[]> {
-  const open = new Set(
-    (await tx.alert.findMany({ where: { stayId: stay.id, state: 'open' }, select: { kind: true } })).map((a) => a.kind),
+  // One read per stay: which kinds have an open alert, and each kind's last acknowledged hour.
+  const kinds = await tx.$queryRawUnsafe<{ kind: AlertKindName; open: boolean; acknowledged: number | null }[]>(
+    `SELECT kind::text AS kind, bool_or(state = 'open') AS open, max(acknowledged_hour) AS acknowledged
+       FROM alert WHERE stay_id = $1::uuid GROUP BY kind`,
+    stay.id,
   );
-  const acks = await tx.alert.groupBy({
-    by: ['kind'],
-    where: { stayId: stay.id, acknowledgedHour: { not: null } },
-    _max: { acknowledgedHour: true },
-  });
-  const acknowledgedAt = new Map(acks.map((a) => [a.kind, a._max.acknowledgedHour as number]));
+  const open = new Set(kinds.filter((k) => k.open).map((k) => k.kind));
+  const acknowledgedAt = new Map(
+    kinds.filter((k) => k.acknowledged !== null).map((k) => [k.kind, Number(k.acknowledged)]),
+  );
   const raised: RaisedAlert[] = [];
   const rows: Prisma.AlertCreateManyInput[] = [];
   const now = new Date();
