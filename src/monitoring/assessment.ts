@@ -86,7 +86,9 @@ export async function assessStay(
   const revisionOf = new Map(assessed.map((a) => [a.hour, a._max.revision ?? 0]));
   const inForce = observationsInForce(all);
   const throughSeq = all[all.length - 1].seq;
-  const origin = { requestId: `monitor:${stay.stayRef}:${throughSeq}`, requester: MONITOR_REQUESTER };
+  const origin = { requestId: 'monitor', requester: MONITOR_REQUESTER };
+  // Each record names the stay and hour it was scored for, so an auditor finds an assessment's prediction by it.
+  const forHour = (hour: number) => `monitor:${stay.stayRef}:hour-${hour}`;
 
   // sepsis: every hour assessed, while the stay is inside the span the model scores.
   const sepsis = await context.registry.get('sepsis');
@@ -139,8 +141,12 @@ export async function assessStay(
   const sepsisScored =
     sepsisRows.size > 0 ? await context.prediction.score('sepsis', [...sepsisRows.values()], origin) : [];
   const icuScored = icuRow ? await context.prediction.score('icu-mortality', [icuRow], origin) : [];
-  const records = await appendInTransaction(tx, [...sepsisScored, ...icuScored]);
-  const sepsisByHour = new Map([...sepsisRows.keys()].map((hour, i) => [hour, records[i]]));
+  const sepsisHours = [...sepsisRows.keys()];
+  const records = await appendInTransaction(tx, [
+    ...sepsisScored.map((r, i) => ({ ...r, requestId: forHour(sepsisHours[i]) })),
+    ...icuScored.map((r) => ({ ...r, requestId: forHour(icuHour as number) })),
+  ]);
+  const sepsisByHour = new Map(sepsisHours.map((hour, i) => [hour, records[i]]));
   const icuRecord = icuScored.length > 0 ? records[records.length - 1] : undefined;
 
   const assessments = hours.map((hour) => {

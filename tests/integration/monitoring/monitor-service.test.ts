@@ -67,7 +67,12 @@ describe.each(DATABASES)('the monitor on %s', (_kind, open) => {
     const [assessment] = stay!.assessments;
     expect(assessment).toMatchObject({ hour: 1, revision: 1, news2Total: 0, qsofaTotal: 0 });
     const record = await database.db.prisma.prediction.findUnique({ where: { id: assessment.sepsisPredictionId! } });
-    expect(record).toMatchObject({ modelId: 'sepsis', patientRef: 'pat-1', requester: 'monitor' });
+    expect(record).toMatchObject({
+      modelId: 'sepsis',
+      patientRef: 'pat-1',
+      requester: 'monitor',
+      requestId: 'monitor:enc-1:hour-1',
+    });
     expect(assessment.sepsisProbability).toBe(record!.probability);
     // The course the model read: the facts at admission and the hour's vitals (NEWS2-only codes are not the model's).
     const course = record!.course as { observations: { name: string }[] };
