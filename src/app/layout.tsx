@@ -43,6 +43,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <NavLink href="/models/heart-failure">Heart failure</NavLink>
               </li>
               <li>
+                <NavLink href="/models/icu-mortality">ICU mortality</NavLink>
+              </li>
+              <li>
                 <NavLink href="/predictions">Audit</NavLink>
               </li>
             </ul>
