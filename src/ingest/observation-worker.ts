@@ -6,6 +6,8 @@
  * - stored (ingest resolved, its transaction committed) → acked;
  * - unreadable, or refused by the monitor (InvalidInputError) → published to the dead-letter subject with its reason,
  *   then acked: it can never succeed, and retrying it would hold up the stay's later messages;
+ * - a stay not admitted yet (UnknownStayError: its admission may be on another worker) → nak'd with a growing delay,
+ *   dead-lettered once delivered `maxDeliveries` times;
  * - the database is unavailable → nak'd with a delay and consuming pauses, backing off, until the database answers:
  *   never acked, never lost;
  * - anything else → nak'd with a growing delay (it may succeed later), dead-lettered once delivered `maxDeliveries`
