@@ -18,6 +18,7 @@ import {
   type RejectedMessage,
 } from '@/ingest/observation-worker';
 import type { IngestBatch, IngestResult } from '@/monitoring/monitor-input';
+import { UnknownStayError } from '@/monitoring/monitor-service';
 
 const SERVERS = 'nats://127.0.0.1:4222';
 const silent = pino({ level: 'silent' });
@@ -293,6 +294,39 @@ describe('observation worker', () => {
     const [letter] = await deadLetters(names);
     expect(letter).toEqual(expect.objectContaining({ code: 'INTERNAL', reason: 'failed on 3 deliveries: a bug' }));
     await waitFor(() => consumerSettled(names));
+  });
+
+  it('waits for a stay admitted on another worker: an unknown stay is retried, then stored, and never dead-lettered', async () => {
+    const names = testNames();
+    const monitor = new FakeMonitor();
+    let refusals = 0;
+    monitor.before = () => {
+      // The admission is still on its way: the first two deliveries find no stay.
+      if (refusals++ < 2)
+        throw new UnknownStayError([{ name: 'observations[0].stayRef', message: 'stay late-1 is not admitted' }]);
+    };
+    const worker = await start(names, monitor, { backoff: { initialMs: 50, maxMs: 200 } });
+    await publishObservations(js, 'ward', observationMessage('late-1', 7, 'late-1/hr'), { names });
+    await waitFor(() => worker.counters.processed === 1);
+    expect(worker.counters).toMatchObject({ retried: 2, rejected: 0 });
+    expect(monitor.byStay.get('late-1')).toEqual([7]);
+    expect(await deadLetters(names)).toEqual([]);
+  });
+
+  it('dead-letters an observation whose stay is never admitted, naming the stay, after maxDeliveries', async () => {
+    const names = testNames();
+    const monitor = new FakeMonitor();
+    monitor.before = () => {
+      throw new UnknownStayError([{ name: 'observations[0].stayRef', message: 'stay ghost is not admitted' }]);
+    };
+    const worker = await start(names, monitor, { maxDeliveries: 3, backoff: { initialMs: 50, maxMs: 200 } });
+    await publishObservations(js, 'ward', observationMessage('ghost', 1), { names });
+    await waitFor(() => worker.counters.rejected === 1);
+    const [letter] = await deadLetters(names);
+    expect(letter).toMatchObject({
+      code: 'STAY_NOT_FOUND',
+      fields: [{ name: 'observations[0].stayRef', message: 'stay ghost is not admitted' }],
+    });
   });
 
   it('shares one durable consumer between two workers that together store every message exactly once', async () => {
