@@ -13,28 +13,26 @@ import { startupErrorResponse } from './startup-error';
 type Handler = (request: NextRequest) => Promise<Response>;
 
 /**
- * A handler for GET and POST; `graphqlServices` is called on the first request (Next imports route modules while
- * building).
+ * A route handler whose real handler is built on the first request (Next imports route modules while building) and
+ * whose bodies are refused before it sees them; a failed build is answered as a coded error and retried on the next
+ * request (the database may come up).
  */
-export function graphqlRouteHandler(graphqlServices: () => Promise<GraphQLServices>, logger: Logger): Handler {
-  let handler: Promise<Handler> | null = null;
-  function getHandler(): Promise<Handler> {
-    handler ??= graphqlServices().then((built) =>
-      startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(built), {
-        context: (request) => createContext(built, request.headers),
-      }),
-    );
-    // A failed build is forgotten, so a later request retries (the database may come up).
+export function lazyRouteHandler<R extends Request>(
+  build: () => Promise<(request: R) => Promise<Response>>,
+  logger: Logger,
+): (request: R) => Promise<Response> {
+  let handler: Promise<(request: R) => Promise<Response>> | null = null;
+  function getHandler() {
+    handler ??= build();
     handler.catch(() => {
       handler = null;
     });
     return handler;
   }
-
   return async (request) => {
     const refused = await refuseBody(request);
     if (refused) return refused;
-    let serve: Handler;
+    let serve: (request: R) => Promise<Response>;
     try {
       serve = await getHandler();
     } catch (error) {
@@ -42,4 +40,17 @@ export function graphqlRouteHandler(graphqlServices: () => Promise<GraphQLServic
     }
     return serve(request);
   };
+}
+
+/** The GraphQL handler for GET and POST; `graphqlServices` is called on the first request. */
+export function graphqlRouteHandler(graphqlServices: () => Promise<GraphQLServices>, logger: Logger): Handler {
+  return lazyRouteHandler(
+    () =>
+      graphqlServices().then((built) =>
+        startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(built), {
+          context: (request) => createContext(built, request.headers),
+        }),
+      ),
+    logger,
+  );
 }

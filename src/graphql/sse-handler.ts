@@ -12,9 +12,8 @@ import { createContext, type GraphQLContext, type GraphQLServices } from './cont
 import { classifyError, mapError, type ErrorKind } from './error-mapping';
 import { operationLimits } from './limits';
 import { LiveEventsUnavailableError } from './live-events.resolver';
-import { refuseBody } from './request-body';
 import { buildGraphQLSchema } from './schema';
-import { startupErrorResponse } from './startup-error';
+import { lazyRouteHandler } from './next-route-handler';
 
 type Handler = (request: Request) => Promise<Response>;
 // graphql-sse types its context as a record; ours is an interface, the same object at run time.
@@ -219,23 +218,5 @@ export function createSseHandler(services: GraphQLServices, options: SseHandlerO
  * building), and a failed build is retried on the next one.
  */
 export function sseRouteHandler(graphqlServices: () => Promise<GraphQLServices>, logger: Logger): Handler {
-  let handler: Promise<Handler> | null = null;
-  function getHandler(): Promise<Handler> {
-    handler ??= graphqlServices().then((built) => createSseHandler(built));
-    handler.catch(() => {
-      handler = null;
-    });
-    return handler;
-  }
-  return async (request) => {
-    const refused = await refuseBody(request);
-    if (refused) return refused;
-    let serve: Handler;
-    try {
-      serve = await getHandler();
-    } catch (error) {
-      return startupErrorResponse(error, logger);
-    }
-    return serve(request);
-  };
+  return lazyRouteHandler(() => graphqlServices().then((built) => createSseHandler(built)), logger);
 }

@@ -123,6 +123,19 @@ async function expectStoredOnce(run: string, plans: ReplayPlan[]): Promise<void>
   expect(brokenAlertLinks(events.map((e) => ({ ...e, sequence: Number(e.sequence) })))).toEqual([]);
 }
 
+/** Waits for the run to be stored whole, lets it settle, and checks it holds each observation once. */
+async function expectEverythingStored(run: string, plans: ReplayPlan[], when: string): Promise<void> {
+  const total = observationsOf(plans).length;
+  await waitFor(async () => (await storedCount(run)) === total, 180_000, `every observation ${when}`);
+  // Settled: nothing more arrives (a duplicate would be refused by the unique key, but would also show up here).
+  await new Promise((r) => setTimeout(r, 4_000));
+  expect(await storedCount(run)).toBe(total);
+  const discharged = () =>
+    db.prisma.stay.count({ where: { stayRef: { endsWith: `-${run}` }, dischargedAt: { not: null } } });
+  await waitFor(async () => (await discharged()) === plans.length, 60_000, `every discharge ${when}`);
+  await expectStoredOnce(run, plans);
+}
+
 beforeAll(async () => {
   postgres = await startOwnPostgres();
   databaseUrl = (await createMigratedPostgresDatabase('crc_worker_faults', postgres.url)).url;
@@ -159,18 +172,7 @@ it('stores every published observation exactly once when the worker is SIGKILLed
   const atKill = (await storedCount(run)) ?? 0;
   expect(atKill).toBeLessThan(total);
   await startWorker(stream, 'kill-2');
-  await waitFor(async () => (await storedCount(run)) === total, 180_000, 'every observation after the restart');
-  // Settled: nothing more arrives (a duplicate would be refused by the unique key, but would also show up here).
-  await new Promise((r) => setTimeout(r, 4_000));
-  expect(await storedCount(run)).toBe(total);
-  await waitFor(
-    async () =>
-      (await db.prisma.stay.count({ where: { stayRef: { endsWith: `-${run}` }, dischargedAt: { not: null } } })) ===
-      plans.length,
-    60_000,
-    'every discharge',
-  );
-  await expectStoredOnce(run, plans);
+  await expectEverythingStored(run, plans, 'after the restart');
 });
 
 it('pauses while Postgres is down for 10 s, resumes by itself and loses nothing; the API answers SERVICE_UNAVAILABLE', async () => {
@@ -193,16 +195,6 @@ it('pauses while Postgres is down for 10 s, resumes by itself and loses nothing;
   expect(Date.now() - outageStarted).toBeLessThan(5_000);
   await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - outageStarted))));
   await postgres.start();
-  await waitFor(async () => (await storedCount(run)) === total, 180_000, 'every observation after the outage');
-  await new Promise((r) => setTimeout(r, 4_000));
-  expect(await storedCount(run)).toBe(total);
-  await waitFor(
-    async () =>
-      (await db.prisma.stay.count({ where: { stayRef: { endsWith: `-${run}` }, dischargedAt: { not: null } } })) ===
-      plans.length,
-    60_000,
-    'every discharge',
-  );
-  await expectStoredOnce(run, plans);
+  await expectEverythingStored(run, plans, 'after the outage');
   await server.stop();
 });
