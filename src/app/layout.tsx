@@ -34,6 +34,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <NavLink href="/">Overview</NavLink>
               </li>
               <li>
+                <NavLink href="/ward">Ward</NavLink>
+              </li>
+              <li>
                 <NavLink href="/models/sepsis">Sepsis</NavLink>
               </li>
               <li>

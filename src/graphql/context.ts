@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { principalFrom, type ApiKeyStore } from '@/access/api-keys';
 import type { Principal } from '@/access/roles';
+import { SESSION_COOKIE, type SessionStore } from '@/access/sessions';
 import type { AuditLog } from '@/audit/audit-log';
 import type { AuditCheckpoints } from '@/audit/checkpoints';
 import { asDatabaseError } from '@/db/database';
@@ -29,6 +30,8 @@ export interface GraphQLServices {
   metrics: Metrics;
   /** The ward's live events, for subscriptions; absent where none are served (Apollo on /api/graphql). */
   live?: LiveEvents;
+  /** Dashboard sessions, for subscribers that sign in with the session cookie (createContext's `sessionCookie`). */
+  sessions?: Pick<SessionStore, 'resolve'>;
 }
 
 export interface GraphQLContext {
@@ -62,12 +65,34 @@ export function requestIdFrom(headers?: RequestHeaders): string {
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export async function createContext(services: GraphQLServices, headers?: RequestHeaders): Promise<GraphQLContext> {
+/** The value of one cookie in a `Cookie` header; undefined when absent. */
+export function cookieValue(header: string | null | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * `sessionCookie`: a request without an Authorization header may sign in with the dashboard's session cookie. Only
+ * the SSE endpoint asks for it: a browser's EventSource cannot send a header, a subscription only reads, and another
+ * site cannot read the stream (no CORS). Mutations never take the cookie, so no cross-site form can act with it.
+ */
+export async function createContext(
+  services: GraphQLServices,
+  headers?: RequestHeaders,
+  options: { sessionCookie?: boolean } = {},
+): Promise<GraphQLContext> {
   const requestId = requestIdFrom(headers);
   let principal: Principal | null = null;
   let credentialsRefused: Error | null = null;
   try {
-    principal = await principalFrom(services.keys, headers?.get('authorization'));
+    const authorization = headers?.get('authorization');
+    const session = cookieValue(headers?.get('cookie'), SESSION_COOKIE);
+    if (!authorization && options.sessionCookie && services.sessions && session)
+      principal = await services.sessions.resolve(session);
+    else principal = await principalFrom(services.keys, authorization);
   } catch (error) {
     credentialsRefused = asDatabaseError(error) as Error;
   }

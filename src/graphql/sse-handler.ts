@@ -1,6 +1,7 @@
 /**
  * GraphQL subscriptions over Server-Sent Events (graphql-sse's fetch handler) on the same schema, bearer-key
- * authentication and error mapping as /api/graphql; queries and mutations stay there.
+ * authentication and error mapping as /api/graphql (and the dashboard's session cookie, for the ward board in a
+ * browser); queries and mutations stay there.
  */
 import { GraphQLError, getOperationAST, parse, specifiedRules, subscribe, validate, type DocumentNode } from 'graphql';
 import type { ExecutionResult, OperationArgs } from 'graphql-sse';
@@ -165,7 +166,7 @@ export function createSseHandler(services: GraphQLServices, options: SseHandlerO
           'BAD_REQUEST',
           `only subscriptions are served here; send the ${operation.operation} to /api/graphql`,
         );
-      const contextValue = (await createContext(services, request.headers)) as SseContext;
+      const contextValue = (await createContext(services, request.headers, { sessionCookie: true })) as SseContext;
       contextValue[FLOW] = flows.get(request.raw);
       return {
         schema,

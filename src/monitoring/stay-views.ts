@@ -1,11 +1,13 @@
 /**
- * Reading the monitor's records: pages of stays (newest admission first) and one stay with its observations,
- * assessments (each hour's latest revision, and the revisions before it) and alerts with their chained moves.
+ * Reading the monitor's records: pages of stays (newest admission first), one stay with its observations,
+ * assessments (each hour's latest revision, and the revisions before it) and alerts with their chained moves, and the
+ * ward's active stays as the board shows them (ward-snapshot.ts).
  */
 import { CodedError } from '@/errors/coded-error';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { withDatabaseErrors } from '@/db/database';
 import type { Prisma, PrismaClient } from '@/db/generated/client';
+import { readWard, type WardQuery, type WardSnapshot } from './ward-snapshot';
 
 export const MAX_STAY_PAGE = 100;
 
@@ -91,6 +93,11 @@ export function stayViews(prisma: PrismaClient) {
 
     async get(stayRef: string): Promise<StayDetail | null> {
       return withDatabaseErrors(() => prisma.stay.findUnique({ where: { stayRef }, include: STAY_DETAIL }));
+    },
+
+    /** The active stays of a unit (or every unit) as the ward board reads them. */
+    async ward(query: WardQuery): Promise<WardSnapshot> {
+      return readWard(prisma, query);
     },
   };
 }

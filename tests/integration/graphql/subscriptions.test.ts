@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient, type Client, type ExecutionResult } from 'graphql-sse';
 import pg from 'pg';
+import { prismaSessionStore, SESSION_COOKIE } from '@/access/sessions';
+import { openDatabase } from '@/db/database';
 import { encodeEvent, LIVE_EVENTS_CHANNEL, type LiveEvent } from '@/monitoring/live-events';
 import { bearer, createKey } from '../../support/api-keys';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../../support/test-databases';
@@ -77,11 +79,17 @@ describe('GraphQL subscriptions over SSE, two app processes on one Postgres', ()
   let database: PostgresTestDatabase;
   let apps: AppProcess[] = [];
   let key: string;
+  let session: string;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     database = await createMigratedPostgresDatabase('crc_sse');
-    ({ key } = await createKey({ databaseUrl: database.url }, 'clinician'));
+    let id: string;
+    ({ key, id } = await createKey({ databaseUrl: database.url }, 'clinician'));
+    // A dashboard session of that key, as signing in starts one: the ward board's browser holds only its cookie.
+    const db = await openDatabase({ databaseUrl: database.url });
+    ({ token: session } = await prismaSessionStore(db.prisma).start(id));
+    await db.close();
     apps = await Promise.all([startApp(database.url), startApp(database.url)]);
   });
 
@@ -163,6 +171,51 @@ describe('GraphQL subscriptions over SSE, two app processes on one Postgres', ()
       expect(s.results[0].data ?? null).toBeNull();
       expect(s.results[0].errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     }
+  });
+
+  /** The ward board's EventSource: GET with the operation in the address, the session cookie, no Authorization. */
+  async function eventSource(app: AppProcess, cookie: string) {
+    const params = new URLSearchParams({ query: WARD_UPDATED, variables: JSON.stringify({ unit: 'ward-7' }) });
+    const aborted = new AbortController();
+    const response = await fetch(`${app.url}?${params}`, {
+      headers: { accept: 'text/event-stream', cookie },
+      signal: aborted.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    return {
+      response,
+      /** The data of the first `next` event (waiting for it), parsed. */
+      async firstNext(): Promise<unknown> {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const match = /event: next\ndata: (.*)\n/.exec(text);
+          if (match) return JSON.parse(match[1]);
+          if (Date.now() > deadline) throw new Error(`no next event in: ${text}`);
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the stream ended: ${text}`);
+          text += new TextDecoder().decode(value);
+        }
+      },
+      close: () => aborted.abort(),
+    };
+  }
+
+  it("delivers to a browser's EventSource signed in with the dashboard session cookie, and refuses an unknown one", async () => {
+    const browser = await eventSource(apps[1], `theme=dark; ${SESSION_COOKIE}=${session}`);
+    expect(browser.response.status).toBe(200);
+    expect(browser.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    // The response is open once the subscription is: an event committed now reaches it.
+    await new Promise((r) => setTimeout(r, 200));
+    await commitEvents([{ type: 'ward', unit: 'ward-7', stayRef: 'stay-9', hour: 3, reason: 'assessed' }]);
+    expect(await browser.firstNext()).toEqual({
+      data: { wardUpdated: { unit: 'ward-7', stayRef: 'stay-9', hour: 3, reason: 'assessed' } },
+    });
+    browser.close();
+
+    const stranger = await eventSource(apps[1], `${SESSION_COOKIE}=${'y'.repeat(43)}`);
+    expect(await stranger.firstNext()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    stranger.close();
   });
 
   it('refuses queries: they belong at /api/graphql', async () => {

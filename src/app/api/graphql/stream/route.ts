@@ -9,8 +9,20 @@ export const dynamic = 'force-dynamic';
 const logger = pino();
 
 const handle = sseRouteHandler(async () => {
-  const { registry, audit, prediction, keys, checkpoints, monitor, stays, live } = await services();
-  return { registry, audit, prediction, keys, checkpoints, monitor, stays, live, logger, metrics: processMetrics() };
+  const { registry, audit, prediction, keys, checkpoints, monitor, stays, live, sessions } = await services();
+  return {
+    registry,
+    audit,
+    prediction,
+    keys,
+    checkpoints,
+    monitor,
+    stays,
+    live,
+    sessions,
+    logger,
+    metrics: processMetrics(),
+  };
 }, logger);
 
 export const GET = handle;

@@ -1,0 +1,121 @@
+'use client';
+/**
+ * Keeps the ward board live where JavaScript runs: subscribes to `wardUpdated` over the GraphQL SSE endpoint (an
+ * EventSource on graphql-sse's GET form, which sends the dashboard's session cookie and reconnects by itself), re-reads
+ * the board from the server on each change (the rows stay server-rendered: one source of truth for what they say),
+ * marks the rows that changed for a moment, and says when the connection is lost and being retried.
+ */
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, useTransition } from 'react';
+
+const SUBSCRIPTION = 'subscription WardBoard($unit: String) { wardUpdated(unit: $unit) { stayRef reason hour } }';
+/** Events within this window are taken with one re-read: a replay can change many rows within a second. */
+const COALESCE_MS = 250;
+/** How long a changed row stays marked. */
+const MARK_MS = 4000;
+const RETRY_MS = [1000, 2000, 5000, 10000];
+
+/** `static` is what the server renders: without JavaScript nothing ever connects. */
+export type LiveState = 'static' | 'connecting' | 'live' | 'lost';
+
+const LIVE_TEXT: Record<LiveState, (failures: number) => string> = {
+  static: () => 'Not updating live (live updates need JavaScript): reload the page for newer data.',
+  connecting: () => 'Connecting to live updates…',
+  live: () => 'Live: rows update as observations arrive.',
+  lost: (failures) => `Live updates lost; retrying (attempt ${failures}). The rows below are as of the time shown.`,
+};
+
+export function streamUrl(unit: string | null): string {
+  const params = new URLSearchParams({ query: SUBSCRIPTION, variables: JSON.stringify({ unit }) });
+  return `/api/graphql/stream?${params}`;
+}
+
+export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt: string }) {
+  const router = useRouter();
+  const [state, setState] = useState<LiveState>('static');
+  const [failures, setFailures] = useState(0);
+  const [, startTransition] = useTransition();
+  const marks = useRef(new Map<string, number>());
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    let attempts = 0;
+    let everLost = false;
+    let closed = false;
+
+    const reread = () => {
+      if (refresh) return;
+      refresh = setTimeout(() => {
+        refresh = undefined;
+        startTransition(() => router.refresh());
+      }, COALESCE_MS);
+    };
+    const lose = () => {
+      source?.close();
+      everLost = true;
+      setState('lost');
+      setFailures((n) => n + 1);
+      if (closed) return;
+      retry = setTimeout(open, RETRY_MS[Math.min(attempts++, RETRY_MS.length - 1)]);
+    };
+    const open = () => {
+      setState((s) => (s === 'static' ? 'connecting' : s));
+      source = new EventSource(streamUrl(unit));
+      source.onopen = () => {
+        attempts = 0;
+        setState('live');
+        // Whatever changed while the connection was down was not announced: read the board again.
+        if (everLost) reread();
+      };
+      source.addEventListener('next', (event) => {
+        const result = JSON.parse((event as MessageEvent<string>).data) as {
+          data?: { wardUpdated?: { stayRef: string } };
+          errors?: unknown[];
+        };
+        // A subscription that ends with an error (too slow, the server lost its database) is subscribed again.
+        if (result.errors?.length) return lose();
+        const stayRef = result.data?.wardUpdated?.stayRef;
+        if (stayRef) marks.current.set(stayRef, Date.now() + MARK_MS);
+        reread();
+      });
+      // The server ended the stream: subscribe again rather than let the board go quietly stale.
+      source.addEventListener('complete', lose);
+      source.onerror = lose;
+    };
+    open();
+    return () => {
+      closed = true;
+      source?.close();
+      clearTimeout(retry);
+      clearTimeout(refresh);
+    };
+  }, [unit, router]);
+
+  // Each re-read renders the rows anew: mark the ones an event named, until their moment passes.
+  useEffect(() => {
+    const now = Date.now();
+    for (const [stayRef, until] of marks.current) {
+      if (until < now) {
+        marks.current.delete(stayRef);
+        continue;
+      }
+      const row = document.querySelector(`tr[data-stay-ref="${CSS.escape(stayRef)}"]`);
+      if (!row) continue;
+      row.classList.add('changed');
+      setTimeout(() => row.classList.remove('changed'), until - now);
+    }
+  }, [renderedAt]);
+
+  return <LiveStatus state={state} failures={failures} />;
+}
+
+/** The board's live state in words; `static` is what a browser without JavaScript keeps. */
+export function LiveStatus({ state, failures }: { state: LiveState; failures: number }) {
+  return (
+    <p className={`ward-live ward-live-${state}`} role="status" aria-live="polite">
+      {LIVE_TEXT[state](failures)}
+    </p>
+  );
+}
