@@ -1,7 +1,8 @@
 /**
  * `npm run bench:pages [-- --requests N] [--warmup N] [--no-build]`: server time of every dashboard page.
  * Seeds a fresh Postgres database with 10,000 audit records through the real PredictionService (three
- * models, varied patients), starts `next start` on it, then times N sequential GETs per page (one at a
+ * models, varied patients) and a ward of 200 active stays × 72 hours plus one 14-day stay through the real monitor,
+ * starts `next start` on it, then times N sequential GETs per page (one at a
  * time, so the figure is server time, not queueing): time to last byte, `fetch` + `res.text()`. Every
  * response must be 200 and contain the page's marker. Writes bench-results/pages.json.
  */
@@ -13,6 +14,8 @@ import { prismaAuditLog } from '../../src/audit/audit-log';
 import { type AuditRecord } from '@/audit/audit-record';
 import { openDatabase } from '../../src/db/database';
 import { ModelRegistry } from '../../src/inference/model-registry';
+import type { ObservationInput } from '../../src/monitoring/monitor-input';
+import { MonitorService } from '../../src/monitoring/monitor-service';
 import { PredictionService, type FeatureValue, type PredictionRow } from '../../src/prediction/prediction-service';
 import { fmt, machine } from '../support/bench-report';
 import { withHeldResources } from '../support/held-resources';
@@ -24,6 +27,14 @@ import { createMigratedPostgresDatabase } from '../support/test-databases';
  * "next page" link (`href="/predictions?…after=…"`) found in the HTML of `/predictions`. `marker` is text
  * the answer must contain; any other status than 200 fails the run.
  */
+/** The ward the board shows: active stays × hours of hourly vitals (labs 6-hourly), on four units. */
+const WARD_STAYS = 200;
+const WARD_HOURS = 72;
+const WARD_UNITS = ['ward-a', 'ward-b', 'ward-c', 'ward-d'];
+/** One stay of 14 days, for its stay page. */
+const LONG_STAY = 'bench-long-14d';
+const LONG_STAY_HOURS = 14 * 24;
+
 const PAGES: { path: string; marker: string }[] = [
   { path: '/', marker: '<h1' },
   { path: '/models/heart-failure', marker: '<h1' },
@@ -38,6 +49,9 @@ const PAGES: { path: string; marker: string }[] = [
   { path: '/predictions/{recordId}', marker: '<h1' },
   { path: '/predictions/export.csv?modelId=diabetes', marker: 'id,created_at,' },
   { path: '{nextPage}', marker: '<h1' },
+  { path: '/ward', marker: 'data-stay-ref' },
+  { path: '/ward?unit=ward-b', marker: 'data-stay-ref' },
+  { path: `/stays/${LONG_STAY}`, marker: '<h1' },
 ];
 
 const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -219,6 +233,79 @@ async function seed(service: PredictionService, registry: ModelRegistry): Promis
   return { rows, seconds, rowsPerSecond: rows / seconds, modelLoadSeconds, byModel, recordId };
 }
 
+// ---------- the ward: stays with their course, through the monitor ----------
+
+/** Hour h's observations of a stay: vitals every hour, lactate and WBC every 6 hours; an unwell stay drifts. */
+function stayHour(
+  stayRef: string,
+  admittedAt: Date,
+  hour: number,
+  r: () => number,
+  unwell: boolean,
+): ObservationInput[] {
+  const drift = unwell ? hour / WARD_HOURS : 0;
+  const time = new Date(admittedAt.getTime() + (hour * 60 - 10) * 60_000);
+  const values: Record<string, number> = {
+    HR: Math.round(72 + 30 * drift + 10 * r()),
+    Resp: Math.round(14 + 10 * drift + 4 * r()),
+    O2Sat: Math.round(98 - 6 * drift - 2 * r()),
+    SBP: Math.round(128 - 30 * drift - 10 * r()),
+    Temp: Number((36.8 + 1.6 * drift + 0.4 * r()).toFixed(1)),
+    Consciousness: 0,
+    SupplementalO2: drift > 0.5 ? 1 : 0,
+  };
+  if (hour % 6 === 0) {
+    values.Lactate = Number((1 + 3 * drift + r()).toFixed(1));
+    values.WBC = Number((7 + 10 * drift + 2 * r()).toFixed(1));
+  }
+  return Object.entries(values).map(([name, value]) => ({ name, time, value, sourceId: `${stayRef}/${hour}/${name}` }));
+}
+
+async function seedStay(
+  monitor: MonitorService,
+  stayRef: string,
+  unit: string,
+  hours: number,
+  unwell: boolean,
+  r: () => number,
+) {
+  const admittedAt = new Date(Date.now() - hours * 3600_000);
+  const origin = { source: 'replay' as const, requester: 'bench-pages' };
+  await monitor.admitStay(
+    {
+      stayRef,
+      patientRef: `PAT-${stayRef}`,
+      unit,
+      admittedAt,
+      facts: [{ name: 'Age', value: 40 + Math.round(r() * 45) }],
+    },
+    origin,
+  );
+  // A day at a time: one transaction per day of a stay, as a backfill would send it.
+  for (let from = 1; from <= hours; from += 24) {
+    const observations: ObservationInput[] = [];
+    for (let hour = from; hour < from + 24 && hour <= hours; hour++)
+      observations.push(...stayHour(stayRef, admittedAt, hour, r, unwell));
+    await monitor.recordObservations({ stayRef, observations }, origin);
+  }
+}
+
+async function seedWard(monitor: MonitorService): Promise<{ stays: number; hours: number; seconds: number }> {
+  const started = performance.now();
+  const r = lcg(7);
+  for (let i = 0; i < WARD_STAYS; i++) {
+    await seedStay(monitor, `bench-stay-${i}`, WARD_UNITS[i % WARD_UNITS.length], WARD_HOURS, r() < UNWELL_SHARE, r);
+    if (process.stdout.isTTY) process.stdout.write(`\rseeding the ward: ${i + 1} stays`);
+  }
+  await seedStay(monitor, LONG_STAY, WARD_UNITS[0], LONG_STAY_HOURS, true, r);
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  return {
+    stays: WARD_STAYS + 1,
+    hours: WARD_STAYS * WARD_HOURS + LONG_STAY_HOURS,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 // ---------- measurement ----------
 
 interface PageFigures {
@@ -340,7 +427,12 @@ async function main(): Promise<void> {
     console.log(`database ${database.name}`);
     const db = held.hold(await openDatabase({ databaseUrl: database.url }), (d) => d.close());
     const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
-    const seeded = await seed(new PredictionService(registry, prismaAuditLog(db.prisma)), registry);
+    const prediction = new PredictionService(registry, prismaAuditLog(db.prisma));
+    const seeded = await seed(prediction, registry);
+    const ward = await seedWard(await MonitorService.create(db.prisma, registry, prediction));
+    console.log(
+      `seeded the ward: ${fmt(ward.stays)} active stays, ${fmt(ward.hours)} stay-hours assessed, in ${fmt(ward.seconds, 1)} s`,
+    );
     const { record: auditor } = await prismaApiKeyStore(db.prisma).create({
       name: 'page bench',
       role: 'auditor',
@@ -415,6 +507,7 @@ async function main(): Promise<void> {
       warmupPerPage: WARMUP,
       targetP95Ms: TARGET_P95_MS,
       seed: seeded,
+      ward,
       pages,
     };
     mkdirSync('bench-results', { recursive: true });

@@ -2,10 +2,12 @@
  * The dashboard in headless Chromium against `next start` on a fresh Postgres: for each model, predict
  * through the form and see the result and its chart, find the record in the audit list, open its detail,
  * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript;
- * sign-in with an API key, what each role sees, and a forged cross-origin form refused.
+ * sign-in with an API key, what each role sees, and a forged cross-origin form refused; the ward board live (a replay,
+ * an alert raised and acknowledged on a second board, a lost connection) and without JavaScript.
  * Every page visited leaves a screenshot in tests/artifacts/screenshots.
  */
 import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +16,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import pg from 'pg';
 import { percent } from '@/ui/format';
 import { bearer, createKey, firstAdminKeyIn } from '../support/api-keys';
-import { launchBrowser, saveScreenshot, withJavaScriptDisabled, withPage } from '../support/browser';
+import { launchBrowser, saveScreenshot, SCREENSHOT_DIR, withJavaScriptDisabled, withPage } from '../support/browser';
 import { buildApp, startApp, type RunningApp } from '../support/next-server';
+import { npmRun } from '../support/npm-script';
 import { createMigratedPostgresDatabase, type PostgresTestDatabase } from '../support/test-databases';
 
 let database: PostgresTestDatabase;
@@ -458,5 +461,152 @@ describe('the quick start: dashboard and API in one process on the embedded data
       filter: { patientRef },
     });
     expect(listed).toEqual({ data: { predictions: { totalCount: 2 } } });
+  });
+});
+
+describe('the ward board', () => {
+  const graphql = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(`${app.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(keys.ward7.key) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data as Record<string, unknown>;
+  };
+  const unit = `e2e-${runId}`;
+  const stayRef = `e2e-ward-${runId}`;
+  const admittedAt = new Date(Date.now() - 6 * 3600_000);
+  const at = (hour: number) => new Date(admittedAt.getTime() + (hour * 60 - 20) * 60_000).toISOString();
+  const vitals = (hour: number, over: Record<string, number> = {}) =>
+    Object.entries({
+      HR: 78,
+      Resp: 15,
+      O2Sat: 97,
+      SBP: 124,
+      Temp: 36.9,
+      Consciousness: 0,
+      SupplementalO2: 0,
+      ...over,
+    }).map(([name, value]) => ({ name, time: at(hour), value, id: `${stayRef}/${hour}/${name}` }));
+  const record = (hour: number, over: Record<string, number> = {}) =>
+    graphql(
+      'mutation($input: RecordObservationsInput!) { recordObservations(input: $input) { stored alertsRaised { id kind } } }',
+      { input: { stayRef, observations: vitals(hour, over) } },
+    );
+  const row = (page: Page) => page.locator(`tr[data-stay-ref="${stayRef}"]`);
+  /** Ends the server's LISTEN connection from Postgres, as a database failover would. */
+  const dropListeners = async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+      );
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('shows a replay, stays arriving and changing without a reload, an alert, and its acknowledgement on a second board', async () => {
+    const contexts = await Promise.all([1, 2].map(() => browser.newContext({ storageState: signedIn })));
+    try {
+      const [board, second] = await Promise.all(contexts.map((c) => c.newPage()));
+      for (const page of [board, second]) {
+        await page.goto(`${app.url}/ward?unit=${unit}`);
+        await page.getByText('Live: rows update as observations arrive.').waitFor();
+      }
+      await expect(board.getByText(`No active stays on ${unit}.`).isVisible()).resolves.toBe(true);
+      await saveScreenshot(board, 'ward-no-data');
+
+      // A replay of 5 set-A stays at high speed, watched on the board of every unit: rows appear and fill in.
+      const all = await contexts[0].newPage();
+      await all.goto(`${app.url}/ward`);
+      await all.getByText('Live: rows update as observations arrive.').waitFor();
+      // Every stay row the page ever shows, and a mark a reload would wipe.
+      await all.evaluate(() => {
+        const seen = new Set<string>();
+        Object.assign(window, { seen, notReloaded: true });
+        new MutationObserver(() =>
+          document.querySelectorAll<HTMLElement>('tr[data-stay-ref]').forEach((r) => seen.add(r.dataset.stayRef ?? '')),
+        ).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const replayed = await npmRun(
+        'replay',
+        ['--patients', '5', '--speed', '36000', '--via', 'graphql', '--url', app.url, '--key', keys.ward7.key],
+        {},
+        180_000,
+      );
+      expect(replayed.code).toBe(0);
+      // Discharged after their last hour, the replay's stays leave the board again: each appeared, none is left.
+      await all.waitForFunction(() => document.querySelectorAll('tr[data-stay-ref]').length === 0, null, {
+        timeout: 30_000,
+      });
+      const seen = await all.evaluate(() => {
+        const w = window as unknown as { seen: Set<string>; notReloaded?: boolean };
+        return { stays: w.seen.size, notReloaded: w.notReloaded === true };
+      });
+      expect(seen).toEqual({ stays: 5, notReloaded: true });
+
+      await graphql('mutation($input: AdmitStayInput!) { admitStay(input: $input) { stayRef } }', {
+        input: { stayRef, patientRef: `E2E-ward-${runId}`, unit, admittedAt: admittedAt.toISOString() },
+      });
+      await Promise.all([board, second].map((page) => row(page).waitFor()));
+      // Each hour's assessment reaches both boards without a reload; how long it takes is recorded, not asserted.
+      const latencies: number[] = [];
+      for (let hour = 1; hour <= 5; hour++) {
+        const stored = Date.now();
+        await record(hour, { HR: 78 + hour });
+        await row(board).getByText(`assessed to hour ${hour}`).waitFor();
+        latencies.push(Date.now() - stored);
+      }
+      writeFileSync(
+        join(SCREENSHOT_DIR, '..', 'ward-live-latency.json'),
+        JSON.stringify({ what: 'ms from the mutation answered to the row showing its hour', latencies }, null, 2),
+      );
+      await expect(row(board).innerText()).resolves.toMatch(/HR 83 \/min/);
+      await saveScreenshot(board, 'ward-normal');
+
+      // RR 26 scores 3 on its own: a NEWS2 alert, on both boards.
+      const raised = (await record(6, { Resp: 26 })) as unknown as {
+        recordObservations: { alertsRaised: { id: string }[] };
+      };
+      const [alert] = raised.recordObservations.alertsRaised;
+      for (const page of [board, second]) await row(page).getByText('Alert: NEWS2').waitFor();
+      await saveScreenshot(board, 'ward-alert');
+
+      await graphql('mutation($input: AcknowledgeAlertInput!) { acknowledgeAlert(input: $input) { state } }', {
+        input: { alertId: alert.id, note: 'seen at the bedside, reassessing in 30 min' },
+      });
+      await row(second).getByText('Acknowledged: NEWS2').waitFor();
+      await expect(row(second).getByText('Alert: NEWS2').count()).resolves.toBe(0);
+      await saveScreenshot(second, 'ward-acknowledged');
+
+      // The connection lost: the server's listening connection dropped (its subscriptions end with an error) while the
+      // browser is offline (so the retries fail too). The board says so and retries; back online, it is live again.
+      await contexts[0].setOffline(true);
+      await dropListeners();
+      await board.getByText(/Live updates lost; retrying/).waitFor({ timeout: 30_000 });
+      await saveScreenshot(board, 'ward-lost-connection');
+      await contexts[0].setOffline(false);
+      await board.getByText('Live: rows update as observations arrive.').waitFor({ timeout: 30_000 });
+    } finally {
+      await Promise.all(contexts.map((c) => c.close()));
+    }
+  }, 300_000);
+
+  it('renders complete without JavaScript, saying when it was rendered', async () => {
+    await asClinicianWithoutJavaScript(async (page) => {
+      await page.goto(`${app.url}/ward?unit=${unit}`);
+      await expect(page.locator('.ward-as-of').innerText()).resolves.toMatch(
+        /^As of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/,
+      );
+      await expect(page.getByText('Not updating live (live updates need JavaScript)').isVisible()).resolves.toBe(true);
+      await expect(row(page).getByText('Acknowledged: NEWS2').isVisible()).resolves.toBe(true);
+      const label = await row(page).locator('svg.sparkline').getAttribute('aria-label');
+      expect(label).toMatch(/^Sepsis risk from [\d.]+% at hour 1 to [\d.]+% at hour 6; threshold [\d.]+%/);
+      await saveScreenshot(page, 'ward-no-javascript');
+    });
   });
 });

@@ -10,7 +10,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 
 const SUBSCRIPTION = 'subscription WardBoard($unit: String) { wardUpdated(unit: $unit) { stayRef reason hour } }';
 /** Events within this window are taken with one re-read: a replay can change many rows within a second. */
-const COALESCE_MS = 250;
+const COALESCE_MS = 100;
 /** How long a changed row stays marked. */
 const MARK_MS = 4000;
 const RETRY_MS = [1000, 2000, 5000, 10000];
