@@ -122,7 +122,7 @@ function vitalsOf(stay: WardStay, now: Date): WardVital[] {
 }
 
 function news2Of(stay: WardStay): WardNews2 | null {
-  const last = stay.assessments.at(-1);
+  const last = stay.scores;
   if (!last) return null;
   const n = last.news2;
   if (n.complete && n.total !== null && n.risk) {
@@ -143,7 +143,7 @@ function news2Of(stay: WardStay): WardNews2 | null {
 }
 
 function qsofaOf(stay: WardStay): WardQsofa | null {
-  const last = stay.assessments.at(-1);
+  const last = stay.scores;
   if (!last) return null;
   const q = last.qsofa;
   if (q.complete && q.total !== null)
@@ -162,7 +162,7 @@ function qsofaOf(stay: WardStay): WardQsofa | null {
 }
 
 function sepsisOf(stay: WardStay, threshold: number): WardSepsis | null {
-  const scored = stay.assessments.filter((a) => a.sepsisProbability !== null);
+  const scored = stay.risk.filter((a) => a.sepsisProbability !== null);
   const last = scored.at(-1);
   if (!last || last.sepsisProbability === null) return null;
   return {
@@ -207,7 +207,7 @@ export function wardBoard(
     unit: stay.unit,
     href: `/stays/${encodeURIComponent(stay.stayRef)}`,
     hoursSinceAdmission: Math.max(0, Math.floor((now.getTime() - stay.admittedAt.getTime()) / 3_600_000)),
-    assessedHour: stay.assessments.at(-1)?.hour ?? null,
+    assessedHour: stay.scores?.hour ?? null,
     vitals: vitalsOf(stay, now),
     news2: news2Of(stay),
     qsofa: qsofaOf(stay),

@@ -23,12 +23,17 @@ export interface WardLatestValue {
   time: Date;
 }
 
-export interface WardAssessment {
+/** One recent hour's sepsis risk (its latest revision); null past the span the model scores. */
+export interface WardRiskHour {
   hour: number;
   revision: number;
   sepsisProbability: number | null;
   sepsisPositive: boolean | null;
-  icuMortalityProbability: number | null;
+}
+
+/** NEWS2 and qSOFA of the stay's latest assessed hour (its latest revision), with their components. */
+export interface WardScores {
+  hour: number;
   news2: News2Result;
   qsofa: QsofaResult;
 }
@@ -52,8 +57,10 @@ export interface WardStay {
   admittedAt: Date;
   /** The latest value in force of each code asked for that the stay has (corrections applied, withdrawals gone). */
   latest: WardLatestValue[];
-  /** Oldest first; each hour's latest revision. */
-  assessments: WardAssessment[];
+  /** The last hours assessed, oldest first; each hour's latest revision. */
+  risk: WardRiskHour[];
+  /** Null before the first assessment. */
+  scores: WardScores | null;
   /** The latest ICU-mortality risk (scored once 48 hours exist, whatever hour that was); null before. */
   icuMortality: { hour: number; probability: number } | null;
   /** Open and acknowledged (not resolved), oldest first. */
@@ -68,41 +75,55 @@ export interface WardSnapshot {
   stays: WardStay[];
 }
 
-// In force: not superseded by a later observation, and not itself a withdrawal (value null).
+// Each (stay, code) is one probe of observation(stay_id, name, time, seq), newest first; in force: not superseded by a
+// later observation (probed on observation(stay_id, supersedes)), and not itself a withdrawal (value null).
 const LATEST_VALUES = `
-  SELECT DISTINCT ON (o.stay_id, o.name) o.stay_id::text AS stay_id, o.name, o.value, o.time
-    FROM observation o
-   WHERE o.stay_id = ANY($1::uuid[]) AND o.name = ANY($2::text[]) AND o.value IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM observation c WHERE c.stay_id = o.stay_id AND c.supersedes = o.seq)
-   ORDER BY o.stay_id, o.name, o.time DESC, o.seq DESC`;
+  SELECT s.id::text AS stay_id, c.name, l.value, l.time
+    FROM unnest($1::uuid[]) AS s(id)
+   CROSS JOIN unnest($2::text[]) AS c(name)
+   CROSS JOIN LATERAL (
+         SELECT o.value, o.time FROM observation o
+          WHERE o.stay_id = s.id AND o.name = c.name AND o.value IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM observation x WHERE x.stay_id = o.stay_id AND x.supersedes = o.seq)
+          ORDER BY o.time DESC, o.seq DESC
+          LIMIT 1) AS l`;
 
-const RECENT_ASSESSMENTS = `
-  WITH latest AS (SELECT stay_id, max(hour) AS hour FROM assessment WHERE stay_id = ANY($1::uuid[]) GROUP BY stay_id)
-  SELECT DISTINCT ON (a.stay_id, a.hour)
-         a.stay_id::text AS stay_id, a.hour, a.revision, a.sepsis_probability, a.sepsis_positive,
-         a.icu_mortality_probability, a.news2, a.qsofa
-    FROM assessment a JOIN latest l ON l.stay_id = a.stay_id
-   WHERE a.hour > l.hour - $2::int
-   ORDER BY a.stay_id, a.hour, a.revision DESC`;
+// Only the risk of the recent hours: NEWS2 and qSOFA (JSON with their components) are read for the latest hour alone.
+const RECENT_RISK = `
+  SELECT s.id::text AS stay_id, r.hour, r.revision, r.sepsis_probability, r.sepsis_positive
+    FROM unnest($1::uuid[]) AS s(id)
+   CROSS JOIN LATERAL (SELECT max(hour) AS hour FROM assessment WHERE stay_id = s.id) AS latest
+   CROSS JOIN LATERAL (
+         SELECT DISTINCT ON (a.hour) a.hour, a.revision, a.sepsis_probability, a.sepsis_positive
+           FROM assessment a
+          WHERE a.stay_id = s.id AND a.hour > latest.hour - $2::int
+          ORDER BY a.hour, a.revision DESC) AS r`;
+
+const LATEST_SCORES = `
+  SELECT s.id::text AS stay_id, l.hour, l.news2, l.qsofa
+    FROM unnest($1::uuid[]) AS s(id)
+   CROSS JOIN LATERAL (
+         SELECT a.hour, a.news2, a.qsofa FROM assessment a
+          WHERE a.stay_id = s.id ORDER BY a.hour DESC, a.revision DESC LIMIT 1) AS l`;
 
 // icu-mortality is scored at hour 48 and again only for late data inside its window: not in the last hours' rows.
 const LATEST_ICU_MORTALITY = `
-  SELECT DISTINCT ON (stay_id) stay_id::text AS stay_id, hour, icu_mortality_probability AS probability
-    FROM assessment
-   WHERE stay_id = ANY($1::uuid[]) AND icu_mortality_probability IS NOT NULL
-   ORDER BY stay_id, hour DESC, revision DESC`;
+  SELECT s.id::text AS stay_id, l.hour, l.probability
+    FROM unnest($1::uuid[]) AS s(id)
+   CROSS JOIN LATERAL (
+         SELECT a.hour, a.icu_mortality_probability AS probability FROM assessment a
+          WHERE a.stay_id = s.id AND a.icu_mortality_probability IS NOT NULL
+          ORDER BY a.hour DESC, a.revision DESC LIMIT 1) AS l`;
 
 type LatestRow = { stay_id: string; name: string; value: number; time: Date };
-type AssessmentRow = {
+type RiskRow = {
   stay_id: string;
   hour: number;
   revision: number;
   sepsis_probability: number | null;
   sepsis_positive: boolean | null;
-  icu_mortality_probability: number | null;
-  news2: News2Result;
-  qsofa: QsofaResult;
 };
+type ScoresRow = { stay_id: string; hour: number; news2: News2Result; qsofa: QsofaResult };
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -112,6 +133,10 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
     groups.set(key(row), list);
   }
   return groups;
+}
+
+function scoresOfStay(row: ScoresRow | undefined): WardScores | null {
+  return row ? { hour: Number(row.hour), news2: row.news2, qsofa: row.qsofa } : null;
 }
 
 /** Reads the active stays (not discharged) of the unit, earliest admission first (then by stayRef), as of one database moment. */
@@ -132,9 +157,10 @@ export async function readWard(prisma: PrismaClient, query: WardQuery): Promise<
         });
         const ids = stays.map((s) => s.id);
         if (ids.length === 0) return { readAt: now, units, stays: [] };
-        const [latest, assessments, icu, alerts] = [
+        const [latest, risk, scores, icu, alerts] = [
           await tx.$queryRawUnsafe<LatestRow[]>(LATEST_VALUES, ids, [...query.codes]),
-          await tx.$queryRawUnsafe<AssessmentRow[]>(RECENT_ASSESSMENTS, ids, query.hours),
+          await tx.$queryRawUnsafe<RiskRow[]>(RECENT_RISK, ids, query.hours),
+          await tx.$queryRawUnsafe<ScoresRow[]>(LATEST_SCORES, ids),
           await tx.$queryRawUnsafe<{ stay_id: string; hour: number; probability: number }[]>(LATEST_ICU_MORTALITY, ids),
           await tx.alert.findMany({
             where: { stayId: { in: ids }, state: { in: ['open', 'acknowledged'] } },
@@ -142,7 +168,8 @@ export async function readWard(prisma: PrismaClient, query: WardQuery): Promise<
           }),
         ];
         const latestOf = groupBy(latest, (r) => r.stay_id);
-        const assessmentsOf = groupBy(assessments, (r) => r.stay_id);
+        const riskOf = groupBy(risk, (r) => r.stay_id);
+        const scoresOf = new Map(scores.map((r) => [r.stay_id, r]));
         const alertsOf = groupBy(alerts, (a) => a.stayId);
         const icuOf = new Map(
           icu.map((r) => [r.stay_id, { hour: Number(r.hour), probability: Number(r.probability) }]),
@@ -157,17 +184,15 @@ export async function readWard(prisma: PrismaClient, query: WardQuery): Promise<
             unit: s.unit,
             admittedAt: s.admittedAt,
             latest: (latestOf.get(s.id) ?? []).map((r) => ({ name: r.name, value: Number(r.value), time: r.time })),
-            assessments: (assessmentsOf.get(s.id) ?? [])
+            risk: (riskOf.get(s.id) ?? [])
               .map((r) => ({
                 hour: Number(r.hour),
                 revision: Number(r.revision),
                 sepsisProbability: r.sepsis_probability,
                 sepsisPositive: r.sepsis_positive,
-                icuMortalityProbability: r.icu_mortality_probability,
-                news2: r.news2,
-                qsofa: r.qsofa,
               }))
               .sort((a, b) => a.hour - b.hour),
+            scores: scoresOfStay(scoresOf.get(s.id)),
             icuMortality: icuOf.get(s.id) ?? null,
             alerts: (alertsOf.get(s.id) ?? []).map((a) => ({
               id: a.id,

@@ -110,19 +110,32 @@ describe.each(DATABASES)('the ward snapshot on %s', (_kind, open) => {
     expect((await ward('icu-a')).stays.find((s) => s.stayRef === 'w-2')?.latest).toEqual([]);
   });
 
-  it('gives each recent hour its latest revision, oldest first, limited to the hours asked for', async () => {
+  it("gives each recent hour's sepsis risk at its latest revision, oldest first, limited to the hours asked for", async () => {
     const [w1] = (await ward('icu-a')).stays;
-    // The correction re-assessed hour 3 (revision 2), and the amended HR 120 is what it scored.
-    expect(w1.assessments.map((a) => [a.hour, a.revision])).toEqual([
+    // The correction re-assessed hour 3 (revision 2).
+    expect(w1.risk.map((a) => [a.hour, a.revision])).toEqual([
       [1, 1],
       [2, 1],
       [3, 2],
     ]);
-    expect(w1.assessments[2].news2.components.find((c) => c.parameter === 'pulse')?.value).toBe(120);
-    expect(w1.assessments.every((a) => a.sepsisProbability !== null && a.icuMortalityProbability === null)).toBe(true);
+    expect(w1.risk.every((a) => a.sepsisProbability !== null && a.sepsisPositive !== null)).toBe(true);
     const [recent] = (await ward('icu-a', 2)).stays;
-    expect(recent.assessments.map((a) => a.hour)).toEqual([2, 3]);
+    expect(recent.risk.map((a) => a.hour)).toEqual([2, 3]);
     expect(recent.icuMortality).toBeNull();
+  });
+
+  it("gives NEWS2 and qSOFA of the latest hour's latest revision, which scored the amended value", async () => {
+    const [w1, w2] = (await ward('icu-a')).stays;
+    expect(w1.scores?.hour).toBe(3);
+    expect(w1.scores?.news2.components.find((c) => c.parameter === 'pulse')?.value).toBe(120);
+    expect(w1.scores?.qsofa.components.map((c) => c.criterion).sort()).toEqual([
+      'alteredMentation',
+      'respiratoryRate',
+      'systolicBP',
+    ]);
+    expect(w2.stayRef).toBe('w-2');
+    expect(w2.scores).toBeNull();
+    expect(w2.risk).toEqual([]);
   });
 
   it('carries open alerts with their reasons, and acknowledged ones until resolved', async () => {
@@ -143,7 +156,8 @@ describe.each(DATABASES)('the ward snapshot on %s', (_kind, open) => {
     for (const o of observations) o.time = new Date(o.time.getTime() + 30 * 60_000);
     await monitor.recordObservations({ stayRef: 'w-2', observations }, origin);
     const w2 = (await ward('icu-a', 1)).stays.find((s) => s.stayRef === 'w-2');
-    expect(w2?.assessments.map((a) => a.hour)).toEqual([50]);
+    expect(w2?.risk.map((a) => a.hour)).toEqual([50]);
+    expect(w2?.scores?.hour).toBe(50);
     expect(w2?.icuMortality).toEqual({ hour: 48, probability: expect.any(Number) });
   });
 });

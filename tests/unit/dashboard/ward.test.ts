@@ -5,7 +5,7 @@
 import { ageText, byUrgency, wardBoard, wardUnit, SPARKLINE_HOURS, type WardRow } from '@/dashboard/ward';
 import { news2 } from '@/monitoring/news2';
 import { qsofa } from '@/monitoring/qsofa';
-import type { WardAlert, WardAssessment, WardSnapshot, WardStay } from '@/monitoring/ward-snapshot';
+import type { WardAlert, WardSnapshot, WardStay } from '@/monitoring/ward-snapshot';
 
 const ADMITTED = new Date('2026-03-01T08:00:00Z');
 const READ_AT = new Date('2026-03-02T10:20:00Z'); // 26 h 20 min after admission
@@ -15,18 +15,19 @@ const THRESHOLD = 0.0275;
 /** NORMAL without a consciousness level: NEWS2 and qSOFA can only be partial. */
 const noConsciousness = Object.fromEntries(Object.entries(NORMAL).filter(([code]) => code !== 'Consciousness'));
 
-function assessment(hour: number, values: Record<string, number>, sepsis: number | null = 0.01): WardAssessment {
+/** One assessed hour: its sepsis risk, NEWS2 and qSOFA from the hour's values. */
+function assessment(hour: number, values: Record<string, number>, sepsis: number | null = 0.01) {
   const hourValues = new Map(Object.entries(values));
   return {
     hour,
     revision: 1,
     sepsisProbability: sepsis,
     sepsisPositive: sepsis === null ? null : sepsis >= THRESHOLD,
-    icuMortalityProbability: null,
     news2: news2(hourValues),
     qsofa: qsofa(hourValues),
   };
 }
+type Assessed = ReturnType<typeof assessment>;
 
 function alert(kind: WardAlert['kind'], state: WardAlert['state'] = 'open'): WardAlert {
   return {
@@ -41,7 +42,12 @@ function alert(kind: WardAlert['kind'], state: WardAlert['state'] = 'open'): War
   };
 }
 
-function stay(stayRef: string, over: Partial<WardStay> = {}): WardStay {
+/** A stay as the snapshot gives it; `assessments` become its recent risk and its latest hour's scores. */
+function stay(
+  stayRef: string,
+  { assessments = [], ...over }: Partial<WardStay> & { assessments?: Assessed[] } = {},
+): WardStay {
+  const last = assessments.at(-1);
   return {
     id: `id-${stayRef}`,
     stayRef,
@@ -49,7 +55,13 @@ function stay(stayRef: string, over: Partial<WardStay> = {}): WardStay {
     unit: 'icu-a',
     admittedAt: ADMITTED,
     latest: [],
-    assessments: [],
+    risk: assessments.map(({ hour, revision, sepsisProbability, sepsisPositive }) => ({
+      hour,
+      revision,
+      sepsisProbability,
+      sepsisPositive,
+    })),
+    scores: last ? { hour: last.hour, news2: last.news2, qsofa: last.qsofa } : null,
     icuMortality: null,
     alerts: [],
     ...over,

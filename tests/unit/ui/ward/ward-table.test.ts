@@ -24,7 +24,8 @@ function stay(stayRef: string, over: Partial<WardStay> = {}): WardStay {
     unit: 'icu-a',
     admittedAt: ADMITTED,
     latest: [],
-    assessments: [],
+    risk: [],
+    scores: null,
     icuMortality: null,
     alerts: [],
     ...over,
@@ -42,15 +43,13 @@ describe('the ward table', () => {
   const stays = [
     stay('calm', {
       latest: [{ name: 'HR', value: 72, time: new Date('2026-03-01T11:46:00Z') }],
-      assessments: [1, 2].map((hour) => ({
+      risk: [1, 2].map((hour) => ({
         hour,
         revision: 1,
         sepsisProbability: hour / 100,
         sepsisPositive: hour / 100 >= 0.02,
-        icuMortalityProbability: null,
-        news2: news2(NORMAL),
-        qsofa: qsofa(NORMAL),
       })),
+      scores: { hour: 2, news2: news2(NORMAL), qsofa: qsofa(NORMAL) },
     }),
     stay('alerted', {
       alerts: [
