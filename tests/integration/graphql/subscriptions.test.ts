@@ -5,6 +5,8 @@
  * `next start` after a `next build` would cost well over 30 s on this machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createClient, type Client, type ExecutionResult } from 'graphql-sse';
 import pg from 'pg';
 import { prismaSessionStore, SESSION_COOKIE } from '@/access/sessions';
@@ -48,8 +50,9 @@ async function startApp(databaseUrl: string): Promise<AppProcess> {
   };
 }
 
-const WARD_UPDATED = 'subscription ($unit: String) { wardUpdated(unit: $unit) { unit stayRef hour reason } }';
-const ALERT_RAISED = 'subscription { alertRaised { unit stayRef alertId kind state hour reason } }';
+// The documented operations, as a client would send them.
+const WARD_UPDATED = readFileSync(join('graphql', 'operations', 'WardUpdated.graphql'), 'utf8');
+const ALERT_RAISED = readFileSync(join('graphql', 'operations', 'AlertRaised.graphql'), 'utf8');
 
 /** A subscription's results as they come, and a promise that it is connected. */
 function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
