@@ -5,22 +5,38 @@
  */
 import type { ExplanationView, HourObservation, HourRow } from '@/dashboard/stay-page';
 import { WaterfallChart } from '../charts/waterfall-chart';
+import { CONSISTENCY_TOLERANCE } from '../charts/waterfall-steps';
 import { featureValue, fromAdmission, percent, signedLogOdds } from '../format';
 import { ScrollingTable } from '../scrolling-table';
 import { TableHead } from '../table-head';
 
-/** "base −3.210 + Σ contributions +1.020 = −2.190 = logit(10.1%)": the sum a reader can check. */
+/** "base −3.000 + Σ contributions +0.558 = −2.442 log-odds = logit(8.00%)": the sum a reader can check. */
 export function arithmeticText(e: ExplanationView): string {
   return `base ${signedLogOdds(e.base, 3)} + Σ contributions ${signedLogOdds(e.sum, 3)} = ${signedLogOdds(e.output, 3)} log-odds = logit(${percent(e.prediction.probability)}), the probability stated (${signedLogOdds(e.logitProbability, 3)})`;
 }
 
+/**
+ * The sum and the stated probability agree to CONSISTENCY_TOLERANCE, not exactly: the contributions add up to the
+ * model's margin in float64, while the probability is onnxruntime's float32 output (see waterfall-steps.ts).
+ */
 export function Arithmetic({ explanation }: { explanation: ExplanationView }) {
-  const agrees = Math.abs(explanation.output - explanation.logitProbability) <= 1e-6;
+  const difference = Math.abs(explanation.output - explanation.logitProbability);
+  const agrees = difference <= CONSISTENCY_TOLERANCE;
   return (
     <p className="arithmetic" data-agrees={agrees}>
       Contributions are in log-odds, not probabilities. They add up: {arithmeticText(explanation)}.
-      {agrees ? null : (
-        <strong className="error"> The stored record does not add up (difference beyond 1e−6): report it.</strong>
+      {agrees ? (
+        <span className="muted">
+          {' '}
+          (The model states its probability in single precision, so the two sides may differ in the sixth decimal; here
+          by {difference.toExponential(1)}.)
+        </span>
+      ) : (
+        <strong className="error">
+          {' '}
+          The stored record does not add up: the sides differ by {difference.toExponential(1)} log-odds, more than
+          rounding explains ({CONSISTENCY_TOLERANCE}). Report it.
+        </strong>
       )}
     </p>
   );
