@@ -24,7 +24,7 @@ describe('the course charts', () => {
       expect(svg).toContain(`id="${titleId}"`);
       expect(innerText(svg, 'desc').length).toBeGreaterThan(20);
     }
-    expect(innerText(svgs[0], 'title')).toBe('Sepsis risk (probability)');
+    expect(innerText(svgs[0]!, 'title')).toBe('Sepsis risk (probability)');
     expect(svgs.slice(1).map((s) => innerText(s, 'title'))).toEqual([
       'Heart rate (beats/min)',
       'Blood pressure (mm Hg)',
@@ -32,12 +32,12 @@ describe('the course charts', () => {
       'Temperature (°C)',
       'Lactate (mmol/L)',
     ]);
-    expect(innerText(svgs[1], 'desc')).toContain('latest 112 beats/min at 2.5 h (hour 3)');
+    expect(innerText(svgs[1]!, 'desc')).toContain('latest 112 beats/min at 2.5 h (hour 3)');
   });
 
   it('puts every chart on one time axis: the same hours at the same x, and the chosen hour shaded alike', () => {
     const ticksOf = (svg: string) => axisTicks(svg, 'hours', Number).map((t) => [t.value, t.x]);
-    const first = ticksOf(svgs[0]);
+    const first = ticksOf(svgs[0]!);
     expect(first.map(([v]) => v)).toEqual(expect.arrayContaining([0, 1, 2, 3]));
     expect(first.find(([v]) => v === 0)![1]).toBe(PLOT_LEFT);
     expect(first.find(([v]) => v === 3)![1]).toBe(PLOT_RIGHT);
@@ -50,7 +50,7 @@ describe('the course charts', () => {
   });
 
   it("draws the threshold and a marker at each alert's hour, filled while open", () => {
-    const risk = svgs[0];
+    const risk = svgs[0]!;
     expect(element(risk, 'class', 'threshold')).toContain('threshold 5.00%');
     const markers = tags(risk, 'g').filter((g) => attr(g, 'class') === 'alert-marker');
     expect(markers.map((m) => [attr(m, 'data-kind'), attr(m, 'data-hour'), attr(m, 'data-state')])).toEqual([
