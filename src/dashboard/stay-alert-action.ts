@@ -6,20 +6,10 @@ import { AccessDeniedError, can, type Principal } from '@/access/roles';
 import { DatabaseUnavailableError } from '@/db/database';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { AlertStateError, UnknownAlertError, type AlertMoveInput } from '@/monitoring/alerts';
+import { EMPTY_ALERT_FORM_STATE, type AlertFormState, type AlertMove } from './alert-form-state';
 
-export type AlertMove = 'acknowledge' | 'resolve';
-
-/** Plain data: it crosses from the server action to the form that shows it. */
-export interface AlertFormState {
-  /** A problem with a field, by field name (`note`). */
-  fieldErrors: Record<string, string>;
-  /** A problem with the whole request (permission, state, database). */
-  formError: string | null;
-  /** What was done, when it was. */
-  done: string | null;
-}
-
-export const EMPTY_ALERT_FORM_STATE: AlertFormState = { fieldErrors: {}, formError: null, done: null };
+export type { AlertFormState, AlertMove } from './alert-form-state';
+export { EMPTY_ALERT_FORM_STATE } from './alert-form-state';
 
 export interface AlertActionServices {
   stays: { get(stayRef: string): Promise<{ alerts: { id: string }[] } | null> };

@@ -4,7 +4,7 @@
  * said next to the field.
  */
 import { useActionState } from 'react';
-import { EMPTY_ALERT_FORM_STATE, type AlertFormState, type AlertMove } from '@/dashboard/stay-alert-action';
+import { EMPTY_ALERT_FORM_STATE, type AlertFormState, type AlertMove } from '@/dashboard/alert-form-state';
 
 interface Props {
   alertId: string;
