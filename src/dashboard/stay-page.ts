@@ -8,6 +8,7 @@ import { AccessDeniedError, can, type Principal } from '@/access/roles';
 import type { AuditRecord } from '@/audit/audit-record';
 import type { ModelCard } from '@/inference/model-card';
 import type { ModelRegistry } from '@/inference/model-registry';
+import { MONITOR_ACTOR } from '@/monitoring/alerts';
 import type { News2Result } from '@/monitoring/news2';
 import type { QsofaResult } from '@/monitoring/qsofa';
 import { hourOf, observationsInForce } from '@/monitoring/stay-course';
@@ -95,6 +96,8 @@ export interface HourObservation {
   label: string;
   unit: string | null;
   value: number;
+  /** A coded value's label ("Alert"); null for a measurement. */
+  codeLabel: string | null;
   /** ISO instant of the measurement, and minutes since admission. */
   time: string;
   minutes: number;
@@ -107,7 +110,10 @@ export interface HourObservation {
 export interface AlertEventView {
   from: string | null;
   to: string;
+  /** An API key id, or `monitor` for the monitor's own moves. */
   actor: string;
+  /** The key behind `actor`, when it is one (filled in by loadStayPage). */
+  actorKey: { name: string; role: string; prefix: string } | null;
   note: string | null;
   at: string;
 }
@@ -128,7 +134,7 @@ export interface StayPageView {
   unit: string;
   admittedAt: string;
   dischargedAt: string | null;
-  facts: { name: string; label: string; value: number; unit: string | null }[];
+  facts: { name: string; label: string; value: number; unit: string | null; codeLabel: string | null }[];
   /** The end of the shared time axis: the latest hour with data or an assessment (at least 1). */
   lastHour: number;
   panels: CoursePanel[];
@@ -157,6 +163,11 @@ type Observation = StayDetail['observations'][number];
 function label(vocabulary: StayPageOptions['vocabulary'], code: string): { label: string; unit: string | null } {
   const spec = vocabulary.get(code)?.spec;
   return { label: spec?.label ?? code, unit: spec?.unit ?? null };
+}
+
+/** The label of a coded value ("male" for Gender 1, "Alert" for Consciousness 0); null for a measurement. */
+export function codeLabel(vocabulary: StayPageOptions['vocabulary'], code: string, value: number): string | null {
+  return vocabulary.get(code)?.spec.codes?.find((c) => c.value === value)?.label ?? null;
 }
 
 /** `?hour=N` read strictly: a whole number ≥ 1, else a problem naming the parameter. */
@@ -252,6 +263,7 @@ export function observationsAtHour(
         code: o.name,
         ...label(vocabulary, o.name),
         value: o.value as number,
+        codeLabel: codeLabel(vocabulary, o.name, o.value as number),
         time: o.time.toISOString(),
         minutes: (o.time.getTime() - admittedAt.getTime()) / 60_000,
         fromHour,
@@ -306,6 +318,7 @@ export function stayPageView(stay: StayDetail, options: StayPageOptions): StayPa
       name: f.name,
       ...label(vocabulary, f.name),
       value: f.value,
+      codeLabel: codeLabel(vocabulary, f.name, f.value),
     })),
     lastHour,
     panels: coursePanels(vocabulary, admittedAt, inForce),
@@ -335,6 +348,7 @@ export function stayPageView(stay: StayDetail, options: StayPageOptions): StayPa
           from: e.fromState,
           to: e.toState,
           actor: e.actor,
+          actorKey: null,
           note: e.note,
           at: e.at.toISOString(),
         })),
@@ -383,6 +397,7 @@ export interface StayPageServices {
   registry: Pick<ModelRegistry, 'load'>;
   audit: { get(id: string): Promise<AuditRecord | null> };
   monitor: { vocabulary: MonitorVocabulary };
+  keys: { get(id: string): Promise<{ name: string; role: string; prefix: string } | null> };
 }
 
 /** Without read-stays: the refusal the page shows, in the words other refusals use. */
@@ -410,6 +425,15 @@ export async function loadStayPage(
     sepsisThreshold: sepsisCard?.threshold.value ?? null,
     hour,
   });
+  // Who moved an alert, by the key's name as the audit record pages show it; a key since deleted keeps its id.
+  const actors = new Map<string, { name: string; role: string; prefix: string } | null>();
+  for (const a of view.alerts)
+    for (const e of a.events)
+      if (e.actor !== MONITOR_ACTOR && !actors.has(e.actor)) {
+        const key = await services.keys.get(e.actor).catch(() => null);
+        actors.set(e.actor, key ? { name: key.name, role: key.role, prefix: key.prefix } : null);
+      }
+  for (const a of view.alerts) for (const e of a.events) e.actorKey = actors.get(e.actor) ?? null;
   const selected = view.hours.find((h) => h.hour === view.selectedHour);
   const explain = async (id: string | null | undefined, card: ModelCard | null) => {
     if (!id || !card) return null;

@@ -13,6 +13,10 @@ interface Props {
 }
 
 const BUTTON: Record<AlertMove, string> = { acknowledge: 'Acknowledge', resolve: 'Resolve' };
+const NOTE: Record<AlertMove, string> = {
+  acknowledge: 'Note for acknowledging (required)',
+  resolve: 'Note for resolving (required)',
+};
 
 export function AlertForm({ alertId, move, action }: Props) {
   const [state, submit, pending] = useActionState(action, EMPTY_ALERT_FORM_STATE);
@@ -22,7 +26,7 @@ export function AlertForm({ alertId, move, action }: Props) {
     <form action={submit} className="alert-form" aria-label={`${BUTTON[move]} the alert`}>
       <input type="hidden" name="alertId" value={alertId} />
       <div className={`field${noteError ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-note`}>Note (required)</label>
+        <label htmlFor={`${id}-note`}>{NOTE[move]}</label>
         <textarea
           id={`${id}-note`}
           name="note"

@@ -55,7 +55,7 @@ export function HourObservations({ hour, observations }: { hour: number; observa
           {observations.map((o) => (
             <tr key={o.code} className={o.carriedForward ? 'carried' : undefined} data-code={o.code}>
               <th scope="row">{o.label}</th>
-              <td className="num">{featureValue(o.value, o.unit)}</td>
+              <td className="num">{o.codeLabel ? `${o.codeLabel} (${o.value})` : featureValue(o.value, o.unit)}</td>
               <td>{fromAdmission(o.minutes)}</td>
               <td>{o.fromHour}</td>
               <td>{o.carriedForward ? `carried forward from hour ${o.fromHour}` : `measured in hour ${hour}`}</td>

@@ -12,7 +12,8 @@ type Action = (state: AlertFormState, form: FormData) => Promise<AlertFormState>
 const KIND: Record<string, string> = { sepsis: 'Sepsis risk', news2: 'NEWS2', qsofa: 'qSOFA' };
 
 function eventText(e: AlertView['events'][number]): string {
-  return e.from === null ? `raised by ${e.actor}` : `${e.from} → ${e.to} by ${e.actor}`;
+  const who = e.actorKey ? `${e.actorKey.name} (${e.actorKey.role} key ${e.actorKey.prefix}…)` : e.actor;
+  return e.from === null ? `raised by ${who}` : `${e.from} → ${e.to} by ${who}`;
 }
 
 export function StayAlerts({

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createElement } from 'react';
 import type { Principal } from '@/access/roles';
+import { prismaApiKeyStore } from '@/access/api-keys';
 import { prismaAuditLog } from '@/audit/audit-log';
 import { openDatabase, type Database } from '@/db/database';
 import { moveAlertFromForm } from '@/dashboard/stay-alert-action';
@@ -26,7 +27,6 @@ const registry = new ModelRegistry(join(__dirname, '../../../models'));
 const ADMITTED = new Date('2026-03-01T08:00:00Z');
 const at = (minutes: number) => new Date(ADMITTED.getTime() + minutes * 60_000);
 const origin = { source: 'graphql' as const, requester: 'test-key' };
-const CLINICIAN: Principal = { keyId: '6f1d1c9e-0000-4000-8000-000000000002', name: 'ICU', role: 'clinician' };
 
 function observations(hour: number, values: Record<string, number>): ObservationInput[] {
   return Object.entries(values).map(([name, value]) => ({
@@ -44,13 +44,17 @@ const SICK = { Resp: 26, O2Sat: 92, SupplementalO2: 1, SBP: 105, HR: 115, Temp: 
 let database: PostgresTestDatabase;
 let db: Database;
 let services: StayPageServices & { monitor: MonitorService };
+let CLINICIAN: Principal;
 
 beforeAll(async () => {
   database = await createMigratedPostgresDatabase('crc_stay_page');
   db = await openDatabase({ databaseUrl: database.url });
   const audit = prismaAuditLog(db.prisma);
   const monitor = await MonitorService.create(db.prisma, registry, new PredictionService(registry, audit));
-  services = { stays: stayViews(db.prisma), registry, audit, monitor };
+  const keys = prismaApiKeyStore(db.prisma);
+  const { record: key } = await keys.create({ name: 'Dr Ward', role: 'clinician', createdBy: 'test' });
+  CLINICIAN = { keyId: key.id, name: key.name, role: 'clinician' };
+  services = { stays: stayViews(db.prisma), registry, audit, monitor, keys };
   await monitor.admitStay(
     {
       stayRef: 'enc-page',
@@ -174,8 +178,10 @@ describe('the stay page on Postgres', () => {
       from: 'open',
       to: 'acknowledged',
       actor: CLINICIAN.keyId,
+      actorKey: { name: 'Dr Ward', role: 'clinician', prefix: expect.stringMatching(/^crc_/) },
       note: 'seen; fluids started',
     });
+    expect(moved.events[0]).toMatchObject({ actor: 'monitor', actorKey: null });
     expect(await db.prisma.alertEvent.count()).toBe(eventsBefore + 1);
 
     // Acknowledging again is refused by the monitor's state rules, and said.

@@ -55,6 +55,10 @@ describe('the stay page view model', () => {
       ['Lactate', 2.1, 1, true],
       ['Consciousness', 0, 2, true],
     ]);
+    // A coded value is named by its label, as the vocabulary gives it.
+    expect(view('3').hourObservations.find((o) => o.code === 'Consciousness')!.codeLabel).toBe('Alert');
+    expect(view('3').hourObservations.find((o) => o.code === 'HR')!.codeLabel).toBeNull();
+    expect(view().facts.find((f) => f.name === 'Gender')!.codeLabel).toBe('male');
   });
 
   it('reads an hour as its assessment did: corrections applied, nothing after its last observation', () => {
@@ -94,8 +98,15 @@ describe('the stay page view model', () => {
     // Newest first, with every move.
     expect(v.alerts.map((a) => a.kind)).toEqual(['sepsis', 'news2']);
     expect(v.alerts[1].events).toEqual([
-      { from: null, to: 'open', actor: 'monitor', note: null, at: '2026-03-01T10:00:00.000Z' },
-      { from: 'open', to: 'acknowledged', actor: 'key-1', note: 'seen, fluids given', at: '2026-03-01T10:10:00.000Z' },
+      { from: null, to: 'open', actor: 'monitor', actorKey: null, note: null, at: '2026-03-01T10:00:00.000Z' },
+      {
+        from: 'open',
+        to: 'acknowledged',
+        actor: 'key-1',
+        actorKey: null,
+        note: 'seen, fluids given',
+        at: '2026-03-01T10:10:00.000Z',
+      },
     ]);
   });
 

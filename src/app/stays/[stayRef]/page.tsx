@@ -62,7 +62,11 @@ export default async function StayPage({ params, searchParams }: Props) {
         <dt>Discharged</dt>
         <dd>{view.dischargedAt ? utcTime(new Date(view.dischargedAt)) : 'not yet'}</dd>
         {view.facts.map((f) => (
-          <FactRow key={f.name} label={f.label} value={featureValue(f.value, f.unit)} />
+          <FactRow
+            key={f.name}
+            label={f.label}
+            value={f.codeLabel ? `${f.codeLabel} (${f.value})` : featureValue(f.value, f.unit)}
+          />
         ))}
       </dl>
       <StayCourse view={view} />
