@@ -23,7 +23,8 @@ export function timeAxis(lastHour: number): TimeAxis {
   return {
     lastHour: end,
     x: linearScale([0, end], [PLOT_LEFT, PLOT_RIGHT]),
-    ticks: labelledTicks(0, end, 8),
+    // Whole hours only: a short stay's axis reads 0, 1, 2, 3, not 0.5 steps of an hour no assessment has.
+    ticks: labelledTicks(0, end, Math.min(8, end)),
   };
 }
 
