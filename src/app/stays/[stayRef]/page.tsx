@@ -23,14 +23,24 @@ interface Props {
   searchParams: Promise<{ hour?: string | string[] }>;
 }
 
+// Next.js 16.4 hands generateMetadata the segment decoded but the page encoded ("a%20b"): measured with a stay ref
+// holding a space, "%" and "/". Decoding is therefore the page's alone, and never throws on a stray "%".
 export async function generateMetadata({ params }: { params: Promise<{ stayRef: string }> }) {
   const { stayRef } = await params;
-  return { title: `Stay ${decodeURIComponent(stayRef)} — Clinical Risk Console` };
+  return { title: `Stay ${stayRef} — Clinical Risk Console` };
+}
+
+function decodedSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 export default async function StayPage({ params, searchParams }: Props) {
   const { stayRef: raw } = await params;
-  const stayRef = decodeURIComponent(raw);
+  const stayRef = decodedSegment(raw);
   const { hour } = await searchParams;
   const path = `/stays/${encodeURIComponent(stayRef)}${typeof hour === 'string' ? `?hour=${encodeURIComponent(hour)}` : ''}`;
   const viewer = await requireViewer(services, path);
