@@ -364,9 +364,11 @@ export interface ExplanationView {
   sum: number;
   output: number;
   logitProbability: number;
+  /** The record's own page, when the viewer may open it (it applies the viewer's record scope); else null. */
+  recordHref: string | null;
 }
 
-export function explanationView(record: AuditRecord, card: ModelCard): ExplanationView {
+export function explanationView(record: AuditRecord, card: ModelCard, viewer?: Principal): ExplanationView {
   const sum = record.contributions.reduce((s, c) => s + c.contribution, 0);
   const p = record.probability;
   return {
@@ -375,6 +377,10 @@ export function explanationView(record: AuditRecord, card: ModelCard): Explanati
     sum,
     output: record.baseValue + sum,
     logitProbability: Math.log(p) - Math.log1p(-p),
+    recordHref:
+      !viewer || can(viewer, 'read-all-records') || record.requester === viewer.keyId
+        ? `/predictions/${record.id}`
+        : null,
   };
 }
 
@@ -407,7 +413,8 @@ export function stayRefusal(viewer: Principal): string | null {
 
 /**
  * The whole page for a viewer allowed to read stays; null for an unknown stay. Audit records are read without the
- * viewer's record scope: the monitor's records belong to the stay, which read-stays covers (as the GraphQL `stay` does).
+ * viewer's record scope: the monitor's records belong to the stay, which read-stays covers (as the GraphQL `stay` does);
+ * only the link to a record's own page follows the scope, since that page applies it.
  */
 export async function loadStayPage(
   services: StayPageServices,
@@ -438,7 +445,7 @@ export async function loadStayPage(
   const explain = async (id: string | null | undefined, card: ModelCard | null) => {
     if (!id || !card) return null;
     const record = await services.audit.get(id);
-    return record ? explanationView(record, card) : null;
+    return record ? explanationView(record, card, viewer) : null;
   };
   const icuRow = [...view.hours].reverse().find((h) => h.icuMortalityPredictionId !== null);
   const icuMortality: IcuMortalityView = icuRow

@@ -116,7 +116,12 @@ export function HourExplanation({
                 {explanation.prediction.threshold !== null
                   ? `, ${explanation.prediction.positive ? 'at or above' : 'below'} the decision threshold of ${percent(explanation.prediction.threshold)}`
                   : ''}
-                . <a href={`/predictions/${explanation.prediction.id}`}>The audit record</a>.
+                .{' '}
+                {explanation.recordHref ? (
+                  <>
+                    <a href={explanation.recordHref}>The audit record</a>.
+                  </>
+                ) : null}
               </p>
               <Arithmetic explanation={explanation} />
               <WaterfallChart

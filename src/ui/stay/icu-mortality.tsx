@@ -27,10 +27,10 @@ export function IcuMortality({ icu }: { icu: IcuMortalityView }) {
               ? `; ${icu.explanation.prediction.positive ? 'at or above' : 'below'} the decision threshold of ${percent(icu.explanation.prediction.threshold)}`
               : ''}
             .
-            {icu.explanation ? (
+            {icu.explanation?.recordHref ? (
               <>
                 {' '}
-                <a href={`/predictions/${icu.explanation.prediction.id}`}>The audit record</a>.
+                <a href={icu.explanation.recordHref}>The audit record</a>.
               </>
             ) : null}
           </p>

@@ -152,6 +152,12 @@ describe('the stay page view model', () => {
     expect(e.output).toBeCloseTo(Math.log(1 / 3), 12);
     expect(e.logitProbability).toBeCloseTo(Math.log(0.25 / 0.75), 12);
     expect(e.prediction.threshold).toBe(0.05);
+    // The record's page applies the viewer's record scope: a clinician is sent there only for a record it asked for.
+    expect(e.recordHref).toBe('/predictions/p3-1');
+    expect(explanationView(record, card, { keyId: 'k', name: 'n', role: 'clinician' }).recordHref).toBeNull();
+    expect(explanationView(record, card, { keyId: 'k', name: 'n', role: 'auditor' }).recordHref).toBe(
+      '/predictions/p3-1',
+    );
   });
 
   it('lets every shipped role read stays (a role without read-stays would get the refusal other pages give)', () => {
