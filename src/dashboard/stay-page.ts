@@ -2,7 +2,7 @@
  * The stay page's view model: a stay's course as chart series on one time axis (hours since admission), each assessed
  * hour's risk, NEWS2 and qSOFA, the observations behind a chosen hour (carried-forward values marked), its explanation,
  * ICU-mortality risk once 48 h exist, and the alerts with their moves. `stayPageView` is pure; `loadStayPage` reads the
- * services.
+ * services. Past 400 lines because about half is the view model's types, the contract the page's components read.
  */
 import { AccessDeniedError, can, type Principal } from '@/access/roles';
 import type { AuditRecord } from '@/audit/audit-record';
