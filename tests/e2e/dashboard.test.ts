@@ -570,18 +570,39 @@ describe('the ward board', () => {
 
       // RR 26 scores 3 on its own: a NEWS2 alert, on both boards.
       const raised = (await record(6, { Resp: 26 })) as unknown as {
-        recordObservations: { alertsRaised: { id: string }[] };
+        recordObservations: { alertsRaised: { kind: string }[] };
       };
-      const [alert] = raised.recordObservations.alertsRaised;
+      expect(raised.recordObservations.alertsRaised.map((a) => a.kind)).toEqual(['NEWS2']);
       for (const page of [board, second]) await row(page).getByText('Alert: NEWS2').waitFor();
       await saveScreenshot(board, 'ward-alert');
 
-      await graphql('mutation($input: AcknowledgeAlertInput!) { acknowledgeAlert(input: $input) { state } }', {
-        input: { alertId: alert.id, note: 'seen at the bedside, reassessing in 30 min' },
-      });
+      // The row leads to the stay: its course charts, the latest hour explained (the sum checked from the page's own
+      // figures), and the alert acknowledged there with a note, which clears the badge on the second board.
+      await Promise.all([
+        board.waitForURL(`${app.url}/stays/${stayRef}`),
+        row(board).getByRole('link').first().click(),
+      ]);
+      await expect(board.locator('svg[role=img]').count()).resolves.toBeGreaterThan(3);
+      const arithmetic = board.locator('p.arithmetic').first();
+      await expect(arithmetic.getAttribute('data-agrees')).resolves.toBe('true');
+      const sum =
+        /base ([−+±][\d.]+) \+ Σ contributions ([−+±][\d.]+) = ([−+±][\d.]+) log-odds = logit\(([\d.]+)%\)/.exec(
+          await arithmetic.innerText(),
+        );
+      const number = (text: string) => Number(text.replace('−', '-').replace('±', ''));
+      expect(sum).not.toBeNull();
+      const [base, contributions, output, percentStated] = (sum as RegExpExecArray).slice(1).map(number);
+      expect(Math.abs(base + contributions - output)).toBeLessThanOrEqual(0.0015);
+      const p = percentStated / 100;
+      expect(Math.abs(Math.log(p / (1 - p)) - output)).toBeLessThanOrEqual(0.01);
+      await saveScreenshot(board, 'stay-alert');
+      await board.getByLabel('Note for acknowledging (required)').fill('seen at the bedside, reassessing in 30 min');
+      await board.getByRole('button', { name: 'Acknowledge' }).click();
       await row(second).getByText('Acknowledged: NEWS2').waitFor();
       await expect(row(second).getByText('Alert: NEWS2').count()).resolves.toBe(0);
       await saveScreenshot(second, 'ward-acknowledged');
+      await board.goto(`${app.url}/ward?unit=${unit}`);
+      await board.getByText('Live: rows update as observations arrive.').waitFor();
 
       // The connection lost: the server's listening connection dropped (its subscriptions end with an error) while the
       // browser is offline (so the retries fail too). The board says so and retries; back online, it is live again.
