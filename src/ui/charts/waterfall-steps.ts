@@ -9,6 +9,8 @@ export interface WaterfallContribution {
   label: string;
   value: number | null;
   unit?: string | null;
+  /** Computed by the service rather than sent: its value is shown rounded. */
+  computed?: boolean;
   /** Log-odds. */
   contribution: number;
 }
@@ -19,6 +21,7 @@ export interface WaterfallStep {
   /** The feature's value as the row shows it; null for the merged row. */
   value: number | null;
   unit: string | null;
+  computed: boolean;
   contribution: number;
   /** Log-odds before and after this step. */
   start: number;
@@ -84,19 +87,31 @@ export function waterfallSteps(input: {
     label: string,
     value: number | null,
     unit: string | null,
+    computed: boolean,
     contribution: number,
     features: number,
   ) => {
-    steps.push({ key, label, value, unit, contribution, start: position, end: position + contribution, features });
+    steps.push({
+      key,
+      label,
+      value,
+      unit,
+      computed,
+      contribution,
+      start: position,
+      end: position + contribution,
+      features,
+    });
     position += contribution;
   };
-  for (const c of kept) push(c.name, c.label, c.value, c.unit ?? null, c.contribution, 1);
+  for (const c of kept) push(c.name, c.label, c.value, c.unit ?? null, c.computed ?? false, c.contribution, 1);
   if (merged.length > 0) {
     push(
       'other-features',
       mergedLabel(merged.length),
       null,
       null,
+      false,
       merged.reduce((sum, c) => sum + c.contribution, 0),
       merged.length,
     );
