@@ -18,6 +18,8 @@ export interface ContributionView {
   computed: boolean;
   /** What a feature computed from the inputs is ("Heart rate ÷ systolic blood pressure; …"); null otherwise. */
   definition: string | null;
+  /** What a binary input's code stands for ("male" for gender 1); null for other features and a missing value. */
+  codeLabel: string | null;
 }
 
 /** The share of positive rows in the data the model was trained on: what "average" means beside a probability. */
@@ -88,6 +90,7 @@ export function predictionView(record: AuditRecord, card: ModelCard): Prediction
     card.features.length > 0 ? card.derivedFeatures.map((f) => [f.name, f.description] as const) : [],
   );
   const computed = new Set(card.derivedFeatures.map((f) => f.name));
+  const codes = new Map(card.features.map((f) => [f.name, f.codes ?? []] as const));
   // A record made by an older model version was decided at that version's threshold and trained on that version's data,
   // which the current card does not describe; showing today's would contradict the stored answer.
   const sameVersion = record.modelVersion === card.version;
@@ -109,6 +112,7 @@ export function predictionView(record: AuditRecord, card: ModelCard): Prediction
       contribution: c.contribution,
       computed: computed.has(c.name),
       definition: definitions.get(c.name) ?? null,
+      codeLabel: codes.get(c.name)?.find((code) => code.value === c.value)?.label ?? null,
     })),
     createdAt: record.createdAt.toISOString(),
   };

@@ -63,8 +63,9 @@ function Summary({ view, heading }: { view: PredictionView; heading: string }) {
   );
 }
 
-/** A contribution's value as its row shows it: an input as sent, a computed feature rounded. */
+/** A contribution's value as its row shows it: an input as sent (a code as the form's select shows it), a computed feature rounded. */
 function valueText(c: ContributionView): string {
+  if (c.codeLabel !== null) return `${c.codeLabel} (${c.value})`;
   return (c.computed ? computedValue : featureValue)(c.value, c.unit);
 }
 
@@ -79,7 +80,7 @@ function FeatureHeader({ c }: { c: ContributionView }) {
 }
 
 /**
- * Shown under a table with a missing value: its contribution surprises until one knows that whether a test was done is
+ * Shown above a table with a missing value: its contribution surprises until one knows that whether a test was done is
  * itself a signal the model learned.
  */
 function MissingNote({ contributions }: { contributions: readonly ContributionView[] }) {
@@ -97,6 +98,7 @@ function Comparison({ before, after }: { before: PredictionView; after: Predicti
   const old = new Map(before.contributions.map((c) => [c.name, c]));
   return (
     <>
+      <MissingNote contributions={[...before.contributions, ...after.contributions]} />
       <table className="data">
         <caption>What changed, feature by feature (contributions in log-odds)</caption>
         <TableHead
@@ -123,7 +125,6 @@ function Comparison({ before, after }: { before: PredictionView; after: Predicti
           })}
         </tbody>
       </table>
-      <MissingNote contributions={[...before.contributions, ...after.contributions]} />
     </>
   );
 }
@@ -131,6 +132,7 @@ function Comparison({ before, after }: { before: PredictionView; after: Predicti
 export function ContributionTable({ view }: { view: PredictionView }) {
   return (
     <>
+      <MissingNote contributions={view.contributions} />
       <table className="data">
         <caption>
           Contributions in log-odds, largest first: base value {signedLogOdds(view.baseValue, 3)} plus all contributions
@@ -149,7 +151,6 @@ export function ContributionTable({ view }: { view: PredictionView }) {
           ))}
         </tbody>
       </table>
-      <MissingNote contributions={view.contributions} />
     </>
   );
 }

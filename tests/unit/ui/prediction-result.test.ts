@@ -96,6 +96,7 @@ describe('the prediction result', () => {
           { name: 'pulse_pressure', value: 45, contribution: 0.1 },
           { name: 'measured_lab_count', value: 3, contribution: -0.2 },
           { name: 'heart_rate', value: 118, contribution: 0.05 },
+          { name: 'gender', value: 1, contribution: 0.01 },
         ],
       }),
       SEPSIS,
@@ -109,10 +110,12 @@ describe('the prediction result', () => {
       ],
       // An input is shown as sent, with its unit as clinicians write it, and needs no definition.
       ['Heart rate', '118/min'],
+      // A code reads as the form's select shows it.
+      ['Gender', 'male (1)'],
     ]);
   });
 
-  it('explains under the table why a missing value has a contribution, only when one is missing', () => {
+  it('explains above the table why a missing value has a contribution, only when one is missing', () => {
     const missing = predictionView(
       record({ contributions: [{ name: 'glucose', value: null, contribution: 0.2 }] }),
       SEPSIS,
