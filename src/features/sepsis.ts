@@ -271,6 +271,7 @@ const derived: DerivedFeature[] = [
     label: 'Laboratory values measured',
     description:
       'How many of the 26 laboratory values have been measured so far in the stay (0–26): how closely the patient is being worked up.',
+    // Read after the count: "4 of 26".
     unit: 'of 26',
     compute: (v) => {
       let n = 0;
