@@ -115,6 +115,27 @@ describe('the prediction result', () => {
     ]);
   });
 
+  it('rounds computed features in the what-if comparison too, and explains a missing value there', () => {
+    const before = predictionView(
+      record({
+        id: 'rec-0',
+        contributions: [
+          { ...SHOCK, value: Math.fround(110 / 100) },
+          { name: 'glucose', value: null, contribution: 0.2 },
+        ],
+      }),
+      SEPSIS,
+    );
+    const after = predictionView(
+      record({ contributions: [SHOCK, { name: 'glucose', value: 140, contribution: 0.1 }] }),
+      SEPSIS,
+    );
+    const markup = render(PredictionResult, { view: after, previous: before });
+    const shock = [...markup.matchAll(/<tr class="changed"><th scope="row">Shock index[\s\S]*?<\/tr>/g)][0][0];
+    expect(text(shock)).toContain(' 1.1 1.28 (changed) ');
+    expect(text(markup)).toContain('whether a value was measured at all is itself informative');
+  });
+
   it('explains above the table why a missing value has a contribution, only when one is missing', () => {
     const missing = predictionView(
       record({ contributions: [{ name: 'glucose', value: null, contribution: 0.2 }] }),
