@@ -63,7 +63,9 @@ function logOddsWithProbability(x: number): string {
   return `${signedLogOdds(x)} (${percent(sigmoid(x))})`;
 }
 
+/** A code by what it stands for (the table beside gives the code too), a computed value rounded. */
 function stepValue(step: WaterfallStep): string {
+  if (step.codeLabel !== null) return step.codeLabel;
   return (step.computed ? computedValue : featureValue)(step.value, step.unit);
 }
 

@@ -168,19 +168,21 @@ describe('a record whose contributions do not add up to logit(p)', () => {
 });
 
 describe('a computed feature in the waterfall', () => {
-  it('shows its value rounded like the contribution table, not the float32 the model saw', () => {
+  it('shows its value rounded like the contribution table, not the float32 the model saw; a code with its meaning', () => {
     const shock = Math.fround(118 / 92);
     const markup = render(WaterfallChart, {
       baseValue: -3.8,
       contributions: [
         { name: 'shock_index', label: 'Shock index', value: shock, unit: null, computed: true, contribution: 0.4 },
         { name: 'heart_rate', label: 'Heart rate', value: 118, unit: 'beats/min', contribution: 0.1 },
+        { name: 'gender', label: 'Gender', value: 1, unit: null, codeLabel: 'male', contribution: 0.05 },
       ],
-      probability: probabilityOf(-3.3),
+      probability: probabilityOf(-3.25),
     });
     const desc = innerText(markup, 'desc');
     expect(desc).toContain('Shock index (1.28) +0.40');
     expect(desc).toContain('Heart rate (118/min) +0.10');
+    expect(desc).toContain('Gender (male) +0.05');
     expect(textContent(markup).join(' ')).not.toContain(String(shock).slice(0, 7));
   });
 });
