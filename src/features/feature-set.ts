@@ -84,13 +84,30 @@ export interface DerivedFeature {
   name: string;
   label: string;
   description: string;
+  /**
+   * The unit of the computed value, null for a ratio without one. Shown by pages only: cards written before it existed
+   * list derived features without units, and a retrain must keep writing the same card.
+   */
+  unit: string | null;
   /** NaN when an input it needs is missing. */
   compute(inputs: Readonly<Record<string, number>>): number;
 }
 
+/**
+ * The parts of a chart a clinician reads an input in, in the order a form shows them: who the patient is and where in the
+ * stay, then the bedside vital signs, then the laboratory values (blood gases included).
+ */
+export const INPUT_GROUPS = ['demographics', 'vitals', 'labs'] as const;
+export type InputGroup = (typeof INPUT_GROUPS)[number];
+
 export interface FeatureSet {
   inputs: FeatureSpec[];
   derived: DerivedFeature[];
+  /**
+   * Each input's group, for forms; absent for a model whose few inputs need none. Kept beside the specs, not in them: the
+   * card lists the specs exactly, and cards already shipped would no longer match what a retrain writes.
+   */
+  groups?: Readonly<Record<string, InputGroup>>;
 }
 
 /** Names of the model's vector, in order: inputs then derived features. */

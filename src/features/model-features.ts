@@ -44,7 +44,8 @@ interface CardFeatures {
 }
 
 /**
- * Inputs from the card (the card is the contract); derived features looked up by name. A model that takes only a
+ * Inputs from the card (the card is the contract), with their form groups from this code; derived features looked up by
+ * name. A model that takes only a
  * timeline has no inputs and no derived features computed from them: its vector comes from `timelineOfCard`.
  */
 export function featureSetOfCard(card: CardFeatures): FeatureSet {
@@ -55,7 +56,8 @@ export function featureSetOfCard(card: CardFeatures): FeatureSet {
     if (!d) throw new UnknownDerivedFeatureError(card.id, name);
     return d;
   });
-  return { inputs: card.features, derived };
+  const groups = KNOWN[card.id]?.groups;
+  return { inputs: card.features, derived, ...(groups ? { groups } : {}) };
 }
 
 /**

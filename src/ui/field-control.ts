@@ -1,5 +1,6 @@
 /** How a predict form shows each input, by its kind: the control, and the hint under it. */
 import type { FeatureSpec } from '@/features/feature-set';
+import { withUnit } from './format';
 
 /**
  * The control of one input: a binary input is a select of its labelled codes, so a code it does not
@@ -28,13 +29,16 @@ export function fieldControl(spec: FeatureSpec): FieldControl {
   return { control: 'input', type: 'text', inputMode: 'decimal' };
 }
 
-/** The line under a field: the values it takes, and how to leave an optional one out. */
+/**
+ * The line under a field: the values it takes, and how to leave an optional one out. An input that can be negative says
+ * what its sign means there (its description: "negative: the hospital admission came first"), where it is typed.
+ */
 export function fieldHint(spec: FeatureSpec): string {
-  const unit = spec.unit ? ` ${spec.unit}` : '';
   if (spec.kind === 'binary') {
     const codes = (spec.codes ?? []).map((c) => `${c.value} = ${c.label}`).join(', ');
     return `${codes}${spec.required ? '' : '; choose “not measured” if unknown'}`;
   }
-  const values = `${spec.kind === 'integer' ? 'whole number, ' : ''}${spec.min} to ${spec.max}${unit}`;
-  return `${values}${spec.required ? '' : '; leave blank if not measured'}`;
+  const values = `${spec.kind === 'integer' ? 'whole number, ' : ''}${spec.min} to ${withUnit(String(spec.max), spec.unit)}`;
+  const hint = `${values}${spec.required ? '' : '; leave blank if not measured'}`;
+  return spec.min < 0 ? `${hint}. ${spec.description}` : hint;
 }

@@ -108,6 +108,8 @@ const runId = Date.now().toString(36);
 async function fill(page: Page, values: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(values)) {
     const field = page.locator(`#feature-${name}`);
+    // A field in a collapsed group (sepsis laboratory values) is opened as a clinician would, by its summary.
+    if (!(await field.isVisible())) await page.locator(`details:has(#feature-${name}) > summary`).click();
     // A binary input (sepsis gender) is a select of its codes.
     if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
     else await field.fill(value);

@@ -2,7 +2,7 @@
  * One prediction explained: from the base value, one log-odds step per feature (largest first) to the output, with
  * probabilities on a second scale.
  */
-import { featureValue, percent, signedLogOdds } from '../format';
+import { computedValue, featureValue, percent, signedLogOdds } from '../format';
 import { HorizontalAxis, VerticalGrid } from './axis';
 import { ChartFrame } from './chart-frame';
 import { chartId } from './chart-id';
@@ -63,8 +63,14 @@ function logOddsWithProbability(x: number): string {
   return `${signedLogOdds(x)} (${percent(sigmoid(x))})`;
 }
 
+/** A code by what it stands for (the table beside gives the code too), a computed value rounded. */
+function stepValue(step: WaterfallStep): string {
+  if (step.codeLabel !== null) return step.codeLabel;
+  return (step.computed ? computedValue : featureValue)(step.value, step.unit);
+}
+
 function rowDetail(step: WaterfallStep): string {
-  return step.features > 1 ? 'combined' : featureValue(step.value, step.unit);
+  return step.features > 1 ? 'combined' : stepValue(step);
 }
 
 /** The axis domain: every position the chart draws (and the threshold), padded so arrow tips do not touch the frame. */
@@ -82,7 +88,7 @@ function domainOf(waterfall: Waterfall, thresholdAt: number | null): [number, nu
 
 function describe(waterfall: Waterfall, probability: number, threshold: number | undefined, title: string): string {
   const steps = waterfall.steps.map((s) => {
-    const what = s.features > 1 ? s.label : `${s.label} (${featureValue(s.value, s.unit)})`;
+    const what = s.features > 1 ? s.label : `${s.label} (${stepValue(s)})`;
     return `${what} ${signedLogOdds(s.contribution)}, ${directionWords[direction(s.contribution)]}`;
   });
   const parts = [

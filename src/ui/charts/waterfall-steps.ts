@@ -9,6 +9,10 @@ export interface WaterfallContribution {
   label: string;
   value: number | null;
   unit?: string | null;
+  /** Computed by the service rather than sent: its value is shown rounded. */
+  computed?: boolean;
+  /** What a binary input's code stands for ("male"), shown with the code. */
+  codeLabel?: string | null;
   /** Log-odds. */
   contribution: number;
 }
@@ -19,6 +23,8 @@ export interface WaterfallStep {
   /** The feature's value as the row shows it; null for the merged row. */
   value: number | null;
   unit: string | null;
+  computed: boolean;
+  codeLabel: string | null;
   contribution: number;
   /** Log-odds before and after this step. */
   start: number;
@@ -79,27 +85,33 @@ export function waterfallSteps(input: {
 
   const steps: WaterfallStep[] = [];
   let position = baseValue;
-  const push = (
-    key: string,
-    label: string,
-    value: number | null,
-    unit: string | null,
-    contribution: number,
-    features: number,
-  ) => {
-    steps.push({ key, label, value, unit, contribution, start: position, end: position + contribution, features });
-    position += contribution;
+  const push = (step: Omit<WaterfallStep, 'start' | 'end'>) => {
+    steps.push({ ...step, start: position, end: position + step.contribution });
+    position += step.contribution;
   };
-  for (const c of kept) push(c.name, c.label, c.value, c.unit ?? null, c.contribution, 1);
+  for (const c of kept) {
+    push({
+      key: c.name,
+      label: c.label,
+      value: c.value,
+      unit: c.unit ?? null,
+      computed: c.computed ?? false,
+      codeLabel: c.codeLabel ?? null,
+      contribution: c.contribution,
+      features: 1,
+    });
+  }
   if (merged.length > 0) {
-    push(
-      'other-features',
-      mergedLabel(merged.length),
-      null,
-      null,
-      merged.reduce((sum, c) => sum + c.contribution, 0),
-      merged.length,
-    );
+    push({
+      key: 'other-features',
+      label: mergedLabel(merged.length),
+      value: null,
+      unit: null,
+      computed: false,
+      codeLabel: null,
+      contribution: merged.reduce((sum, c) => sum + c.contribution, 0),
+      features: merged.length,
+    });
   }
 
   const expectedOutput = logit(probability);

@@ -304,6 +304,15 @@ describe.each([
     const reply = await graphql(app, '{ __schema { queryType { name } } }');
     expect(reply.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
+
+  it('serves the site icon at /favicon.ico, which browsers ask for whatever a page links (a 404 before)', async () => {
+    const reply = await fetch(`${app.url}/favicon.ico`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('image/x-icon');
+    // An ICO file: reserved 0, type 1 (icon), at least one image.
+    const header = new DataView(await reply.arrayBuffer());
+    expect([header.getUint16(0, true), header.getUint16(2, true), header.getUint16(4, true) > 0]).toEqual([0, 1, true]);
+  });
 });
 
 describe('the API over HTTP with the database unreachable', () => {

@@ -121,6 +121,15 @@ describe('sepsisFeatureSet inputs', () => {
     expect(spec('hosp_adm_time').required).toBe(false);
   });
 
+  it('give every input a form group: the 8 vital signs, the 26 laboratory values the lab count counts, then the patient and stay', () => {
+    const groups = sepsisFeatureSet.groups!;
+    const named = (group: string) => sepsisFeatureSet.inputs.filter((f) => groups[f.name] === group).map((f) => f.name);
+    expect(Object.keys(groups).sort()).toEqual(sepsisFeatureSet.inputs.map((f) => f.name).sort());
+    expect(named('vitals')).toEqual(['heart_rate', 'o2_sat', 'temperature', 'sbp', 'map', 'dbp', 'resp_rate', 'etco2']);
+    expect(named('labs')).toEqual([...SEPSIS_LAB_INPUTS]);
+    expect(named('demographics')).toEqual(['age', 'gender', 'hosp_adm_time', 'iculos']);
+  });
+
   it('states the units the values are in', () => {
     expect(spec('heart_rate').unit).toBe('beats/min');
     expect(spec('temperature').unit).toBe('°C');

@@ -1,4 +1,16 @@
-import { distinctPercents, featureValue, interval, percent, signedLogOdds, utcTime, withInterval } from '@/ui/format';
+import {
+  clinicalUnit,
+  computedValue,
+  distinctPercents,
+  featureValue,
+  interval,
+  percent,
+  sentence,
+  signedLogOdds,
+  timesBaseRate,
+  utcTime,
+  withInterval,
+} from '@/ui/format';
 
 describe('formatting for the pages', () => {
   it('shows probabilities as percentages to three significant digits', () => {
@@ -33,6 +45,41 @@ describe('formatting for the pages', () => {
     expect(featureValue(1.100000023841858, 'mg/dL')).toBe('1.1 mg/dL');
     expect(featureValue(null, 'mg/dL')).toBe('missing');
     expect(featureValue(0.5)).toBe('0.5');
+  });
+
+  it('writes units as clinicians do: mmHg, /min and % without a space before them, other units as the card has them', () => {
+    expect(featureValue(98, 'mm Hg')).toBe('98 mmHg');
+    expect(featureValue(112, 'beats/min')).toBe('112/min');
+    expect(featureValue(22, 'breaths/min')).toBe('22/min');
+    expect(featureValue(95, '%')).toBe('95%');
+    expect(featureValue(12.4, '10^3/µL')).toBe('12.4 ×10³/µL');
+    expect(featureValue(1.8, 'mmol/L')).toBe('1.8 mmol/L');
+    expect(clinicalUnit('°C')).toBe('°C');
+    expect(clinicalUnit(null)).toBeNull();
+  });
+
+  it('rounds a computed value to three significant digits, whole from 100 on', () => {
+    expect(computedValue(Math.fround(118 / 92))).toBe('1.28');
+    expect(computedValue(Math.fround(45), 'mm Hg')).toBe('45 mmHg');
+    expect(computedValue(Math.fround(18.333333))).toBe('18.3');
+    expect(computedValue(Math.fround(0.0456789))).toBe('0.0457');
+    expect(computedValue(1234.56)).toBe('1235');
+    expect(computedValue(3, 'of 26')).toBe('3 of 26');
+    expect(computedValue(null)).toBe('missing');
+  });
+
+  it('reads a probability as a multiple of a base rate to two significant digits', () => {
+    expect(timesBaseRate(0.089, 17136 / 790215)).toBe('≈ 4.1×');
+    expect(timesBaseRate(0.01, 0.0217)).toBe('≈ 0.46×');
+    expect(timesBaseRate(0.6, 0.0217)).toBe('≈ 28×');
+    expect(timesBaseRate(0.5, 0)).toBe('–');
+  });
+
+  it('ends a text with a full stop unless it has one', () => {
+    expect(sentence('Death in hospital (the challenge’s In-hospital_death)')).toBe(
+      'Death in hospital (the challenge’s In-hospital_death).',
+    );
+    expect(sentence('Already a sentence. ')).toBe('Already a sentence.');
   });
 
   it('shows times in UTC whatever the server zone', () => {

@@ -57,7 +57,7 @@ describe('the waterfall of one prediction', () => {
 
   it('labels each row with the feature, its value and unit, and the signed contribution', () => {
     const ef = textContent(element(markup, 'data-row', 'ejection_fraction'));
-    expect(ef).toEqual(['Ejection fraction 20 %', '+1.73']);
+    expect(ef).toEqual(['Ejection fraction 20%', '+1.73']);
     expect(textContent(element(markup, 'data-row', 'serum_creatinine'))).toEqual([
       'Serum creatinine 1.9 mg/dL',
       '+1.58',
@@ -115,7 +115,7 @@ describe('the waterfall of one prediction', () => {
     expect(desc).toContain('contributions are log-odds, not probabilities');
     expect(desc).toContain('Starts at the base value −0.76 (31.9%)');
     expect(desc).toContain(
-      'Ejection fraction (20 %) +1.73, raises risk; Serum creatinine (1.9 mg/dL) +1.58, raises risk; Age (75 years) +0.23, raises risk.',
+      'Ejection fraction (20%) +1.73, raises risk; Serum creatinine (1.9 mg/dL) +1.58, raises risk; Age (75 years) +0.23, raises risk.',
     );
     expect(desc).toContain('Ends at +2.778 log-odds, probability 94.1%.');
     expect(desc).toContain('Decision threshold 28.9% (−0.90 log-odds): the output is at or above it.');
@@ -164,5 +164,25 @@ describe('a record whose contributions do not add up to logit(p)', () => {
       'Mismatch: base value plus contributions is +2.7777 log-odds, but the stated probability 50.0% is ±0.0000 log-odds; the chart shows the computed sum.',
     );
     expect(texts(markup).filter((t) => t.text.startsWith('Mismatch'))).toHaveLength(1);
+  });
+});
+
+describe('a computed feature in the waterfall', () => {
+  it('shows its value rounded like the contribution table, not the float32 the model saw; a code with its meaning', () => {
+    const shock = Math.fround(118 / 92);
+    const markup = render(WaterfallChart, {
+      baseValue: -3.8,
+      contributions: [
+        { name: 'shock_index', label: 'Shock index', value: shock, unit: null, computed: true, contribution: 0.4 },
+        { name: 'heart_rate', label: 'Heart rate', value: 118, unit: 'beats/min', contribution: 0.1 },
+        { name: 'gender', label: 'Gender', value: 1, unit: null, codeLabel: 'male', contribution: 0.05 },
+      ],
+      probability: probabilityOf(-3.25),
+    });
+    const desc = innerText(markup, 'desc');
+    expect(desc).toContain('Shock index (1.28) +0.40');
+    expect(desc).toContain('Heart rate (118/min) +0.10');
+    expect(desc).toContain('Gender (male) +0.05');
+    expect(textContent(markup).join(' ')).not.toContain(String(shock).slice(0, 7));
   });
 });

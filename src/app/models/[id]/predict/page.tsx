@@ -5,7 +5,7 @@ import { services } from '@/server/service-container';
 import { CourseForm } from '@/ui/course-form';
 import { PredictForm } from '@/ui/predict-form';
 import { predictFromForm } from './actions';
-import { NavLink } from '@/ui/nav-link';
+import { PredictLead } from '@/ui/predict-lead';
 import { NotFound } from '@/ui/route-states';
 import { AccessDeniedError, can } from '@/access/roles';
 import { requireViewer } from '@/dashboard/viewer';
@@ -25,13 +25,11 @@ export default async function PredictPage({ params }: { params: Promise<{ id: st
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
   if (!model) return <NotFound what="model" back={{ href: '/', label: 'See the models on the overview' }} />;
-  const { card } = model;
+  const { card, featureSet } = model;
   return (
     <>
       <h1>Predict: {card.name}</h1>
-      <p className="lead">
-        {card.outcome} <NavLink href={`/models/${card.id}`}>About this model</NavLink>: its validation, limitations and inputs.
-      </p>
+      <PredictLead card={card} />
       {can(viewer, 'predict') ? (
         card.features.length === 0 && card.timeline ? (
           // A model that reads only a course has no inputs to make fields of: the form takes the course's lines.
@@ -43,7 +41,12 @@ export default async function PredictPage({ params }: { params: Promise<{ id: st
             apiHint="Programs send the same course to GraphQL: predict(input: { modelId, admittedAt, observations: [{ name, time, value }] }), as in graphql/operations/PredictCourse.graphql."
           />
         ) : (
-          <PredictForm modelName={card.name} features={card.features} action={predictFromForm.bind(null, card.id)} />
+          <PredictForm
+            modelName={card.name}
+            features={card.features}
+            groups={featureSet.groups}
+            action={predictFromForm.bind(null, card.id)}
+          />
         )
       ) : (
         <p className="error" role="alert">
