@@ -144,6 +144,7 @@ describe('the stay page view model', () => {
     const card = {
       version: '2.0.0',
       threshold: { value: 0.05 },
+      dataset: { positives: 5, rows: 100, preprocessing: ['one row per patient-hour'] },
       features: [],
       derivedFeatures: [],
     } as unknown as ModelCard;

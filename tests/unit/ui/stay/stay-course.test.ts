@@ -32,7 +32,7 @@ describe('the course charts', () => {
       'Temperature (°C)',
       'Lactate (mmol/L)',
     ]);
-    expect(innerText(svgs[1]!, 'desc')).toContain('latest 112 beats/min at 2.5 h (hour 3)');
+    expect(innerText(svgs[1]!, 'desc')).toContain('latest 112/min at 2.5 h (hour 3)');
   });
 
   it('puts every chart on one time axis: the same hours at the same x, and the chosen hour shaded alike', () => {

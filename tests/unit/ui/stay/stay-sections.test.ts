@@ -75,6 +75,7 @@ describe("an hour's explanation", () => {
   const card = {
     version: '2.0.0',
     threshold: { value: 0.05 },
+    dataset: { positives: 5, rows: 100, preprocessing: ['one row per patient-hour'] },
     features: [
       { name: 'HR', label: 'Heart rate', unit: 'beats/min' },
       { name: 'Temp', label: 'Temperature', unit: '°C' },
