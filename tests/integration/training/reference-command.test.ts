@@ -2,7 +2,9 @@
  * The committed reference distributions (models/<id>/reference.json): regenerated from the data without training
  * (npm run train -- --reference) they are the same bytes, and each belongs to its model's card and ONNX file.
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { referenceDistributionSchema } from '@/features/reference-distribution';
 import { modelCardSchema } from '@/inference/model-card';
 import { recipeFor } from '@/training/recipes/all-recipes';
@@ -34,6 +36,31 @@ describe('npm run train -- --reference --check', () => {
     });
     expect(mismatched).toEqual([]);
     expect(lines).toContain('[heart-failure] identical to the committed reference.json');
+  });
+});
+
+describe('the command line', () => {
+  it('`train --model diabetes --reference --check` compares without training and exits 0', async () => {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join('src', 'training', 'cli.ts'),
+          'train',
+          '--model',
+          'diabetes',
+          '--reference',
+          '--check',
+        ],
+        { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(stderr).toContain('[diabetes] identical to the committed reference.json');
+    expect(stderr).not.toMatch(/fold|cross-validating/);
+    expect(code).toBe(0);
   });
 });
 
