@@ -6,7 +6,7 @@ import { labelsOf } from '@/dashboard/prediction-view';
 import type { InputDrift, PsiBand } from '@/features/population-stability';
 import { PSI_SHIFT_ABOVE, PSI_WATCH_FROM } from '@/features/population-stability';
 import type { ModelCard } from '@/inference/model-card';
-import type { ModelDrift } from '@/monitoring/input-drift';
+import type { ModelDriftView } from '@/dashboard/model-drift';
 import { percent, utcTime } from '../format';
 import { ScrollingTable } from '../scrolling-table';
 import { TableHead } from '../table-head';
@@ -56,17 +56,20 @@ function bandCounts(inputs: InputDrift[]): string {
   return `${n('shift')} shifted, ${n('watch')} to watch, ${n('stable')} stable`;
 }
 
-export function CardDrift({ card, drift }: { card: ModelCard; drift: ModelDrift | null }) {
-  if (!drift) {
+export function CardDrift({ card, view }: { card: ModelCard; view: ModelDriftView }) {
+  if (view.kind !== 'drift') {
     return (
       <>
         <h2 id="drift">Drift</h2>
         <p className="muted">
-          This model has no training distribution stored beside its card (reference.json), so drift cannot be measured.
+          {view.kind === 'no-reference'
+            ? 'This model has no training distribution stored beside its card (reference.json), so drift cannot be measured.'
+            : `Drift cannot be shown now: ${view.reason.replace(/[.\s]*$/, '')}.`}
         </p>
       </>
     );
   }
+  const { drift } = view;
   const labels = new Map([...labelsOf(card)].map(([name, l]) => [name, l.label]));
   const sample =
     drift.sampled < drift.requestsInWindow

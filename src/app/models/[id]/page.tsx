@@ -3,6 +3,7 @@
  * the last week's requests have drifted from its training data.
  */
 import { readAlertBurden } from '@/dashboard/alert-burden';
+import { modelDriftView } from '@/dashboard/model-drift';
 import { services } from '@/server/service-container';
 import { CardAlertBurden } from '@/ui/model-card/alert-burden';
 import { CardDrift } from '@/ui/model-card/drift';
@@ -29,14 +30,14 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
   if (!model) return <NotFound what="model" back={{ href: '/', label: 'See the models on the overview' }} />;
   const { card } = model;
-  const [burden, inputDrift] = await Promise.all([readAlertBurden(card.id), drift.drift(card.id)]);
+  const [burden, inputDrift] = await Promise.all([readAlertBurden(card.id), modelDriftView(drift, card.id)]);
   return (
     <>
       <CardSummary card={card} />
       <CardPerformance card={card} />
       <CardTransfer card={card} />
       <CardAlertBurden burden={burden} />
-      <CardDrift card={card} drift={inputDrift} />
+      <CardDrift card={card} view={inputDrift} />
       <CardImportance card={card} />
       <CardInputs card={card} />
       <CardProvenance card={card} />

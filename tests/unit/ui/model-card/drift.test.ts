@@ -38,7 +38,9 @@ function driftOf(card: ModelCard, psi: (j: number) => number, over: Partial<Mode
 }
 
 const render = (card: ModelCard, drift: ModelDrift | null) =>
-  renderToStaticMarkup(createElement(CardDrift, { card, drift }));
+  renderToStaticMarkup(
+    createElement(CardDrift, { card, view: drift ? { kind: 'drift', drift } : { kind: 'no-reference' } }),
+  );
 
 /** The row headers (input labels) of a piece of markup, in order. */
 const rowLabels = (html: string) => [...html.matchAll(/<th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
@@ -90,5 +92,15 @@ describe('the drift section of a model page', () => {
 
   it('says so for a model without a stored training distribution', () => {
     expect(render(cardOf('diabetes'), null)).toContain('no training distribution stored beside its card');
+  });
+
+  it('says why when the figures cannot be read, leaving the rest of the card to render', () => {
+    const html = renderToStaticMarkup(
+      createElement(CardDrift, {
+        card: cardOf('diabetes'),
+        view: { kind: 'unavailable', reason: 'the audit database is unavailable: connection refused' },
+      }),
+    );
+    expect(html).toContain('Drift cannot be shown now: the audit database is unavailable: connection refused.');
   });
 });
