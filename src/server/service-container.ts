@@ -20,6 +20,7 @@ import {
 import { openDatabase, type Database } from '@/db/database';
 import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
+import { InputDriftMonitor } from '@/monitoring/input-drift';
 import { LiveEvents } from '@/monitoring/live-events';
 import { PredictionService } from '@/prediction/prediction-service';
 import { MonitorService } from '@/monitoring/monitor-service';
@@ -38,6 +39,8 @@ export interface Services {
   checkpoints: AuditCheckpoints;
   monitor: MonitorService;
   stays: StayViews;
+  /** Each model input's drift against its training distribution (model pages, /api/metrics). */
+  drift: InputDriftMonitor;
   /** The ward's live events: one LISTEN per process, started by the first subscription. */
   live: LiveEvents;
 }
@@ -134,12 +137,15 @@ export const services = shared('services', async (): Promise<Services> => {
   }
   const prediction = new PredictionService(registry, audit, countStored);
   const monitor = await MonitorService.create(db.prisma, registry, prediction);
+  const drift = new InputDriftMonitor(db.prisma, registry, { modelsDir: loadEnvironment().MODELS_DIR });
+  metrics.setInputDriftSource(() => drift.all());
   return {
     database: db,
     registry,
     audit,
     prediction,
     monitor,
+    drift,
     stays: stayViews(db.prisma),
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),

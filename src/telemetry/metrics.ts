@@ -1,8 +1,8 @@
 /**
- * The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, and predictions by
- * model and risk band.
+ * The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, predictions by
+ * model and risk band, and each model input's drift (PSI) read at scrape time.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { processWide } from '@/config/process-wide';
 
 export interface Metrics {
@@ -17,13 +17,44 @@ export interface Metrics {
   streamMessages: Counter<'outcome'>;
   /** Observations a worker was sent that were already stored (redelivery, or a producer sending again). */
   streamDuplicates: Counter;
+  /** PSI of each model input over the drift window, read from the drift source at scrape time. */
+  inputPsi: Gauge<'model' | 'input'>;
+  /** Share of the window's requests missing each input, read with the PSI. */
+  inputMissingShare: Gauge<'model' | 'input'>;
+  /** Where the drift gauges read from (the server sets the monitoring's drift); until then they are empty. */
+  setInputDriftSource(source: InputDriftSource): void;
 }
+
+/** A model's drift as the gauges read it (src/monitoring/input-drift.ts); `inputs` null: too few requests to tell. */
+export interface InputDriftReading {
+  modelId: string;
+  inputs: { name: string; psi: number; missingShare: number }[] | null;
+}
+export type InputDriftSource = () => Promise<InputDriftReading[]>;
 
 /** A fresh set on its own registry (tests use one each; the server uses `processMetrics`). */
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   // Process metrics (RSS, heap, event-loop lag) show a leak or a stall in a soak.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  let driftSource: InputDriftSource | null = null;
+  /** One gauge's series from the source: a model with too few requests, or a source that fails, has none. */
+  const driftGauge = (name: string, help: string, value: (input: { psi: number; missingShare: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['model', 'input'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (!driftSource) return;
+        // The source caches (DRIFT_CACHE_MS), so the two gauges and frequent scrapes share one scan. A database that
+        // cannot answer must not take the other metrics down with it: the series are then absent.
+        const drifts = await driftSource().catch(() => []);
+        for (const drift of drifts)
+          for (const input of drift.inputs ?? []) this.set({ model: drift.modelId, input: input.name }, value(input));
+      },
+    });
   return {
     registry,
     requests: new Counter({
@@ -56,6 +87,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       help: 'Observations received from the stream that were already stored',
       registers: [registry],
     }),
+    inputPsi: driftGauge(
+      'crc_input_psi',
+      'Population stability index of each model input, last 7 days of requests against training (< 0.1 stable, 0.1-0.25 watch, > 0.25 shift)',
+      (input) => input.psi,
+    ),
+    inputMissingShare: driftGauge(
+      'crc_input_missing_share',
+      'Share of the last 7 days of requests missing each model input',
+      (input) => input.missingShare,
+    ),
+    setInputDriftSource(source) {
+      driftSource = source;
+    },
   };
 }
 

@@ -3,10 +3,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CodedError } from '@/errors/coded-error';
 import { RECIPES, recipeFor } from './recipes/all-recipes';
 import { scoreCommand } from './score-command';
+import { referenceCommand } from './reference-command';
 import { trainCommand } from './train-command';
 
 const USAGE = `usage:
-  npm run train [-- --model <id>] [--data DIR] [--models DIR] [--check]
+  npm run train [-- --model <id>] [--data DIR] [--models DIR] [--check] [--reference]
   npm run score -- --model <id> --input in.csv --output out.csv [--models DIR]
   npm run score -- --model icu-mortality --input DIR --output out.csv [--models DIR]
   -h, --help   this text
@@ -18,7 +19,10 @@ sepsis also takes the challenge's hourly CSV (patient_id + the challenge's colum
 A model that reads a stay's course (icu-mortality) takes a directory of record files (*.txt,
 Time,Parameter,Value with hh:mm from admission, one stay each, as PhysioNet 2012's set-a): one row
 per stay, in file-name order: RecordID, probability, positive, risk_band, base_value, then one
-contribution_<feature> per feature of the vector, in log-odds, read at the model's window (48 h).`;
+contribution_<feature> per feature of the vector, in log-odds, read at the model's window (48 h).
+train writes model.onnx, card.json and reference.json (the training distribution of the vector, drift is measured
+against it); --reference writes (with --check compares) only reference.json, from the data and the committed card,
+without training.`;
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -36,6 +40,7 @@ const TRAIN_OPTIONS = {
   data: { type: 'string', default: 'data' },
   models: { type: 'string', default: 'models' },
   check: { type: 'boolean', default: false },
+  reference: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -70,7 +75,7 @@ async function train(args: string[]): Promise<number> {
   const values = parseOptions(args, TRAIN_OPTIONS);
   if (values.help) return help();
   const recipes = values.model ? [recipeFor(values.model)] : RECIPES;
-  const mismatched = await trainCommand(recipes, {
+  const mismatched = await (values.reference ? referenceCommand : trainCommand)(recipes, {
     dataDir: values.data,
     modelsDir: values.models,
     check: values.check,

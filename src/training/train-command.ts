@@ -8,6 +8,8 @@ import { CodedError } from '@/errors/coded-error';
 import { OnnxModel } from '@/inference/onnx-model';
 import { predictProbabilities } from './gbdt/gradient-boosting';
 import type { ModelRecipe } from './recipes/model-recipe';
+import { REFERENCE_FILE } from '@/features/reference-distribution';
+import { referenceJson } from './reference-command';
 import { trainModel, type TrainedModel } from './train-model';
 
 /** Largest |onnxruntime − trainer| probability difference accepted on a training row. */
@@ -45,6 +47,8 @@ export async function trainCommand(recipes: ModelRecipe[], options: TrainCommand
 
     const dir = join(options.modelsDir, recipe.id);
     const card = cardJson(model);
+    // The training distribution of the vector, from the rows the model was fitted on (drift is measured against it).
+    const reference = referenceJson(model.card, model.data);
     if (options.check) {
       const same =
         (await readOrNull(join(dir, 'model.onnx')))?.equals(Buffer.from(model.onnx)) &&
@@ -52,11 +56,16 @@ export async function trainCommand(recipes: ModelRecipe[], options: TrainCommand
       options.log(
         `[${recipe.id} ${elapsed()}] ${same ? 'identical to' : 'DIFFERS from'} the committed model.onnx and card.json`,
       );
-      if (!same) mismatched.push(recipe.id);
+      const sameReference = (await readOrNull(join(dir, REFERENCE_FILE)))?.toString() === reference;
+      options.log(
+        `[${recipe.id} ${elapsed()}] ${sameReference ? 'identical to' : 'DIFFERS from'} the committed ${REFERENCE_FILE}`,
+      );
+      if (!same || !sameReference) mismatched.push(recipe.id);
     } else {
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'model.onnx'), model.onnx);
       await writeFile(join(dir, 'card.json'), card);
+      await writeFile(join(dir, REFERENCE_FILE), reference);
       const { auroc } = model.card.evaluation.gbdt;
       options.log(
         `[${recipe.id} ${elapsed()}] wrote ${dir}: ${model.card.onnx.trees} trees, AUROC ${auroc.estimate.toFixed(3)} (${auroc.lower.toFixed(3)}–${auroc.upper.toFixed(3)})`,

@@ -69,9 +69,13 @@ const COVERAGE: Record<string, Coverage> = {
   },
   'npm run audit:key': { runBy: ['tests/integration/audit/signing-key-command.test.ts'] },
   'npm run train': {
-    runBy: ['tests/integration/training/cli.test.ts', 'tests/integration/training/committed-models.test.ts'],
+    runBy: [
+      'tests/integration/training/cli.test.ts',
+      'tests/integration/training/committed-models.test.ts',
+      { file: 'tests/integration/training/reference-command.test.ts', shows: 'referenceCommand' },
+    ],
     because:
-      'all three models take 11–13 minutes on 2 cores: CI runs the command for its usage, and retrains heart-failure and diabetes with --check through the same trainCommand',
+      'all three models take 11–13 minutes on 2 cores: CI runs the command for its usage, and retrains heart-failure and diabetes with --check through the same trainCommand; --reference regenerates their reference.json through the same referenceCommand',
   },
   'npm run test:unit': {
     runBy: [{ file: '.ci/run', shows: 'npm test' }],
