@@ -616,6 +616,21 @@ describe('the ward board', () => {
       await row(second).getByText('Acknowledged: NEWS2').waitFor();
       await expect(row(second).getByText('Alert: NEWS2').count()).resolves.toBe(0);
       await saveScreenshot(second, 'ward-acknowledged');
+      await board
+        .getByText(/acknowledged by/i)
+        .first()
+        .waitFor();
+      await saveScreenshot(board, 'stay-acknowledged');
+      // The stay page before any alert (an hour with nothing wrong), and before any observation.
+      await board.goto(`${app.url}/stays/${stayRef}?hour=2`);
+      await saveScreenshot(board, 'stay-normal-hour');
+      const empty = `${stayRef}-empty`;
+      await graphql('mutation($input: AdmitStayInput!) { admitStay(input: $input) { stayRef } }', {
+        input: { stayRef: empty, patientRef: `E2E-ward-${runId}-2`, unit, admittedAt: new Date().toISOString() },
+      });
+      await board.goto(`${app.url}/stays/${empty}`);
+      await expect(board.locator('h1').innerText()).resolves.toBe(`Stay ${empty}`);
+      await saveScreenshot(board, 'stay-no-data');
       await board.goto(`${app.url}/ward?unit=${unit}`);
       await board.getByText('Live: rows update as observations arrive.').waitFor();
 
@@ -645,6 +660,17 @@ describe('the ward board', () => {
         new RegExp(`^Sepsis risk from [\\d.]+% at hour 1 to [\\d.]+% at hour ${LATENCY_HOURS + 1}; threshold [\\d.]+%`),
       );
       await saveScreenshot(page, 'ward-no-javascript');
+      // The stay page too: its charts named, the hour's sum stated and agreeing, without a line of JavaScript.
+      await page.goto(`${app.url}/stays/${stayRef}`);
+      const charts = await page
+        .locator('svg[role=img]')
+        .evaluateAll((svgs) =>
+          svgs.map((svg) => svg.getAttribute('aria-label') ?? svg.getAttribute('aria-labelledby') ?? ''),
+        );
+      expect(charts.length).toBeGreaterThan(3);
+      expect(charts.every((name) => name.length > 0)).toBe(true);
+      await expect(page.locator('p.arithmetic').first().getAttribute('data-agrees')).resolves.toBe('true');
+      await saveScreenshot(page, 'stay-no-javascript');
     });
   });
 });

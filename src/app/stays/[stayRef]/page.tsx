@@ -57,7 +57,7 @@ export default async function StayPage({ params, searchParams }: Props) {
   const page = await loadStayPage(await services(), viewer, stayRef, hour);
   // Not notFound(): in production Next.js 16.4 answers it with an empty body that only JavaScript
   // fills in (vercel/next.js#98295), and these pages must read without JavaScript.
-  if (!page) return <NotFound what="stay" back={{ href: '/', label: 'Back to the overview' }} />;
+  if (!page) return <NotFound what="stay" back={{ href: '/ward', label: 'See the active stays on the ward board' }} />;
   const { view } = page;
   return (
     <div className="stay-page">
