@@ -616,10 +616,7 @@ describe('the ward board', () => {
       await row(second).getByText('Acknowledged: NEWS2').waitFor();
       await expect(row(second).getByText('Alert: NEWS2').count()).resolves.toBe(0);
       await saveScreenshot(second, 'ward-acknowledged');
-      await board
-        .getByText(/acknowledged by/i)
-        .first()
-        .waitFor();
+      await board.locator('li.alert[data-state="acknowledged"]').waitFor();
       await saveScreenshot(board, 'stay-acknowledged');
       // The stay page before any alert (an hour with nothing wrong), and before any observation.
       await board.goto(`${app.url}/stays/${stayRef}?hour=2`);
