@@ -243,7 +243,7 @@ function stayHour(
   r: () => number,
   unwell: boolean,
 ): ObservationInput[] {
-  const drift = unwell ? hour / WARD_HOURS : 0;
+  const drift = unwell ? Math.min(1, hour / WARD_HOURS) : 0;
   const time = new Date(admittedAt.getTime() + (hour * 60 - 10) * 60_000);
   const values: Record<string, number> = {
     HR: Math.round(72 + 30 * drift + 10 * r()),
