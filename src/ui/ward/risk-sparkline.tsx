@@ -25,8 +25,12 @@ export function sparklineGeometry({ points, threshold, spanHours }: SparklinePro
   const y = linearScale([0, top], [SPARKLINE_HEIGHT - PAD, PAD]);
   return {
     line: points.map((p) => `${x(p.hour).toFixed(1)},${y(p.probability).toFixed(1)}`).join(' '),
-    thresholdY: y(threshold),
-    last: points.length > 0 ? { x: x(last), y: y(points[points.length - 1].probability) } : null,
+    // One decimal of a pixel is all a 120 × 32 drawing can show; 200 of them on the board, each digit costs.
+    thresholdY: Number(y(threshold).toFixed(1)),
+    last:
+      points.length > 0
+        ? { x: Number(x(last).toFixed(1)), y: Number(y(points[points.length - 1].probability).toFixed(1)) }
+        : null,
   };
 }
 

@@ -33,7 +33,7 @@ function Vitals({ row }: { row: WardRow }) {
 function News2Cell({ row }: { row: WardRow }) {
   if (!row.news2) return <span className="muted">not assessed</span>;
   return (
-    <span className={`news2 news2-${row.news2.band}`} title={row.news2.description} aria-label={row.news2.description}>
+    <span className={`news2 news2-${row.news2.band}`} title={row.news2.description}>
       <strong>{row.news2.text}</strong> {BAND_LABELS[row.news2.band]}
     </span>
   );

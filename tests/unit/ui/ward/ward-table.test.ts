@@ -109,8 +109,9 @@ describe('the sparkline geometry', () => {
     // x: hours −21…2 onto 3…117 (114/23 px an hour: hour 1 at 3 + 22·114/23 = 112.04); y: 0…0.023 onto 29…3.
     const geometry = sparklineGeometry({ points, threshold: 0.02, spanHours: 24 });
     expect(geometry.line).toBe('112.0,17.7 117.0,6.4');
-    expect(geometry.thresholdY).toBeCloseTo(29 - (0.02 / 0.023) * 26, 10);
-    expect(geometry.last).toEqual({ x: 117, y: expect.closeTo(6.391, 3) });
+    // 29 − (0.02 / 0.023) · 26 = 6.391…, to a tenth of a pixel.
+    expect(geometry.thresholdY).toBe(6.4);
+    expect(geometry.last).toEqual({ x: 117, y: 6.4 });
     expect(describeSparkline({ points: [], threshold: 0.02, spanHours: 24 })).toBe('Sepsis risk: not scored yet');
   });
 });
