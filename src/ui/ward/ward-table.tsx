@@ -22,8 +22,9 @@ function Vitals({ row }: { row: WardRow }) {
   return (
     <ul className="ward-vitals">
       {row.vitals.map((v) => (
+        // One text per vital: a board of 200 stays renders a thousand of them, and every element costs.
         <li key={v.code} className={v.stale ? 'stale' : undefined}>
-          <span className="vital-label">{v.label}</span> {v.text}, <span className="vital-age">{v.age}</span>
+          {`${v.label} ${v.text}, ${v.age}${v.stale ? ' (stale)' : ''}`}
         </li>
       ))}
     </ul>

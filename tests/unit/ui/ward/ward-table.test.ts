@@ -77,7 +77,7 @@ describe('the ward table', () => {
   });
 
   it('says each cell in words: vitals with their age, NEWS2 band, risk against the threshold, alerts', () => {
-    expect(markup).toContain('<span class="vital-label">HR</span> 72 /min, <span class="vital-age">14 min ago</span>');
+    expect(markup).toContain('<li>HR 72 /min, 14 min ago</li>');
     expect(markup).toContain('<strong>0</strong> low');
     expect(markup).toContain('2.00% ≥ 2.00%');
     expect(markup).toContain('Alert: NEWS2');
