@@ -45,7 +45,25 @@ function ComponentCell({ component }: { component: News2Component | undefined })
   );
 }
 
-export function HoursTable({ hours, selectedHour }: { hours: readonly HourRow[]; selectedHour: number | null }) {
+/**
+ * Hours the table lists unless asked for all (`?hours=all`): two days, a handover's worth. The charts above draw the
+ * whole course; a 14-day stay's 336 rows of twelve cells would make the page ten times heavier.
+ */
+export const RECENT_HOURS = 48;
+
+interface Props {
+  hours: readonly HourRow[];
+  selectedHour: number | null;
+  /** List every hour, not only the recent ones. */
+  all?: boolean;
+  /** Where "show all" leads (the page with `hours=all`). */
+  allHref?: string;
+}
+
+export function HoursTable({ hours: assessed, selectedHour, all = false, allHref = '?hours=all' }: Props) {
+  const latest = assessed.at(-1)?.hour ?? 0;
+  // The chosen hour stays listed even when older, so its row is there to see beside its explanation.
+  const hours = all ? assessed : assessed.filter((h) => h.hour > latest - RECENT_HOURS || h.hour === selectedHour);
   return (
     <section aria-labelledby="hours-heading">
       <h2 id="hours-heading">Hour by hour: NEWS2, qSOFA and sepsis risk</h2>
@@ -55,6 +73,12 @@ export function HoursTable({ hours, selectedHour }: { hours: readonly HourRow[];
         counted as normal. ▲ marks a sepsis risk at or above the model’s threshold. Choose an hour to see its
         explanation.
       </p>
+      {hours.length < assessed.length ? (
+        <p>
+          Listing the latest {RECENT_HOURS} of {assessed.length} assessed hours.{' '}
+          <a href={allHref}>List all {assessed.length} hours</a>
+        </p>
+      ) : null}
       {hours.length === 0 ? (
         <p>No hour has been assessed yet.</p>
       ) : (

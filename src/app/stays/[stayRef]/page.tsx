@@ -20,7 +20,7 @@ export const dynamic = 'force-dynamic';
 
 interface Props {
   params: Promise<{ stayRef: string }>;
-  searchParams: Promise<{ hour?: string | string[] }>;
+  searchParams: Promise<{ hour?: string | string[]; hours?: string | string[] }>;
 }
 
 // Next.js 16.4 hands generateMetadata the segment decoded but the page encoded ("a%20b"): measured with a stay ref
@@ -41,7 +41,7 @@ function decodedSegment(raw: string): string {
 export default async function StayPage({ params, searchParams }: Props) {
   const { stayRef: raw } = await params;
   const stayRef = decodedSegment(raw);
-  const { hour } = await searchParams;
+  const { hour, hours } = await searchParams;
   const path = `/stays/${encodeURIComponent(stayRef)}${typeof hour === 'string' ? `?hour=${encodeURIComponent(hour)}` : ''}`;
   const viewer = await requireViewer(services, path);
   const refusal = stayRefusal(viewer);
@@ -87,7 +87,12 @@ export default async function StayPage({ params, searchParams }: Props) {
         explanation={page.explanation}
         observations={view.hourObservations}
       />
-      <HoursTable hours={view.hours} selectedHour={view.selectedHour} />
+      <HoursTable
+        hours={view.hours}
+        selectedHour={view.selectedHour}
+        all={hours === 'all'}
+        allHref={`?${typeof hour === 'string' ? `hour=${encodeURIComponent(hour)}&` : ''}hours=all#hours-heading`}
+      />
       <IcuMortality icu={page.icuMortality} />
       <StayAlerts
         alerts={view.alerts}

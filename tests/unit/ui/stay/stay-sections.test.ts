@@ -28,6 +28,27 @@ function rowText(markup: string, hour: number): string {
     .trim();
 }
 
+describe('the hours table of a long stay', () => {
+  // 60 hours, each a copy of hour 1 renumbered.
+  const long = Array.from({ length: 60 }, (_, i) => ({ ...view.hours[0], hour: i + 1 }));
+
+  it('lists the latest 48 hours and the chosen one, and links to all of them', () => {
+    const markup = render(HoursTable, { hours: long, selectedHour: 5, allHref: '?hour=5&hours=all#hours-heading' });
+    const listed = tags(markup, 'tr')
+      .map((t) => attr(t, 'data-hour'))
+      .filter(Boolean);
+    expect(listed).toEqual([...Array.from({ length: 48 }, (_, i) => String(60 - i)), '5']);
+    expect(markup).toContain('Listing the latest 48 of 60 assessed hours.');
+    expect(markup).toContain('<a href="?hour=5&amp;hours=all#hours-heading">List all 60 hours</a>');
+  });
+
+  it('lists every hour when asked', () => {
+    const markup = render(HoursTable, { hours: long, selectedHour: 5, all: true });
+    expect(tags(markup, 'tr').filter((t) => attr(t, 'data-hour'))).toHaveLength(60);
+    expect(markup).not.toContain('Listing the latest');
+  });
+});
+
 describe('the hours table', () => {
   const markup = render(HoursTable, { hours: view.hours, selectedHour: 3 });
 
