@@ -37,6 +37,8 @@ export type News2Band = News2Risk | 'partial';
 
 export interface WardNews2 {
   hour: number;
+  /** The total, or for a partial score the sum of what was scored: a lower bound. */
+  score: number;
   /** "6", or "≥ 3" when partial (the scored components' sum: a lower bound). */
   text: string;
   band: News2Band;
@@ -128,6 +130,7 @@ function news2Of(stay: WardStay): WardNews2 | null {
   if (n.complete && n.total !== null && n.risk) {
     return {
       hour: last.hour,
+      score: n.total,
       text: String(n.total),
       band: n.risk,
       description: `NEWS2 ${n.total}, ${NEWS2_RISK_WORDS[n.risk]}, hour ${last.hour}`,
@@ -136,6 +139,7 @@ function news2Of(stay: WardStay): WardNews2 | null {
   // A partial score is never shown as if the missing part were normal: its sum is a lower bound, and says so.
   return {
     hour: last.hour,
+    score: n.partialTotal,
     text: `≥ ${n.partialTotal}`,
     band: n.risk === 'high' ? 'high' : 'partial',
     description: `NEWS2 partial, at least ${n.partialTotal}${n.risk === 'high' ? ' (high clinical risk already)' : ''}; missing ${n.missing.join(', ')}; hour ${last.hour}`,
@@ -186,7 +190,7 @@ export function byUrgency(a: WardRow, b: WardRow): number {
   const key = (r: WardRow) => [
     r.openAlerts.length,
     r.news2 ? BAND_ORDER[r.news2.band] : -1,
-    r.news2 ? Number(r.news2.text.replace('≥ ', '')) : -1,
+    r.news2?.score ?? -1,
     r.sepsis?.probability ?? -1,
   ];
   const ka = key(a);

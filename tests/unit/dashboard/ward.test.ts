@@ -100,6 +100,7 @@ describe('a row of the board', () => {
     // RR 22 scores 2 and HR 95 scores 1: 3, low.
     expect(complete.news2).toEqual({
       hour: 5,
+      score: 3,
       text: '3',
       band: 'low',
       description: 'NEWS2 3, low clinical risk, hour 5',
@@ -170,8 +171,8 @@ describe('urgency', () => {
 
   it('ranks a partial score above a complete low one: what is missing may not be normal', () => {
     const a = board([stay('a')])[0];
-    const partial: WardRow = { ...a, news2: { hour: 1, text: '≥ 2', band: 'partial', description: '' } };
-    const low: WardRow = { ...a, news2: { hour: 1, text: '4', band: 'low', description: '' } };
+    const partial: WardRow = { ...a, news2: { hour: 1, score: 2, text: '≥ 2', band: 'partial', description: '' } };
+    const low: WardRow = { ...a, news2: { hour: 1, score: 4, text: '4', band: 'low', description: '' } };
     expect(byUrgency(partial, low)).toBeLessThan(0);
   });
 });
