@@ -37,8 +37,15 @@ export type News2Band = News2Risk | 'partial';
 
 export interface WardNews2 {
   hour: number;
+  /** Every component scored; otherwise `text` is a lower bound and `description` names what is missing. */
+  complete: boolean;
   /** The total, or for a partial score the sum of what was scored: a lower bound. */
   score: number;
+  /**
+   * The band the score makes certain, for ranking: a complete score's own; a partial one's from its lower bound (what is
+   * missing can only add points), so "≥ 6" ranks as medium though it reads partial. Null: nothing is certain yet.
+   */
+  certain: News2Risk | null;
   /** "6", or "≥ 3" when partial (the scored components' sum: a lower bound). */
   text: string;
   band: News2Band;
@@ -48,6 +55,7 @@ export interface WardNews2 {
 
 export interface WardQsofa {
   hour: number;
+  complete: boolean;
   text: string;
   /** 2 or more criteria met (Sepsis-3). */
   high: boolean;
@@ -123,6 +131,13 @@ function vitalsOf(stay: WardStay, now: Date): WardVital[] {
   return vitals;
 }
 
+/** The RCP band a partial sum already reaches (5–6 medium, 7+ high, any single 3 low-medium); null below that. */
+function certainBand(partialTotal: number, anySingleThree: boolean): News2Risk | null {
+  if (partialTotal >= 7) return 'high';
+  if (partialTotal >= 5) return 'medium';
+  return anySingleThree ? 'low-medium' : null;
+}
+
 function news2Of(stay: WardStay): WardNews2 | null {
   const last = stay.scores;
   if (!last) return null;
@@ -130,7 +145,9 @@ function news2Of(stay: WardStay): WardNews2 | null {
   if (n.complete && n.total !== null && n.risk) {
     return {
       hour: last.hour,
+      complete: true,
       score: n.total,
+      certain: n.risk,
       text: String(n.total),
       band: n.risk,
       description: `NEWS2 ${n.total}, ${NEWS2_RISK_WORDS[n.risk]}, hour ${last.hour}`,
@@ -139,7 +156,9 @@ function news2Of(stay: WardStay): WardNews2 | null {
   // A partial score is never shown as if the missing part were normal: its sum is a lower bound, and says so.
   return {
     hour: last.hour,
+    complete: false,
     score: n.partialTotal,
+    certain: certainBand(n.partialTotal, n.anySingleThree),
     text: `≥ ${n.partialTotal}`,
     band: n.risk === 'high' ? 'high' : 'partial',
     description: `NEWS2 partial, at least ${n.partialTotal}${n.risk === 'high' ? ' (high clinical risk already)' : ''}; missing ${n.missing.join(', ')}; hour ${last.hour}`,
@@ -153,12 +172,14 @@ function qsofaOf(stay: WardStay): WardQsofa | null {
   if (q.complete && q.total !== null)
     return {
       hour: last.hour,
+      complete: true,
       text: String(q.total),
       high: q.total >= 2,
       description: `qSOFA ${q.total} of 3, hour ${last.hour}`,
     };
   return {
     hour: last.hour,
+    complete: false,
     text: `≥ ${q.partialTotal}`,
     high: q.partialTotal >= 2,
     description: `qSOFA partial, at least ${q.partialTotal} of 3; missing ${q.missing.join(', ')}; hour ${last.hour}`,
@@ -180,16 +201,18 @@ function sepsisOf(stay: WardStay, threshold: number): WardSepsis | null {
   };
 }
 
+// A partial score with nothing certain ranks above a complete low one: what is missing may not be normal.
 const BAND_ORDER: Record<News2Band, number> = { high: 4, medium: 3, 'low-medium': 2, partial: 1, low: 0 };
 
 /**
- * Most urgent first: open alerts (more first), then NEWS2 (band, then score; a partial score by its lower bound), then
+ * Most urgent first: open alerts (more first), then NEWS2 (the band it makes certain, then score; a partial score by its
+ * lower bound), then
  * sepsis risk; then the stay admitted earliest, so equal rows keep their places between refreshes.
  */
 export function byUrgency(a: WardRow, b: WardRow): number {
   const key = (r: WardRow) => [
     r.openAlerts.length,
-    r.news2 ? BAND_ORDER[r.news2.band] : -1,
+    r.news2 ? BAND_ORDER[r.news2.certain ?? r.news2.band] : -1,
     r.news2?.score ?? -1,
     r.sepsis?.probability ?? -1,
   ];

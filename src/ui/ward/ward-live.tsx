@@ -6,7 +6,7 @@
  * marks the rows that changed for a moment, and says when the connection is lost and being retried.
  */
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, useTransition } from 'react';
+import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
 
 const SUBSCRIPTION = 'subscription WardBoard($unit: String) { wardUpdated(unit: $unit) { stayRef reason hour } }';
 /** Events within this window are taken with one re-read: a replay can change many rows within a second. */
@@ -14,6 +14,8 @@ const COALESCE_MS = 100;
 /** How long a changed row stays marked. */
 const MARK_MS = 4000;
 const RETRY_MS = [1000, 2000, 5000, 10000];
+/** How often a live board is re-read with no event, so the ages it shows stay true. */
+const AGES_MS = 60_000;
 
 /** `static` is what the server renders: without JavaScript nothing ever connects. */
 export type LiveState = 'static' | 'connecting' | 'live' | 'lost';
@@ -34,37 +36,63 @@ export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt
   const router = useRouter();
   const [state, setState] = useState<LiveState>('static');
   const [failures, setFailures] = useState(0);
-  const [, startTransition] = useTransition();
+  const [isPending, startTransition] = useTransition();
   const marks = useRef(new Map<string, number>());
+  const markTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
+  // One re-read of the board at a time, and at most one more queued: a busy ward must not stack full renders.
+  const refreshing = useRef(false);
+  const queued = useRef(false);
+  const refresh = useCallback(() => {
+    if (refreshing.current) {
+      queued.current = true;
+      return;
+    }
+    refreshing.current = true;
+    startTransition(() => router.refresh());
+  }, [router]);
+  useEffect(() => {
+    if (isPending || !refreshing.current) return;
+    refreshing.current = false;
+    if (queued.current) {
+      queued.current = false;
+      refresh();
+    }
+  }, [isPending, refresh]);
 
   useEffect(() => {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    let refresh: ReturnType<typeof setTimeout> | undefined;
+    let coalesce: ReturnType<typeof setTimeout> | undefined;
     let attempts = 0;
     let everLost = false;
+    let live = false;
     let closed = false;
 
     const reread = () => {
-      if (refresh) return;
-      refresh = setTimeout(() => {
-        refresh = undefined;
-        startTransition(() => router.refresh());
+      if (coalesce) return;
+      coalesce = setTimeout(() => {
+        coalesce = undefined;
+        refresh();
       }, COALESCE_MS);
     };
+    // Ages ("14 min ago") and staleness are the server's as of its rendering: a quiet ward is re-read now and then.
+    const ages = setInterval(() => live && reread(), AGES_MS);
     const lose = () => {
       source?.close();
+      live = false;
       everLost = true;
       setState('lost');
       setFailures((n) => n + 1);
       if (closed) return;
+      // Backs off until an update gets through: a stream that opens and at once fails (a refused session, a database
+      // away) is retried every 10 s at most, not every second.
       retry = setTimeout(open, RETRY_MS[Math.min(attempts++, RETRY_MS.length - 1)]);
     };
     const open = () => {
       setState((s) => (s === 'static' ? 'connecting' : s));
       source = new EventSource(streamUrl(unit));
       source.onopen = () => {
-        attempts = 0;
+        live = true;
         setState('live');
         // Whatever changed while the connection was down was not announced: read the board again.
         if (everLost) reread();
@@ -76,6 +104,7 @@ export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt
         };
         // A subscription that ends with an error (too slow, the server lost its database) is subscribed again.
         if (result.errors?.length) return lose();
+        attempts = 0;
         const stayRef = result.data?.wardUpdated?.stayRef;
         if (stayRef) marks.current.set(stayRef, Date.now() + MARK_MS);
         reread();
@@ -85,13 +114,16 @@ export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt
       source.onerror = lose;
     };
     open();
+    const timers = markTimers.current;
     return () => {
       closed = true;
       source?.close();
       clearTimeout(retry);
-      clearTimeout(refresh);
+      clearTimeout(coalesce);
+      clearInterval(ages);
+      for (const timer of timers) clearTimeout(timer);
     };
-  }, [unit, router]);
+  }, [unit, refresh]);
 
   // Each re-read renders the rows anew: mark the ones an event named, until their moment passes.
   useEffect(() => {
@@ -104,7 +136,11 @@ export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt
       const row = document.querySelector(`tr[data-stay-ref="${CSS.escape(stayRef)}"]`);
       if (!row) continue;
       row.classList.add('changed');
-      setTimeout(() => row.classList.remove('changed'), until - now);
+      const timer = setTimeout(() => {
+        markTimers.current.delete(timer);
+        row.classList.remove('changed');
+      }, until - now);
+      markTimers.current.add(timer);
     }
   }, [renderedAt]);
 

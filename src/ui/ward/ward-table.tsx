@@ -36,6 +36,8 @@ function News2Cell({ row }: { row: WardRow }) {
   return (
     <span className={`news2 news2-${row.news2.band}`} title={row.news2.description}>
       <strong>{row.news2.text}</strong> {BAND_LABELS[row.news2.band]}
+      {/* What a partial score is missing is for everyone, not only for a pointer's tooltip. */}
+      {row.news2.complete ? null : <span className="visually-hidden">; {row.news2.description}</span>}
     </span>
   );
 }
@@ -45,7 +47,9 @@ function QsofaCell({ row }: { row: WardRow }) {
   return (
     <span className={row.qsofa.high ? 'qsofa qsofa-high' : 'qsofa'} title={row.qsofa.description}>
       {row.qsofa.text}
+      {row.qsofa.complete ? '' : ' partial'}
       {row.qsofa.high ? ' (≥ 2)' : ''}
+      {row.qsofa.complete ? null : <span className="visually-hidden">; {row.qsofa.description}</span>}
     </span>
   );
 }
@@ -60,6 +64,8 @@ function SepsisCell({ row }: { row: WardRow }) {
         {percent(s.probability)}
         {s.positive ? ' ≥ ' : ' < '}
         {percent(s.threshold)}
+        {/* Past the model's span (14 days) later hours have no risk: the one shown is older, and says so. */}
+        {row.assessedHour !== null && s.hour < row.assessedHour ? ` (hour ${s.hour})` : ''}
       </span>
     </span>
   );

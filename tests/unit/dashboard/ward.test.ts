@@ -100,7 +100,9 @@ describe('a row of the board', () => {
     // RR 22 scores 2 and HR 95 scores 1: 3, low.
     expect(complete.news2).toEqual({
       hour: 5,
+      complete: true,
       score: 3,
+      certain: 'low',
       text: '3',
       band: 'low',
       description: 'NEWS2 3, low clinical risk, hour 5',
@@ -109,7 +111,7 @@ describe('a row of the board', () => {
     expect(partial.news2?.text).toBe('≥ 3');
     expect(partial.news2?.band).toBe('partial');
     expect(partial.news2?.description).toMatch(/^NEWS2 partial, at least 3; missing .*consciousness/i);
-    expect(partial.qsofa).toMatchObject({ text: '≥ 1', high: false });
+    expect(partial.qsofa).toMatchObject({ text: '≥ 1', high: false, complete: false });
     expect(partial.qsofa?.description).toMatch(/missing/);
   });
 
@@ -169,10 +171,29 @@ describe('urgency', () => {
     ]);
   });
 
+  it('ranks a partial score by the band its lower bound already reaches: "≥ 6" is medium, above a complete low-medium', () => {
+    // RR 22 (2) + HR 112 (2) + 38.5 °C (1) + SBP 105 (1) = 6 without consciousness: medium is certain.
+    const partialSix = assessment(3, { ...noConsciousness, Resp: 22, HR: 112, Temp: 38.5, SBP: 105 });
+    // RR 26 alone scores 3: a complete low-medium.
+    const lowMedium = assessment(3, { ...NORMAL, Resp: 26 });
+    const rows = board([
+      stay('low-medium', { assessments: [lowMedium] }),
+      stay('partial-six', { assessments: [partialSix] }),
+    ]);
+    expect(rows.map((r) => r.stayRef)).toEqual(['partial-six', 'low-medium']);
+    expect(rows[0].news2).toMatchObject({ text: '≥ 6', band: 'partial', certain: 'medium' });
+  });
+
   it('ranks a partial score above a complete low one: what is missing may not be normal', () => {
     const a = board([stay('a')])[0];
-    const partial: WardRow = { ...a, news2: { hour: 1, score: 2, text: '≥ 2', band: 'partial', description: '' } };
-    const low: WardRow = { ...a, news2: { hour: 1, score: 4, text: '4', band: 'low', description: '' } };
+    const partial: WardRow = {
+      ...a,
+      news2: { hour: 1, complete: false, score: 2, certain: null, text: '≥ 2', band: 'partial', description: '' },
+    };
+    const low: WardRow = {
+      ...a,
+      news2: { hour: 1, complete: true, score: 4, certain: 'low', text: '4', band: 'low', description: '' },
+    };
     expect(byUrgency(partial, low)).toBeLessThan(0);
   });
 });

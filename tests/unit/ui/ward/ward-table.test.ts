@@ -95,6 +95,22 @@ describe('the ward table', () => {
     );
   });
 
+  it('names what a partial score is missing in text, and the hour of a risk older than the latest hour', () => {
+    const partialHour = new Map(Object.entries({ Resp: 26, SBP: 120, HR: 70, Temp: 37 }));
+    const markup = render([
+      stay('past-span', {
+        risk: [
+          { hour: 336, revision: 1, sepsisProbability: 0.01, sepsisPositive: false },
+          { hour: 337, revision: 1, sepsisProbability: null, sepsisPositive: null },
+        ],
+        scores: { hour: 337, news2: news2(partialHour), qsofa: qsofa(partialHour) },
+      }),
+    ]);
+    expect(markup).toMatch(/<span class="visually-hidden">; NEWS2 partial, at least 3; missing [^<]*consciousness/);
+    expect(markup).toMatch(/≥ 1 partial<span class="visually-hidden">; qSOFA partial, at least 1 of 3; missing/);
+    expect(markup).toContain('1.00% &lt; 2.00% (hour 336)');
+  });
+
   it('says when there are no active stays', () => {
     expect(render([], 'icu-b')).toContain('No active stays on icu-b.');
   });
