@@ -14,6 +14,8 @@ const COALESCE_MS = 100;
 /** How long a changed row stays marked. */
 const MARK_MS = 4000;
 const RETRY_MS = [1000, 2000, 5000, 10000];
+/** Longest a re-read holds back the next one. */
+const REFRESH_GUARD_MS = 10_000;
 /** How often a live board is re-read with no event, so the ages it shows stay true. */
 const AGES_MS = 60_000;
 
@@ -49,6 +51,15 @@ export function WardLive({ unit, renderedAt }: { unit: string | null; renderedAt
     }
     refreshing.current = true;
     startTransition(() => router.refresh());
+    // Should the transition's end never be seen, the board must not stop updating: the guard lapses after a while.
+    setTimeout(() => {
+      if (!refreshing.current) return;
+      refreshing.current = false;
+      if (queued.current) {
+        queued.current = false;
+        refresh();
+      }
+    }, REFRESH_GUARD_MS);
   }, [router]);
   useEffect(() => {
     if (isPending || !refreshing.current) return;
