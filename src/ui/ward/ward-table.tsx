@@ -76,13 +76,13 @@ function AlertCell({ row }: { row: WardRow }) {
   return (
     <span className="ward-alerts">
       {row.openAlerts.length > 0 ? (
-        <span className="alert-badge alert-badge-open" title={row.openAlerts.map((a) => a.reason).join('; ')}>
+        <span className="badge alert-badge alert-badge-open" title={row.openAlerts.map((a) => a.reason).join('; ')}>
           Alert: {row.openAlerts.map((a) => KIND_LABELS[a.kind]).join(', ')}
         </span>
       ) : null}
       {row.acknowledgedAlerts.length > 0 ? (
         <span
-          className="alert-badge alert-badge-acknowledged"
+          className="badge alert-badge alert-badge-acknowledged"
           title={row.acknowledgedAlerts.map((a) => `${a.reason}, acknowledged by ${a.acknowledgedBy}`).join('; ')}
         >
           Acknowledged: {row.acknowledgedAlerts.map((a) => KIND_LABELS[a.kind]).join(', ')}
