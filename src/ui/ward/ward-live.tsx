@@ -1,9 +1,9 @@
 'use client';
 /**
  * Keeps the ward board live where JavaScript runs: subscribes to `wardUpdated` over the GraphQL SSE endpoint (an
- * EventSource on graphql-sse's GET form, which sends the dashboard's session cookie and reconnects by itself), re-reads
- * the board from the server on each change (the rows stay server-rendered: one source of truth for what they say),
- * marks the rows that changed for a moment, and says when the connection is lost and being retried.
+ * EventSource on graphql-sse's GET form, which sends the dashboard's session cookie), re-reads the board from the server
+ * on each change (the rows stay server-rendered: one source of truth for what they say), marks the rows that changed
+ * for a moment, and says when the connection is lost while it subscribes again with backoff.
  */
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
