@@ -1,20 +1,49 @@
-/** Builds the Next.js app once and runs `next start` on a free port with a given environment, for HTTP tests. */
+/**
+ * Builds the Next.js app when its sources changed and runs `next start` on a free port with a given environment, for
+ * HTTP tests.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const NEXT = join('node_modules', 'next', 'dist', 'bin', 'next');
-let built = false;
+/** Written into .next after a successful build: the fingerprint of the sources it was built from. */
+const FINGERPRINT_FILE = join('.next', 'crc-source-fingerprint');
+/** What `next build` reads: the app's sources and the settings and packages it compiles them with. */
+const BUILD_INPUTS = ['src', 'public', 'next.config.js', 'tsconfig.json', 'package-lock.json', '.swcrc'];
 
-/** `next build`, once per test process (the suite tests the code as it is, so it always rebuilds once). */
+/** Every file under `path` (or `path` itself when it is a file), in a fixed order. */
+function* files(path: string): Generator<string> {
+  if (!statSync(path).isDirectory()) return yield path;
+  const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) yield* files(join(path, entry.name));
+}
+
+/** SHA-256 over every build input's path and bytes. */
+export function sourceFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const input of BUILD_INPUTS.filter((path) => existsSync(path)))
+    for (const path of files(input)) hash.update(path).update('\0').update(readFileSync(path)).update('\0');
+  return hash.digest('hex');
+}
+
+/**
+ * `next build`, unless .next already holds a build of exactly these sources. Every suite that serves the app calls
+ * this, and jest gives each test file fresh modules, so a flag in memory would rebuild once per file; the
+ * fingerprint on disk makes it once per change of the code, and the suites still test the code as it is.
+ */
 export function buildApp(): void {
-  if (built) return;
+  const fingerprint = sourceFingerprint();
+  const current = existsSync(join('.next', 'BUILD_ID')) && existsSync(FINGERPRINT_FILE);
+  if (current && readFileSync(FINGERPRINT_FILE, 'utf8') === fingerprint) return;
   const result = spawnSync(process.execPath, [NEXT, 'build'], {
     encoding: 'utf8',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
-  built = true;
+  writeFileSync(FINGERPRINT_FILE, fingerprint);
 }
 
 /** A port on 127.0.0.1 nothing listens on right now. */
