@@ -1,4 +1,5 @@
 /** The process environment, parsed once with zod: the only module that reads process.env. */
+import { availableParallelism } from 'node:os';
 import { CodedError } from '@/errors/coded-error';
 import { z } from 'zod';
 
@@ -12,6 +13,9 @@ export class EnvironmentError extends CodedError {
 
 // An empty variable (`DATABASE_URL=` in a shell or .env file) means "not set", not "invalid".
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const MAX_EXPLAIN_THREADS = 256;
+const explainThreads = { error: `must be a whole number of threads from 0 to ${MAX_EXPLAIN_THREADS}` };
 
 const environmentSchema = z.object({
   NODE_ENV: z.preprocess(unsetWhenEmpty, z.enum(['development', 'test', 'production']).default('development')),
@@ -37,6 +41,19 @@ const environmentSchema = z.object({
   NATS_URL: z.preprocess(
     unsetWhenEmpty,
     z.url({ protocol: /^(nats|tls|ws|wss)$/, error: 'must be a nats://, tls://, ws:// or wss:// URL' }).optional(),
+  ),
+  /**
+   * Worker threads that explain batch rows (TreeSHAP) beside the main thread; one per core by default. 0 or 1 turns the
+   * pool off: one worker thread explains no faster than the main thread, which would wait for it.
+   */
+  EXPLAIN_POOL_SIZE: z.preprocess(
+    unsetWhenEmpty,
+    z.coerce
+      .number(explainThreads)
+      .int(explainThreads)
+      .min(0, explainThreads)
+      .max(MAX_EXPLAIN_THREADS, explainThreads)
+      .default(() => availableParallelism()),
   ),
   /** The API key `npm run replay` sends as a bearer token when `--key` is not given. */
   CRC_API_KEY: z.preprocess(unsetWhenEmpty, z.string().optional()),

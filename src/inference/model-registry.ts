@@ -8,13 +8,12 @@ import { onnx as onnxProto } from 'onnx-proto';
 import { ONNX_METADATA_KEYS, ONNX_ML_DOMAIN } from '@/explain/onnx-conventions';
 import { readTreeEnsemble } from '@/explain/onnx-tree-ensemble';
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
-import { computeCovers } from '@/explain/tree-covers';
 import { prepareExplainer, type TreeExplainer } from '@/explain/tree-shap';
-import { vectorNames, type FeatureSet } from '@/features/feature-set';
+import type { FeatureSet } from '@/features/feature-set';
 import { featureSetOfCard, timelineOfCard } from '@/features/model-features';
 import type { TimelineFunction } from '@/features/timeline-functions';
-import { readBackground } from './background-data';
 import type { ModelCard } from './model-card';
+import { coveredEnsemble, vectorNamesOfCard } from './model-explainer';
 import { readModelFiles } from './model-files';
 import { withoutZipMap } from './onnx-graph';
 import { OnnxModel } from './onnx-model';
@@ -115,7 +114,7 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   const { bytes: onnx } = withoutZipMap(files.onnx);
   const featureSet = featureSetOfCard(card);
   const timeline = timelineOfCard(card);
-  const names = card.features.length > 0 ? vectorNames(featureSet) : card.derivedFeatures.map((f) => f.name);
+  const names = vectorNamesOfCard(card, featureSet);
   const parsed = readTreeEnsemble(onnx);
   const problems: string[] = [];
   if (parsed.operator !== 'TreeEnsembleClassifier' || parsed.postTransform !== 'LOGISTIC') {
@@ -149,10 +148,8 @@ export async function loadModel(modelsDir: string, id: string): Promise<LoadedMo
   }
   if (problems.length > 0) throw new ModelCardMismatchError(id, problems);
 
-  const background = parsed.hasCovers ? undefined : card.onnx.background;
-  const ensemble = background
-    ? computeCovers(parsed.ensemble, await readBackground(join(modelsDir, id), background, featureSet), names.length)
-    : parsed.ensemble;
+  // The same covered ensemble every explanation worker builds (model-explainer.ts), so all explain alike.
+  const ensemble = await coveredEnsemble(modelsDir, card, parsed, featureSet, names.length);
   let explainer: TreeExplainer;
   try {
     explainer = prepareExplainer(ensemble);

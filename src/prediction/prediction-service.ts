@@ -11,6 +11,7 @@ import { vectorizeCourse, type Course } from './course';
 import { predictionRecord } from './prediction-record';
 import { validateRows, type PredictionRow, type RequestOrigin } from './prediction-request';
 export { MAX_COURSE_OBSERVATIONS, type Course, type CourseObservation } from './course';
+import type { ExplainPool } from './explain-pool';
 import { scoreVectors, vectorizeInto } from './scoring';
 
 // The request's shape and limits belong to the service's API: its callers import them from here.
@@ -23,11 +24,15 @@ export {
 } from './prediction-request';
 
 export class PredictionService {
-  /** `onStored` hears of every record once it is stored (metrics); it must not throw. */
+  /**
+   * `onStored` hears of every record once it is stored (metrics); it must not throw. `explainPool` explains the batches
+   * it is faster for on worker threads (the services' pool; none: every row on the main thread).
+   */
   constructor(
     private readonly registry: ModelRegistry,
     private readonly audit: AuditLog,
     private readonly onStored: (records: AuditRecord[]) => void = () => undefined,
+    private readonly explainPool: ExplainPool | null = null,
   ) {}
 
   /** One prediction, stored before it is returned; nothing is stored when the input is invalid. */
@@ -87,8 +92,11 @@ export class PredictionService {
       if (row.course) vectors.set(vectorizeCourse(model, row.course.observations, row.course.moment), i * width);
       else vectorizeInto(model, row.inputs, vectors, i);
     });
-    const records = await scoreVectors(model, vectors, (scored, i) =>
-      predictionRecord(model, rows[i], scored, origin, valid[i].course),
+    const records = await scoreVectors(
+      model,
+      vectors,
+      (scored, i) => predictionRecord(model, rows[i], scored, origin, valid[i].course),
+      { explainPool: this.explainPool },
     );
     // Latency covers validation, inference and explanation, the work the record describes.
     const latencyMs = (performance.now() - started) / rows.length;

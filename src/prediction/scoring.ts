@@ -8,6 +8,7 @@ import type { RiskBand } from '@/audit/risk-band';
 import { vectorize } from '@/features/feature-set';
 import type { ModelCard } from '@/inference/model-card';
 import type { LoadedModel } from '@/inference/model-registry';
+import type { ExplainPool } from './explain-pool';
 
 /** One row as scored, handed to the caller's `each` (scoreVectors). */
 export interface ScoredRow {
@@ -22,7 +23,7 @@ export interface ScoredRow {
   baseValue: number;
   /**
    * One log-odds contribution per vector feature, in the order of `model.vectorNames`. The buffer is
-   * reused for the next row (one allocation per batch): copy what must outlive `each`.
+   * reused or a view into the batch's (one allocation per batch): copy what must outlive `each`.
    */
   contributions: Float64Array;
 }
@@ -54,9 +55,14 @@ export function runModel(model: Pick<LoadedModel, 'onnx'>, vectors: Float32Array
   return model.onnx.predict(vectors);
 }
 
-/** Explain one vector: its exact TreeSHAP contributions, in log-odds, written into `into`. */
-export function explainRow(model: Pick<LoadedModel, 'explainer'>, vector: Float32Array, into: Float64Array): void {
-  model.explainer.explainInto(vector, into, 0);
+/** Explain one vector: its exact TreeSHAP contributions, in log-odds, written into `into` from `offset`. */
+export function explainRow(
+  model: Pick<LoadedModel, 'explainer'>,
+  vector: Float32Array,
+  into: Float64Array,
+  offset = 0,
+): void {
+  model.explainer.explainInto(vector, into, offset);
 }
 
 /**
@@ -69,27 +75,52 @@ export function riskBand(card: Pick<ModelCard, 'riskBands'>, probability: number
   return 'LOW';
 }
 
+/** How scoreVectors explains: `explainPool`, when given, takes batches it explains faster than the main thread. */
+export interface ScoringOptions {
+  explainPool?: ExplainPool | null;
+}
+
 /** Runs, explains and bands row-major vectors (rows in order); `each` turns a scored row into what the caller keeps. */
 export async function scoreVectors<T>(
   model: LoadedModel,
   vectors: Float32Array,
   each: (scored: ScoredRow, i: number) => T,
+  options: ScoringOptions = {},
 ): Promise<T[]> {
-  const { card, explainer } = model;
   const width = model.vectorNames.length;
+  const rows = vectors.length / width;
+  const pool = options.explainPool;
+  // Whole rows only: a partial row is refused by runModel, as without a pool.
+  if (pool && Number.isInteger(rows) && pool.worthIt(rows)) {
+    // The workers explain while onnxruntime runs the batch.
+    const [probabilities, explained] = await Promise.all([runModel(model, vectors), pool.explain(model, vectors)]);
+    return Array.from(probabilities, (probability, i) =>
+      each(scoredRow(model, vectors, i, probability, explained.subarray(i * width, (i + 1) * width)), i),
+    );
+  }
   const probabilities = await runModel(model, vectors);
   const contributions = new Float64Array(width);
   return Array.from(probabilities, (probability, i) => {
-    const vector = vectors.subarray(i * width, (i + 1) * width);
-    explainRow(model, vector, contributions);
-    const scored: ScoredRow = {
-      vector,
-      probability,
-      positive: probability >= card.threshold.value,
-      riskBand: riskBand(card, probability),
-      baseValue: explainer.baseValue,
-      contributions,
-    };
+    const scored = scoredRow(model, vectors, i, probability, contributions);
+    explainRow(model, scored.vector, contributions);
     return each(scored, i);
   });
+}
+
+function scoredRow(
+  model: LoadedModel,
+  vectors: Float32Array,
+  i: number,
+  probability: number,
+  contributions: Float64Array,
+): ScoredRow {
+  const width = model.vectorNames.length;
+  return {
+    vector: vectors.subarray(i * width, (i + 1) * width),
+    probability,
+    positive: probability >= model.card.threshold.value,
+    riskBand: riskBand(model.card, probability),
+    baseValue: model.explainer.baseValue,
+    contributions,
+  };
 }

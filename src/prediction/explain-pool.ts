@@ -1,0 +1,152 @@
+/**
+ * Worker threads (piscina) that explain a batch's rows with TreeSHAP on every core, for batches large enough to gain
+ * from it; the main thread keeps small batches, and any chunk the pool fails to explain.
+ */
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { LoadedModel } from '@/inference/model-registry';
+import type { ExplainTask, ExplainWorkerData, ModelVersion } from './explain-worker';
+import { explainRow } from './scoring';
+
+/**
+ * Rows per batch from which the pool explains faster than the main thread (the ONNX run, on the main thread, overlaps
+ * either way). Measured with `npm run bench:pool` on the 2-core machine, pool of 2 threads:
+ *   heart-failure crossover 64 rows, diabetes 16, sepsis 16 (see the bench for the ratios per size).
+ * The largest crossover is taken for every model: below it the pool's messaging costs more than it saves.
+ */
+export const POOLED_EXPLAIN_MIN_ROWS = 64;
+
+/** Chunks per worker thread: more than one, so a thread slowed by other work on its core does not hold the batch. */
+const CHUNKS_PER_THREAD = 2;
+
+/** The worker module, from the project root: under Next's bundler `__dirname` and `import.meta.url` are the bundle's. */
+export const EXPLAIN_WORKER_FILE = join(process.cwd(), 'src', 'prediction', 'explain-worker.ts');
+
+export interface ExplainPoolOptions {
+  /** Worker threads; fewer than 2 makes no pool (`ExplainPool.create` gives null). */
+  size: number;
+  /** The directory the registry loaded the models from: each worker reads its own copy of them. */
+  modelsDir: string;
+  /** Models every worker prepares as it starts, rather than at its first chunk of them. */
+  preload?: ReadonlyArray<Pick<LoadedModel, 'card'>>;
+  /** Hears of each chunk the pool failed to explain and the main thread explained instead. Must not throw. */
+  onFallback?: (failure: { modelId: string; rows: number; error: unknown }) => void;
+  /** Rows from which a batch goes to the pool (default POOLED_EXPLAIN_MIN_ROWS; the bench measures below it). */
+  minRows?: number;
+  /** The worker module (tests give a failing one). */
+  workerFile?: string;
+}
+
+export class ExplainPool {
+  private closing: Promise<void> | null = null;
+  private explained = 0;
+
+  private constructor(
+    private readonly piscina: Piscina<ExplainTask, Float64Array>,
+    readonly size: number,
+    private readonly onFallback: NonNullable<ExplainPoolOptions['onFallback']>,
+    private readonly minRows: number,
+  ) {}
+
+  /** A pool of `size` threads, or null when `size` is below 2: one worker explains no faster than the main thread. */
+  static create(options: ExplainPoolOptions): ExplainPool | null {
+    if (options.size < 2) return null;
+    const workerData: ExplainWorkerData = {
+      modelsDir: options.modelsDir,
+      preload: (options.preload ?? []).map(({ card }) => versionOf(card)),
+    };
+    const piscina = new Piscina<ExplainTask, Float64Array>({
+      filename: options.workerFile ?? EXPLAIN_WORKER_FILE,
+      // TypeScript through tsx in every worker, whoever started the process (tsx, jest's swc, Next's bundle).
+      execArgv: ['--import', 'tsx'],
+      minThreads: options.size,
+      maxThreads: options.size,
+      // Workers keep their prepared explainers: an idle thread is not ended.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+    });
+    return new ExplainPool(
+      piscina,
+      options.size,
+      options.onFallback ?? (() => undefined),
+      options.minRows ?? POOLED_EXPLAIN_MIN_ROWS,
+    );
+  }
+
+  /** True when a batch of `rows` rows is explained faster by the pool than by the main thread. */
+  worthIt(rows: number): boolean {
+    return rows >= this.minRows && this.closing === null;
+  }
+
+  /** Chunks explained by the worker threads so far (not those the main thread took over). */
+  get completedChunks(): number {
+    return this.explained;
+  }
+
+  /** The worker threads' ids (none once closed). */
+  get threadIds(): number[] {
+    return this.piscina.threads.map((t) => t.threadId);
+  }
+
+  /**
+   * Row-major contributions (log-odds) of whole rows of `vectors`, equal bit for bit to the main thread's. A chunk the
+   * pool fails to explain (a crashed worker, files on disk no longer the served version, the pool closed) is explained
+   * on the main thread, so the caller gets the main thread's answer or its coded error.
+   */
+  async explain(model: Pick<LoadedModel, 'card' | 'explainer'>, vectors: Float32Array): Promise<Float64Array> {
+    const width = model.explainer.featureCount;
+    const rows = vectors.length / width;
+    // A partial row: the explainer's own ExplainInputError, as the main thread raises it.
+    if (!Number.isInteger(rows)) return model.explainer.explainRows(vectors).contributions;
+    const contributions = new Float64Array(vectors.length);
+    if (this.closing) {
+      explainOnMainThread(model, vectors, contributions, 0, rows);
+      return contributions;
+    }
+    const version = versionOf(model.card);
+    const chunkRows = Math.ceil(rows / Math.min(rows, CHUNKS_PER_THREAD * this.size));
+    const chunks: Promise<void>[] = [];
+    for (let start = 0; start < rows; start += chunkRows) {
+      const end = Math.min(rows, start + chunkRows);
+      // A copy of the chunk moves to the worker; the caller's vectors stay whole.
+      const chunk = vectors.slice(start * width, end * width);
+      chunks.push(
+        this.piscina.run({ model: version, vectors: chunk }, { transferList: [chunk.buffer] }).then(
+          (explained) => {
+            contributions.set(explained, start * width);
+            this.explained++;
+          },
+          (error: unknown) => {
+            if (!this.closing) this.onFallback({ modelId: model.card.id, rows: end - start, error });
+            explainOnMainThread(model, vectors, contributions, start, end);
+          },
+        ),
+      );
+    }
+    await Promise.all(chunks);
+    return contributions;
+  }
+
+  /** Ends the worker threads; chunks still queued are explained on the main thread. Later calls share the first. */
+  close(): Promise<void> {
+    this.closing ??= this.piscina.destroy();
+    return this.closing;
+  }
+}
+
+function versionOf(card: LoadedModel['card']): ModelVersion {
+  return { id: card.id, sha256: card.onnx.sha256 };
+}
+
+function explainOnMainThread(
+  model: Pick<LoadedModel, 'explainer'>,
+  vectors: Float32Array,
+  contributions: Float64Array,
+  start: number,
+  end: number,
+): void {
+  const width = model.explainer.featureCount;
+  for (let i = start; i < end; i++) {
+    explainRow(model, vectors.subarray(i * width, (i + 1) * width), contributions, i * width);
+  }
+}
