@@ -5,6 +5,7 @@ module.exports = {
   // type-graphql's optional class-validator import breaks bundling, and bundling graphql would load
   // two copies (graphql-armor too: it requires graphql, so it loads the one copy); onnxruntime-node, Prisma's adapters and PGlite carry native or WASM files.
   // ucum-lhc reads its unit tables from JSON files beside its code; graphql-sse must share the one graphql.
+  // piscina starts its worker threads from its own files (src/prediction/explain-pool.ts).
   serverExternalPackages: [
     'type-graphql',
     'graphql',
@@ -22,6 +23,7 @@ module.exports = {
     'prom-client',
     '@lhncbc/ucum-lhc',
     'graphql-sse',
+    'piscina',
   ],
   // Error classes take their names from their constructors and are recognised across chunks by them
   // (src/errors/coded-error.ts): minified, two classes could both be called `E`. Readable stack traces too.

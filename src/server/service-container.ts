@@ -22,6 +22,7 @@ import { migrate } from '@/db/migrations';
 import { ModelRegistry } from '@/inference/model-registry';
 import { InputDriftMonitor } from '@/monitoring/input-drift';
 import { LiveEvents } from '@/monitoring/live-events';
+import { ExplainPool } from '@/prediction/explain-pool';
 import { PredictionService } from '@/prediction/prediction-service';
 import { MonitorService } from '@/monitoring/monitor-service';
 import { stayViews, type StayViews } from '@/monitoring/stay-views';
@@ -43,6 +44,8 @@ export interface Services {
   drift: InputDriftMonitor;
   /** The ward's live events: one LISTEN per process, started by the first subscription. */
   live: LiveEvents;
+  /** Worker threads that explain large batches (EXPLAIN_POOL_SIZE); null when set to 0 or 1. */
+  explainPool: ExplainPool | null;
 }
 
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
@@ -65,11 +68,54 @@ function shared<T>(name: string, build: () => Promise<T>): () => Promise<T> {
   return processWide(name, () => once(build));
 }
 
+/**
+ * What shutdownServices stops: each built service's own stop, added once the build succeeds. Process-wide like the
+ * services themselves.
+ */
+const stops = processWide('service-stops', () => [] as { name: string; stop: () => Promise<unknown> }[]);
+
+/** `value`, with `stop` to be run by shutdownServices. */
+function stoppedWith<T>(name: string, value: T, stop: (value: T) => Promise<unknown>): T {
+  stops.push({ name, stop: () => stop(value) });
+  return value;
+}
+
+/**
+ * Stops the services built so far, the last built first (the explanation pool's threads, the live events' LISTEN, the
+ * database, the models' sessions), for a process that is ending: the services are not built again after it. A stop
+ * that fails is reported and the others still run.
+ */
+export async function shutdownServices(): Promise<void> {
+  for (const { name, stop } of stops.splice(0).reverse()) {
+    await stop().catch((error: unknown) =>
+      process.stderr.write(`stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
+  }
+}
+
 /** Every shipped model, loaded and checked against its card. */
 export const modelRegistry = shared('model-registry', async () => {
   const registry = new ModelRegistry(loadEnvironment().MODELS_DIR);
   await registry.load();
-  return registry;
+  return stoppedWith('the model registry', registry, (r) => r.close());
+});
+
+/**
+ * The worker threads that explain large batches, each with its own copy of every shipped model's explainer
+ * (EXPLAIN_POOL_SIZE threads, one per core by default); null when the setting is 0 or 1.
+ */
+export const explainPool = shared('explain-pool', async (): Promise<ExplainPool | null> => {
+  const environment = loadEnvironment();
+  const registry = await modelRegistry();
+  const logger = pino({ name: 'explain-pool' });
+  const pool = ExplainPool.create({
+    size: environment.EXPLAIN_POOL_SIZE,
+    modelsDir: environment.MODELS_DIR,
+    preload: await registry.list(),
+    onFallback: ({ modelId, rows, error }) =>
+      logger.warn({ model: modelId, rows, err: error }, 'a worker thread failed a chunk: explained on the main thread'),
+  });
+  return pool && stoppedWith('the explanation pool', pool, (p) => p.close());
 });
 
 /**
@@ -91,7 +137,7 @@ export const database = shared('database', async () => {
       throw error;
     }
   }
-  return db;
+  return stoppedWith('the database', db, (d) => d.close());
 });
 
 /**
@@ -119,7 +165,7 @@ function signingKeyBanner(file: string, key: SigningKey): string {
 }
 
 export const services = shared('services', async (): Promise<Services> => {
-  const [registry, db, key] = await Promise.all([modelRegistry(), database(), signingKey()]);
+  const [registry, db, key, pool] = await Promise.all([modelRegistry(), database(), signingKey(), explainPool()]);
   const audit = prismaAuditLog(db.prisma);
   const checkpoints = auditCheckpoints(() => readChainHead(db.prisma), key);
   const metrics = processMetrics();
@@ -135,7 +181,7 @@ export const services = shared('services', async (): Promise<Services> => {
       'audit checkpoints are off: set AUDIT_SIGNING_KEY_FILE to sign them (npm run audit:key -- create <file>)\n',
     );
   }
-  const prediction = new PredictionService(registry, audit, countStored);
+  const prediction = new PredictionService(registry, audit, countStored, pool);
   const monitor = await MonitorService.create(db.prisma, registry, prediction);
   const drift = new InputDriftMonitor(db.prisma, registry, { modelsDir: loadEnvironment().MODELS_DIR });
   metrics.setInputDriftSource(() => drift.all());
@@ -150,6 +196,9 @@ export const services = shared('services', async (): Promise<Services> => {
     keys: prismaApiKeyStore(db.prisma),
     sessions: prismaSessionStore(db.prisma),
     checkpoints,
-    live: new LiveEvents(db, { logger: pino({ name: 'live-events' }) }),
+    live: stoppedWith('the live events', new LiveEvents(db, { logger: pino({ name: 'live-events' }) }), (l) =>
+      l.close(),
+    ),
+    explainPool: pool,
   };
 });
