@@ -31,6 +31,11 @@ export interface ExplainPoolOptions {
   preload?: ReadonlyArray<Pick<LoadedModel, 'card'>>;
   /** Hears of each chunk the pool failed to explain and the main thread explained instead. Must not throw. */
   onFallback?: (failure: { modelId: string; rows: number; error: unknown }) => void;
+  /**
+   * Start the threads at the first batch worth them rather than now: for a command that may never score a batch large
+   * enough (starting a thread costs about a second of CPU here, tsx compiling the worker's modules).
+   */
+  lazy?: boolean;
   /** Rows from which a batch goes to the pool (default POOLED_EXPLAIN_MIN_ROWS; the bench measures below it). */
   minRows?: number;
   /** The worker module (tests give a failing one). */
@@ -40,37 +45,43 @@ export interface ExplainPoolOptions {
 export class ExplainPool {
   private closing: Promise<void> | null = null;
   private explained = 0;
+  private piscina: Piscina<ExplainTask, Float64Array> | null = null;
 
   private constructor(
-    private readonly piscina: Piscina<ExplainTask, Float64Array>,
-    readonly size: number,
-    private readonly onFallback: NonNullable<ExplainPoolOptions['onFallback']>,
+    private readonly options: ExplainPoolOptions,
     private readonly minRows: number,
   ) {}
 
   /** A pool of `size` threads, or null when `size` is below 2: one worker explains no faster than the main thread. */
   static create(options: ExplainPoolOptions): ExplainPool | null {
     if (options.size < 2) return null;
+    const pool = new ExplainPool(options, options.minRows ?? POOLED_EXPLAIN_MIN_ROWS);
+    if (!options.lazy) pool.threads();
+    return pool;
+  }
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  /** The worker threads, started at the first call. */
+  private threads(): Piscina<ExplainTask, Float64Array> {
+    if (this.piscina) return this.piscina;
     const workerData: ExplainWorkerData = {
-      modelsDir: options.modelsDir,
-      preload: (options.preload ?? []).map(({ card }) => versionOf(card)),
+      modelsDir: this.options.modelsDir,
+      preload: (this.options.preload ?? []).map(({ card }) => versionOf(card)),
     };
-    const piscina = new Piscina<ExplainTask, Float64Array>({
-      filename: options.workerFile ?? EXPLAIN_WORKER_FILE,
+    this.piscina = new Piscina<ExplainTask, Float64Array>({
+      filename: this.options.workerFile ?? EXPLAIN_WORKER_FILE,
       // TypeScript through tsx in every worker, whoever started the process (tsx, jest's swc, Next's bundle).
       execArgv: ['--import', 'tsx'],
-      minThreads: options.size,
-      maxThreads: options.size,
+      minThreads: this.options.size,
+      maxThreads: this.options.size,
       // Workers keep their prepared explainers: an idle thread is not ended.
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData,
     });
-    return new ExplainPool(
-      piscina,
-      options.size,
-      options.onFallback ?? (() => undefined),
-      options.minRows ?? POOLED_EXPLAIN_MIN_ROWS,
-    );
+    return this.piscina;
   }
 
   /** True when a batch of `rows` rows is explained faster by the pool than by the main thread. */
@@ -85,7 +96,7 @@ export class ExplainPool {
 
   /** The worker threads' ids (none once closed). */
   get threadIds(): number[] {
-    return this.piscina.threads.map((t) => t.threadId);
+    return this.piscina?.threads.map((t) => t.threadId) ?? [];
   }
 
   /**
@@ -104,6 +115,7 @@ export class ExplainPool {
       return contributions;
     }
     const version = versionOf(model.card);
+    const piscina = this.threads();
     const chunkRows = Math.ceil(rows / Math.min(rows, CHUNKS_PER_THREAD * this.size));
     const chunks: Promise<void>[] = [];
     for (let start = 0; start < rows; start += chunkRows) {
@@ -111,13 +123,13 @@ export class ExplainPool {
       // A copy of the chunk moves to the worker; the caller's vectors stay whole.
       const chunk = vectors.slice(start * width, end * width);
       chunks.push(
-        this.piscina.run({ model: version, vectors: chunk }, { transferList: [chunk.buffer] }).then(
+        piscina.run({ model: version, vectors: chunk }, { transferList: [chunk.buffer] }).then(
           (explained) => {
             contributions.set(explained, start * width);
             this.explained++;
           },
           (error: unknown) => {
-            if (!this.closing) this.onFallback({ modelId: model.card.id, rows: end - start, error });
+            if (!this.closing) this.options.onFallback?.({ modelId: model.card.id, rows: end - start, error });
             explainOnMainThread(model, vectors, contributions, start, end);
           },
         ),
@@ -129,7 +141,7 @@ export class ExplainPool {
 
   /** Ends the worker threads; chunks still queued are explained on the main thread. Later calls share the first. */
   close(): Promise<void> {
-    this.closing ??= this.piscina.destroy();
+    this.closing ??= this.piscina?.destroy() ?? Promise.resolve();
     return this.closing;
   }
 }

@@ -4,10 +4,12 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { loadEnvironment } from '@/config/environment';
 import type { ModelCard } from '@/inference/model-card';
 import { loadModel, type LoadedModel } from '@/inference/model-registry';
+import { ExplainPool } from '@/prediction/explain-pool';
 import { validateInputs } from '@/prediction/input-validation';
-import { scoreVectors, vectorizeRows } from '@/prediction/scoring';
+import { scoreVectors, vectorizeRows, type ScoringOptions } from '@/prediction/scoring';
 import { PATIENT_ID_COLUMN } from './datasets/sepsis';
 import { isGzipFile } from './datasets/sepsis-stream';
 import { checkScoreColumns, ScoreColumnsError } from './score-columns';
@@ -33,13 +35,26 @@ interface Scored {
 
 export async function scoreCommand(options: ScoreOptions): Promise<number> {
   const model = await loadModel(options.modelsDir, options.modelId);
+  // Worker threads explain the batches large enough to gain from them (EXPLAIN_POOL_SIZE, one per core by default),
+  // started by the first such batch: a file of a few rows does not wait for them.
+  const explainPool = ExplainPool.create({
+    size: loadEnvironment().EXPLAIN_POOL_SIZE,
+    modelsDir: options.modelsDir,
+    preload: [model],
+    lazy: true,
+    onFallback: ({ rows, error }) =>
+      options.log(
+        `warning: a worker thread could not explain ${rows} rows (${error instanceof Error ? error.message : String(error)}); the main thread did`,
+      ),
+  });
+  const scoring: ScoringOptions = { explainPool };
   try {
     const { card } = model;
     const scored = (await isDirectory(options.input))
-      ? await scoreRecordDirectory(model, options)
+      ? await scoreRecordDirectory(model, options, scoring)
       : (await isChallengeFile(card, options.input))
-        ? await scoreChallengeFile(model, options)
-        : await scoreTabularFile(model, options);
+        ? await scoreChallengeFile(model, options, scoring)
+        : await scoreTabularFile(model, options, scoring);
     const copied =
       scored.passThrough.length > 0
         ? `; copied through (not features): ${scored.passThrough.map((c) => `\`${c}\``).join(', ')}`
@@ -49,6 +64,7 @@ export async function scoreCommand(options: ScoreOptions): Promise<number> {
     );
     return scored.rows;
   } finally {
+    await explainPool?.close();
     await model.onnx.release();
   }
 }
@@ -89,9 +105,9 @@ async function firstLine(path: string): Promise<string> {
  * Every patient-hour of a challenge file, carried forward exactly as in training, streamed to the output patient by
  * patient (score-hourly.ts); the output appears only if the whole file was valid.
  */
-async function scoreChallengeFile(model: LoadedModel, options: ScoreOptions): Promise<Scored> {
+async function scoreChallengeFile(model: LoadedModel, options: ScoreOptions, scoring: ScoringOptions): Promise<Scored> {
   const tally: HourlyTally = { rows: 0, blanked: 0 };
-  await writeScoreOutput(options.output, hourlyOutputRows(model, options.input, tally));
+  await writeScoreOutput(options.output, hourlyOutputRows(model, options.input, tally, scoring));
   if (tally.blanked > 0)
     options.log(
       `${tally.blanked} recorded values outside their plausible ranges were treated as not recorded, as in training`,
@@ -103,14 +119,18 @@ async function scoreChallengeFile(model: LoadedModel, options: ScoreOptions): Pr
  * One row per stay of a directory of record files, for a model that reads a stay's course (score-records.ts); the
  * output appears only if every file was valid.
  */
-async function scoreRecordDirectory(model: LoadedModel, options: ScoreOptions): Promise<Scored> {
+async function scoreRecordDirectory(
+  model: LoadedModel,
+  options: ScoreOptions,
+  scoring: ScoringOptions,
+): Promise<Scored> {
   if (!model.timeline) {
     throw new ScoreInputError(
       `model "${model.card.id}" takes rows, not a stay's course: --input must be a CSV file, and ${options.input} is a directory`,
     );
   }
   const tally: RecordTally = { stays: 0, leftOut: {} };
-  await writeScoreOutput(options.output, recordOutputRows(model, options.input, tally));
+  await writeScoreOutput(options.output, recordOutputRows(model, options.input, tally, undefined, scoring));
   const leftOut = Object.entries(tally.leftOut);
   if (leftOut.length > 0) {
     options.log(
@@ -126,7 +146,7 @@ async function scoreRecordDirectory(model: LoadedModel, options: ScoreOptions): 
  * "missing" in every row, or one error per row. The file is read whole: tabular inputs are rows typed or exported by
  * people (hundreds to thousands), unlike the hourly files above.
  */
-async function scoreTabularFile(model: LoadedModel, options: ScoreOptions): Promise<Scored> {
+async function scoreTabularFile(model: LoadedModel, options: ScoreOptions, scoring: ScoringOptions): Promise<Scored> {
   const { card } = model;
   const { input: path, log } = options;
   if (card.features.length === 0) {
@@ -160,8 +180,11 @@ async function scoreTabularFile(model: LoadedModel, options: ScoreOptions): Prom
   const passthrough = records.map((record) =>
     Object.fromEntries(Object.entries(record).filter(([name]) => !card.features.some((f) => f.name === name))),
   );
-  const rows: OutputRow[] = await scoreVectors(model, vectors, (scored, i) =>
-    scoredRow(model.vectorNames, passthrough[i], scored),
+  const rows: OutputRow[] = await scoreVectors(
+    model,
+    vectors,
+    (scored, i) => scoredRow(model.vectorNames, passthrough[i], scored),
+    scoring,
   );
   await writeScoreOutput(options.output, rows);
   return { rows: rows.length, passThrough: columns.passThrough };

@@ -6,7 +6,7 @@ import { fitsKind } from '@/features/feature-set';
 import { blankImplausible, carryForward } from '@/features/sepsis';
 import type { LoadedModel } from '@/inference/model-registry';
 import { mustBe } from '@/prediction/input-validation';
-import { scoreVectors, vectorizeInto } from '@/prediction/scoring';
+import { scoreVectors, vectorizeInto, type ScoringOptions } from '@/prediction/scoring';
 import { streamChallengePatients } from './datasets/sepsis-stream';
 import { ScoreProblems } from './score-problems';
 import { scoredRow, type OutputRow } from './score-output';
@@ -34,6 +34,7 @@ export async function* hourlyOutputRows(
   model: LoadedModel,
   path: string,
   tally: HourlyTally,
+  scoring: ScoringOptions = {},
 ): AsyncGenerator<OutputRow> {
   const { featureSet, vectorNames } = model;
   const problems = new ScoreProblems();
@@ -43,8 +44,11 @@ export async function* hourlyOutputRows(
   const flush = async () => {
     const rows = identity;
     identity = [];
-    return scoreVectors(model, vectors.subarray(0, rows.length * width), (scored, i) =>
-      scoredRow(vectorNames, rows[i], scored),
+    return scoreVectors(
+      model,
+      vectors.subarray(0, rows.length * width),
+      (scored, i) => scoredRow(vectorNames, rows[i], scored),
+      scoring,
     );
   };
   for await (const patient of streamChallengePatients(path, { requireLabel: false })) {

@@ -8,7 +8,7 @@ import { CodedError } from '@/errors/coded-error';
 import { validateObservations } from '@/features/timeline';
 import type { LoadedModel } from '@/inference/model-registry';
 import { courseMoment, vectorizeCourse } from '@/prediction/course';
-import { scoreVectors, type ScoredRow } from '@/prediction/scoring';
+import { scoreVectors, type ScoredRow, type ScoringOptions } from '@/prediction/scoring';
 import { parseRecordFile, Physionet2012RecordError } from './datasets/physionet2012-record';
 import type { OutputRow } from './score-output';
 import { ScoreProblems } from './score-problems';
@@ -76,6 +76,7 @@ export async function* recordOutputRows(
   dir: string,
   tally: RecordTally,
   staysPerBatch = STAYS_PER_BATCH,
+  scoring: ScoringOptions = {},
 ): AsyncGenerator<OutputRow> {
   const fn = model.timeline;
   if (!fn) throw new ScoreInputError(`model "${model.card.id}" does not read a stay's course`);
@@ -89,8 +90,11 @@ export async function* recordOutputRows(
   const flush = async () => {
     const rows = ids;
     ids = [];
-    return scoreVectors(model, vectors.subarray(0, rows.length * width), (scored, i) =>
-      stayRow(vectorNames, rows[i], scored),
+    return scoreVectors(
+      model,
+      vectors.subarray(0, rows.length * width),
+      (scored, i) => stayRow(vectorNames, rows[i], scored),
+      scoring,
     );
   };
   for (let start = 0; start < files.length; start += READ_AHEAD) {

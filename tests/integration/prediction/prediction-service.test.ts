@@ -1,8 +1,10 @@
 import { ModelRegistry } from '@/inference/model-registry';
 import { InvalidInputError } from '@/errors/invalid-input';
+import { ExplainPool } from '@/prediction/explain-pool';
 import { MAX_BATCH_ROWS, PredictionService } from '@/prediction/prediction-service';
 import { MemoryAuditLog } from '../../support/memory-audit-log';
 import { PIMA_ROW } from '../../support/requests';
+import { variedRows } from '../../support/varied-rows';
 
 const registry = new ModelRegistry('models');
 afterAll(() => registry.close());
@@ -207,5 +209,23 @@ describe('PredictionService.predictBatch', () => {
     expect((await rejection(service.predictBatch('diabetes', tooMany, origin('r')))).fields[0].message).toBe(
       'a batch holds 1 to 1000 rows; got 1001',
     );
+  });
+});
+
+describe('PredictionService with the explanation pool', () => {
+  it('stores a batch explained by worker threads exactly as one explained on the main thread', async () => {
+    const pool = ExplainPool.create({ size: 2, modelsDir: 'models' });
+    try {
+      const rows = variedRows('diabetes', 300, 17);
+      const pooled = new MemoryAuditLog();
+      const alone = new MemoryAuditLog();
+      await new PredictionService(registry, pooled, undefined, pool).predictBatch('diabetes', rows, origin('req-p'));
+      await new PredictionService(registry, alone, undefined, null).predictBatch('diabetes', rows, origin('req-p'));
+      expect(pool?.completedChunks).toBe(4);
+      const answer = (r: (typeof pooled.records)[number]) => [r.probability, r.baseValue, r.contributions, r.vector];
+      expect(pooled.records.map(answer)).toEqual(alone.records.map(answer));
+    } finally {
+      await pool?.close();
+    }
   });
 });

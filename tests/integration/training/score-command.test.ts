@@ -333,6 +333,28 @@ describe('npm run score (sepsis, the challenge hourly format)', () => {
       expect(readFileSync(output, 'utf8')).toBe('an earlier output\n');
     });
 
+    it('writes the same bytes whether worker threads explain the rows (EXPLAIN_POOL_SIZE=2) or the main thread (0)', async () => {
+      const input = join(dir, 'hourly-pool.csv');
+      writeFileSync(input, [header.join(','), ...body].join('\n') + '\n');
+      const outputs: Record<string, Buffer> = {};
+      const lines: string[] = [];
+      const setting = process.env.EXPLAIN_POOL_SIZE;
+      try {
+        for (const size of ['2', '0']) {
+          process.env.EXPLAIN_POOL_SIZE = size;
+          const output = join(dir, `hourly-pool-${size}-out.csv`);
+          await scoreCommand({ modelId: 'sepsis', input, output, modelsDir: 'models', log: (l) => lines.push(l) });
+          outputs[size] = readFileSync(output);
+        }
+      } finally {
+        if (setting === undefined) delete process.env.EXPLAIN_POOL_SIZE;
+        else process.env.EXPLAIN_POOL_SIZE = setting;
+      }
+      expect(outputs['2'].equals(outputs['0'])).toBe(true);
+      // No chunk fell back to the main thread: the workers explained them all.
+      expect(lines.filter((l) => l.startsWith('warning'))).toEqual([]);
+    });
+
     it('scores the same file gzipped to the same bytes', async () => {
       const input = join(dir, 'hourly-many.csv');
       writeFileSync(input, [header.join(','), ...body].join('\n') + '\n');
