@@ -9,10 +9,15 @@ import type { ExplainTask, ExplainWorkerData, ModelVersion } from './explain-wor
 import { explainRow } from './scoring';
 
 /**
- * Rows per batch from which the pool explains faster than the main thread (the ONNX run, on the main thread, overlaps
- * either way). Measured with `npm run bench:pool` on the 2-core machine, pool of 2 threads:
- *   heart-failure crossover 64 rows, diabetes 16, sepsis 16 (see the bench for the ratios per size).
- * The largest crossover is taken for every model: below it the pool's messaging costs more than it saves.
+ * Rows per batch from which the pool explains instead of the main thread (the ONNX run, on the main thread, overlaps
+ * either way). `npm run bench:pool -- --seconds 10`, 2 cores, pool of 2 threads, 2026-12-04, on a machine shared with
+ * three other busy sessions (the process got 0.3–1.0 cores, so the pool could not use its second core):
+ *   crossover measured (pool ≥ main thread at every larger size): heart-failure 32, diabetes 64, sepsis 256 rows;
+ *   pool/main at 1 row 0.42 / 0.49 / 0.71, at 64 rows 1.19 / 1.24 / 1.23, at 1000 rows 1.12 / 1.04 / 1.07;
+ *   crossover estimated for free cores from CPU times (80–140 µs of messaging per batch against 32–134 µs per row):
+ *   8 / 5 / 1 rows.
+ * 64: the pool pays its messaging back many times over on free cores, and costs little on a shared machine. Figures
+ * this noisy (±30 % between rounds) do not support a threshold per model.
  */
 export const POOLED_EXPLAIN_MIN_ROWS = 64;
 

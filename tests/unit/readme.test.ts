@@ -150,6 +150,14 @@ const COVERAGE: Record<string, Coverage> = {
     because:
       'at speed 600 forty stays take minutes of wall time: the tests parse the command’s options and run the same replay at full speed through every transport (graphql, fhir and nats into one database, direct into the embedded one)',
   },
+  'npm run bench:pool': {
+    runBy: [
+      { file: 'tests/integration/prediction/explain-pool.test.ts', shows: 'scoreVectors gives every varied valid row' },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'timed rounds that mean nothing beside a parallel test run: CI’s explain-pool test scores the same batches through scoreVectors with the pool and without, and typechecks tests/bench',
+  },
   'npm run bench:ingest': {
     runBy: [
       { file: 'tests/integration/ingest/ways-in.test.ts', shows: 'runWorker' },
