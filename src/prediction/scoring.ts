@@ -107,6 +107,7 @@ export async function scoreVectors<T>(
   });
 }
 
+/** Row `i` of `vectors` as scored, with its contributions (a reused buffer or a view into the batch's). */
 function scoredRow(
   model: LoadedModel,
   vectors: Float32Array,
