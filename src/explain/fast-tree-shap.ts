@@ -28,11 +28,22 @@ const isMissing = Number.isNaN;
 /** A leaf whose path has more distinct features than this is never given a table: 2^13 entries (64 KiB) per leaf. */
 export const MAX_TABLE_PLAYERS = 12;
 
-/**
- * Tables of one ensemble stop growing at this many bytes; the trees after it keep Algorithm 2. The shipped models need
- * 25–200 KiB (sepsis 197 KiB): the cap only matters for deep, wide ensembles, where 2^D per leaf grows fastest.
- */
+/** The most table bytes one ensemble may hold, whatever the speed: trees past it keep Algorithm 2. */
 export const MAX_TABLE_BYTES = 64 * 2 ** 20;
+
+/*
+ * Where v2 is faster. A row reads D + 1 scattered entries of every leaf's table, so v2 wins while an
+ * ensemble's tables stay in cache and loses once they spill to memory, whatever the depth. Measured
+ * on this workplace's machine (AMD EPYC, 2 shared cores, Node 22; random trees over 40 features,
+ * time per row v2 / Algorithm 2, one run each):
+ *   tables 0.09–1.3 MiB: depth 4 0.75, depth 6 0.65–0.73, depth 8 0.72, depth 10 0.52 (one tree)
+ *   tables 3.8–47 MiB:   depth 6 1.45 (5.5 MiB), depth 8 1.54 (3.8 MiB) to 3.46 (17 MiB),
+ *                        depth 10 1.42 (4.9 MiB), depth 12 2.10 (one tree, 14 MiB) to 2.72 (47 MiB)
+ * and on the shipped models (tables 25–197 KiB, depth 2–6): 0.63–0.79. Hence the budget below: trees,
+ * in ensemble order, get tables while the ensemble's total stays within it; the rest keep Algorithm 2.
+ */
+/** The table bytes `auto` gives an ensemble: about the per-core cache, below which v2 was faster at every depth. */
+export const FAST_TABLE_BUDGET = 2 ** 20;
 
 /** Every tree of an ensemble in preorder in one set of arrays (children are indices into them, −1 at a leaf). */
 export interface PreorderNodes {
@@ -73,10 +84,15 @@ export class FastTreeShap {
   // Per split: the slot bit of its feature, and the same bit when the feature is new on the path (else 0).
   private readonly bit: Int32Array;
   private readonly newBit: Int32Array;
-  /** Per node: z of its parent's feature after the edge into the node (share × the feature's earlier z). */
-  private readonly zero: Float64Array;
-  /** One past the last node of the node's subtree (preorder), to skip subtrees with no weight. */
-  private readonly subtreeEnd: Int32Array;
+  /**
+   * Per child c, what P is multiplied by on the edge into it, at [2c + 1] when the parent's feature was in A before
+   * the split (or new there) and at [2c] when it was not: for the child the row takes, 1 | share(c); for the other,
+   * z after the edge (share(c) × the feature's earlier z) | share(c).
+   */
+  private readonly factor: Float64Array;
+  /** Per split: the next split in preorder, and the first split after its subtree (to skip subtrees with P = 0). */
+  private readonly nextSplit: Int32Array;
+  private readonly skipTo: Int32Array;
   // Per leaf: its slots at slotFeature / slotOneMinusZero[slotStart .. slotStart + slotCount), its table (−1: none).
   private readonly slotStart: Int32Array;
   private readonly slotCount: Int32Array;
@@ -92,14 +108,17 @@ export class FastTreeShap {
   // Scratch, per node, for the current row: A as a bit set of slots, and P.
   private readonly agrees: Int32Array;
   private readonly weight: Float64Array;
+  /** A leaf's two candidate contributions of a slot, [outside A, in A], picked by the slot's bit. */
+  private readonly pick = new Float64Array(2);
 
   constructor(nodes: PreorderNodes) {
     this.nodes = nodes;
     const n = nodes.feature.length;
     this.bit = new Int32Array(n);
     this.newBit = new Int32Array(n);
-    this.zero = new Float64Array(n);
-    this.subtreeEnd = new Int32Array(n);
+    this.factor = new Float64Array(4 * n);
+    this.nextSplit = new Int32Array(n);
+    this.skipTo = new Int32Array(n);
     this.slotStart = new Int32Array(n);
     this.slotCount = new Int32Array(n);
     this.tableStart = new Int32Array(n).fill(-1);
@@ -112,12 +131,14 @@ export class FastTreeShap {
     const { left, right, feature, share, value } = this.nodes;
     const slotFeatures: number[] = [];
     const slotZeros: number[] = [];
+    const splits: number[] = [];
+    const subtreeEnds = new Map<number, number>();
     const visit = (node: number): number => {
       if (left[node] === -1) {
-        this.subtreeEnd[node] = node + 1;
         if (value[node] !== 0) this.addLeaf(node, slotFeatures, slotZeros, value[node]);
         return node + 1;
       }
+      splits.push(node);
       const f = feature[node];
       const found = slotFeatures.indexOf(f);
       const slot = found === -1 ? slotFeatures.length : found;
@@ -127,9 +148,13 @@ export class FastTreeShap {
       const earlier = found === -1 ? 1 : slotZeros[slot];
       let end = node + 1;
       for (const child of [left[node], right[node]]) {
-        this.zero[child] = share[child] * earlier;
+        const zero = share[child] * earlier;
+        this.factor[4 * child] = share[child];
+        this.factor[4 * child + 1] = zero;
+        this.factor[4 * child + 2] = share[child];
+        this.factor[4 * child + 3] = 1;
         slotFeatures[slot] = f;
-        slotZeros[slot] = this.zero[child];
+        slotZeros[slot] = zero;
         end = visit(child);
       }
       // Back to the parent's path: drop the slot if this split added it, else restore its z.
@@ -137,10 +162,19 @@ export class FastTreeShap {
         slotFeatures.pop();
         slotZeros.pop();
       } else slotZeros[slot] = earlier;
-      this.subtreeEnd[node] = end;
+      subtreeEnds.set(node, end);
       return end;
     };
-    visit(root);
+    const treeEnd = visit(root);
+    // Splits in preorder: the first one at or after a position, for both walks' jumps.
+    const firstSplitFrom = (position: number) => {
+      const k = splits.findIndex((s) => s >= position);
+      return k === -1 ? treeEnd : splits[k];
+    };
+    for (const s of splits) {
+      this.nextSplit[s] = firstSplitFrom(s + 1);
+      this.skipTo[s] = firstSplitFrom(subtreeEnds.get(s)!);
+    }
   }
 
   /** Tabulates value · G(B) for every subset B of the leaf's D slots, from Π_{j∈B} (t + z_j)'s coefficients. */
@@ -226,55 +260,72 @@ export class FastTreeShap {
    * edge's share; the other child drops the slot from A, so P gains the slot's whole z after this edge.
    */
   explainTree(root: number, end: number, xf: Float64Array, phi: Float64Array, phiOffset: number): void {
-    const { left, right, feature, threshold, missingLeft, share } = this.nodes;
+    const { left, right, feature, threshold, missingLeft } = this.nodes;
     const bit = this.bit;
     const newBit = this.newBit;
-    const zero = this.zero;
-    const subtreeEnd = this.subtreeEnd;
+    const factor = this.factor;
+    const nextSplit = this.nextSplit;
+    const skipTo = this.skipTo;
     const agrees = this.agrees;
     const weight = this.weight;
-    const tableStart = this.tableStart;
-    const tables = this.tables;
-    const slotStart = this.slotStart;
-    const slotCount = this.slotCount;
-    const slotFeature = this.slotFeature;
-    const slotOneMinusZero = this.slotOneMinusZero;
 
     agrees[root] = 0;
     weight[root] = 1;
-    for (let node = root; node < end; node++) {
+    let node = root;
+    while (node < end) {
       const p = weight[node];
       // A slot outside A with z = 0: every leaf below has P = 0 (and Algorithm 2 skips the same subtree).
       if (p === 0) {
-        node = subtreeEnd[node] - 1;
+        node = skipTo[node];
         continue;
       }
       const a = agrees[node];
-      const l = left[node];
-      if (l === -1) {
-        const t = tableStart[node];
-        if (t === -1) continue;
-        const s = slotStart[node];
-        const d = slotCount[node];
-        const outside = -p * tables[t + a];
-        for (let j = 0; j < d; j++) {
-          const b = 1 << j;
-          phi[phiOffset + slotFeature[s + j]] +=
-            (a & b) !== 0 ? p * slotOneMinusZero[s + j] * tables[t + (a ^ b)] : outside;
-        }
-        continue;
-      }
-      const r = right[node];
       const x = xf[feature[node]];
-      const goLeft = isMissing(x) ? missingLeft[node] === 1 : x < threshold[node];
-      const taken = goLeft ? l : r;
-      const other = goLeft ? r : l;
-      const b = bit[node];
-      const inA = newBit[node] !== 0 || (a & b) !== 0;
-      agrees[taken] = a | newBit[node];
-      weight[taken] = inA ? p : p * share[taken];
-      agrees[other] = a & ~b;
-      weight[other] = p * (inA ? zero[other] : share[other]);
+      // 1 when the row goes left, as a number: the direction is as good as random, so it feeds indices, not branches.
+      const goLeft = Number(x < threshold[node]) | (Number(isMissing(x)) & missingLeft[node]);
+      const kept = a & ~bit[node];
+      // The slot's bit as the child the row takes has it: set when it was in A before (or is new here), else 0.
+      const held = (a & bit[node]) | newBit[node];
+      const inA = (held | -held) >>> 31;
+      const l = left[node];
+      const r = right[node];
+      const aLeft = kept | (held & -goLeft);
+      const pLeft = p * factor[4 * l + 2 * goLeft + inA];
+      const aRight = kept | (held & (goLeft - 1));
+      const pRight = p * factor[4 * r + 2 * (1 - goLeft) + inA];
+      if (left[l] === -1) this.explainLeaf(l, aLeft, pLeft, phi, phiOffset);
+      else {
+        agrees[l] = aLeft;
+        weight[l] = pLeft;
+      }
+      if (left[r] === -1) this.explainLeaf(r, aRight, pRight, phi, phiOffset);
+      else {
+        agrees[r] = aRight;
+        weight[r] = pRight;
+      }
+      node = nextSplit[node];
+    }
+  }
+
+  /**
+   * A leaf's φ for the row's A (`a`) and P (`p`). The slot test is arithmetic, not a branch: which slots are in A is as
+   * good as random. A slot outside A reads the (unused) entry of A ∪ {j}, finite except below a split without cover,
+   * where the row's φ is undefined (NaN) anyway.
+   */
+  private explainLeaf(leaf: number, a: number, p: number, phi: Float64Array, phiOffset: number): void {
+    const t = this.tableStart[leaf];
+    if (t === -1 || p === 0) return;
+    const tables = this.tables;
+    const slotFeature = this.slotFeature;
+    const slotOneMinusZero = this.slotOneMinusZero;
+    const s = this.slotStart[leaf];
+    const d = this.slotCount[leaf];
+    const outside = -p * tables[t + a];
+    const pick = this.pick;
+    pick[0] = outside;
+    for (let j = 0; j < d; j++) {
+      pick[1] = p * slotOneMinusZero[s + j] * tables[t + (a ^ (1 << j))];
+      phi[phiOffset + slotFeature[s + j]] += pick[(a >> j) & 1];
     }
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin),
- * to one prediction of a TreeEnsemble.
+ * Exact path-dependent TreeSHAP: each feature's contribution, in log-odds (margin), to one prediction of a TreeEnsemble,
+ * by Lundberg et al. 2020's Algorithm 2 or, per tree where it is faster, Fast TreeSHAP v2 (fast-tree-shap.ts).
  */
 // One module past 400 lines: PreparedTreeShap's preparation and its per-row loops read and write one set of flat
 // arrays.
 import { ExplainInputError } from './explain-input-error';
 import {
+  FAST_TABLE_BUDGET,
   FastTreeShap,
   leafTableSize,
   MAX_TABLE_BYTES,
@@ -75,9 +76,10 @@ export interface TreeExplainer {
 }
 
 /**
- * How each tree is explained: `auto` picks per tree (see chooseAlgorithm), `algorithm-2` always uses Lundberg's
- * Algorithm 2, `fast-v2` uses Fast TreeSHAP v2 wherever its tables fit (MAX_TABLE_PLAYERS, MAX_TABLE_BYTES). All three
- * give the same values up to rounding; the choice is only about speed and memory.
+ * How each tree is explained: `auto` uses Fast TreeSHAP v2 (fast-tree-shap.ts) while the ensemble's tables stay within
+ * FAST_TABLE_BUDGET, where it was measured faster, and Algorithm 2 for the other trees; `fast-v2` uses v2 wherever its
+ * tables fit at all (MAX_TABLE_PLAYERS, MAX_TABLE_BYTES); `algorithm-2` never. All give the same values up to
+ * rounding: the choice is about speed and memory only.
  */
 export type TreeShapAlgorithm = 'auto' | 'algorithm-2' | 'fast-v2';
 
@@ -106,12 +108,12 @@ export function explainRows(
 }
 
 /**
- * Whether a tree of this depth, whose leaf games have up to `players` players, is explained with Fast TreeSHAP v2,
- * given the ensemble's table bytes with this tree's included.
+ * Whether a tree whose leaf games have up to `players` players is explained with Fast TreeSHAP v2, given the
+ * ensemble's table bytes with this tree's included.
  */
-function chooseFastV2(algorithm: TreeShapAlgorithm, depth: number, players: number, bytes: number): boolean {
-  if (algorithm === 'algorithm-2' || players > MAX_TABLE_PLAYERS || bytes > MAX_TABLE_BYTES) return false;
-  return algorithm === 'fast-v2' || depth >= 1;
+function chooseFastV2(algorithm: TreeShapAlgorithm, players: number, bytes: number): boolean {
+  if (algorithm === 'algorithm-2' || players > MAX_TABLE_PLAYERS) return false;
+  return bytes <= (algorithm === 'auto' ? FAST_TABLE_BUDGET : MAX_TABLE_BYTES);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +215,6 @@ class PreparedTreeShap implements TreeExplainer {
     const rootEnds: number[] = [];
     const treeOfRoot: number[] = [];
     const keptElements: number[] = [];
-    const depths: number[] = [];
     let maxDepth = 0;
     let at = 0;
     ensemble.trees.forEach((tree, t) => {
@@ -234,7 +235,6 @@ class PreparedTreeShap implements TreeExplainer {
         roots.push(at);
         rootEnds.push(at + n);
         treeOfRoot.push(t);
-        depths.push(depth);
       }
       at += n;
     });
@@ -258,7 +258,7 @@ class PreparedTreeShap implements TreeExplainer {
     roots.forEach((root, k) => {
       const size = algorithm === 'algorithm-2' ? undefined : leafTableSize(nodes, root);
       const bytes = size ? size.entries * Float64Array.BYTES_PER_ELEMENT : 0;
-      if (size && chooseFastV2(algorithm, depths[k], size.players, tableBytes + bytes)) {
+      if (size && chooseFastV2(algorithm, size.players, tableBytes + bytes)) {
         this.fast.prepare(root);
         this.fastRoot[k] = 1;
         tableBytes += bytes;
