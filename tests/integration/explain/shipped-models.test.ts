@@ -22,7 +22,7 @@ const BRUTE_FORCE_MAX_FEATURES = 12;
 const WHOLE_MODEL_ROWS = 20;
 const PER_TREE_ROWS = 5;
 /** Fast TreeSHAP v2 is compared with Algorithm 2 on this many evenly spaced rows of each model. */
-const ALGORITHM_ROWS = 20_000;
+const ALGORITHM_ROWS = 5_000;
 const ALGORITHMS = ['algorithm-2', 'fast-v2'] as const;
 /**
  * Local accuracy is checked on every training row of a set up to this size, and on this many evenly

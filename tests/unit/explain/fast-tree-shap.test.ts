@@ -8,6 +8,7 @@ import { bruteForceShapley } from '../../support/brute-force-shapley';
 import { ensembleOf, expectClose, tree, type Spec } from '../../support/hand-built-trees';
 import { caseOf, ROW_VALUES } from '../../support/random-ensembles';
 import { FAST_TABLE_BUDGET, MAX_TABLE_PLAYERS } from '@/explain/fast-tree-shap';
+import { computeCovers, InvalidCoversError } from '@/explain/tree-covers';
 import type { TreeEnsemble } from '@/explain/tree-ensemble';
 import { prepareExplainer } from '@/explain/tree-shap';
 
@@ -51,6 +52,43 @@ describe('Fast TreeSHAP v2 against Algorithm 2', () => {
   it('gives the same contributions to 1e-12 on random ensembles (recurring features, NaN, float32 ties)', () => {
     fc.assert(
       fc.property(caseOf(12, 6), ({ ensemble, rows }) => expectSameValues(ensemble, rows)),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same contributions, or refuses the same rows, with covers counted from a few background rows (branches without cover)', () => {
+    fc.assert(
+      fc.property(
+        caseOf(6, 4).chain((c) =>
+          fc.record({
+            c: fc.constant(c),
+            background: fc.array(
+              fc.array(fc.constantFrom(...ROW_VALUES), {
+                minLength: c.ensemble.featureCount,
+                maxLength: c.ensemble.featureCount,
+              }),
+              { minLength: 1, maxLength: 4 },
+            ),
+          }),
+        ),
+        ({ c, background }) => {
+          const f = c.ensemble.featureCount;
+          // Counted covers add up, so every split with cover has children with some: both explainers prepare.
+          const ensemble = computeCovers(c.ensemble, Float64Array.from(background.flat()), f);
+          const reference = prepareExplainer(ensemble, { algorithm: 'algorithm-2' });
+          const fast = prepareExplainer(ensemble, { algorithm: 'fast-v2' });
+          for (const row of [...c.rows, ...background]) {
+            let expected: Float64Array | undefined;
+            try {
+              expected = reference.explain(row).contributions;
+            } catch (error) {
+              expect(error).toBeInstanceOf(InvalidCoversError);
+            }
+            if (expected) expectClose(fast.explain(row).contributions, expected, 1e-12);
+            else expect(() => fast.explain(row)).toThrow(InvalidCoversError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
