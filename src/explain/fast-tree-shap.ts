@@ -108,8 +108,6 @@ export class FastTreeShap {
   // Scratch, per node, for the current row: A as a bit set of slots, and P.
   private readonly agrees: Int32Array;
   private readonly weight: Float64Array;
-  /** A leaf's two candidate contributions of a slot, [outside A, in A], picked by the slot's bit. */
-  private readonly pick = new Float64Array(2);
 
   constructor(nodes: PreorderNodes) {
     this.nodes = nodes;
@@ -307,11 +305,7 @@ export class FastTreeShap {
     }
   }
 
-  /**
-   * A leaf's φ for the row's A (`a`) and P (`p`). The slot test is arithmetic, not a branch: which slots are in A is as
-   * good as random. A slot outside A reads the (unused) entry of A ∪ {j}, finite except below a split without cover,
-   * where the row's φ is undefined (NaN) anyway.
-   */
+  /** A leaf's φ for the row's A (`a`, a bit set of slots) and P (`p`). */
   private explainLeaf(leaf: number, a: number, p: number, phi: Float64Array, phiOffset: number): void {
     const t = this.tableStart[leaf];
     if (t === -1 || p === 0) return;
@@ -321,11 +315,10 @@ export class FastTreeShap {
     const s = this.slotStart[leaf];
     const d = this.slotCount[leaf];
     const outside = -p * tables[t + a];
-    const pick = this.pick;
-    pick[0] = outside;
     for (let j = 0; j < d; j++) {
-      pick[1] = p * slotOneMinusZero[s + j] * tables[t + (a ^ (1 << j))];
-      phi[phiOffset + slotFeature[s + j]] += pick[(a >> j) & 1];
+      const b = 1 << j;
+      phi[phiOffset + slotFeature[s + j]] +=
+        (a & b) !== 0 ? p * slotOneMinusZero[s + j] * tables[t + (a ^ b)] : outside;
     }
   }
 }
