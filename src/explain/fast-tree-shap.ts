@@ -25,7 +25,7 @@ const isMissing = Number.isNaN;
  * A and P be carried down the walk.
  */
 
-/** A leaf whose path has more distinct features than this is never given a table: 2^13 entries (64 KiB) per leaf. */
+/** A tree with a leaf whose path has more distinct features than this keeps Algorithm 2: at most 32 KiB per leaf. */
 export const MAX_TABLE_PLAYERS = 12;
 
 /** The most table bytes one ensemble may hold, whatever the speed: trees past it keep Algorithm 2. */
@@ -33,16 +33,19 @@ export const MAX_TABLE_BYTES = 64 * 2 ** 20;
 
 /*
  * Where v2 is faster. A row reads D + 1 scattered entries of every leaf's table, so v2 wins while an
- * ensemble's tables stay in cache and loses once they spill to memory, whatever the depth. Measured
- * on this workplace's machine (AMD EPYC, 2 shared cores, Node 22; random trees over 40 features,
- * time per row v2 / Algorithm 2, one run each):
- *   tables 0.09–1.3 MiB: depth 4 0.75, depth 6 0.65–0.73, depth 8 0.72, depth 10 0.52 (one tree)
- *   tables 3.8–47 MiB:   depth 6 1.45 (5.5 MiB), depth 8 1.54 (3.8 MiB) to 3.46 (17 MiB),
- *                        depth 10 1.42 (4.9 MiB), depth 12 2.10 (one tree, 14 MiB) to 2.72 (47 MiB)
- * and on the shipped models (tables 25–197 KiB, depth 2–6): 0.63–0.79. Hence the budget below: trees,
- * in ensemble order, get tables while the ensemble's total stays within it; the rest keep Algorithm 2.
+ * ensemble's tables stay in cache and loses once they spill to memory, whatever the depth. Time per
+ * row, v2 / Algorithm 2, both forced for every tree, each pair timed in alternation in one process
+ * (AMD EPYC, 2 cores shared with other jobs, Node 20; random trees over 40 features; two runs):
+ *   tables ≤ 1.9 MiB: 0.52–0.76 at depths 4, 6, 8 and 10
+ *   tables 3.7–5 MiB:  0.72–1.54 (depth 12, one tree, 3.7 MiB: 0.74; depth 8, 3.8 MiB: 0.90 and 1.54;
+ *                      depth 10, 4.9–5.1 MiB: 1.18–1.42)
+ *   tables > 5 MiB:    1.45–3.46 (depth 6, 5.2–5.5 MiB: 1.45–2.25; depth 8, 15–17 MiB: 2.74–3.46;
+ *                      depth 12, 14–52 MiB: 1.98–2.72)
+ * and on the shipped models (`npm run bench`, tables 25–197 KiB, depth 2–6): 0.56–0.73. Hence the
+ * budget below, on the safe side of the first band: trees, in ensemble order, get tables while the
+ * ensemble's total stays within it; the rest keep Algorithm 2.
  */
-/** The table bytes `auto` gives an ensemble: about the per-core cache, below which v2 was faster at every depth. */
+/** The table bytes `auto` gives an ensemble, below which v2 was faster in every measurement. */
 export const FAST_TABLE_BUDGET = 2 ** 20;
 
 /** Every tree of an ensemble in preorder in one set of arrays (children are indices into them, −1 at a leaf). */
