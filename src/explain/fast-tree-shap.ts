@@ -88,9 +88,9 @@ export class FastTreeShap {
   private readonly bit: Int32Array;
   private readonly newBit: Int32Array;
   /**
-   * Per child c, what P is multiplied by on the edge into it, at [2c + 1] when the parent's feature was in A before
-   * the split (or new there) and at [2c] when it was not: for the child the row takes, 1 | share(c); for the other,
-   * z after the edge (share(c) × the feature's earlier z) | share(c).
+   * Per child c, what P is multiplied by on the edge into it, at [4c + 2·taken + inA] (taken: the row goes to c; inA:
+   * the parent's feature was in A before the split, or is new there): taken and in A, 1; taken and not, share(c); not
+   * taken and in A, z after the edge (share(c) × the feature's earlier z); not taken and not, share(c).
    */
   private readonly factor: Float64Array;
   /** Per split: the next split in preorder, and the first split after its subtree (to skip subtrees with P = 0). */
@@ -167,10 +167,16 @@ export class FastTreeShap {
       return end;
     };
     const treeEnd = visit(root);
-    // Splits in preorder: the first one at or after a position, for both walks' jumps.
+    // The first split at or after a position (splits are in preorder, ascending), or the tree's end.
     const firstSplitFrom = (position: number) => {
-      const k = splits.findIndex((s) => s >= position);
-      return k === -1 ? treeEnd : splits[k];
+      let lo = 0;
+      let hi = splits.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (splits[mid] < position) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === splits.length ? treeEnd : splits[lo];
     };
     for (const s of splits) {
       this.nextSplit[s] = firstSplitFrom(s + 1);
