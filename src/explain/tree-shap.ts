@@ -1,10 +1,18 @@
 /**
- * Exact path-dependent TreeSHAP (Lundberg et al. 2020, Algorithm 2): each feature's contribution, in log-odds (margin),
- * to one prediction of a TreeEnsemble.
+ * Exact path-dependent TreeSHAP: each feature's contribution, in log-odds (margin), to one prediction of a TreeEnsemble,
+ * by Lundberg et al. 2020's Algorithm 2 or, per tree where it is faster, Fast TreeSHAP v2 (fast-tree-shap.ts).
  */
 // One module past 400 lines: PreparedTreeShap's preparation and its per-row loops read and write one set of flat
 // arrays.
 import { ExplainInputError } from './explain-input-error';
+import {
+  FAST_TABLE_BUDGET,
+  FastTreeShap,
+  leafTableSize,
+  MAX_TABLE_BYTES,
+  MAX_TABLE_PLAYERS,
+  type PreorderNodes,
+} from './fast-tree-shap';
 import { pathRatios, unwindPath, type PathRatios } from './shap-path-weights';
 import { checkCovers, InvalidCoversError } from './tree-covers';
 import type { Tree, TreeEnsemble } from './tree-ensemble';
@@ -56,6 +64,10 @@ export interface TreeExplainer {
   readonly expectedValues: Float64Array;
   /** Deepest leaf over all trees (root = depth 0). */
   readonly maxDepth: number;
+  /** Trees explained with Fast TreeSHAP v2 (the others, single leaves aside, with Algorithm 2). */
+  readonly fastTreeCount: number;
+  /** Bytes of Fast TreeSHAP v2 tables held. */
+  readonly fastTableBytes: number;
   /** Writes the row's contributions to out[offset .. offset + featureCount) without allocating. */
   explainInto(row: ArrayLike<number>, out: Float64Array, offset?: number): void;
   explain(row: ArrayLike<number>): RowExplanation;
@@ -63,9 +75,21 @@ export interface TreeExplainer {
   explainRows(x: ArrayLike<number>): BatchExplanation;
 }
 
-/** Validates covers, flattens the trees and sizes the scratch buffers once. */
-export function prepareExplainer(ensemble: TreeEnsemble): TreeExplainer {
-  return new PreparedTreeShap(ensemble);
+/**
+ * How each tree is explained: `auto` uses Fast TreeSHAP v2 (fast-tree-shap.ts) while the ensemble's tables stay within
+ * FAST_TABLE_BUDGET, where it was measured faster, and Algorithm 2 for the other trees; `fast-v2` uses v2 wherever its
+ * tables fit at all (MAX_TABLE_PLAYERS, MAX_TABLE_BYTES); `algorithm-2` never. All give the same values up to
+ * rounding: the choice is about speed and memory only.
+ */
+export type TreeShapAlgorithm = 'auto' | 'algorithm-2' | 'fast-v2';
+
+export interface ExplainerOptions {
+  algorithm?: TreeShapAlgorithm;
+}
+
+/** Validates covers, flattens the trees and sizes the scratch buffers (and any Fast TreeSHAP tables) once. */
+export function prepareExplainer(ensemble: TreeEnsemble, options: ExplainerOptions = {}): TreeExplainer {
+  return new PreparedTreeShap(ensemble, options.algorithm ?? 'auto');
 }
 
 export function explainRow(ensemble: TreeEnsemble, row: ArrayLike<number>): RowExplanation {
@@ -81,6 +105,15 @@ export function explainRows(
     throw new ExplainInputError(`rows have ${featureCount} features, the ensemble expects ${ensemble.featureCount}`);
   }
   return prepareExplainer(ensemble).explainRows(x);
+}
+
+/**
+ * Whether a tree whose leaf games have up to `players` players is explained with Fast TreeSHAP v2, given the
+ * ensemble's table bytes with this tree's included.
+ */
+function chooseFastV2(algorithm: TreeShapAlgorithm, players: number, bytes: number): boolean {
+  if (algorithm === 'algorithm-2' || players > MAX_TABLE_PLAYERS) return false;
+  return bytes <= (algorithm === 'auto' ? FAST_TABLE_BUDGET : MAX_TABLE_BYTES);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +156,11 @@ class PreparedTreeShap implements TreeExplainer {
   private readonly roots: Int32Array;
   private readonly rootEnds: Int32Array;
   private readonly treeOfRoot: Int32Array;
+  /** Per root: 1 when its tree is explained with Fast TreeSHAP v2. */
+  private readonly fastRoot: Uint8Array;
+  private readonly fast: FastTreeShap;
+  readonly fastTreeCount: number;
+  readonly fastTableBytes: number;
 
   // What RECURSE knows without the row, per node.
   /** Elements on the parent's path (after its UNWIND), the dummy root element included: RECURSE's unique_depth. */
@@ -152,7 +190,7 @@ class PreparedTreeShap implements TreeExplainer {
   private readonly weights: Float64Array;
   private readonly ratios: PathRatios;
 
-  constructor(ensemble: TreeEnsemble) {
+  constructor(ensemble: TreeEnsemble, algorithm: TreeShapAlgorithm) {
     this.featureCount = ensemble.featureCount;
     const total = ensemble.trees.reduce((n, t) => n + t.feature.length, 0);
     this.feature = new Int32Array(total);
@@ -194,7 +232,6 @@ class PreparedTreeShap implements TreeExplainer {
       this.expectedValues[t] = expected;
       maxDepth = max(maxDepth, depth);
       if (n > 1) {
-        this.recordPaths(at, keptElements);
         roots.push(at);
         rootEnds.push(at + n);
         treeOfRoot.push(t);
@@ -204,6 +241,33 @@ class PreparedTreeShap implements TreeExplainer {
     this.roots = Int32Array.from(roots);
     this.rootEnds = Int32Array.from(rootEnds);
     this.treeOfRoot = Int32Array.from(treeOfRoot);
+
+    const nodes: PreorderNodes = {
+      feature: this.feature,
+      threshold: this.threshold,
+      left: this.left,
+      right: this.right,
+      missingLeft: this.missingLeft,
+      value: this.value,
+      share: this.share,
+    };
+    this.fast = new FastTreeShap(nodes);
+    this.fastRoot = new Uint8Array(roots.length);
+    let tableBytes = 0;
+    let fastTrees = 0;
+    roots.forEach((root, k) => {
+      const size = algorithm === 'algorithm-2' ? undefined : leafTableSize(nodes, root);
+      const bytes = size ? size.entries * Float64Array.BYTES_PER_ELEMENT : 0;
+      if (size && chooseFastV2(algorithm, size.players, tableBytes + bytes)) {
+        this.fast.prepare(root);
+        this.fastRoot[k] = 1;
+        tableBytes += bytes;
+        fastTrees++;
+      } else this.recordPaths(root, keptElements);
+    });
+    this.fast.seal();
+    this.fastTreeCount = fastTrees;
+    this.fastTableBytes = this.fast.tableBytes;
     this.keptElements = Int32Array.from(keptElements);
     this.maxDepth = maxDepth;
     let base = ensemble.baseScore;
@@ -251,7 +315,11 @@ class PreparedTreeShap implements TreeExplainer {
       out[outOffset + j] = 0;
     }
     const roots = this.roots;
-    for (let k = 0; k < roots.length; k++) this.explainTree(roots[k], this.rootEnds[k], out, outOffset);
+    const fastRoot = this.fastRoot;
+    for (let k = 0; k < roots.length; k++) {
+      if (fastRoot[k] === 1) this.fast.explainTree(roots[k], this.rootEnds[k], xf, out, outOffset);
+      else this.explainTree(roots[k], this.rootEnds[k], out, outOffset);
+    }
     for (let j = 0; j < f; j++) {
       if (isMissing(out[outOffset + j])) throw this.uncoveredError(x, xOffset);
     }

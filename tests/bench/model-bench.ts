@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { prepareExplainer } from '../../src/explain/tree-shap';
 import { loadModel, type LoadedModel } from '../../src/inference/model-registry';
 import { selectColumns } from '../../src/training/feature-columns';
 import { recipeFor } from '../../src/training/recipes/all-recipes';
@@ -13,6 +14,11 @@ const SECONDS = 2;
 const OUT = join('bench-results', 'models.json');
 /** Copies loaded to measure memory: one small model is below the noise of a single RSS reading. */
 const COPIES = 10;
+/**
+ * The explainer as served and Algorithm 2 alone are timed in alternation, this many rounds each, so a neighbour's load
+ * on the shared CPU weighs on both sides of their ratio alike.
+ */
+const EXPLAIN_ROUNDS = 3;
 
 interface Result {
   model: string;
@@ -21,8 +27,17 @@ interface Result {
   maxDepth: number;
   predictRowsPerSecondBatch1: number;
   predictRowsPerSecondBatch1000: number;
+  /** The explainer as loaded (Fast TreeSHAP v2 for the trees whose tables fit its budget, Algorithm 2 for the rest). */
   explainRowsPerSecond: number;
   explainToPredictRatio: number;
+  /** Trees explained with Fast TreeSHAP v2, and its tables' size. */
+  fastTrees: number;
+  fastTableKiB: number;
+  /** Algorithm 2 for every tree (the explainer before Fast TreeSHAP v2), measured in the same run. */
+  algorithm2RowsPerSecond: number;
+  algorithm2ToPredictRatio: number;
+  /** Explanation cost as loaded / with Algorithm 2 alone (below 1: faster). */
+  newToOldCost: number;
   /** Resident memory added per loaded model (onnxruntime's native session included). */
   memoryMiB: number;
   /** Of which JS heap and array buffers (card, parsed trees, prepared explainer). */
@@ -80,7 +95,13 @@ async function measure(id: string): Promise<Result> {
   const predict1 = await throughput(1, (i) => model.onnx.predict(row(i)));
   const predict1000 = await throughput(batchRows, (i) => model.onnx.predict(batch(i)));
   const out = new Float64Array(width);
-  const explain = await throughput(1, (i) => explainer.explainInto(row(i), out, 0));
+  const algorithm2 = prepareExplainer(model.ensemble, { algorithm: 'algorithm-2' });
+  let explain = 0;
+  let explainAlgorithm2 = 0;
+  for (let round = 0; round < EXPLAIN_ROUNDS; round++) {
+    explain += (await throughput(1, (i) => explainer.explainInto(row(i), out, 0))) / EXPLAIN_ROUNDS;
+    explainAlgorithm2 += (await throughput(1, (i) => algorithm2.explainInto(row(i), out, 0))) / EXPLAIN_ROUNDS;
+  }
   await model.onnx.release();
   return {
     model: id,
@@ -91,6 +112,11 @@ async function measure(id: string): Promise<Result> {
     predictRowsPerSecondBatch1000: predict1000,
     explainRowsPerSecond: explain,
     explainToPredictRatio: predict1 / explain,
+    fastTrees: explainer.fastTreeCount,
+    fastTableKiB: explainer.fastTableBytes / 1024,
+    algorithm2RowsPerSecond: explainAlgorithm2,
+    algorithm2ToPredictRatio: predict1 / explainAlgorithm2,
+    newToOldCost: explainAlgorithm2 / explain,
     memoryMiB,
     heapMiB,
   };
@@ -113,7 +139,10 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}`,
   );
-  console.log('one core for explanations (TreeSHAP, log-odds); onnxruntime with one intra-op thread');
+  console.log(
+    'one core for explanations (TreeSHAP, log-odds); onnxruntime with one intra-op thread; ' +
+      'explain/predict cost = predict rows/s (batch 1) / explained rows/s',
+  );
   console.table(
     results.map((r) => ({
       model: r.model,
@@ -122,8 +151,13 @@ async function main(): Promise<void> {
       features: r.features,
       'predict rows/s (batch 1)': fmt(r.predictRowsPerSecondBatch1),
       'predict rows/s (batch 1000)': fmt(r.predictRowsPerSecondBatch1000),
+      'v2 trees': r.fastTrees,
+      'v2 tables KiB': r.fastTableKiB.toFixed(0),
       'explained rows/s': fmt(r.explainRowsPerSecond),
       'explain/predict cost': r.explainToPredictRatio.toFixed(2),
+      'Algorithm 2 rows/s': fmt(r.algorithm2RowsPerSecond),
+      'Algorithm 2 explain/predict': r.algorithm2ToPredictRatio.toFixed(2),
+      'cost new/old': r.newToOldCost.toFixed(2),
       'memory MiB (RSS)': r.memoryMiB.toFixed(2),
       'of which JS MiB': r.heapMiB.toFixed(2),
     })),

@@ -1,5 +1,6 @@
 /**
- * TreeSHAP on the shipped models: local accuracy on the training rows and agreement with brute-force Shapley values.
+ * TreeSHAP on the shipped models: local accuracy on the training rows, agreement with brute-force Shapley values (both
+ * algorithms), and Fast TreeSHAP v2 against Algorithm 2.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,9 @@ const BRUTE_FORCE_MAX_FEATURES = 12;
 /** Local accuracy on at most this many rows (sepsis has ~790k). */
 const WHOLE_MODEL_ROWS = 20;
 const PER_TREE_ROWS = 5;
+/** Fast TreeSHAP v2 is compared with Algorithm 2 on this many evenly spaced rows of each model. */
+const ALGORITHM_ROWS = 5_000;
+const ALGORITHMS = ['algorithm-2', 'fast-v2'] as const;
 /**
  * Local accuracy is checked on every training row of a set up to this size, and on this many evenly
  * spaced rows of a larger one (sepsis: 790k rows would take over four minutes of CI). `npm run
@@ -55,7 +59,9 @@ async function timelineRows(card: CardNames, names: string[]): Promise<Dataset> 
 
 interface Loaded {
   ensemble: TreeEnsemble;
+  /** What the registry prepares (auto: v2 where its tables fit the budget). */
   explainer: TreeExplainer;
+  byAlgorithm: Record<(typeof ALGORITHMS)[number], TreeExplainer>;
   data: Dataset;
 }
 
@@ -135,7 +141,15 @@ if (shipped.length === 0) {
       const data = card.timeline
         ? await timelineRows(card, names)
         : selectColumns((await recipeFor(id).load(DATA_DIR, () => {})).data, names);
-      loaded = { ensemble: read.ensemble, explainer: prepareExplainer(read.ensemble), data };
+      loaded = {
+        ensemble: read.ensemble,
+        explainer: prepareExplainer(read.ensemble),
+        byAlgorithm: {
+          'algorithm-2': prepareExplainer(read.ensemble, { algorithm: 'algorithm-2' }),
+          'fast-v2': prepareExplainer(read.ensemble, { algorithm: 'fast-v2' }),
+        },
+        data,
+      };
     }, 600_000);
 
     it(`is locally accurate (baseValue + Σφ = margin to 1e-9) on every training row, or ${LOCAL_ACCURACY_ROWS.toLocaleString('en-US')} evenly spaced ones of a larger set`, () => {
@@ -158,40 +172,70 @@ if (shipped.length === 0) {
 
     // Beyond BRUTE_FORCE_MAX_FEATURES the 2^M subsets are out of reach; the per-tree check below is exact for any
     // width.
-    if (names.length <= BRUTE_FORCE_MAX_FEATURES)
-      it(`agrees with the whole-model brute force over all ${names.length} features on ${WHOLE_MODEL_ROWS} rows`, () => {
-        const { ensemble, explainer, data } = loaded;
-        const f = ensemble.featureCount;
-        const players = Array.from({ length: f }, (_, j) => j);
-        for (const r of sampleRows(data.y.length, WHOLE_MODEL_ROWS)) {
-          const row = data.x.subarray(r * f, (r + 1) * f);
-          expectClose(
-            explainer.explain(row).contributions,
-            bruteForce(ensemble.trees, row, players, f),
-            1e-9,
-            `row ${r}`,
-          );
-        }
-      });
-
-    it(`agrees tree by tree with brute force over each tree's own features, and leaf by leaf, on ${PER_TREE_ROWS} rows`, () => {
-      const { ensemble, data } = loaded;
+    it(`gives with Fast TreeSHAP v2 the contributions of Algorithm 2 (to 1e-12) on ${ALGORITHM_ROWS.toLocaleString('en-US')} evenly spaced rows`, () => {
+      const { ensemble, explainer, byAlgorithm, data } = loaded;
       const f = ensemble.featureCount;
-      const samples = sampleRows(data.y.length, PER_TREE_ROWS);
-      ensemble.trees.forEach((tree, t) => {
-        if (tree.left[0] === -1) return;
-        const single = prepareExplainer({ featureCount: f, baseScore: 0, trees: [tree] });
-        const players = usedFeatures(tree);
-        for (const r of samples) {
-          const row = data.x.subarray(r * f, (r + 1) * f);
-          const contributions = single.explain(row).contributions;
-          // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for
-          // any tree.
-          if (players.length <= BRUTE_FORCE_MAX_FEATURES)
-            expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
-          expectClose(contributions, bruteForceByLeaf(tree, row, f), 1e-9, `tree ${t}, row ${r} (by leaf)`);
-        }
-      });
+      const splitting = ensemble.trees.filter((t) => t.left[0] !== -1).length;
+      expect(byAlgorithm['fast-v2'].fastTreeCount).toBe(splitting);
+      expect(byAlgorithm['algorithm-2'].fastTreeCount).toBe(0);
+      const expected = new Float64Array(f);
+      const fast = new Float64Array(f);
+      const auto = new Float64Array(f);
+      let worst = 0;
+      for (const r of sampleRows(data.y.length, ALGORITHM_ROWS)) {
+        const row = data.x.subarray(r * f, (r + 1) * f);
+        byAlgorithm['algorithm-2'].explainInto(row, expected);
+        byAlgorithm['fast-v2'].explainInto(row, fast);
+        explainer.explainInto(row, auto);
+        for (let j = 0; j < f; j++)
+          worst = Math.max(worst, Math.abs(fast[j] - expected[j]), Math.abs(auto[j] - expected[j]));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-12);
     });
+
+    // Beyond BRUTE_FORCE_MAX_FEATURES the 2^M subsets are out of reach; the per-tree check below is exact for any
+    // width.
+    if (names.length <= BRUTE_FORCE_MAX_FEATURES)
+      it.each(ALGORITHMS)(
+        `agrees with the whole-model brute force over all ${names.length} features on ${WHOLE_MODEL_ROWS} rows (%s)`,
+        (algorithm) => {
+          const { ensemble, byAlgorithm, data } = loaded;
+          const f = ensemble.featureCount;
+          const players = Array.from({ length: f }, (_, j) => j);
+          for (const r of sampleRows(data.y.length, WHOLE_MODEL_ROWS)) {
+            const row = data.x.subarray(r * f, (r + 1) * f);
+            expectClose(
+              byAlgorithm[algorithm].explain(row).contributions,
+              bruteForce(ensemble.trees, row, players, f),
+              1e-9,
+              `row ${r}`,
+            );
+          }
+        },
+      );
+
+    it.each(ALGORITHMS)(
+      `agrees tree by tree with brute force over each tree's own features, and leaf by leaf, on ${PER_TREE_ROWS} rows (%s)`,
+      (algorithm) => {
+        const { ensemble, data } = loaded;
+        const f = ensemble.featureCount;
+        const samples = sampleRows(data.y.length, PER_TREE_ROWS);
+        ensemble.trees.forEach((tree, t) => {
+          if (tree.left[0] === -1) return;
+          const single = prepareExplainer({ featureCount: f, baseScore: 0, trees: [tree] }, { algorithm });
+          expect(single.fastTreeCount).toBe(algorithm === 'fast-v2' ? 1 : 0);
+          const players = usedFeatures(tree);
+          for (const r of samples) {
+            const row = data.x.subarray(r * f, (r + 1) * f);
+            const contributions = single.explain(row).contributions;
+            // A deep tree can use more features than subsets can be enumerated for; the leaf decomposition is exact for
+            // any tree.
+            if (players.length <= BRUTE_FORCE_MAX_FEATURES)
+              expectClose(contributions, bruteForce([tree], row, players, f), 1e-9, `tree ${t}, row ${r}`);
+            expectClose(contributions, bruteForceByLeaf(tree, row, f), 1e-9, `tree ${t}, row ${r} (by leaf)`);
+          }
+        });
+      },
+    );
   });
 }

@@ -6,7 +6,8 @@ import { bruteForceShapley } from '../../support/brute-force-shapley';
 import { ensembleOf, expectClose, tree } from '../../support/hand-built-trees';
 import { ExplainInputError } from '@/explain/explain-input-error';
 import { computeCovers, InvalidCoversError } from '@/explain/tree-covers';
-import { explainRow } from '@/explain/tree-shap';
+import type { TreeEnsemble } from '@/explain/tree-ensemble';
+import { explainRow, prepareExplainer } from '@/explain/tree-shap';
 
 describe('computeCovers', () => {
   // x0 < 0.5 (NaN left) → leaf A; else x1 < 1 (NaN right) → leaf B | leaf C.
@@ -43,16 +44,20 @@ describe('computeCovers', () => {
     expectClose(explainRow(covered, row).contributions, bruteForceShapley(covered.trees, row, [0, 1], 2).phi, 1e-12);
   });
 
-  it('lets a row explain through a branch no background row took, but not through a split with none below it', () => {
-    // Every background row goes left at the root: B and C (and the x1 split) get cover 0.
-    const covered = computeCovers(ensemble, Float64Array.from([0, 0, 0.25, 3]), 2);
-    expect(covered.trees[0].cover).toEqual([2, 2, 0, 0, 0]);
-    // A row going left never needs the empty side: φ0 = −1 − (−1) = 0.
-    expectClose(explainRow(covered, [0, 0]).contributions, [0, 0]);
-    // A row going right reaches the x1 split, whose children no background row reached: undefined.
-    expect(() => explainRow(covered, [1, 0])).toThrow(InvalidCoversError);
-    expect(() => explainRow(covered, [1, 0])).toThrow(/tree 0 \(node 2\)/);
-  });
+  it.each(['algorithm-2', 'fast-v2'] as const)(
+    'lets a row explain through a branch no background row took, but not through a split with none below it (%s)',
+    (algorithm) => {
+      const explain = (e: TreeEnsemble, row: number[]) => prepareExplainer(e, { algorithm }).explain(row);
+      // Every background row goes left at the root: B and C (and the x1 split) get cover 0.
+      const covered = computeCovers(ensemble, Float64Array.from([0, 0, 0.25, 3]), 2);
+      expect(covered.trees[0].cover).toEqual([2, 2, 0, 0, 0]);
+      // A row going left never needs the empty side: φ0 = −1 − (−1) = 0.
+      expectClose(explain(covered, [0, 0]).contributions, [0, 0]);
+      // A row going right reaches the x1 split, whose children no background row reached: undefined.
+      expect(() => explain(covered, [1, 0])).toThrow(InvalidCoversError);
+      expect(() => explain(covered, [1, 0])).toThrow(/tree 0 \(node 2\)/);
+    },
+  );
 
   it('refuses an empty background or the wrong width', () => {
     expect(() => computeCovers(ensemble, new Float32Array(0), 2)).toThrow(ExplainInputError);

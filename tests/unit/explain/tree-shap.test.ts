@@ -4,149 +4,52 @@
  */
 import fc from 'fast-check';
 import { bruteForceShapley } from '../../support/brute-force-shapley';
-import { ensembleOf, expectClose, tree, type Spec } from '../../support/hand-built-trees';
+import { ensembleOf, expectClose, tree } from '../../support/hand-built-trees';
+import { buildTree, caseOf, MAX_DEPTH, ROW_VALUES, treeDraws } from '../../support/random-ensembles';
 import { ExplainInputError } from '@/explain/explain-input-error';
 import { InvalidCoversError, MissingCoversError } from '@/explain/tree-covers';
 import { predictMargin, type Tree, type TreeEnsemble } from '@/explain/tree-ensemble';
 import { InvalidTreeEnsembleError } from '@/explain/tree-ensemble-errors';
 import { explainRow, explainRows, prepareExplainer } from '@/explain/tree-shap';
 
+/** Every test of the values runs on both algorithms, each forced for every tree. */
+const ALGORITHMS = ['algorithm-2', 'fast-v2'] as const;
+
 const allFeatures = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 
 // ---------------------------------------------------------------------------------------------
-// Random ensembles
 
-/** float32-representable split values; rows draw from the same values so ties (x = t → right) are common. */
-const THRESHOLDS = [-2, -1, -0.5, 0, Math.fround(0.1), 0.5, 1, 2];
-/** 0.1 is not float32: it rounds to the threshold fround(0.1) and must go right although 0.1 < fround(0.1). */
-const ROW_VALUES = [...THRESHOLDS, 0.1, -3, -0.75, 0.25, 1.5, 3, NaN, NaN];
-const MAX_SPLITS = 24;
-const MAX_DEPTH = 8;
-const DRAWS = 2 * MAX_SPLITS + 1;
+describe.each(ALGORITHMS)('TreeSHAP (%s) on hand-computed trees', (algorithm) => {
+  const explain = (e: TreeEnsemble, row: ArrayLike<number>) => prepareExplainer(e, { algorithm }).explain(row);
 
-interface TreeDraws {
-  splitChance: number;
-  maxDepth: number;
-  /** Features come from the first `pool` indices: a small pool forces the same feature to recur on a path. */
-  pool: number;
-  /** Seeds the coin flips that shape the tree (fast-check's doubles lean to 0, which would always split). */
-  shapeSeed: number;
-  features: number[];
-  thresholds: number[];
-  missingLeft: boolean[];
-  leafValues: number[];
-  leafCovers: number[];
-}
-
-const treeDraws = (featureCount: number): fc.Arbitrary<TreeDraws> =>
-  fc.record({
-    splitChance: fc.integer({ min: 30, max: 95 }).map((p) => p / 100),
-    maxDepth: fc.integer({ min: 1, max: MAX_DEPTH }),
-    pool: fc.integer({ min: 1, max: featureCount }),
-    shapeSeed: fc.integer({ min: 0, max: 0x7fffffff }),
-    features: fc.array(fc.nat(featureCount - 1), { minLength: DRAWS, maxLength: DRAWS }),
-    thresholds: fc.array(fc.constantFrom(...THRESHOLDS), { minLength: DRAWS, maxLength: DRAWS }),
-    missingLeft: fc.array(fc.boolean(), { minLength: DRAWS, maxLength: DRAWS }),
-    leafValues: fc.array(fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround), {
-      minLength: DRAWS,
-      maxLength: DRAWS,
-    }),
-    // Positive covers of any scale (hessian sums are not integers); parents are the sums of their children.
-    leafCovers: fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: DRAWS, maxLength: DRAWS }),
-  });
-
-/** Uniform draws in [0, 1) from a 32-bit seed (mulberry32). */
-function coins(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/**
- * Grows a tree depth first, each node splitting with `splitChance` while under its `maxDepth` and
- * MAX_SPLITS; the side grown first is random so the split budget does not all go to the left.
- */
-function buildTree(d: TreeDraws, featureCount: number): Tree {
-  const coin = coins(d.shapeSeed);
-  let splits = 0;
-  let leaves = 0;
-  const grow = (depth: number): Spec => {
-    if (depth < d.maxDepth && splits < MAX_SPLITS && coin() < d.splitChance) {
-      const s = splits++;
-      const f = d.features[s] % Math.min(d.pool, featureCount);
-      const rightFirst = coin() < 0.5;
-      const first = grow(depth + 1);
-      const second = grow(depth + 1);
-      const [l, r] = rightFirst ? [second, first] : [first, second];
-      return { f, t: d.thresholds[s], missingLeft: d.missingLeft[s], l, r };
-    }
-    const leaf = leaves++;
-    return { leaf: d.leafValues[leaf], cover: d.leafCovers[leaf] };
-  };
-  return tree(grow(0));
-}
-
-interface Case {
-  ensemble: TreeEnsemble;
-  rows: number[][];
-}
-
-const caseOf = (maxFeatures: number, maxTrees: number): fc.Arbitrary<Case> =>
-  fc.integer({ min: 1, max: maxFeatures }).chain((featureCount) =>
-    fc
-      .record({
-        draws: fc.array(treeDraws(featureCount), { minLength: 1, maxLength: maxTrees }),
-        baseScore: fc.double({ min: -2, max: 2, noNaN: true }).map(Math.fround),
-        rows: fc.array(fc.array(fc.constantFrom(...ROW_VALUES), { minLength: featureCount, maxLength: featureCount }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-      })
-      .map(({ draws, baseScore, rows }) => ({
-        ensemble: ensembleOf(
-          featureCount,
-          draws.map((d) => buildTree(d, featureCount)),
-          baseScore,
-        ),
-        rows,
-      })),
-  );
-
-// ---------------------------------------------------------------------------------------------
-
-describe('TreeSHAP on hand-computed trees', () => {
   // Depth 1 on x0 < 0.5: left −1 (cover 30), right 2 (cover 10); E = (30·(−1) + 10·2)/40 = −0.25.
   const stump = ensembleOf(2, [tree({ f: 0, t: 0.5, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } })], 0.5);
 
   it('gives a stump’s whole deviation from its mean to its feature, none to the unused one', () => {
     // x0 = 1 goes right: f = 2, so φ0 = 2 − (−0.25) = 2.25 and φ1 = 0.
-    const { baseValue, contributions } = explainRow(stump, [1, 7]);
+    const { baseValue, contributions } = explain(stump, [1, 7]);
     expect(baseValue).toBeCloseTo(0.5 - 0.25, 15);
     expectClose(contributions, [2.25, 0], 1e-15);
   });
 
   it('sends a value equal to the threshold right (x < t is false) and NaN to the missing-value side', () => {
-    expectClose(explainRow(stump, [0.5, 0]).contributions, [2.25, 0], 1e-15);
+    expectClose(explain(stump, [0.5, 0]).contributions, [2.25, 0], 1e-15);
     // missingGoesLeft is false on the stump: NaN takes the right (hot) branch, as in prediction.
-    expectClose(explainRow(stump, [NaN, 0]).contributions, [2.25, 0], 1e-15);
+    expectClose(explain(stump, [NaN, 0]).contributions, [2.25, 0], 1e-15);
     const missingLeft = ensembleOf(2, [
       tree({ f: 0, t: 0.5, missingLeft: true, l: { leaf: -1, cover: 30 }, r: { leaf: 2, cover: 10 } }),
     ]);
     // NaN left: f = −1, φ0 = −1 − (−0.25) = −0.75.
-    expectClose(explainRow(missingLeft, [NaN, 0]).contributions, [-0.75, 0], 1e-15);
+    expectClose(explain(missingLeft, [NaN, 0]).contributions, [-0.75, 0], 1e-15);
   });
 
   it('compares in float32: 0.1 rounds to the threshold fround(0.1) and goes right', () => {
     const t = ensembleOf(1, [tree({ f: 0, t: 0.1, l: { leaf: -1, cover: 1 }, r: { leaf: 1, cover: 1 } })]);
     // E = 0; x = 0.1 (float64, below the float32 threshold 0.100000001…) still goes right: φ0 = 1.
-    expectClose(explainRow(t, [0.1]).contributions, [1], 1e-15);
-    expectClose(explainRow(t, new Float64Array([0.09999999])).contributions, [-1], 1e-15);
+    expectClose(explain(t, [0.1]).contributions, [1], 1e-15);
+    expectClose(explain(t, new Float64Array([0.09999999])).contributions, [-1], 1e-15);
   });
 
   /*
@@ -186,7 +89,7 @@ describe('TreeSHAP on hand-computed trees', () => {
       [-1 / 8, -1 / 8],
     ],
   ])('splits the AND tree’s output at row %j into %j', (row, expected) => {
-    const { baseValue, contributions } = explainRow(and, row);
+    const { baseValue, contributions } = explain(and, row);
     expect(baseValue).toBe(0.25);
     expectClose(contributions, expected, 1e-15);
   });
@@ -214,26 +117,30 @@ describe('TreeSHAP on hand-computed trees', () => {
         },
       }),
     ]);
-    const { baseValue, contributions } = explainRow(repeated, [5, 5]);
+    const { baseValue, contributions } = explain(repeated, [5, 5]);
     expect(baseValue).toBeCloseTo(13 / 6, 15);
     expectClose(contributions, [25 / 12, 3 / 4], 1e-15);
   });
 
   it('lets a single-leaf tree shift only the base value', () => {
     const withLeaf = ensembleOf(2, [...and.trees, tree({ leaf: 0.75, cover: 4 })], -0.5);
-    const { baseValue, contributions } = explainRow(withLeaf, [1, 0]);
+    const { baseValue, contributions } = explain(withLeaf, [1, 0]);
     expect(baseValue).toBe(-0.5 + 0.25 + 0.75);
     expectClose(contributions, [1 / 8, -3 / 8], 1e-15);
     const onlyLeaves = ensembleOf(3, [tree({ leaf: 0.25, cover: 1 })], 1);
-    expect(explainRow(onlyLeaves, [1, 2, 3])).toEqual({ baseValue: 1.25, contributions: new Float64Array(3) });
+    expect(explain(onlyLeaves, [1, 2, 3])).toEqual({ baseValue: 1.25, contributions: new Float64Array(3) });
   });
 });
 
-describe('TreeSHAP against brute-force Shapley values', () => {
+describe.each(ALGORITHMS)('TreeSHAP (%s) against brute-force Shapley values', (algorithm) => {
+  const explain = (e: TreeEnsemble, row: ArrayLike<number>) => prepareExplainer(e, { algorithm }).explain(row);
+
   it('agrees to 1e-9 on random ensembles (≤ 12 features, depth ≤ 8, recurring features, NaN, ties)', () => {
     fc.assert(
       fc.property(caseOf(12, 4), ({ ensemble, rows }) => {
-        const explainer = prepareExplainer(ensemble);
+        const explainer = prepareExplainer(ensemble, { algorithm });
+        const splitting = ensemble.trees.filter((t) => t.left[0] !== -1).length;
+        expect(explainer.fastTreeCount).toBe(algorithm === 'fast-v2' ? splitting : 0);
         for (const row of rows) {
           const reference = bruteForceShapley(
             ensemble.trees,
@@ -277,7 +184,7 @@ describe('TreeSHAP against brute-force Shapley values', () => {
             draws.map((d) => buildTree(d, featureCount)),
           );
           const reference = bruteForceShapley(ensemble.trees, row, allFeatures(featureCount), featureCount);
-          expectClose(explainRow(ensemble, row).contributions, reference.phi);
+          expectClose(explain(ensemble, row).contributions, reference.phi);
         },
       ),
       { numRuns: 200 },
@@ -285,11 +192,13 @@ describe('TreeSHAP against brute-force Shapley values', () => {
   });
 });
 
-describe('local accuracy', () => {
+describe.each(ALGORITHMS)('local accuracy (%s)', (algorithm) => {
+  const explain = (e: TreeEnsemble, row: ArrayLike<number>) => prepareExplainer(e, { algorithm }).explain(row);
+
   it('baseValue + Σ contributions = predictMargin to 1e-9 on larger random ensembles', () => {
     fc.assert(
       fc.property(caseOf(40, 30), ({ ensemble, rows }) => {
-        const explainer = prepareExplainer(ensemble);
+        const explainer = prepareExplainer(ensemble, { algorithm });
         for (const row of rows) {
           const { baseValue, contributions } = explainer.explain(row);
           expect(Math.abs(baseValue + sum(contributions) - predictMargin(ensemble, row))).toBeLessThanOrEqual(1e-9);
@@ -303,7 +212,7 @@ describe('local accuracy', () => {
     fc.assert(
       fc.property(caseOf(12, 4), ({ ensemble, rows }) => {
         const used = new Set(ensemble.trees.flatMap((t) => t.feature.filter((_, i) => t.left[i] !== -1)));
-        const { contributions } = explainRow(ensemble, rows[0]);
+        const { contributions } = explain(ensemble, rows[0]);
         contributions.forEach((c, j) => {
           if (!used.has(j)) expect(c).toBe(0);
         });
