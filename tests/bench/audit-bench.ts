@@ -136,6 +136,22 @@ function timed<T extends { query: (sql: string, params: unknown[]) => Promise<un
 interface Variant {
   name: string;
   service: PredictionService;
+  /** Milliseconds of each append inside predictBatch (the writer's share; the rest is scoring). */
+  appendMs: number[];
+}
+
+/** A variant whose log's appends are timed. */
+function variant(name: string, registry: ModelRegistry, log: Pick<AuditLog, 'append'>): Variant {
+  const appendMs: number[] = [];
+  const timedLog = {
+    async append(records: Parameters<AuditLog['append']>[0]) {
+      const started = performance.now();
+      const stored = await log.append(records);
+      appendMs.push(performance.now() - started);
+      return stored;
+    },
+  };
+  return { name, appendMs, service: new PredictionService(registry, timedLog as AuditLog) };
 }
 
 /** Batches of BATCH rows one after another for `seconds`: rows stored per second. */
@@ -165,33 +181,39 @@ async function main(): Promise<void> {
     for (const [name, ms] of Object.entries(stage)) console.log(`${name.padEnd(52)} ${fmt(ms, 2).padStart(8)} ms`);
 
     const variants: Variant[] = [
-      {
-        name: 'legacy writer (Prisma)',
-        service: new PredictionService(registry, legacy.legacyAuditLog(db.prisma) as AuditLog),
-      },
-      { name: 'prepared writer, Prisma', service: new PredictionService(registry, prismaAuditLog(db.prisma)) },
-      { name: 'prepared writer, pg', service: new PredictionService(registry, prismaAuditLog(db.prisma, db)) },
+      variant('legacy writer (Prisma)', registry, legacy.legacyAuditLog(db.prisma)),
+      variant('prepared writer, Prisma', registry, prismaAuditLog(db.prisma)),
+      variant('prepared writer, pg', registry, prismaAuditLog(db.prisma, db)),
     ];
     const perRound: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
     console.log(`\npredictBatch(${BATCH}) in-process, one caller: ${ROUNDS} rounds of ${SECONDS}s per variant`);
-    for (const variant of variants) await rowsPerSecond(variant, batches, 1); // warm-up
+    for (const v of variants) {
+      await rowsPerSecond(v, batches, 1); // warm-up
+      v.appendMs.length = 0;
+    }
     for (let round = 0; round < ROUNDS; round++) {
       // The order turns each round, so no variant always follows the same one.
       for (let k = 0; k < variants.length; k++) {
-        const variant = variants[(k + round) % variants.length];
-        perRound[variant.name].push(await rowsPerSecond(variant, batches, SECONDS));
+        const v = variants[(k + round) % variants.length];
+        perRound[v.name].push(await rowsPerSecond(v, batches, SECONDS));
       }
     }
     const legacyRows = median(perRound[variants[0].name]);
+    const legacyAppend = median(variants[0].appendMs);
     const throughput = variants.map((v) => ({
       variant: v.name,
       rowsPerSecond: median(perRound[v.name]),
       rounds: perRound[v.name],
       ratioToLegacy: median(perRound[v.name]) / legacyRows,
+      appendMsMedian: median(v.appendMs),
+      appendMsMin: Math.min(...v.appendMs),
+      appendSpeedupToLegacy: legacyAppend / median(v.appendMs),
     }));
     for (const t of throughput)
       console.log(
-        `${t.variant.padEnd(28)} ${fmt(t.rowsPerSecond).padStart(8)} rows/s (rounds ${t.rounds.map((r) => fmt(r)).join(', ')})  ×${fmt(t.ratioToLegacy, 2)}`,
+        `${t.variant.padEnd(28)} ${fmt(t.rowsPerSecond).padStart(8)} rows/s ×${fmt(t.ratioToLegacy, 2)}; ` +
+          `append ${fmt(t.appendMsMedian, 1)} ms median, ${fmt(t.appendMsMin, 1)} min, ×${fmt(t.appendSpeedupToLegacy, 2)} ` +
+          `(rounds ${t.rounds.map((r) => fmt(r)).join(', ')})`,
       );
 
     // Every variant extended the same chain: it must verify whole (the legacy writer's links and today's alike).
