@@ -9,6 +9,7 @@ import { withDatabaseErrors } from '@/db/database';
 import type { ApiKey, PrismaClient } from '@/db/generated/client';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { AuthenticationRequiredError, ROLES, type Principal, type Role } from './roles';
+import { VerifiedKeys } from './verified-keys';
 
 /**
  * "crc_" and 43 base64url characters: 256 random bits, so a plain SHA-256 is a safe, fast lookup (no password
@@ -40,7 +41,11 @@ export interface NewApiKey {
 export interface ApiKeyStore {
   /** Stores a new key and returns it in full: the only time it is ever seen. */
   create(request: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }>;
-  /** The key's principal, or null when the text is not a live key (malformed, unknown or revoked). */
+  /**
+   * The key's principal, or null when the text is not a live key (malformed, unknown or revoked). A store may believe a
+   * key it verified up to VERIFIED_KEY_TTL_MS ago (verified-keys.ts): a key revoked through another store stops working
+   * here within that time, one revoked through this store at once.
+   */
   authenticate(key: string): Promise<Principal | null>;
   /** One key by id, revoked or not; null when none has it. */
   get(id: string): Promise<ApiKeyRecord | null>;
@@ -122,8 +127,11 @@ function toRecord(row: ApiKey): ApiKeyRecord {
   };
 }
 
-/** The keys kept in the `api_key` table. */
-export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
+/**
+ * The keys kept in the `api_key` table; live keys verified in the last few seconds are answered from `verified`
+ * without a query (one per store: the process's memory of them).
+ */
+export function prismaApiKeyStore(prisma: PrismaClient, verified = new VerifiedKeys()): ApiKeyStore {
   return Object.freeze({
     async create(request: NewApiKey) {
       const { name, role, createdBy } = checkNewApiKey(request);
@@ -139,8 +147,11 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     async authenticate(key: string) {
       // A malformed key cannot match; not asking spares the database every forged header.
       if (!isWellFormedKey(key)) return null;
-      const row = await withDatabaseErrors(() => prisma.apiKey.findUnique({ where: { secretHash: hashKey(key) } }));
-      return row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role } : null;
+      const secretHash = hashKey(key);
+      return verified.verify(secretHash, async () => {
+        const row = await withDatabaseErrors(() => prisma.apiKey.findUnique({ where: { secretHash } }));
+        return row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role } : null;
+      });
     },
 
     async get(id: string) {
@@ -158,14 +169,18 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
 
     async revoke(id: string) {
       if (!UUID.test(id)) return null;
-      return withDatabaseErrors(async () => {
-        await prisma.apiKey.updateMany({
-          where: { id: id.toLowerCase(), revokedAt: null },
-          data: { revokedAt: new Date() },
+      const keyId = id.toLowerCase();
+      try {
+        return await withDatabaseErrors(async () => {
+          await prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+          const row = await prisma.apiKey.findUnique({ where: { id: keyId } });
+          return row ? toRecord(row) : null;
         });
-        const row = await prisma.apiKey.findUnique({ where: { id: id.toLowerCase() } });
-        return row ? toRecord(row) : null;
-      });
+      } finally {
+        // After the update, even a failed one (it may have committed): a lookup that read the key live before it is
+        // forgotten here, or stores nothing (VerifiedKeys.verify).
+        verified.forget(keyId);
+      }
     },
 
     async count() {

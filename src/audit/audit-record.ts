@@ -82,20 +82,29 @@ export function toAuditRecord(row: Prediction): AuditRecord {
   return { ...record, ...(course ? { course } : {}), id: row.id, createdAt: row.createdAt };
 }
 
-export /**
+/**
  * The first text in `value` the database would not hand back as it was given ("path: problem"): a lone
  * surrogate is stored as U+FFFD and NUL is refused, so the hash over the original would never verify
  * again. Callers validate their input first; this is the last guard before the chain.
  */
-function unstorableText(value: unknown, path: string): string | undefined {
+export function unstorableText(value: unknown, path: string): string | undefined {
+  const found = firstUnstorable(value);
+  return found && `${[path, ...found.path].filter(Boolean).join('.')}: ${found.problem}`;
+}
+
+// The path is assembled only on the way back from a find: the walk covers every value of every record appended.
+function firstUnstorable(value: unknown): { path: string[]; problem: string } | undefined {
   if (typeof value === 'string') {
     const problem = textProblem(value);
-    return problem && `${path}: ${problem}`;
+    return problem === undefined ? undefined : { path: [], problem };
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = unstorableText(item, path ? `${path}.${key}` : key);
-    if (found) return found;
+  for (const key of Object.keys(value)) {
+    const found = firstUnstorable((value as Record<string, unknown>)[key]);
+    if (found) {
+      found.path.unshift(key);
+      return found;
+    }
   }
   return undefined;
 }

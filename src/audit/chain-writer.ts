@@ -4,7 +4,7 @@
  */
 import { asDatabaseError, DatabaseUnavailableError, withDatabaseErrors } from '@/db/database';
 import type { PrismaClient } from '@/db/generated/client';
-import { GENESIS_HASH, linkHash, type ChainHead } from './audit-chain';
+import { GENESIS_HASH, prepareLink, type ChainHead, type PreparedLink } from './audit-chain';
 import type { AuditRecord, CheckedRecord } from './audit-record';
 
 // Column order of the unnest below: each array parameter is one column's values for the whole batch;
@@ -34,67 +34,128 @@ function chainHead(row: { sequence: string; hash: string } | undefined): ChainHe
   return row ? { sequence: Number(row.sequence), hash: row.hash } : { sequence: 0, hash: GENESIS_HASH };
 }
 
+/** Raw SQL in one transaction, as the chain writer sends it: a Prisma transaction or the database's own connection. */
+export interface ChainTransaction {
+  query<Row extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<Row[]>;
+}
+
 /** A transaction of the caller's, for appends that must commit with other rows (the monitor's assessments). */
-export type ChainTransaction = Pick<PrismaClient, '$queryRawUnsafe'>;
+export type PrismaTransaction = Pick<PrismaClient, '$queryRawUnsafe'>;
+
+/** Prisma's raw queries as a ChainTransaction. */
+export function prismaChainTransaction(tx: PrismaTransaction): ChainTransaction {
+  return { query: (sql, params) => tx.$queryRawUnsafe(sql, ...params) };
+}
+
+/** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
+export type ChainTransactionRunner = <T>(work: (tx: ChainTransaction) => Promise<T>) => Promise<T>;
+
+/** The columns a record gives as they are (the json ones are prepared text). */
+const PLAIN_COLUMNS = [
+  'id',
+  'modelId',
+  'modelVersion',
+  'onnxSha256',
+  'probability',
+  'positive',
+  'riskBand',
+  'baseValue',
+  'patientRef',
+  'requestId',
+  'latencyMs',
+  'requester',
+] as const satisfies readonly (keyof CheckedRecord)[];
+type PlainColumn = (typeof PLAIN_COLUMNS)[number];
+type PreparedColumns = { [K in PlainColumn]: CheckedRecord[K][] } & {
+  [K in keyof PreparedLink['json']]: PreparedLink['json'][K][];
+};
 
 /**
- * Stores records as the next links of the chain inside the caller's transaction. Appends are serialised by a
+ * Records serialised for the chain before its lock is taken: every column but the four the chain's head decides
+ * (sequence, previous hash, hash, createdAt), each record's json columns written once, as the canonical text its hash
+ * covers.
+ */
+export interface PreparedBatch {
+  records: CheckedRecord[];
+  links: PreparedLink[];
+  columns: PreparedColumns;
+}
+
+export function prepareBatch(records: CheckedRecord[]): PreparedBatch {
+  const links = records.map(prepareLink);
+  const plain = Object.fromEntries(PLAIN_COLUMNS.map((key) => [key, records.map((record) => record[key])]));
+  return {
+    records,
+    links,
+    columns: {
+      ...(plain as { [K in PlainColumn]: CheckedRecord[K][] }),
+      inputs: links.map((link) => link.json.inputs),
+      vector: links.map((link) => link.json.vector),
+      contributions: links.map((link) => link.json.contributions),
+      course: links.map((link) => link.json.course),
+    },
+  };
+}
+
+/** Prepared batches as one, in order (a coalesced write). */
+function joinBatches(batches: PreparedBatch[]): PreparedBatch {
+  if (batches.length === 1) return batches[0];
+  const keys = Object.keys(batches[0].columns) as (keyof PreparedColumns)[];
+  const columns = Object.fromEntries(
+    keys.map((key) => [key, batches.flatMap((batch) => batch.columns[key] as unknown[])]),
+  );
+  return {
+    records: batches.flatMap((batch) => batch.records),
+    links: batches.flatMap((batch) => batch.links),
+    columns: columns as PreparedColumns,
+  };
+}
+
+/**
+ * Stores prepared records as the next links of the chain inside the caller's transaction. Appends are serialised by a
  * transaction-scoped advisory lock, so writers in other processes extend the current head and never fork the chain;
- * the lock is held until the caller's transaction ends. One INSERT whatever the batch size: column arrays unnested
+ * the lock is held until the caller's transaction ends, and under it only the head is read, each link's SHA-256
+ * computed from its prepared text and the rows inserted. One INSERT whatever the batch size: column arrays unnested
  * into rows (20 bind parameters); Prisma's createMany compiled a query per row and cost ~1 ms per record.
  */
-export async function insertChainedIn(tx: ChainTransaction, checked: CheckedRecord[]): Promise<AuditRecord[]> {
-  await tx.$queryRawUnsafe('SELECT pg_advisory_xact_lock($1::bigint)::text', CHAIN_LOCK);
-  const [head] = await tx.$queryRawUnsafe<{ sequence: string; hash: string }[]>(CHAIN_HEAD);
+export async function insertPreparedIn(tx: ChainTransaction, batch: PreparedBatch): Promise<AuditRecord[]> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)::text', [CHAIN_LOCK]);
+  const [head] = await tx.query<{ sequence: string; hash: string }>(CHAIN_HEAD, []);
   let { sequence, hash: previousHash } = chainHead(head);
   // Millisecond precision, as the column keeps it, so the hashed createdAt is the stored one.
   const createdAt = new Date();
-  const chained = checked.map((record) => {
-    const link = { ...record, createdAt, sequence: ++sequence, previousHash };
-    const hash = linkHash(previousHash, link);
-    previousHash = hash;
-    return { ...link, hash };
-  });
-  const column = <K extends keyof (typeof chained)[number]>(key: K) => chained.map((row) => row[key]);
-  const json = (key: 'inputs' | 'vector' | 'contributions') => chained.map((row) => JSON.stringify(row[key]));
-  const withCourse = chained.some((row) => row.course);
-  const parameters = [
-    column('id'),
-    column('modelId'),
-    column('modelVersion'),
-    column('onnxSha256'),
-    json('inputs'),
-    json('vector'),
-    column('probability'),
-    column('positive'),
-    column('riskBand'),
-    column('baseValue'),
-    json('contributions'),
-    column('patientRef'),
-    column('requestId'),
-    column('latencyMs'),
-    createdAt.toISOString(),
-    chained.map((row) => String(row.sequence)),
-    column('previousHash'),
-    column('hash'),
-    column('requester'),
-    // SQL NULL for a record without a course (JSON.stringify would store the JSON value null).
-    ...(withCourse ? [chained.map((row) => (row.course ? JSON.stringify(row.course) : null))] : []),
-  ];
-  await tx.$queryRawUnsafe(withCourse ? INSERT_UNNESTED_WITH_COURSE : INSERT_UNNESTED, ...parameters);
-  return checked.map((record) => ({ ...record, createdAt }));
+  const count = batch.links.length;
+  const sequences = new Array<string>(count);
+  const previousHashes = new Array<string>(count);
+  const hashes = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    sequence++;
+    sequences[i] = String(sequence);
+    previousHashes[i] = previousHash;
+    previousHash = hashes[i] = batch.links[i].hash(previousHash, sequence, createdAt);
+  }
+  const c = batch.columns;
+  const withCourse = c.course.some((course) => course !== null);
+  await tx.query(withCourse ? INSERT_UNNESTED_WITH_COURSE : INSERT_UNNESTED, [
+    ...[c.id, c.modelId, c.modelVersion, c.onnxSha256, c.inputs, c.vector, c.probability, c.positive, c.riskBand],
+    ...[c.baseValue, c.contributions, c.patientRef, c.requestId, c.latencyMs, createdAt.toISOString()],
+    ...[sequences, previousHashes, hashes, c.requester],
+    // SQL NULL for a record without a course (the JSON value null would be a stored course).
+    ...(withCourse ? [c.course] : []),
+  ]);
+  return batch.records.map((record) => ({ ...record, createdAt }));
 }
 
-/** Stores records as the next links of the chain, in a transaction of their own: all or none. */
-async function insertChained(prisma: PrismaClient, checked: CheckedRecord[]): Promise<AuditRecord[]> {
-  return prisma.$transaction((tx) => insertChainedIn(tx, checked));
+/** Stores records as the next links of the chain inside the caller's transaction (see insertPreparedIn). */
+export async function insertChainedIn(tx: ChainTransaction, checked: CheckedRecord[]): Promise<AuditRecord[]> {
+  return insertPreparedIn(tx, prepareBatch(checked));
 }
 
 /** Most records one coalesced transaction takes; a caller's batch is never split. */
 const MAX_COALESCED_RECORDS = 5000;
 
 interface PendingAppend {
-  records: CheckedRecord[];
+  batch: PreparedBatch;
   resolve(stored: AuditRecord[]): void;
   reject(error: unknown): void;
 }
@@ -106,13 +167,15 @@ interface PendingAppend {
  * any reason but an unreachable database, each caller's batch is retried alone, so a record only one
  * caller sent cannot fail the others.
  */
-export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[]) => Promise<AuditRecord[]> {
+export function coalescingWriter(
+  transaction: ChainTransactionRunner,
+): (records: CheckedRecord[]) => Promise<AuditRecord[]> {
   const queue: PendingAppend[] = [];
   let writing = false;
 
   async function writeAlone(pending: PendingAppend): Promise<void> {
     try {
-      pending.resolve(await insertChained(prisma, pending.records));
+      pending.resolve(await transaction((tx) => insertPreparedIn(tx, pending.batch)));
     } catch (error) {
       pending.reject(asDatabaseError(error));
     }
@@ -122,9 +185,9 @@ export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[
     writing = true;
     while (queue.length > 0) {
       const group: PendingAppend[] = [queue.shift() as PendingAppend];
-      let size = group[0].records.length;
-      while (queue.length > 0 && size + queue[0].records.length <= MAX_COALESCED_RECORDS) {
-        size += queue[0].records.length;
+      let size = group[0].batch.records.length;
+      while (queue.length > 0 && size + queue[0].batch.records.length <= MAX_COALESCED_RECORDS) {
+        size += queue[0].batch.records.length;
         group.push(queue.shift() as PendingAppend);
       }
       if (group.length === 1) {
@@ -132,14 +195,12 @@ export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[
         continue;
       }
       try {
-        const stored = await insertChained(
-          prisma,
-          group.flatMap((p) => p.records),
-        );
+        const joined = joinBatches(group.map((p) => p.batch));
+        const stored = await transaction((tx) => insertPreparedIn(tx, joined));
         let offset = 0;
         for (const pending of group) {
-          pending.resolve(stored.slice(offset, offset + pending.records.length));
-          offset += pending.records.length;
+          pending.resolve(stored.slice(offset, offset + pending.batch.records.length));
+          offset += pending.batch.records.length;
         }
       } catch (error) {
         const failure = asDatabaseError(error);
@@ -150,9 +211,10 @@ export function coalescingWriter(prisma: PrismaClient): (records: CheckedRecord[
     writing = false;
   }
 
+  // Each caller's records are serialised as they arrive, while an earlier write may still be waiting on the database.
   return (records) =>
     new Promise<AuditRecord[]>((resolve, reject) => {
-      queue.push({ records, resolve, reject });
+      queue.push({ batch: prepareBatch(records), resolve, reject });
       if (!writing) void drain();
     });
 }

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   );
   try {
     await migrate(db);
-    const audit = prismaAuditLog(db.prisma);
+    const audit = prismaAuditLog(db.prisma, db);
     const monitor = await MonitorService.create(db.prisma, registry, new PredictionService(registry, audit));
     const sepsis = await registry.get('sepsis');
     const startedAt = new Date();

@@ -166,7 +166,7 @@ function signingKeyBanner(file: string, key: SigningKey): string {
 
 export const services = shared('services', async (): Promise<Services> => {
   const [registry, db, key, pool] = await Promise.all([modelRegistry(), database(), signingKey(), explainPool()]);
-  const audit = prismaAuditLog(db.prisma);
+  const audit = prismaAuditLog(db.prisma, db);
   const checkpoints = auditCheckpoints(() => readChainHead(db.prisma), key);
   const metrics = processMetrics();
   const countStored = (records: AuditRecord[]) => {

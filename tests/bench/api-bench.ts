@@ -362,7 +362,7 @@ async function main(): Promise<void> {
 
     const db = held.hold(await openDatabase({ databaseUrl: database.url }), (d) => d.close());
     const registry = held.hold(new ModelRegistry('models'), (r) => r.close());
-    const service = new PredictionService(registry, prismaAuditLog(db.prisma));
+    const service = new PredictionService(registry, prismaAuditLog(db.prisma, db));
     const base = { storedExpected: 0 };
     const singleBase = await baselinePhase(
       'predict ×32',

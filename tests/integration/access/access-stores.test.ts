@@ -7,6 +7,8 @@ import { hashKey, prismaApiKeyStore, type ApiKeyStore } from '@/access/api-keys'
 import { createFirstAdminKey, firstAdminKeyBanner } from '@/access/first-admin-key';
 import { KeysUsageError, runKeysCommand } from '@/access/keys-command';
 import { SESSION_HOURS, prismaSessionStore, type SessionStore } from '@/access/sessions';
+import { VERIFIED_KEY_TTL_MS, VerifiedKeys } from '@/access/verified-keys';
+import type { PrismaClient } from '@/db/generated/client';
 import { InvalidInputError } from '@/errors/invalid-input';
 import { migrate } from '@/db/migrations';
 import { firstAdminKeyIn } from '../../support/api-keys';
@@ -80,6 +82,64 @@ describe.each(DATABASES)('access control on %s', (_kind, create) => {
       expect(error).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).fields).toEqual(fields);
       await expect(keys.count()).resolves.toBe(before);
+    });
+  });
+
+  describe('keys verified a moment ago', () => {
+    /** A store of its own whose key lookups are counted, on a clock the test moves. */
+    function countedStore() {
+      const counted = { lookups: 0, now: Date.now() };
+      const prisma = database.db.prisma.$extends({
+        query: {
+          apiKey: {
+            findUnique({ args, query }) {
+              counted.lookups++;
+              return query(args);
+            },
+          },
+        },
+      }) as unknown as PrismaClient;
+      return { counted, store: prismaApiKeyStore(prisma, new VerifiedKeys({ now: () => counted.now })) };
+    }
+
+    it('answer a key verified less than 5 s ago without a database query', async () => {
+      const { key, record } = await keys.create({ name: 'Busy program', role: 'clinician', createdBy: 'cli' });
+      const { counted, store } = countedStore();
+      const principal = { keyId: record.id, name: 'Busy program', role: 'clinician' };
+      await expect(store.authenticate(key)).resolves.toEqual(principal);
+      counted.now += VERIFIED_KEY_TTL_MS - 1;
+      await expect(store.authenticate(key)).resolves.toEqual(principal);
+      expect(counted.lookups).toBe(1);
+      counted.now += 1;
+      await expect(store.authenticate(key)).resolves.toEqual(principal);
+      expect(counted.lookups).toBe(2);
+    });
+
+    it('stop working at once when the key is revoked through the same store', async () => {
+      const { store } = countedStore();
+      const { key, record } = await store.create({ name: 'Leaver 2', role: 'clinician', createdBy: 'cli' });
+      await expect(store.authenticate(key)).resolves.not.toBeNull();
+      await store.revoke(record.id);
+      await expect(store.authenticate(key)).resolves.toBeNull();
+    });
+
+    it('stop working within 5 s when another store (another process) revokes the key', async () => {
+      const { key, record } = await keys.create({ name: 'Leaver 3', role: 'clinician', createdBy: 'cli' });
+      const { counted, store } = countedStore();
+      await expect(store.authenticate(key)).resolves.not.toBeNull();
+      await keys.revoke(record.id);
+      counted.now += VERIFIED_KEY_TTL_MS - 1;
+      await expect(store.authenticate(key)).resolves.not.toBeNull();
+      counted.now += 1;
+      await expect(store.authenticate(key)).resolves.toBeNull();
+    });
+
+    it('are not kept when the key is unknown: each attempt asks the database', async () => {
+      const { counted, store } = countedStore();
+      const forged = `crc_${'F'.repeat(43)}`;
+      await expect(store.authenticate(forged)).resolves.toBeNull();
+      await expect(store.authenticate(forged)).resolves.toBeNull();
+      expect(counted.lookups).toBe(2);
     });
   });
 

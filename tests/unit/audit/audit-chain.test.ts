@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, GENESIS_HASH, linkHash, verifyLinks, type ChainedRecord } from '@/audit/audit-chain';
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  linkHash,
+  prepareLink,
+  verifyLinks,
+  type ChainedRecord,
+} from '@/audit/audit-chain';
 
 function record(overrides: Partial<ChainedRecord> = {}): ChainedRecord {
   return {
@@ -55,6 +63,31 @@ describe('canonical JSON', () => {
     expect(canonicalJson(new Date('2026-11-23T20:00:00.123Z'))).toBe('"2026-11-23T20:00:00.123Z"');
   });
 
+  it('is JSON.stringify of the value with every object rebuilt in sorted key order (an independent route)', () => {
+    // Integer-like keys are left out: JavaScript enumerates them first whatever order an object is built in.
+    const key = fc.string({ unit: 'grapheme', maxLength: 6 }).filter((k) => !/^(0|[1-9][0-9]*)$/.test(k));
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.string({ unit: 'grapheme' }),
+        fc.array(tie('value')),
+        fc.dictionary(key, tie('value')),
+      ),
+    })).value;
+    const sortedKeys = (_key: string, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, (value as Record<string, unknown>)[k]]),
+          )
+        : value;
+    fc.assert(fc.property(json, (value) => expect(canonicalJson(value)).toBe(JSON.stringify(value, sortedKeys))));
+  });
+
   it.each([NaN, Infinity, -Infinity])('refuses %s, which has no JSON form', (n) => {
     expect(() => canonicalJson({ p: n })).toThrow(TypeError);
   });
@@ -99,6 +132,97 @@ describe('a link hash', () => {
 
   it('depends on the previous hash', () => {
     expect(linkHash('f'.repeat(64), record())).not.toBe(linkHash(GENESIS_HASH, record()));
+  });
+});
+
+describe('a link prepared before its place in the chain is known (what the writer hashes under the lock)', () => {
+  const course = {
+    admittedAt: '2026-03-01T08:00:00.000Z',
+    moment: 2880,
+    observations: [{ name: 'HR', time: '2026-03-01T09:00:00.000Z', value: 90.5 }],
+  };
+
+  it('hashes to SHA-256 of a canonical text written out by hand here, course included', () => {
+    const { sequence, createdAt, ...unplaced } = record({ course, patientRef: 'MRN-7', requester: 'key-1' });
+    const text =
+      '{"baseValue":-1.5,"contributions":[{"contribution":0.4,"name":"age","value":75}],' +
+      '"course":{"admittedAt":"2026-03-01T08:00:00.000Z","moment":2880,' +
+      '"observations":[{"name":"HR","time":"2026-03-01T09:00:00.000Z","value":90.5}]},' +
+      '"createdAt":"2026-11-23T20:00:05.001Z","id":"3f2b8c1e-0000-4000-8000-000000000001",' +
+      '"inputs":[{"name":"age","value":75}],"latencyMs":1.25,"modelId":"heart-failure","modelVersion":"1.0.0",' +
+      `"onnxSha256":"${'a'.repeat(64)}","patientRef":"MRN-7","positive":false,"probability":0.25,"requestId":"r-1",` +
+      '"requester":"key-1","riskBand":"MODERATE","sequence":4096,"vector":[75]}';
+    const previous = 'e'.repeat(64);
+    expect([sequence, createdAt]).toEqual([1, new Date('2026-11-23T20:00:00.123Z')]);
+    expect(prepareLink(unplaced).hash(previous, 4096, new Date('2026-11-23T20:00:05.001Z'))).toBe(
+      createHash('sha256').update(`${previous}\n${text}`).digest('hex'),
+    );
+  });
+
+  it('stores as its jsonb columns the very text its hash covers, valid JSON of the same values', () => {
+    const { json } = prepareLink(record({ course }));
+    expect(json).toEqual({
+      inputs: '[{"name":"age","value":75}]',
+      vector: '[75]',
+      contributions: '[{"contribution":0.4,"name":"age","value":75}]',
+      course:
+        '{"admittedAt":"2026-03-01T08:00:00.000Z","moment":2880,' +
+        '"observations":[{"name":"HR","time":"2026-03-01T09:00:00.000Z","value":90.5}]}',
+    });
+    expect(JSON.parse(json.course as string)).toEqual(course);
+    expect(prepareLink(record()).json.course).toBeNull();
+  });
+
+  const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+  const value = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null });
+  const arbitraryRecord = fc.record({
+    id: fc.uuid(),
+    modelId: text,
+    modelVersion: text,
+    onnxSha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+    inputs: fc.array(fc.record({ name: text, value }), { maxLength: 4 }),
+    course: fc.option(
+      fc.record({
+        admittedAt: text,
+        moment: fc.nat(),
+        observations: fc.array(
+          fc.record({ name: text, time: text, value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+          {
+            maxLength: 3,
+          },
+        ),
+      }),
+      { nil: undefined },
+    ),
+    vector: fc.array(value, { maxLength: 4 }),
+    probability: fc.double({ min: 0, max: 1, noNaN: true }),
+    positive: fc.boolean(),
+    riskBand: fc.constantFrom('LOW' as const, 'MODERATE' as const, 'HIGH' as const),
+    baseValue: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    contributions: fc.array(
+      fc.record({ name: text, value, contribution: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+      { maxLength: 4 },
+    ),
+    patientRef: fc.option(text, { nil: null }),
+    requestId: text,
+    latencyMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    requester: fc.option(text, { nil: null }),
+  });
+
+  it('gives exactly linkHash for any record, place and previous hash', () => {
+    fc.assert(
+      fc.property(
+        arbitraryRecord,
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.date({ noInvalidDate: true }),
+        fc.stringMatching(/^[0-9a-f]{64}$/),
+        (unplaced, sequence, createdAt, previous) => {
+          expect(prepareLink(unplaced).hash(previous, sequence, createdAt)).toBe(
+            linkHash(previous, { ...unplaced, sequence, createdAt }),
+          );
+        },
+      ),
+    );
   });
 });
 
