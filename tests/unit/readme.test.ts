@@ -158,6 +158,14 @@ const COVERAGE: Record<string, Coverage> = {
     because:
       'timed rounds that mean nothing beside a parallel test run: CI’s explain-pool test scores the same batches through scoreVectors with the pool and without, and typechecks tests/bench',
   },
+  'npm run bench:audit': {
+    runBy: [
+      { file: 'tests/integration/audit/chain-writer.test.ts', shows: 'extends one chain whichever route appends' },
+      { file: '.ci/run', shows: 'typecheck' },
+    ],
+    because:
+      'timed rounds of 1,000-row batches that mean nothing beside a parallel test run: CI’s chain-writer test appends through every route the bench times (Prisma, the database connection) on Postgres and PGlite and checks the chain, and typechecks tests/bench',
+  },
   'npm run bench:ingest': {
     runBy: [
       { file: 'tests/integration/ingest/ways-in.test.ts', shows: 'runWorker' },
