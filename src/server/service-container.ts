@@ -45,23 +45,30 @@ export interface Services {
   live: LiveEvents;
 }
 
+/** A service built on first call; `started` is its build if one was begun (and not forgotten), without beginning one. */
+export interface Built<T> {
+  (): Promise<T>;
+  started(): Promise<T> | null;
+}
+
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
+function once<T>(build: () => Promise<T>): Built<T> {
   let pending: Promise<T> | null = null;
-  return () => {
+  const get = () => {
     pending ??= build().catch((error: unknown) => {
       pending = null;
       throw error;
     });
     return pending;
   };
+  return Object.assign(get, { started: () => pending });
 }
 
 /**
  * One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one
  * directory would corrupt it.
  */
-function shared<T>(name: string, build: () => Promise<T>): () => Promise<T> {
+function shared<T>(name: string, build: () => Promise<T>): Built<T> {
   return processWide(name, () => once(build));
 }
 
@@ -153,3 +160,16 @@ export const services = shared('services', async (): Promise<Services> => {
     live: new LiveEvents(db, { logger: pino({ name: 'live-events' }) }),
   };
 });
+
+/**
+ * Closes what the services hold open, those that were built: the live events' listener, the database (its pool, or
+ * the embedded database, which must be closed to release its directory) and the model sessions. For the process's
+ * shutdown, once no request is left (src/server/http-server.ts); nothing may use the services after it.
+ */
+export async function closeServices(): Promise<void> {
+  const settled = <T>(built: Built<T>) => built.started()?.catch(() => null) ?? Promise.resolve(null);
+  const running = await settled(services);
+  await running?.live.close();
+  await (await settled(database))?.close();
+  await (await settled(modelRegistry))?.close();
+}
