@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { prismaSessionStore, SESSION_COOKIE } from '@/access/sessions';
+import { openDatabase } from '@/db/database';
 import { encodeEvent, LIVE_EVENTS_CHANNEL, type LiveEvent } from '@/monitoring/live-events';
 import { MAX_BODY_BYTES } from '@/graphql/request-body';
 import { bearer, createKey } from '../../support/api-keys';
@@ -20,11 +22,17 @@ let database: PostgresTestDatabase;
 let app: RunningApp;
 let clinician: string;
 let auditor: string;
+/** A dashboard session of the clinician's key, as signing in starts one. */
+let session: string;
 
 beforeAll(async () => {
   buildApp();
   database = await createMigratedPostgresDatabase('crc_server');
-  clinician = (await createKey({ databaseUrl: database.url }, 'clinician')).key;
+  let clinicianId: string;
+  ({ key: clinician, id: clinicianId } = await createKey({ databaseUrl: database.url }, 'clinician'));
+  const db = await openDatabase({ databaseUrl: database.url });
+  ({ token: session } = await prismaSessionStore(db.prisma).start(clinicianId));
+  await db.close();
   auditor = (await createKey({ databaseUrl: database.url }, 'auditor')).key;
   app = await startApp({ DATABASE_URL: database.url });
 }, 300_000);
@@ -159,43 +167,52 @@ describe('GraphQL on the process’s own server', () => {
 });
 
 describe('GraphQL subscriptions on the process’s own server', () => {
-  it('streams a committed ward event to a subscriber signed in with its key', async () => {
-    const params = new URLSearchParams({ query: WARD_UPDATED, variables: JSON.stringify({ unit: 'server-icu' }) });
+  /** Subscribes to wardUpdated of `unit` with `headers`, commits a ward event until it arrives, returns its data. */
+  async function firstWardEvent(unit: string, headers: Record<string, string>): Promise<unknown> {
+    const params = new URLSearchParams({ query: WARD_UPDATED, variables: JSON.stringify({ unit }) });
     const aborted = new AbortController();
     const response = await fetch(`${app.url}/api/graphql/stream?${params}`, {
-      headers: { accept: 'text/event-stream', ...bearer(clinician) },
+      headers: { accept: 'text/event-stream', ...headers },
       signal: aborted.signal,
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const event: LiveEvent = { type: 'ward', unit: 'server-icu', stayRef: 'stay-9', hour: 3, reason: 'assessed' };
-    // The subscription is listening once the stream is open; the NOTIFY is sent until it arrives (LISTEN may lag).
+    const event: LiveEvent = { type: 'ward', unit, stayRef: 'stay-9', hour: 3, reason: 'assessed' };
+    // The NOTIFY is sent until the event arrives: the subscription's LISTEN may start a moment after the stream opens.
     let text = '';
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
+    const notify = setInterval(
+      () => void client.query('SELECT pg_notify($1, $2)', [LIVE_EVENTS_CHANNEL, encodeEvent(event)]),
+      250,
+    );
     try {
       const deadline = Date.now() + 10_000;
-      const notify = setInterval(
-        () => void client.query('SELECT pg_notify($1, $2)', [LIVE_EVENTS_CHANNEL, encodeEvent(event)]),
-        250,
-      );
-      try {
-        while (!/event: next\ndata: /.test(text) && Date.now() < deadline) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += new TextDecoder().decode(value);
-        }
-      } finally {
-        clearInterval(notify);
+      while (!/event: next\ndata: .*\n/.test(text) && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
       }
     } finally {
+      clearInterval(notify);
       aborted.abort();
       await client.end();
     }
-    const data = JSON.parse(/event: next\ndata: (.*)\n/.exec(text)![1]);
-    expect(data).toEqual({
+    const data = /event: next\ndata: (.*)\n/.exec(text);
+    if (!data) throw new Error(`no next event in: ${text}`);
+    return JSON.parse(data[1]);
+  }
+
+  it('streams a committed ward event to a subscriber signed in with its key', async () => {
+    await expect(firstWardEvent('server-icu', bearer(clinician))).resolves.toEqual({
       data: { wardUpdated: { unit: 'server-icu', stayRef: 'stay-9', hour: 3, reason: 'assessed' } },
+    });
+  });
+
+  it('streams to the dashboard session cookie alone, as the ward board’s EventSource sends it', async () => {
+    await expect(firstWardEvent('server-hdu', { cookie: `${SESSION_COOKIE}=${session}` })).resolves.toEqual({
+      data: { wardUpdated: { unit: 'server-hdu', stayRef: 'stay-9', hour: 3, reason: 'assessed' } },
     });
   });
 
