@@ -55,6 +55,16 @@ const environmentSchema = z.object({
       .max(MAX_EXPLAIN_THREADS, explainThreads)
       .default(() => availableParallelism()),
   ),
+  /** The port `npm start` serves on when `--port` is not given (as `next start` reads it). */
+  PORT: z.preprocess(
+    unsetWhenEmpty,
+    z.coerce
+      .number({ error: 'must be a port number, 0 to 65535' })
+      .int('must be a port number, 0 to 65535')
+      .min(0, 'must be a port number, 0 to 65535')
+      .max(65535, 'must be a port number, 0 to 65535')
+      .default(3000),
+  ),
   /** The API key `npm run replay` sends as a bearer token when `--key` is not given. */
   CRC_API_KEY: z.preprocess(unsetWhenEmpty, z.string().optional()),
 });

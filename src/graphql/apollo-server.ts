@@ -41,5 +41,7 @@ export function createApolloServer(services: GraphQLServices): ApolloServer<Grap
     allowBatchedHttpRequests: operationLimits.allowBatchedHttpRequests,
     plugins: [credentialsPlugin, ...operationLimits.plugins, inOrder(errorMappingPlugin, requestLogPlugin)],
     logger: services.logger.child({ component: 'apollo' }),
+    // The process stops Apollo itself at SIGTERM, in order, after the requests in hand (src/server/http-server.ts).
+    stopOnTerminationSignals: false,
   });
 }

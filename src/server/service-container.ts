@@ -48,23 +48,30 @@ export interface Services {
   explainPool: ExplainPool | null;
 }
 
+/** A service built on first call; `started` is its build if one was begun (and not forgotten), without beginning one. */
+export interface Built<T> {
+  (): Promise<T>;
+  started(): Promise<T> | null;
+}
+
 /** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
+function once<T>(build: () => Promise<T>): Built<T> {
   let pending: Promise<T> | null = null;
-  return () => {
+  const get = () => {
     pending ??= build().catch((error: unknown) => {
       pending = null;
       throw error;
     });
     return pending;
   };
+  return Object.assign(get, { started: () => pending });
 }
 
 /**
  * One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one
  * directory would corrupt it.
  */
-function shared<T>(name: string, build: () => Promise<T>): () => Promise<T> {
+function shared<T>(name: string, build: () => Promise<T>): Built<T> {
   return processWide(name, () => once(build));
 }
 

@@ -2,7 +2,7 @@
  * `npm run bench:pages [-- --requests N] [--warmup N] [--no-build]`: server time of every dashboard page.
  * Seeds a fresh Postgres database with 10,000 audit records through the real PredictionService (three
  * models, varied patients) and a ward of 200 active stays × 72 hours plus one 14-day stay through the real monitor,
- * starts `next start` on it, then times N sequential GETs per page (one at a
+ * starts the app's server (`npm start`) on it, then times N sequential GETs per page (one at a
  * time, so the figure is server time, not queueing): time to last byte, `fetch` + `res.text()`. Every
  * response must be 200 and contain the page's marker. Writes bench-results/pages.json.
  */
@@ -454,7 +454,7 @@ async function main(): Promise<void> {
 
     const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
     console.log(
-      `next start at ${app.url}; per page: ${WARMUP} warm-up requests, then ${REQUESTS} sequential GETs timed to the last byte\n`,
+      `server at ${app.url}; per page: ${WARMUP} warm-up requests, then ${REQUESTS} sequential GETs timed to the last byte\n`,
     );
 
     const pages: PageFigures[] = [];
@@ -488,7 +488,7 @@ async function main(): Promise<void> {
       `\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')} with ${fmt(seeded.rows)} audit records`,
     );
     console.log(
-      `Time to last byte of sequential GETs (fetch + text) against next start; target p95 ≤ ${TARGET_P95_MS} ms\n`,
+      `Time to last byte of sequential GETs (fetch + text) against the app's server; target p95 ≤ ${TARGET_P95_MS} ms\n`,
     );
     printTable(pages);
     for (const p of pages) if (p.page !== p.path) console.log(`${p.page} = ${p.path}`);

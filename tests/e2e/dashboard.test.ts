@@ -1,5 +1,5 @@
 /**
- * The dashboard in headless Chromium against `next start` on a fresh Postgres: for each model, predict
+ * The dashboard in headless Chromium against the app's server (`npm start`) on a fresh Postgres: for each model, predict
  * through the form and see the result and its chart, find the record in the audit list, open its detail,
  * export it as CSV; an out-of-range value is shown next to its field; the form works without JavaScript;
  * sign-in with an API key, what each role sees, and a forged cross-origin form refused; the ward board live (a replay,

@@ -1,6 +1,6 @@
 /**
  * The predict soak: sustained load at a fixed number of connections on the predict mutation over HTTP
- * (autocannon → `next start` → GraphQL → PredictionService → Postgres), every acknowledged prediction id
+ * (autocannon → the app's server (`npm start`) → GraphQL → PredictionService → Postgres), every acknowledged prediction id
  * checked in the database afterwards, and the server's resident memory sampled throughout. Used by
  * `npm run soak` (tests/load/soak.ts) and, shortened, by tests/integration/http/soak.test.ts.
  */
@@ -701,7 +701,7 @@ export interface FreshDatabaseSoakOptions extends SoakOptions {
 
 /**
  * The whole soak on a fresh, migrated database on `postgres`: `next build` (unless `build` is false),
- * `next start` with DATABASE_URL (and `env`), runSoak, then the server stopped and the database dropped.
+ * The app's server (`npm start`) with DATABASE_URL (and `env`), runSoak, then the server stopped and the database dropped.
  */
 export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);

@@ -1,6 +1,7 @@
 /**
- * Builds the Next.js app when its sources changed and runs `next start` on a free port with a given environment, for
- * HTTP tests.
+ * Builds the Next.js app when its sources changed and runs the process's own server (`npm start`'s second step,
+ * src/server/start-command.ts: Next.js with GraphQL on node:http) on a free port with a given environment, for HTTP
+ * tests.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const NEXT = join('node_modules', 'next', 'dist', 'bin', 'next');
+/** What `npm start` runs after the build. */
+export const START_COMMAND = join('src', 'server', 'start-command.ts');
 /** Written into .next after a successful build: the fingerprint of the sources it was built from. */
 const FINGERPRINT_FILE = join('.next', 'crc-source-fingerprint');
 /** What `next build` reads: the app's sources and the settings and packages it compiles them with. */
@@ -61,20 +64,25 @@ export async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string;
-  /** The `next start` process, which serves the requests itself (for reading its memory in /proc). */
+  /** The server process, which serves the requests itself (for reading its memory in /proc). */
   pid: number;
   /** Everything the server has printed so far, stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `next start` with `env` added and waits until /api/health answers (with any status). */
+/** Starts the server as `npm start` does, with `env` added, and waits until /api/health answers (with any status). */
 export async function startApp(env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Node itself, not npm or tsx's CLI, so that `pid` is the process serving the requests.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', START_COMMAND, '--port', String(port), '--hostname', '127.0.0.1'],
+    {
+      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -85,7 +93,7 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
       await fetch(`${url}/api/health`);
       break;
     } catch {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`next start did not come up:\n${output}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not come up:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -1,43 +1,22 @@
 /**
  * A child process serving the real /api/graphql/stream route module (src/app/api/graphql/stream/route.ts, on the
- * process's service container) behind node:http, for tests that need several app processes without `next build`.
+ * process's service container) behind node:http, through the same bridge as the process's own server
+ * (src/server/fetch-on-node.ts), for tests that need several app processes without `next build`.
  * Run with `node --import tsx`; prints "listening on <port>" when ready.
  */
 import { createServer } from 'node:http';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { GET, POST } from '../../src/app/api/graphql/stream/route';
+import { fetchOnNode } from '../../src/server/fetch-on-node';
 
-const server = createServer(async (req, res) => {
-  const handle = req.method === 'GET' ? GET : req.method === 'POST' ? POST : null;
+const handlers = { GET: fetchOnNode(GET), POST: fetchOnNode(POST) };
+
+const server = createServer((req, res) => {
+  const handle = req.method === 'GET' || req.method === 'POST' ? handlers[req.method] : null;
   if (!handle || !req.url?.startsWith('/api/graphql/stream')) {
     res.writeHead(404).end();
     return;
   }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers))
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
-  // The route sees the client hang up through the request's signal, as under Next.js.
-  const aborted = new AbortController();
-  res.on('close', () => aborted.abort());
-  const request = new Request(`http://127.0.0.1${req.url}`, {
-    method: req.method,
-    headers,
-    body: req.method === 'POST' ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    signal: aborted.signal,
-    duplex: 'half',
-  } as RequestInit);
-  const response = await handle(request);
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.writeHead(response.status);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const body = Readable.fromWeb(response.body as WebReadableStream);
-  body.on('error', () => res.destroy());
-  res.on('close', () => body.destroy());
-  body.pipe(res);
+  handle(req, res).catch(() => res.destroy());
 });
 
 server.listen(0, '127.0.0.1', () => {

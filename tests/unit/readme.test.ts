@@ -3,9 +3,10 @@
  * and is run by a test or by .ci/run, as COVERAGE below records. A command added to the README without
  * an entry there fails this test, naming the command and what to do.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadEnvironment } from '@/config/environment';
+import { parseStartArgs } from '@/server/start-command';
 import { README, readmeCommands, type ReadmeCommand } from '../support/readme';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -29,18 +30,20 @@ const COVERAGE: Record<string, Coverage> = {
   'npm install': { runBy: ['.ci/run'] },
   'npm start': {
     runBy: [
-      { file: 'tests/support/next-server.ts', shows: "'start', '-p'" },
+      { file: 'tests/support/next-server.ts', shows: "'--import', 'tsx', START_COMMAND, '--port'" },
       { file: 'tests/integration/http/graphql-http.test.ts', shows: 'buildApp' },
+      { file: 'tests/integration/server/http-server.test.ts', shows: 'buildApp' },
     ],
-    because: 'the HTTP tests run the start script’s two steps, `next build` then `next start`, on a free port',
+    because:
+      'the HTTP tests run the start script’s two steps, `next build` then the server (src/server/start-command.ts), on a free port',
   },
   'PORT=… npm start': {
     runBy: [
-      { file: 'tests/unit/readme.test.ts', shows: 'env: PORT' },
-      { file: 'tests/support/next-server.ts', shows: "'start', '-p'" },
+      { file: 'tests/unit/readme.test.ts', shows: 'PORT: 8080' },
+      { file: 'tests/support/next-server.ts', shows: "'--import', 'tsx', START_COMMAND, '--port'" },
     ],
     because:
-      'this test checks that the start script ends in `next start` and that `next start` reads PORT; the HTTP tests start it on a chosen port',
+      'this test checks that the start script ends in the server and that the server takes its port from PORT; the HTTP tests start it on a chosen port',
   },
   'npm test': { runBy: ['.ci/run'] },
   'export CRC_KEY': { runBy: [{ file: 'tests/integration/http/graphql-http.test.ts', shows: 'CRC_KEY' }] },
@@ -107,7 +110,7 @@ const COVERAGE: Record<string, Coverage> = {
       { file: '.ci/run', shows: 'typecheck' },
     ],
     because:
-      'a build and 15 s of load per phase on a quiet machine: CI’s shortened soak drives the same path (autocannon → next start → predict → a fresh Postgres) and typechecks tests/bench',
+      'a build and 15 s of load per phase on a quiet machine: CI’s shortened soak drives the same path (autocannon → the app’s server → predict → a fresh Postgres) and typechecks tests/bench',
   },
   'npm run bench:pages': {
     runBy: [
@@ -115,7 +118,7 @@ const COVERAGE: Record<string, Coverage> = {
       { file: '.ci/run', shows: 'typecheck' },
     ],
     because:
-      'it seeds 10,000 records and times every page: CI’s e2e test renders the pages and the CSV export through next start, and typechecks tests/bench',
+      'it seeds 10,000 records and times every page: CI’s e2e test renders the pages and the CSV export through the app’s server, and typechecks tests/bench',
   },
   'npm run bench:score': {
     runBy: [
@@ -297,17 +300,16 @@ describe("the README's claims about those commands", () => {
     expect(config.testPathIgnorePatterns).toBeUndefined();
   });
 
-  it('`PORT=8080 npm start` serves on 8080: the start script ends in `next start`, which reads PORT', () => {
-    expect(scripts.start).toMatch(/&& next start$/);
-    const help = execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '--help'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-      },
+  it('`PORT=8080 npm start` serves on 8080: the start script ends in the server, which takes its port from PORT', () => {
+    expect(scripts.start).toMatch(
+      /^next build && NODE_ENV=production node --import tsx src\/server\/start-command\.ts$/,
     );
-    expect(help).toMatch(/--port <port>.*env: PORT/);
+    expect(parseStartArgs([], loadEnvironment({ PORT: '8080' })).port).toBe(8080);
+    expect(parseStartArgs([], loadEnvironment({})).port).toBe(3000);
+  });
+
+  it('`npm start` needs tsx at run time, so tsx is a dependency, not only a devDependency', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(manifest.dependencies.tsx).toBeDefined();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Hostile requests over HTTP under `next start`: oversized documents and row counts are coded 400s without logged stack
+ * Hostile requests over HTTP against the app's server (`npm start`): oversized documents and row counts are coded 400s without logged stack
  * traces, filters Postgres cannot match are named, not 500s, and the audit checkpoint is signed for auditors only.
  */
 import { mkdtempSync } from 'node:fs';

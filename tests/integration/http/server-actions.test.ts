@@ -1,5 +1,5 @@
 /**
- * Server actions over HTTP against `next start`: a forged cross-origin action is refused with 403 and a
+ * Server actions over HTTP against the app's server (`npm start`): a forged cross-origin action is refused with 403 and a
  * broken form body with 400, neither logging an error; a real sign-in, with or without JavaScript,
  * still works; and signing in never redirects off the site, whatever `next` says.
  */

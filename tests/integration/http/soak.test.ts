@@ -1,6 +1,6 @@
 /**
  * The predict soak, shortened for CI (`npm run soak` is the full minute): 64 connections on predict
- * against `next start` with its audit records in a fresh Postgres database. Every request is answered
+ * against the app's server (`npm start`) with its audit records in a fresh Postgres database. Every request is answered
  * with a prediction, every acknowledged id is stored (and nothing else is), and the server's memory
  * stays within the bound that predict-soak.ts justifies.
  */

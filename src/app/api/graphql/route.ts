@@ -1,17 +1,17 @@
-/** POST/GET /api/graphql: the GraphQL endpoint (src/graphql) on the process's services; nothing else. */
+/**
+ * POST/GET /api/graphql: the GraphQL endpoint (src/graphql) on the process's services; nothing else. Under `npm start`
+ * the process's own server answers this path before Next.js sees it (src/server/http-server.ts); this route serves
+ * `next dev`.
+ */
 import pino from 'pino';
 import { graphqlRouteHandler } from '@/graphql/next-route-handler';
-import { services } from '@/server/service-container';
-import { processMetrics } from '@/telemetry/metrics';
+import { graphqlServices } from '@/server/graphql-services';
 
 export const dynamic = 'force-dynamic';
 
 const logger = pino();
 
-const handle = graphqlRouteHandler(async () => {
-  const { registry, audit, prediction, keys, checkpoints, monitor, stays } = await services();
-  return { registry, audit, prediction, keys, checkpoints, monitor, stays, logger, metrics: processMetrics() };
-}, logger);
+const handle = graphqlRouteHandler(() => graphqlServices(logger), logger);
 
 export const GET = handle;
 export const POST = handle;
