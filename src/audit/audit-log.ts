@@ -79,6 +79,13 @@ export async function appendInTransaction(tx: PrismaTransaction, records: NewAud
 }
 
 /**
+ * How long an append on the database's own connection may wait for the chain's lock, or run one statement, before it
+ * fails: the 5 s Prisma's interactive transactions allow.
+ */
+export const APPEND_TIMEOUT_MS = 5_000;
+const APPEND_TIMEOUTS = `SET LOCAL lock_timeout = ${APPEND_TIMEOUT_MS}; SET LOCAL statement_timeout = ${APPEND_TIMEOUT_MS}`;
+
+/**
  * The audit log kept in the `prediction` table. It has no way to change or remove a record. Given the database it was
  * opened from, appends go through the database's own connection (pg or PGlite) rather than Prisma's raw queries, which
  * serialise every parameter to JSON and parse it back: ~15–20 ms more per 1,000 records, measured beside pg by
@@ -86,7 +93,13 @@ export async function appendInTransaction(tx: PrismaTransaction, records: NewAud
  */
 export function prismaAuditLog(prisma: PrismaClient, database?: Pick<Database, 'transaction'>): AuditLog {
   const transaction: ChainTransactionRunner = database
-    ? (work) => database.transaction(work)
+    ? (work) =>
+        database.transaction(async (tx) => {
+          // Prisma's transactions give up after 5 s; the connection's own would wait forever on a stuck lock holder,
+          // and the coalescing writer would hold every later append behind it.
+          await tx.exec(APPEND_TIMEOUTS);
+          return work(tx);
+        })
     : (work) => prisma.$transaction((tx) => work(prismaChainTransaction(tx)));
   const write = coalescingWriter(transaction);
   return Object.freeze({

@@ -24,7 +24,7 @@ const INSERT_UNNESTED = insertUnnested(false);
 const INSERT_UNNESTED_WITH_COURSE = insertUnnested(true);
 
 /** The advisory lock that serialises appends: one arbitrary 64-bit key, "CRCAUDIT" in ASCII. */
-const CHAIN_LOCK = '4851013696513919316';
+export const CHAIN_LOCK = '4851013696513919316';
 
 // sequence as text: bigint arrives from the drivers as a string or a BigInt, text is the same everywhere.
 // (ORDER BY names the table's column: the text alias would sort '999' after '2501'.)

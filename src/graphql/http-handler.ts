@@ -70,11 +70,16 @@ const COMPRESS_FROM_BYTES = 1024;
  * (a predictBatch answer of 1,000 rows shrinks several times).
  */
 async function sendComplete(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
-  if (Buffer.byteLength(body) < COMPRESS_FROM_BYTES || !/\bgzip\b/i.test(request.headers['accept-encoding'] ?? '')) {
+  if (Buffer.byteLength(body) < COMPRESS_FROM_BYTES) {
     response.end(body);
     return;
   }
+  // Whenever the encoding could have depended on Accept-Encoding, so a cache never hands gzip to a client without it.
   response.setHeader('vary', 'Accept-Encoding');
+  if (!/\bgzip\b/i.test(request.headers['accept-encoding'] ?? '')) {
+    response.end(body);
+    return;
+  }
   response.setHeader('content-encoding', 'gzip');
   response.end(await gzipped(body));
 }

@@ -4,7 +4,14 @@
  * PGlite, and one chain whichever route extended it.
  */
 import { linkHash } from '@/audit/audit-chain';
-import { appendInTransaction, prismaAuditLog, verifyAuditChain, type AuditLog } from '@/audit/audit-log';
+import {
+  APPEND_TIMEOUT_MS,
+  appendInTransaction,
+  prismaAuditLog,
+  verifyAuditChain,
+  type AuditLog,
+} from '@/audit/audit-log';
+import { CHAIN_LOCK } from '@/audit/chain-writer';
 import type { NewAuditRecord } from '@/audit/audit-record';
 import { migrate } from '@/db/migrations';
 import { numberedRecord } from '../../support/audit-records';
@@ -40,7 +47,7 @@ async function storedRows(database: TestDatabase): Promise<StoredRow[]> {
   );
 }
 
-describe.each(DATABASES)('the chain writer on %s', (_kind, create) => {
+describe.each(DATABASES)('the chain writer on %s', (kind, create) => {
   let database: TestDatabase;
   let log: AuditLog;
 
@@ -93,6 +100,33 @@ describe.each(DATABASES)('the chain writer on %s', (_kind, create) => {
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ message: /refuses_under_test/ });
     await expect(verifyAuditChain(database.db.prisma)).resolves.toMatchObject({ checked: 4, breaks: [] });
   });
+
+  // PGlite has one connection: a second holder of the lock cannot exist there.
+  (kind === 'postgres' ? it : it.skip)(
+    `fails an append, storing nothing, when the chain's lock stays held for ${APPEND_TIMEOUT_MS / 1000} s, and appends again once it is free`,
+    async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const held = new Promise<void>((resolve) => (locked = resolve));
+      const holder = database.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)::text', [CHAIN_LOCK]);
+        locked();
+        await released;
+      });
+      await held;
+      try {
+        // Postgres cancels the wait for the lock by lock_timeout or statement_timeout, whichever fires first.
+        await expect(log.append([record(1)])).rejects.toThrow(/canceling statement due to (lock|statement) timeout/);
+      } finally {
+        release();
+        await holder;
+      }
+      expect(await storedRows(database)).toEqual([]);
+      await log.append([record(2)]);
+      expect((await storedRows(database)).map((r) => r.request_id)).toEqual(['writer-request-2']);
+    },
+  );
 
   it('extends one chain whichever route appends: Prisma, the database connection, a caller’s Prisma transaction', async () => {
     const throughPrisma = prismaAuditLog(database.db.prisma);
