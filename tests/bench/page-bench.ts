@@ -421,7 +421,7 @@ async function main(): Promise<void> {
   await withHeldResources(async (held) => {
     if (BUILD) {
       console.log('next build …');
-      buildApp();
+      await buildApp();
     }
     const database = held.hold(await createMigratedPostgresDatabase('crc_bench', POSTGRES), (d) => d.drop());
     console.log(`database ${database.name}`);

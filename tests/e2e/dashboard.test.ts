@@ -41,7 +41,7 @@ beforeAll(async () => {
   keys.ward7 = await createKey({ databaseUrl: database.url }, 'clinician', 'Ward 7');
   keys.ward9 = await createKey({ databaseUrl: database.url }, 'clinician', 'Ward 9');
   keys.auditor = await createKey({ databaseUrl: database.url }, 'auditor', 'Audit office');
-  buildApp();
+  await buildApp();
   app = await startApp({ DATABASE_URL: database.url });
   browser = await launchBrowser();
   const context = await browser.newContext();

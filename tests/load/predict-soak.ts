@@ -607,7 +607,7 @@ export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Pr
   return withHeldResources(async (held) => {
     if (options.build !== false) {
       log('next build …');
-      buildApp();
+      await buildApp();
     }
     const database = held.hold(
       await createMigratedPostgresDatabase('crc_soak', options.postgres ?? TEST_POSTGRES),

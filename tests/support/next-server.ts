@@ -3,13 +3,16 @@
  * src/server/start-command.ts: Next.js with GraphQL on node:http) on a free port with a given environment, for HTTP
  * tests.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { lock } from 'proper-lockfile';
 
 const NEXT = join('node_modules', 'next', 'dist', 'bin', 'next');
+const execFileAsync = promisify(execFile);
 /** What `npm start` runs after the build. */
 export const START_COMMAND = join('src', 'server', 'start-command.ts');
 /** Written into .next after a successful build: the fingerprint of the sources it was built from. */
@@ -33,20 +36,43 @@ export function sourceFingerprint(): string {
 }
 
 /**
+ * Held by the one process building: jest runs two test files at once (jest.config.js), and two `next build`s writing
+ * one .next would break both. Beside .next, not in it: a build empties .next first.
+ */
+const BUILD_LOCK = '.next-build.lock';
+
+/**
  * `next build`, unless .next already holds a build of exactly these sources. Every suite that serves the app calls
  * this, and jest gives each test file fresh modules, so a flag in memory would rebuild once per file; the
- * fingerprint on disk makes it once per change of the code, and the suites still test the code as it is.
+ * fingerprint on disk makes it once per change of the code, and the suites still test the code as it is. A suite
+ * that finds another building waits for it, then finds its build current.
  */
-export function buildApp(): void {
+export async function buildApp(): Promise<void> {
   const fingerprint = sourceFingerprint();
-  const current = existsSync(join('.next', 'BUILD_ID')) && existsSync(FINGERPRINT_FILE);
-  if (current && readFileSync(FINGERPRINT_FILE, 'utf8') === fingerprint) return;
-  const result = spawnSync(process.execPath, [NEXT, 'build'], {
-    encoding: 'utf8',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  const built = () =>
+    existsSync(join('.next', 'BUILD_ID')) &&
+    existsSync(FINGERPRINT_FILE) &&
+    readFileSync(FINGERPRINT_FILE, 'utf8') === fingerprint;
+  if (built()) return;
+  // A lock whose holder died is taken over once it has not been refreshed for `stale` ms.
+  const release = await lock('.', {
+    lockfilePath: BUILD_LOCK,
+    stale: 30_000,
+    retries: { retries: 600, minTimeout: 1_000, maxTimeout: 1_000 },
   });
-  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
-  writeFileSync(FINGERPRINT_FILE, fingerprint);
+  try {
+    if (built()) return;
+    // Asynchronously: the lock is kept fresh by timers, which a blocked event loop would not run.
+    await execFileAsync(process.execPath, [NEXT, 'build'], {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`next build failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    });
+    writeFileSync(FINGERPRINT_FILE, fingerprint);
+  } finally {
+    await release();
+  }
 }
 
 /** A port on 127.0.0.1 nothing listens on right now. */

@@ -102,7 +102,7 @@ let database: PostgresTestDatabase;
 let app: RunningApp;
 
 beforeAll(async () => {
-  buildApp();
+  await buildApp();
   server = await startOwnPostgres();
   database = await createMigratedPostgresDatabase('crc_outage', server.url);
   apiKey = (await createKey({ databaseUrl: database.url }, 'clinician')).key;

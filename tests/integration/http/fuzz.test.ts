@@ -453,7 +453,7 @@ beforeAll(async () => {
   await client.connect();
   await client.query('UPDATE api_key SET revoked_at = now() WHERE id = $1', [revoked.id]);
   await client.end();
-  buildApp();
+  await buildApp();
   app = await startApp({ DATABASE_URL: database.url });
 }, 300_000);
 

@@ -12,7 +12,7 @@ let database: PostgresTestDatabase;
 let key: string;
 
 beforeAll(async () => {
-  buildApp();
+  await buildApp();
   database = await createMigratedPostgresDatabase('crc_actions');
   key = (await createKey({ databaseUrl: database.url }, 'clinician')).key;
   app = await startApp({ DATABASE_URL: database.url });

@@ -26,7 +26,7 @@ let auditor: string;
 let session: string;
 
 beforeAll(async () => {
-  buildApp();
+  await buildApp();
   database = await createMigratedPostgresDatabase('crc_server');
   let clinicianId: string;
   ({ key: clinician, id: clinicianId } = await createKey({ databaseUrl: database.url }, 'clinician'));
