@@ -70,9 +70,10 @@ export interface Database {
   prisma: PrismaClient;
   kind: DatabaseKind;
   /**
-   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws.
-   * Only for the migration runner: migration files are multi-statement scripts, which Prisma's raw
-   * queries cannot send. Application data is read and written through src/audit.
+   * Runs `work` in one transaction on the database's own connection, committed when it resolves and rolled back when
+   * it throws. For the two writers Prisma's raw queries do not serve well: the migration runner (migration files are
+   * multi-statement scripts) and the audit log's appends (src/audit/audit-log.ts: Prisma would serialise every
+   * parameter to JSON and back). Everything else goes through Prisma.
    */
   transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query; DatabaseUnavailableError otherwise (for health checks). */

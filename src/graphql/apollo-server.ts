@@ -3,6 +3,7 @@
  * mounts it.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLContext, GraphQLServices } from './context';
 import { credentialsPlugin } from './authentication';
 import { errorMappingPlugin } from './error-mapping';
@@ -39,7 +40,14 @@ export function createApolloServer(services: GraphQLServices): ApolloServer<Grap
     parseOptions: operationLimits.parseOptions,
     validationRules: operationLimits.validationRules,
     allowBatchedHttpRequests: operationLimits.allowBatchedHttpRequests,
-    plugins: [credentialsPlugin, ...operationLimits.plugins, inOrder(errorMappingPlugin, requestLogPlugin)],
+    plugins: [
+      credentialsPlugin,
+      ...operationLimits.plugins,
+      inOrder(errorMappingPlugin, requestLogPlugin),
+      // Apollo installs cache control unless told not to: a hook on every field of every answer (a prediction's
+      // contributions are dozens), for cache hints this API never sets. Its answers are not cached.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     logger: services.logger.child({ component: 'apollo' }),
     // The process stops Apollo itself at SIGTERM, in order, after the requests in hand (src/server/http-server.ts).
     stopOnTerminationSignals: false,

@@ -5,6 +5,7 @@
 import { startServerAndCreateNextHandler } from '@as-integrations/next';
 import type { NextRequest } from 'next/server';
 import type { Logger } from 'pino';
+import { onceUntilFailure } from '@/config/once-until-failure';
 import { createApolloServer } from './apollo-server';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context';
 import { refuseBody } from './request-body';
@@ -21,14 +22,7 @@ export function lazyRouteHandler<R extends Request>(
   build: () => Promise<(request: R) => Promise<Response>>,
   logger: Logger,
 ): (request: R) => Promise<Response> {
-  let handler: Promise<(request: R) => Promise<Response>> | null = null;
-  function getHandler() {
-    handler ??= build();
-    handler.catch(() => {
-      handler = null;
-    });
-    return handler;
-  }
+  const getHandler = onceUntilFailure(build);
   return async (request) => {
     const refused = await refuseBody(request);
     if (refused) return refused;

@@ -83,6 +83,34 @@ export async function refuseBody(request: Request): Promise<Response | null> {
   );
   if (byHeaders) return refusalResponse(byHeaders);
   if (request.method !== 'POST') return null;
-  const parsed = parseBody(new Uint8Array(await request.clone().arrayBuffer()));
+  // A clone: the handler behind reads the body again. A chunked body declares no length, so the limit is kept while
+  // reading, and past it nothing more is read.
+  const bytes = request.body ? await readCapped(request.clone().body!) : new Uint8Array();
+  const parsed = bytes ? parseBody(bytes) : { refusal: TOO_LARGE };
   return 'refusal' in parsed ? refusalResponse(parsed.refusal) : null;
+}
+
+/** The stream's bytes, or null as soon as they run past MAX_BODY_BYTES (the stream is then cancelled). */
+async function readCapped(body: ReadableStream<Uint8Array>): Promise<Uint8Array | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      // Not awaited: a cloned body's branch settles its cancel only once the other branch is cancelled too.
+      reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }

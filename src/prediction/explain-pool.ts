@@ -51,6 +51,9 @@ export class ExplainPool {
   private closing: Promise<void> | null = null;
   private explained = 0;
   private piscina: Piscina<ExplainTask, Float64Array> | null = null;
+  /** Settles once every thread has started and prepared the preloaded models (warmUp). */
+  private warming: Promise<void> | null = null;
+  private warm = false;
 
   private constructor(
     private readonly options: ExplainPoolOptions,
@@ -86,12 +89,38 @@ export class ExplainPool {
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData,
     });
+    this.warming = this.warmUp(this.piscina);
     return this.piscina;
   }
 
-  /** True when a batch of `rows` rows is explained faster by the pool than by the main thread. */
+  /**
+   * An empty chunk of each preloaded model per thread: they settle once the threads have started and loaded their
+   * explainers. A failure here is one the chunks to come would meet too, and each of those falls back on its own.
+   */
+  private async warmUp(piscina: Piscina<ExplainTask, Float64Array>): Promise<void> {
+    const empty = (this.options.preload ?? []).map(({ card }) => ({
+      model: versionOf(card),
+      vectors: new Float32Array(0),
+    }));
+    await Promise.allSettled(empty.flatMap((task) => Array.from({ length: this.size }, () => piscina.run(task))));
+    this.warm = true;
+  }
+
+  /** Starts the threads if they have not been, and resolves once they take chunks without waiting to start. */
+  async ready(): Promise<void> {
+    this.threads();
+    await this.warming;
+  }
+
+  /**
+   * True when a batch of `rows` rows is explained faster by the pool than by the main thread. A batch that arrives
+   * while the threads are starting is not: it would wait about a second for them (inside the monitor's transaction,
+   * for one), so the first batch worth them starts them and is explained on the main thread meanwhile.
+   */
   worthIt(rows: number): boolean {
-    return rows >= this.minRows && this.closing === null;
+    if (rows < this.minRows || this.closing !== null) return false;
+    this.threads();
+    return this.warm;
   }
 
   /** Chunks explained by the worker threads so far (not those the main thread took over). */

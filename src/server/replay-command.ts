@@ -159,14 +159,11 @@ async function main(): Promise<ReplaySummary> {
   let closeServices: () => Promise<void> = async () => undefined;
   if (options.via === 'direct') {
     // Only here: the other ways in reach a running Console, which owns the database.
-    const { services, database } = await import('./service-container');
+    const { services, shutdownServices } = await import('./service-container');
     const built = await services();
     vocabulary = built.monitor.vocabulary;
     transport = directTransport(built.monitor);
-    closeServices = async () => {
-      await built.registry.close();
-      await (await database()).close();
-    };
+    closeServices = shutdownServices;
   } else {
     vocabulary = await vocabularyOfCards(environment.MODELS_DIR);
     transport =

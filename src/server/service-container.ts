@@ -29,6 +29,7 @@ import { stayViews, type StayViews } from '@/monitoring/stay-views';
 import { processMetrics } from '@/telemetry/metrics';
 import { loadEnvironment } from '@/config/environment';
 import { processWide } from '@/config/process-wide';
+import { onceUntilFailure, type OnceUntilFailure } from '@/config/once-until-failure';
 
 export interface Services {
   database: Database;
@@ -44,35 +45,14 @@ export interface Services {
   drift: InputDriftMonitor;
   /** The ward's live events: one LISTEN per process, started by the first subscription. */
   live: LiveEvents;
-  /** Worker threads that explain large batches (EXPLAIN_POOL_SIZE); null when set to 0 or 1. */
-  explainPool: ExplainPool | null;
-}
-
-/** A service built on first call; `started` is its build if one was begun (and not forgotten), without beginning one. */
-export interface Built<T> {
-  (): Promise<T>;
-  started(): Promise<T> | null;
-}
-
-/** Builds once; concurrent first callers share the build; a failed build is forgotten so a later call retries. */
-function once<T>(build: () => Promise<T>): Built<T> {
-  let pending: Promise<T> | null = null;
-  const get = () => {
-    pending ??= build().catch((error: unknown) => {
-      pending = null;
-      throw error;
-    });
-    return pending;
-  };
-  return Object.assign(get, { started: () => pending });
 }
 
 /**
  * One build per process, shared by every Next.js chunk (see process-wide.ts): two embedded databases open on one
  * directory would corrupt it.
  */
-function shared<T>(name: string, build: () => Promise<T>): Built<T> {
-  return processWide(name, () => once(build));
+function shared<T>(name: string, build: () => Promise<T>): OnceUntilFailure<T> {
+  return processWide(name, () => onceUntilFailure(build));
 }
 
 /**
@@ -112,7 +92,7 @@ export const modelRegistry = shared('model-registry', async () => {
  * (EXPLAIN_POOL_SIZE threads, one per core by default); null when the setting is 0 or 1. The threads start with the
  * first batch large enough for them: a process that never scores one does not carry them (about 110 MiB for two
  * threads with the four shipped models; the CI soak, single predictions only, grew by 121 MiB with them started at
- * once against 79 MiB without), at the cost of that first batch waiting about a second for them.
+ * once against 79 MiB without). Batches that arrive while they start are explained on the main thread.
  */
 export const explainPool = shared('explain-pool', async (): Promise<ExplainPool | null> => {
   const environment = loadEnvironment();
@@ -210,6 +190,5 @@ export const services = shared('services', async (): Promise<Services> => {
     live: stoppedWith('the live events', new LiveEvents(db, { logger: pino({ name: 'live-events' }) }), (l) =>
       l.close(),
     ),
-    explainPool: pool,
   };
 });

@@ -15,7 +15,7 @@ import { runWorker, type ObservationSink } from '@/ingest/observation-worker';
 import { UnreadableMessageError } from '@/ingest/stream-message';
 import type { IngestBatch } from '@/monitoring/monitor-input';
 import { processMetrics } from '@/telemetry/metrics';
-import { services, type Services } from './service-container';
+import { services, shutdownServices, type Services } from './service-container';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     const counters = await worker.stopped;
     console.log(`worker ${options.name} stopped: ${JSON.stringify(counters)}`);
   } finally {
-    await built.database.close().catch(() => undefined);
+    await shutdownServices();
   }
 }
 

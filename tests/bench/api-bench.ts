@@ -29,8 +29,9 @@ const TARGET_BATCH_ROWS_PER_S = 20_000;
 /** Our `{ __typename }` over HTTP as a share of Apollo's standalone server's, both at 32 connections. */
 const TARGET_TYPENAME_RATIO = 0.5;
 // Measured both without a key (the same work as Apollo's standalone server: HTTP, parse, validate, execute) and with
-// the clinician key every predict sends (its check is a database read per request, which the standalone server has
-// no counterpart for); the target applies to the first.
+// the clinician key every predict sends (checked against a cache of verified keys that reads the database at most
+// every 5 s per key, src/access/verified-keys.ts; the standalone server has no counterpart); the target applies to
+// the first.
 /** Single predict over HTTP as a share of the same work in-process. */
 const TARGET_SINGLE_RATIO = 0.5;
 

@@ -177,6 +177,7 @@ async function main(): Promise<void> {
       (p) => p?.close() ?? Promise.resolve(),
     );
     if (!pool) throw new Error(`${size} core(s): the pool needs at least 2`);
+    await pool.ready();
     const m = machine();
     console.log(
       `${m.cpu}, ${m.cores} cores, Node ${m.node}; pool of ${size} threads; ${ROUNDS} alternating rounds of ${ROUND_MS} ms per size`,

@@ -80,6 +80,7 @@ describe('the explanation pool', () => {
   beforeAll(async () => {
     // Every worker prepares every shipped model as it starts.
     shared = pool({ preload: await registry.list(), onFallback: ({ error }) => sharedFailures.push(error) });
+    await shared.ready();
   });
   afterEach(() => expect(sharedFailures.splice(0)).toEqual([]));
 
@@ -139,6 +140,24 @@ describe('the explanation pool', () => {
     expect(explaining.completedChunks).toBe(before);
     await scoreVectors(model, large, () => null, { explainPool: explaining });
     expect(explaining.completedChunks).toBeGreaterThan(before);
+  });
+
+  it('starts a lazy pool with the first batch worth it, and explains the batches that arrive meanwhile on the main thread', async () => {
+    const model = await registry.get('diabetes');
+    const lazy = pool({ preload: [model], lazy: true });
+    expect(lazy.threadIds).toEqual([]);
+    expect(lazy.worthIt(POOLED_EXPLAIN_MIN_ROWS - 1)).toBe(false);
+    expect(lazy.threadIds).toEqual([]);
+    const vectors = variedVectors(model, 'diabetes', 300);
+    const keep = (s: { contributions: Float64Array }) => Float64Array.from(s.contributions);
+    // The threads start with this batch and take about a second to: the main thread explains it without waiting.
+    const first = await scoreVectors(model, vectors, keep, { explainPool: lazy });
+    expect(lazy.threadIds).toHaveLength(2);
+    expect(lazy.completedChunks).toBe(0);
+    await lazy.ready();
+    const later = await scoreVectors(model, vectors, keep, { explainPool: lazy });
+    expect(lazy.completedChunks).toBe(4);
+    later.forEach((c, i) => expect(bits(c).equals(bits(first[i]))).toBe(true));
   });
 
   it('refuses a partial row with the main thread’s ExplainInputError', async () => {

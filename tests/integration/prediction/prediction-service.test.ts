@@ -214,8 +214,9 @@ describe('PredictionService.predictBatch', () => {
 
 describe('PredictionService with the explanation pool', () => {
   it('stores a batch explained by worker threads exactly as one explained on the main thread', async () => {
-    const pool = ExplainPool.create({ size: 2, modelsDir: 'models' });
+    const pool = ExplainPool.create({ size: 2, modelsDir: 'models', preload: [await registry.get('diabetes')] });
     try {
+      await pool?.ready();
       const rows = variedRows('diabetes', 300, 17);
       const pooled = new MemoryAuditLog();
       const alone = new MemoryAuditLog();

@@ -54,4 +54,29 @@ describe('the body refusals both servers apply before Apollo', () => {
     expect((await broken.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
     expect((await post('{}', 'text/plain'))!.status).toBe(415);
   });
+
+  it('refuses a chunked body (no declared length) with 413 once it runs past the limit, reading no further', async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const chunksToLimit = Math.ceil(MAX_BODY_BYTES / chunk.byteLength);
+    let pulled = 0;
+    const twiceTheLimit = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 2 * chunksToLimit) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const refused = await refuseBody(
+      new Request('http://x/api/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: twiceTheLimit,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(refused!.status).toBe(413);
+    expect((await refused!.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    // The stream's own queue may run a chunk or two ahead of the reader; the rest of the body is never read.
+    expect(pulled).toBeLessThanOrEqual(chunksToLimit + 4);
+  });
 });
