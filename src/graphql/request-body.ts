@@ -85,13 +85,13 @@ export async function refuseBody(request: Request): Promise<Response | null> {
   if (request.method !== 'POST') return null;
   // A clone: the handler behind reads the body again. A chunked body declares no length, so the limit is kept while
   // reading, and past it nothing more is read.
-  const bytes = request.body ? await readCapped(request.clone().body!) : new Uint8Array();
+  const bytes = request.body ? await readCapped(request.clone().body!, MAX_BODY_BYTES) : new Uint8Array();
   const parsed = bytes ? parseBody(bytes) : { refusal: TOO_LARGE };
   return 'refusal' in parsed ? refusalResponse(parsed.refusal) : null;
 }
 
-/** The stream's bytes, or null as soon as they run past MAX_BODY_BYTES (the stream is then cancelled). */
-async function readCapped(body: ReadableStream<Uint8Array>): Promise<Uint8Array | null> {
+/** The stream's bytes, or null as soon as they run past `maxBytes` (the stream is then cancelled, read no further). */
+export async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -99,7 +99,7 @@ async function readCapped(body: ReadableStream<Uint8Array>): Promise<Uint8Array 
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       // Not awaited: a cloned body's branch settles its cancel only once the other branch is cancelled too.
       reader.cancel().catch(() => undefined);
       return null;

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { principalFrom, type ApiKeyStore } from '@/access/api-keys';
 import { AccessDeniedError, AuthenticationRequiredError, requirePermission } from '@/access/roles';
 import { isDatabaseUnavailable } from '@/db/database';
+import { readCapped } from '@/graphql/request-body';
 import { InvalidInputError, type FieldError } from '@/errors/invalid-input';
 import { UnknownStayError, type MonitorService } from '@/monitoring/monitor-service';
 import { mapBundle } from './fhir-bundle';
@@ -54,20 +55,8 @@ const UNAVAILABLE = () =>
 /** The body as text, or null when it is over the limit (read no further than the limit). */
 async function readLimited(request: Request): Promise<string | null> {
   if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_FHIR_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readCapped(request.body, MAX_FHIR_BODY_BYTES);
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 /** A refusal of the monitor with per-field problems: its content (InvalidInputError) or stays not admitted. */
