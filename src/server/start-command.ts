@@ -1,15 +1,18 @@
 /**
- * `npm start` (after `next build`): `node --import tsx src/server/start-command.ts [--port <n>] [--hostname <h>]` serves
- * the built app on the process's own server (http-server.ts), on PORT or 3000 like `next start`, and shuts down
- * gracefully on SIGTERM or SIGINT.
+ * `npm start` (after `next build`): `node --import tsx src/server/start-command.ts [--port <n>] [--hostname <h>]
+ * [--workers <n>]` serves the built app on the process's own server (http-server.ts), on PORT or 3000 like
+ * `next start`, in one process or, with --workers or WEB_CONCURRENCY above 1, in several sharing the port
+ * (cluster.ts), and shuts down gracefully on SIGTERM or SIGINT.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { loadEnvironment, type Environment } from '@/config/environment';
+import { loadEnvironment, MAX_SERVER_PROCESSES, type Environment } from '@/config/environment';
 import { CodedError } from '@/errors/coded-error';
-import { startHttpServer } from './http-server';
+import { announceReady, EmbeddedDatabaseOneProcessError, startCluster } from './cluster';
 
 const USAGE =
-  'usage: npm start -- [--port <0-65535; default PORT, else 3000>] [--hostname <address; default every one>]';
+  'usage: npm start -- [--port <0-65535; default PORT, else 3000>] [--hostname <address; default every one>] ' +
+  `[--workers <1-${MAX_SERVER_PROCESSES}; default WEB_CONCURRENCY, else 1>]`;
 
 /** A command line the server cannot start with; the usage goes with the message. */
 export class StartUsageError extends CodedError {
@@ -36,15 +39,27 @@ export interface StartOptions {
   port: number;
   /** Absent: every interface. */
   hostname?: string;
+  /** Server processes sharing the port (cluster.ts); 1 serves in this process. */
+  workers: number;
 }
 
-/** The options from the command line, the port falling back on the environment's PORT (3000 when unset). */
-export function parseStartArgs(args: string[], environment: Pick<Environment, 'PORT'>): StartOptions {
-  let values: { port?: string; hostname?: string };
+/**
+ * The options from the command line, the port falling back on the environment's PORT (3000 when unset) and the
+ * processes on WEB_CONCURRENCY (1 when unset).
+ */
+export function parseStartArgs(
+  args: string[],
+  environment: Pick<Environment, 'PORT' | 'WEB_CONCURRENCY'>,
+): StartOptions {
+  let values: { port?: string; hostname?: string; workers?: string };
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+      options: {
+        port: { type: 'string', short: 'p' },
+        hostname: { type: 'string', short: 'H' },
+        workers: { type: 'string', short: 'w' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -57,22 +72,25 @@ export function parseStartArgs(args: string[], environment: Pick<Environment, 'P
   const port = given === undefined ? environment.PORT : Number(given);
   if (values.hostname !== undefined && values.hostname.trim() === '')
     throw new StartUsageError('--hostname must not be empty');
-  return { port, ...(values.hostname === undefined ? {} : { hostname: values.hostname }) };
+  const workers = values.workers;
+  if (workers !== undefined && (!/^\d{1,2}$/.test(workers) || +workers < 1 || +workers > MAX_SERVER_PROCESSES))
+    throw new StartUsageError(`--workers must be a whole number from 1 to ${MAX_SERVER_PROCESSES}; got ${workers}`);
+  return {
+    port,
+    ...(values.hostname === undefined ? {} : { hostname: values.hostname }),
+    workers: workers === undefined ? environment.WEB_CONCURRENCY : Number(workers),
+  };
 }
 
-async function main(): Promise<void> {
-  const environment = loadEnvironment();
-  if (environment.NODE_ENV !== 'production') throw new NotProductionError(environment.NODE_ENV);
-  const options = parseStartArgs(process.argv.slice(2), environment);
-  const server = await startHttpServer(options);
-  console.log(`serving http://${options.hostname ?? 'localhost'}:${server.port} (GraphQL at /api/graphql)`);
+/** Stops on SIGTERM or SIGINT with `stop`, exiting 143 or 130 (1 if stopping failed). */
+function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
   // A second signal while stopping (a supervisor's repeat, Ctrl-C twice) is left to the first; SIGKILL ends it at once.
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping`);
-    server.close().then(
+    stop(signal).then(
       () => process.exit(signal === 'SIGINT' ? 130 : 143),
       (error: unknown) => {
         console.error(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -82,6 +100,34 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+async function main(): Promise<void> {
+  const environment = loadEnvironment();
+  if (environment.NODE_ENV !== 'production') throw new NotProductionError(environment.NODE_ENV);
+  const options = parseStartArgs(process.argv.slice(2), environment);
+  const where = (port: number) => `http://${options.hostname ?? 'localhost'}:${port}`;
+  if (options.workers > 1 && cluster.isPrimary) {
+    if (!environment.DATABASE_URL) throw new EmbeddedDatabaseOneProcessError(options.workers);
+    // The primary loads no app code: it only supervises (cluster.ts).
+    const running = await startCluster({
+      workers: options.workers,
+      env: { WEB_CONCURRENCY: String(options.workers) },
+      log: (line) => console.log(line),
+    });
+    console.log(`serving ${where(running.port)} from ${options.workers} processes (GraphQL at /api/graphql)`);
+    stopOnSignals((signal) => running.stop(signal));
+    return;
+  }
+  // Loaded here, not at the top: a cluster's primary never needs Next.js or the services.
+  const { startHttpServer } = await import('./http-server');
+  const { startServices } = await import('./startup');
+  const server = await startHttpServer(options);
+  // Next.js starts them (src/instrumentation.ts) without holding the start for them; the ready line waits.
+  await startServices();
+  if (cluster.isWorker) announceReady();
+  else console.log(`serving ${where(server.port)} (GraphQL at /api/graphql)`);
+  stopOnSignals(() => server.close());
 }
 
 if (require.main === module) {

@@ -2,13 +2,20 @@
  * Starting the process's services when the server starts (Next.js's `register`), and stopping it on failures that will
  * not mend.
  */
+import { processWide } from '@/config/process-wide';
 import { services, signingKey } from './service-container';
 
 /**
  * Builds the services at start rather than on the first request, so the embedded database's first
- * admin key is printed at start and a database that cannot be opened is reported at once.
+ * admin key is printed at start and a database that cannot be opened is reported at once. Next.js's `register`
+ * (src/instrumentation.ts) and the start command (start-command.ts, which waits for it) both call it: the one start,
+ * and its report, are shared.
  */
-export async function startServices(): Promise<void> {
+export function startServices(): Promise<void> {
+  return processWide('services-started', startServicesNow);
+}
+
+async function startServicesNow(): Promise<void> {
   try {
     // The signing key first and alone: an unusable key file must stop the start even while the
     // database is unreachable, which would otherwise be the error reported.

@@ -4,6 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { processWide } from '@/config/process-wide';
+import { allWorkersMetrics, isClusterWorker, reportToPrimary } from './cluster-metrics';
 
 export interface Metrics {
   registry: Registry;
@@ -45,6 +46,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       help,
       labelNames: ['model', 'input'],
       registers: [registry],
+      // Every server process reads the same database: with several (src/server/cluster.ts), one reading is the value.
+      aggregator: 'first',
       async collect() {
         this.reset();
         if (!driftSource) return;
@@ -107,5 +110,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
  * The process's one set: /api/metrics must report what every Next.js chunk counted (process-wide.ts).
  */
 export function processMetrics(): Metrics {
-  return processWide('metrics', () => createMetrics({ processMetrics: true }));
+  return processWide('metrics', () => {
+    const metrics = createMetrics({ processMetrics: true });
+    if (isClusterWorker()) reportToPrimary(metrics.registry);
+    return metrics;
+  });
+}
+
+/**
+ * What /api/metrics answers: this process's metrics or, when it is one of several server processes
+ * (src/server/cluster.ts), all of theirs merged; with their content type.
+ */
+export async function metricsExposition(): Promise<{ text: string; contentType: string }> {
+  const { registry } = processMetrics();
+  const text = isClusterWorker() ? await allWorkersMetrics() : await registry.metrics();
+  return { text, contentType: registry.contentType };
 }

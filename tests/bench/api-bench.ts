@@ -1,6 +1,7 @@
 /**
- * `npm run bench:api [-- --seconds N] [--no-build]`: throughput and latency of predict / predictBatch over HTTP
- * (autocannon against the app's server, as `npm start` runs it, on a fresh Postgres database), beside the same work
+ * `npm run bench:api [-- --seconds N] [--workers N] [--no-build]`: throughput and latency of predict / predictBatch over
+ * HTTP (autocannon against the app's server, as `npm start` runs it, with `--workers` server processes (default 1), on
+ * a fresh Postgres database), beside the same work
  * done in-process through PredictionService with no HTTP or GraphQL, and `{ __typename }` beside Apollo's own
  * standalone server in the same run. Every response is checked, and the stored row count is compared with the
  * successes counted. Writes bench-results/api.json.
@@ -43,6 +44,8 @@ const SECONDS = Number(argValue('--seconds') ?? 15);
 const WARMUP_SECONDS = Math.min(5, Math.max(2, Math.round(SECONDS / 3)));
 const MODEL = argValue('--model') ?? 'heart-failure';
 const BUILD = !process.argv.includes('--no-build');
+const WORKERS = Number(argValue('--workers') ?? 1);
+if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error(`--workers must be a whole number ≥ 1, got ${WORKERS}`);
 if (!Number.isFinite(SECONDS) || SECONDS <= 0)
   throw new Error(`--seconds must be a positive number, got ${argValue('--seconds')}`);
 if (MODEL !== 'heart-failure' && MODEL !== 'diabetes')
@@ -396,7 +399,9 @@ async function main(): Promise<void> {
     const standalone = held.hold(await startApolloStandalone(), (a) => a.stop());
     const apolloFloor = await typenamePhase("Apollo's standalone server", standalone.url, {});
     await held.release(standalone);
-    const app = held.hold(await startApp({ DATABASE_URL: database.url }), (a) => a.stop());
+    const app = held.hold(await startApp({ DATABASE_URL: database.url }, ['--workers', String(WORKERS)]), (a) =>
+      a.stop(),
+    );
 
     const http = { storedExpected: 0, unanswered: 0, cutOffRowsMax: 0 };
     const anonymousFloor = await typenamePhase("the app's server, no key", `${app.url}/api/graphql`, {});
@@ -457,7 +462,7 @@ async function main(): Promise<void> {
     ];
     const errorsOf = (h: HttpFigures) => h.badBodies + h.non2xx + h.connectionErrors;
     console.log(
-      `\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')}; model ${MODEL}`,
+      `\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Postgres at ${POSTGRES.replace(/\/\/[^@]*@/, '//')}; model ${MODEL}; ${WORKERS} server process${WORKERS > 1 ? 'es' : ''}`,
     );
     console.log(
       `Each figure: ${SECONDS}s after ${WARMUP_SECONDS}s warm-up; HTTP = autocannon → the app's server (npm start) → GraphQL → PredictionService → Postgres; in-process = PredictionService → Postgres\n`,
@@ -538,6 +543,7 @@ async function main(): Promise<void> {
       machine: m,
       postgres: POSTGRES.replace(/\/\/[^@]*@/, '//'),
       model: MODEL,
+      serverProcesses: WORKERS,
       secondsPerMeasurement: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       httpCeiling: { operation: '{ __typename }', connections: 32, ...floor },

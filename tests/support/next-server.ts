@@ -94,16 +94,20 @@ export interface RunningApp {
   pid: number;
   /** Everything the server has printed so far, stdout and stderr. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM; resolves with the exit code once the process has ended. */
+  stop(): Promise<number | null>;
 }
 
-/** Starts the server as `npm start` does, with `env` added, and waits until /api/health answers (with any status). */
-export async function startApp(env: Record<string, string>): Promise<RunningApp> {
+/**
+ * Starts the server as `npm start` does, with `env` added (and `args` after the port and hostname), and waits until
+ * /api/health answers (with any status).
+ */
+export async function startApp(env: Record<string, string>, args: string[] = []): Promise<RunningApp> {
   const port = await freePort();
-  // Node itself, not npm or tsx's CLI, so that `pid` is the process serving the requests.
+  // Node itself, not npm or tsx's CLI, so that `pid` is the process serving the requests (the primary, with --workers).
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', START_COMMAND, '--port', String(port), '--hostname', '127.0.0.1'],
+    ['--import', 'tsx', START_COMMAND, '--port', String(port), '--hostname', '127.0.0.1', ...args],
     {
       env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,8 +133,8 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),
   };

@@ -45,6 +45,14 @@ const COVERAGE: Record<string, Coverage> = {
     because:
       'this test checks that the start script ends in the server and that the server takes its port from PORT; the HTTP tests start it on a chosen port',
   },
+  'DATABASE_URL=… npm start': {
+    runBy: [
+      { file: 'tests/integration/server/cluster.test.ts', shows: "['--workers', '2']" },
+      { file: 'tests/support/next-server.ts', shows: "'--import', 'tsx', START_COMMAND, '--port'" },
+    ],
+    because:
+      'the cluster test runs the start script’s server with --workers 2 on a fresh Postgres database (DATABASE_URL) after the build',
+  },
   'npm test': { runBy: ['.ci/run'] },
   'export CRC_KEY': { runBy: [{ file: 'tests/integration/http/graphql-http.test.ts', shows: 'CRC_KEY' }] },
   'curl /api/graphql': {

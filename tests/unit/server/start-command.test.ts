@@ -2,18 +2,44 @@ import { loadEnvironment } from '@/config/environment';
 import { EnvironmentError } from '@/config/environment';
 import { parseStartArgs, StartUsageError } from '@/server/start-command';
 
-const env = (PORT?: string) => loadEnvironment(PORT === undefined ? {} : { PORT });
+const env = (PORT?: string, WEB_CONCURRENCY?: string) =>
+  loadEnvironment({
+    ...(PORT === undefined ? {} : { PORT }),
+    ...(WEB_CONCURRENCY === undefined ? {} : { WEB_CONCURRENCY }),
+  });
 
 describe("the start command's options", () => {
   it('serves on PORT, else 3000, on every interface unless a hostname is given', () => {
-    expect(parseStartArgs([], env())).toEqual({ port: 3000 });
-    expect(parseStartArgs([], env('8080'))).toEqual({ port: 8080 });
-    expect(parseStartArgs(['--hostname', '127.0.0.1'], env())).toEqual({ port: 3000, hostname: '127.0.0.1' });
+    expect(parseStartArgs([], env())).toEqual({ port: 3000, workers: 1 });
+    expect(parseStartArgs([], env('8080'))).toEqual({ port: 8080, workers: 1 });
+    expect(parseStartArgs(['--hostname', '127.0.0.1'], env())).toEqual({
+      port: 3000,
+      hostname: '127.0.0.1',
+      workers: 1,
+    });
   });
 
   it('takes --port (or -p) over PORT, as `next start` does, and -H for the hostname', () => {
-    expect(parseStartArgs(['--port', '4000'], env('8080'))).toEqual({ port: 4000 });
-    expect(parseStartArgs(['-p', '0', '-H', '::1'], env())).toEqual({ port: 0, hostname: '::1' });
+    expect(parseStartArgs(['--port', '4000'], env('8080'))).toEqual({ port: 4000, workers: 1 });
+    expect(parseStartArgs(['-p', '0', '-H', '::1'], env())).toEqual({ port: 0, hostname: '::1', workers: 1 });
+  });
+
+  it('runs WEB_CONCURRENCY server processes, else one, and takes --workers (or -w) over it', () => {
+    expect(parseStartArgs([], env(undefined, '3')).workers).toBe(3);
+    expect(parseStartArgs(['--workers', '2'], env(undefined, '3')).workers).toBe(2);
+    expect(parseStartArgs(['-w', '64'], env()).workers).toBe(64);
+  });
+
+  it.each(['0', '65', '1.5', 'two', '-1'])('refuses --workers %s, naming the range', (value) => {
+    expect(() => parseStartArgs([`--workers=${value}`], env())).toThrow(
+      `--workers must be a whole number from 1 to 64; got ${value}`,
+    );
+  });
+
+  it('refuses a WEB_CONCURRENCY that is not a number of processes, naming the setting', () => {
+    expect(() => env(undefined, '0')).toThrow(
+      'invalid environment: WEB_CONCURRENCY: must be a whole number of processes from 1 to 64',
+    );
   });
 
   it.each([

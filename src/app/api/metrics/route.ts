@@ -1,13 +1,13 @@
 /**
- * GET /api/metrics: the process's Prometheus metrics (requests, latency, predictions, process), for an
- * auditor or admin key sent as a bearer token: the counts cover every key's predictions, which a
- * clinician may not see.
+ * GET /api/metrics: the server's Prometheus metrics (requests, latency, predictions, process; every server process's
+ * when there are several), for an auditor or admin key sent as a bearer token: the counts cover every key's
+ * predictions, which a clinician may not see.
  */
 import { principalFrom } from '@/access/api-keys';
 import { AccessDeniedError, AuthenticationRequiredError, requirePermission } from '@/access/roles';
 import { services } from '@/server/service-container';
 import { DatabaseUnavailableError } from '@/db/database';
-import { processMetrics } from '@/telemetry/metrics';
+import { metricsExposition } from '@/telemetry/metrics';
 
 export const dynamic = 'force-dynamic';
 
@@ -35,8 +35,6 @@ export async function GET(request: Request): Promise<Response> {
       });
     throw error;
   }
-  const { registry } = processMetrics();
-  return new Response(await registry.metrics(), {
-    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
-  });
+  const { text, contentType } = await metricsExposition();
+  return new Response(text, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
 }

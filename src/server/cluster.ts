@@ -1,0 +1,149 @@
+/**
+ * `npm start -- --workers N` (or WEB_CONCURRENCY=N): N server processes sharing one port (node:cluster), each a whole
+ * server as a single process is (Next.js, Apollo, the services with their own database pool). One process answers on
+ * one core at a time; several use the machine's cores for the HTTP and GraphQL work as well as for explanations.
+ * Postgres only: the embedded database is opened by one process. The audit chain is extended under a database lock,
+ * and live events fan out through LISTEN/NOTIFY, so the processes need nothing from each other.
+ *
+ * The primary serves nothing. It starts the workers one after another, each once the one before is ready (listening,
+ * its services started: the first alone makes the first admin key); a worker that ends before it is ready fails the
+ * start, as a single process would.
+ * Afterwards a worker that dies is replaced. The primary gathers the workers' metrics for /api/metrics
+ * (src/telemetry/cluster-metrics.ts), and passes SIGTERM or SIGINT on to every worker, ending once all have stopped.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { CodedError } from '@/errors/coded-error';
+import { serveClusterMetrics } from '@/telemetry/cluster-metrics';
+
+/** More than one server process on the embedded database: PGlite's directory is opened by one process only. */
+export class EmbeddedDatabaseOneProcessError extends CodedError {
+  readonly code = 'EMBEDDED_DATABASE_ONE_PROCESS';
+  constructor(workers: number) {
+    super(
+      `${workers} server processes need DATABASE_URL (a Postgres server): the embedded database (DATA_DIR) is opened by one process only; run one (--workers 1, WEB_CONCURRENCY=1) or set DATABASE_URL`,
+    );
+  }
+}
+
+/** A worker that ended before it was ready: the start fails, as a single process's would. */
+export class WorkerStartError extends CodedError {
+  readonly code = 'WORKER_START_FAILED';
+  constructor(
+    readonly worker: number,
+    exit: string,
+  ) {
+    super(`server process ${worker} ended before it was ready (${exit}); the others were stopped`);
+  }
+}
+
+/** A worker's word to the primary that its services have started (or failed in a way it serves through). */
+const READY = 'crc:server-ready';
+
+/** In a worker: tells the primary it is ready for its share of the connections. */
+export function announceReady(): void {
+  process.send?.({ type: READY });
+}
+
+/** How long a worker has to stop after SIGTERM before it is killed: its own grace (10 s) and the services' stop. */
+export const WORKER_STOP_MS = 30_000;
+/** A replacement for a worker that died waits this long, doubling while replacements die before listening. */
+const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export interface ClusterOptions {
+  workers: number;
+  /** Added to each worker's environment (WEB_CONCURRENCY, so each sizes its share of the cores). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface RunningCluster {
+  /** The port the workers listen on. */
+  port: number;
+  /** Ends every worker (SIGTERM, then SIGKILL after WORKER_STOP_MS); resolves once all have exited. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+const exitOf = (code: number | null, signal: string | null) => (signal ? `signal ${signal}` : `exit code ${code}`);
+
+/**
+ * Starts `workers` processes running this process's own script and arguments (the forked start command sees it is a
+ * worker and serves), one after another. Resolves once all are ready; rejects with WorkerStartError if one ends first.
+ */
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const log = options.log ?? (() => undefined);
+  serveClusterMetrics();
+  let stopping = false;
+  let restartDelayMs = RESTART_DELAY_MS;
+
+  /**
+   * Worker `n` (1-based, kept by its replacements), resolved with its port once it listens and has said it is ready
+   * (its services started: a worker that cannot start them, an unusable signing key say, ends before).
+   */
+  const fork = (n: number) =>
+    new Promise<{ worker: Worker; port: number }>((resolve, reject) => {
+      const worker = cluster.fork(options.env);
+      let port: number | null = null;
+      let ready = false;
+      worker.once('listening', (address) => {
+        port = address.port;
+      });
+      worker.on('message', (message: { type?: string }) => {
+        if (message?.type !== READY || ready || port === null) return;
+        ready = true;
+        resolve({ worker, port });
+      });
+      worker.once('exit', (code, signal) => {
+        if (!ready) return reject(new WorkerStartError(n, exitOf(code, signal)));
+        if (stopping) return;
+        log(`server process ${n} (pid ${worker.process.pid}) ended (${exitOf(code, signal)}); starting another`);
+        replace(n);
+      });
+    });
+
+  const replace = (n: number) => {
+    setTimeout(() => {
+      if (stopping) return;
+      fork(n).then(
+        ({ worker }) => {
+          restartDelayMs = RESTART_DELAY_MS;
+          log(`server process ${n} is back (pid ${worker.process.pid})`);
+        },
+        (error: unknown) => {
+          log(`${(error as Error).message}; trying again in ${restartDelayMs / 1000} s`);
+          restartDelayMs = Math.min(2 * restartDelayMs, MAX_RESTART_DELAY_MS);
+          replace(n);
+        },
+      );
+    }, restartDelayMs);
+  };
+
+  const stop = async (signal: NodeJS.Signals) => {
+    stopping = true;
+    const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+    await Promise.all(
+      running.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const kill = setTimeout(() => worker.process.kill('SIGKILL'), WORKER_STOP_MS);
+            worker.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            worker.process.kill(signal);
+          }),
+      ),
+    );
+  };
+
+  let port = 0;
+  try {
+    for (let n = 1; n <= options.workers; n++) {
+      ({ port } = await fork(n));
+    }
+  } catch (error) {
+    await stop('SIGTERM');
+    throw error;
+  }
+  return { port, stop };
+}
