@@ -49,7 +49,7 @@ const environmentSchema = z
      * Server processes `npm start` runs on one port (src/server/cluster.ts); `--workers` overrides it. Above 1 it needs
      * DATABASE_URL: the embedded database is opened by one process.
      */
-    WEB_CONCURRENCY: z.preprocess(
+    SERVER_PROCESSES: z.preprocess(
       unsetWhenEmpty,
       z.coerce
         .number(serverProcesses)
@@ -60,7 +60,7 @@ const environmentSchema = z
     ),
     /**
      * Worker threads that explain batch rows (TreeSHAP) beside the main thread; by default the cores each server
-     * process has to itself (cores ÷ WEB_CONCURRENCY). 0 or 1 turns the pool off: one worker thread explains no faster
+     * process has to itself (cores ÷ SERVER_PROCESSES). 0 or 1 turns the pool off: one worker thread explains no faster
      * than the main thread, which would wait for it.
      */
     EXPLAIN_POOL_SIZE: z.preprocess(
@@ -87,7 +87,7 @@ const environmentSchema = z
   })
   .transform((settings) => ({
     ...settings,
-    EXPLAIN_POOL_SIZE: settings.EXPLAIN_POOL_SIZE ?? Math.floor(availableParallelism() / settings.WEB_CONCURRENCY),
+    EXPLAIN_POOL_SIZE: settings.EXPLAIN_POOL_SIZE ?? Math.floor(availableParallelism() / settings.SERVER_PROCESSES),
   }));
 
 export type Environment = Readonly<z.infer<typeof environmentSchema>>;

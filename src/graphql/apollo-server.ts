@@ -29,6 +29,12 @@ function inOrder(...plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer
   };
 }
 
+/**
+ * The Cache-Control of every GraphQL answer: it may carry patient data, and no cache on the way may keep it (GET
+ * queries included). Apollo's cache-control plugin said so; it is off (below), so the handlers say it themselves.
+ */
+export const NO_STORE = 'no-store';
+
 /** One per process; pass every request a context from `await createContext(services, headers)`. */
 export function createApolloServer(services: GraphQLServices): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({

@@ -10,7 +10,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
 import { onceUntilFailure } from '@/config/once-until-failure';
 import { CodedError } from '@/errors/coded-error';
-import { createApolloServer } from './apollo-server';
+import { createApolloServer, NO_STORE } from './apollo-server';
 import { createContext, type GraphQLServices } from './context';
 import { parseBody, refusalBody, refusalByHeaders, tooLarge, MAX_BODY_BYTES, type BodyRefusal } from './request-body';
 import { startupErrorResponse } from './startup-error';
@@ -149,6 +149,7 @@ export function graphqlHttpHandler(
       context: () => createContext(apollo.services, headers),
     });
     for (const [name, value] of answer.headers) response.setHeader(name, value);
+    response.setHeader('cache-control', NO_STORE);
     response.statusCode = answer.status ?? 200;
     if (answer.body.kind === 'complete') return sendComplete(request, response, answer.body.string);
     // Incremental delivery (@defer) answers in parts; each is written as Apollo yields it.

@@ -6,7 +6,7 @@ import { startServerAndCreateNextHandler } from '@as-integrations/next';
 import type { NextRequest } from 'next/server';
 import type { Logger } from 'pino';
 import { onceUntilFailure } from '@/config/once-until-failure';
-import { createApolloServer } from './apollo-server';
+import { createApolloServer, NO_STORE } from './apollo-server';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context';
 import { refuseBody } from './request-body';
 import { startupErrorResponse } from './startup-error';
@@ -40,11 +40,16 @@ export function lazyRouteHandler<R extends Request>(
 export function graphqlRouteHandler(graphqlServices: () => Promise<GraphQLServices>, logger: Logger): Handler {
   return lazyRouteHandler(
     () =>
-      graphqlServices().then((built) =>
-        startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(built), {
+      graphqlServices().then((built) => {
+        const handle = startServerAndCreateNextHandler<NextRequest, GraphQLContext>(createApolloServer(built), {
           context: (request) => createContext(built, request.headers),
-        }),
-      ),
+        });
+        return async (request: NextRequest) => {
+          const response = await handle(request);
+          response.headers.set('cache-control', NO_STORE);
+          return response;
+        };
+      }),
     logger,
   );
 }

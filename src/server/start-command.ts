@@ -1,18 +1,19 @@
 /**
  * `npm start` (after `next build`): `node --import tsx src/server/start-command.ts [--port <n>] [--hostname <h>]
  * [--workers <n>]` serves the built app on the process's own server (http-server.ts), on PORT or 3000 like
- * `next start`, in one process or, with --workers or WEB_CONCURRENCY above 1, in several sharing the port
+ * `next start`, in one process or, with --workers or SERVER_PROCESSES above 1, in several sharing the port
  * (cluster.ts), and shuts down gracefully on SIGTERM or SIGINT.
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { loadEnvironment, MAX_SERVER_PROCESSES, type Environment } from '@/config/environment';
 import { CodedError } from '@/errors/coded-error';
+import { processMetrics } from '@/telemetry/metrics';
 import { announceReady, EmbeddedDatabaseOneProcessError, startCluster } from './cluster';
 
 const USAGE =
   'usage: npm start -- [--port <0-65535; default PORT, else 3000>] [--hostname <address; default every one>] ' +
-  `[--workers <1-${MAX_SERVER_PROCESSES}; default WEB_CONCURRENCY, else 1>]`;
+  `[--workers <1-${MAX_SERVER_PROCESSES}; default SERVER_PROCESSES, else 1>]`;
 
 /** A command line the server cannot start with; the usage goes with the message. */
 export class StartUsageError extends CodedError {
@@ -45,11 +46,11 @@ export interface StartOptions {
 
 /**
  * The options from the command line, the port falling back on the environment's PORT (3000 when unset) and the
- * processes on WEB_CONCURRENCY (1 when unset).
+ * processes on SERVER_PROCESSES (1 when unset).
  */
 export function parseStartArgs(
   args: string[],
-  environment: Pick<Environment, 'PORT' | 'WEB_CONCURRENCY'>,
+  environment: Pick<Environment, 'PORT' | 'SERVER_PROCESSES'>,
 ): StartOptions {
   let values: { port?: string; hostname?: string; workers?: string };
   try {
@@ -78,7 +79,7 @@ export function parseStartArgs(
   return {
     port,
     ...(values.hostname === undefined ? {} : { hostname: values.hostname }),
-    workers: workers === undefined ? environment.WEB_CONCURRENCY : Number(workers),
+    workers: workers === undefined ? environment.SERVER_PROCESSES : Number(workers),
   };
 }
 
@@ -109,25 +110,35 @@ async function main(): Promise<void> {
   const where = (port: number) => `http://${options.hostname ?? 'localhost'}:${port}`;
   if (options.workers > 1 && cluster.isPrimary) {
     if (!environment.DATABASE_URL) throw new EmbeddedDatabaseOneProcessError(options.workers);
-    // The primary loads no app code: it only supervises (cluster.ts).
-    const running = await startCluster({
+    // The primary loads no app code: it only supervises (cluster.ts). Signals are taken from the start on: a stop
+    // during the start ends the workers already started too.
+    const running = startCluster({
       workers: options.workers,
-      env: { WEB_CONCURRENCY: String(options.workers) },
+      env: { SERVER_PROCESSES: String(options.workers) },
       log: (line) => console.log(line),
     });
-    console.log(`serving ${where(running.port)} from ${options.workers} processes (GraphQL at /api/graphql)`);
     stopOnSignals((signal) => running.stop(signal));
+    let port: number;
+    try {
+      port = await running.ready;
+    } catch (error) {
+      if (running.stopping) return; // the signal's own exit follows
+      throw error;
+    }
+    console.log(`serving ${where(port)} from ${options.workers} processes (GraphQL at /api/graphql)`);
     return;
   }
+  // The primary gathers a worker's metrics from the moment it runs, not from its services' start.
+  if (cluster.isWorker) processMetrics();
   // Loaded here, not at the top: a cluster's primary never needs Next.js or the services.
   const { startHttpServer } = await import('./http-server');
   const { startServices } = await import('./startup');
   const server = await startHttpServer(options);
+  stopOnSignals(() => server.close());
   // Next.js starts them (src/instrumentation.ts) without holding the start for them; the ready line waits.
   await startServices();
   if (cluster.isWorker) announceReady();
   else console.log(`serving ${where(server.port)} (GraphQL at /api/graphql)`);
-  stopOnSignals(() => server.close());
 }
 
 if (require.main === module) {

@@ -13,16 +13,24 @@ const RESPONSE = 'crc:cluster-metrics-response';
 type Request = { type: typeof REQUEST; id: number };
 type Response = { type: typeof RESPONSE; id: number; text?: string; error?: string };
 
-/** The primary's side: answers each worker's request with the metrics of every worker. Call once, in the primary. */
-export function serveClusterMetrics(): void {
+/**
+ * The primary's side: answers each worker's request with the metrics of every worker. Call once, in the primary. A
+ * worker that has died since it asked is not answered (and the failed send is logged, never thrown).
+ */
+export function serveClusterMetrics(log: (line: string) => void = () => undefined): void {
   const aggregator = new AggregatorRegistry();
   cluster.on('message', (worker, message: Partial<Request>) => {
     if (message?.type !== REQUEST || typeof message.id !== 'number') return;
     const id = message.id;
+    const answer = (response: Response) => {
+      if (!worker.isConnected()) return;
+      worker.send(response, undefined, (error) => {
+        if (error) log(`the metrics could not be sent to a server process: ${error.message}`);
+      });
+    };
     aggregator.clusterMetrics().then(
-      (text) => worker.send({ type: RESPONSE, id, text } satisfies Response),
-      (error: unknown) =>
-        worker.send({ type: RESPONSE, id, error: error instanceof Error ? error.message : String(error) }),
+      (text) => answer({ type: RESPONSE, id, text }),
+      (error: unknown) => answer({ type: RESPONSE, id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
 }

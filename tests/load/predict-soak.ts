@@ -12,7 +12,7 @@ import pg from 'pg';
 import { bearer, createKey } from '../support/api-keys';
 import { withHeldResources } from '../support/held-resources';
 import { fmt, machine, type Machine } from '../support/bench-report';
-import { buildApp, freePort, startApp, type RunningApp } from '../support/next-server';
+import { buildApp, startApp, type RunningApp } from '../support/next-server';
 import { createMigratedPostgresDatabase, TEST_POSTGRES } from '../support/test-databases';
 import { LOAD_MODELS, variedRows, type LoadModelId } from '../support/varied-rows';
 import { restingMemory, type RestingMemory } from './resting-memory';
@@ -615,15 +615,18 @@ export async function soakOnFreshDatabase(options: FreshDatabaseSoakOptions): Pr
     );
     // One key predicts and reads /api/metrics (which needs more than a clinician's role).
     const { key } = await createKey({ databaseUrl: database.url }, 'admin', 'soak');
-    const inspectorPort = await freePort();
+    // Port 0: the inspector picks a free port itself and says which (another test file may be taking ports too).
     const app = held.hold(
       await startApp({
         DATABASE_URL: database.url,
         ...options.env,
-        NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort} ${options.env?.NODE_OPTIONS ?? ''}`.trim(),
+        NODE_OPTIONS: `--inspect=127.0.0.1:0 ${options.env?.NODE_OPTIONS ?? ''}`.trim(),
       }),
       (a) => a.stop(),
     );
+    const inspector = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(app.output());
+    if (!inspector) throw new Error(`the server did not say where its inspector listens:\n${app.output()}`);
+    const inspectorPort = Number(inspector[1]);
     log(`database ${database.name}; server pid ${app.pid} at ${app.url}, inspector on port ${inspectorPort}`);
     return runSoak({ ...app, inspectorPort }, database.url, {
       ...options,

@@ -90,7 +90,10 @@ export async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string;
-  /** The server process, which serves the requests itself (for reading its memory in /proc). */
+  /**
+   * The process started: with one server process, the one that serves the requests (for reading its memory in /proc);
+   * with --workers, the primary, whose children serve.
+   */
   pid: number;
   /** Everything the server has printed so far, stdout and stderr. */
   output(): string;
@@ -100,7 +103,7 @@ export interface RunningApp {
 
 /**
  * Starts the server as `npm start` does, with `env` added (and `args` after the port and hostname), and waits until
- * /api/health answers (with any status).
+ * /api/health answers (with any status) and, with --workers, until the primary says every worker is ready.
  */
 export async function startApp(env: Record<string, string>, args: string[] = []): Promise<RunningApp> {
   const port = await freePort();
@@ -127,6 +130,13 @@ export async function startApp(env: Record<string, string>, args: string[] = [])
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+  // The first worker answers /api/health before the others have started (src/server/cluster.ts).
+  if (args.includes('--workers'))
+    while (!/^serving \S+ from \d+ processes/m.test(output)) {
+      if (Date.now() > deadline + 60_000 || child.exitCode !== null)
+        throw new Error(`the server's processes did not all start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   return {
     url,
     pid: child.pid!,

@@ -23,10 +23,10 @@ let app: RunningApp;
 let clinician: string;
 let admin: string;
 
-/** The primary's children: the server processes. */
+/** The primary's children that run the start command: the server processes (not, say, esbuild's service under tsx). */
 function workerPids(primary: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(primary), '-f', 'start-command'], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map(Number)

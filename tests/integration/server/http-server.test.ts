@@ -67,6 +67,8 @@ describe('GraphQL on the process’s own server', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    // A prediction is patient data: no cache on the way may keep it.
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const { data } = (await response.json()) as { data: { predict: { id: string; riskBand: string } } };
     expect(data.predict.riskBand).toMatch(/^(LOW|MODERATE|HIGH)$/);
     const deadline = Date.now() + 5_000;
@@ -89,6 +91,7 @@ describe('GraphQL on the process’s own server', () => {
       fetch(`${app.url}/api/graphql?query=${encodeURIComponent(query)}`, { headers });
     const read = await get('{ models { id } }', { 'apollo-require-preflight': 'true' });
     expect(read.status).toBe(200);
+    expect(read.headers.get('cache-control')).toBe('no-store');
     expect(((await read.json()) as { data: { models: unknown[] } }).data.models).toHaveLength(4);
     // Apollo's CSRF prevention: a GET a browser could send from another site, without the header, runs nothing.
     const simple = await get('{ models { id } }');

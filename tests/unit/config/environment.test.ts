@@ -7,11 +7,11 @@ describe('EXPLAIN_POOL_SIZE, the explanation pool’s worker threads', () => {
     expect(loadEnvironment({ EXPLAIN_POOL_SIZE: '' }).EXPLAIN_POOL_SIZE).toBe(availableParallelism());
   });
 
-  it('is the cores each server process has to itself when several share the machine (WEB_CONCURRENCY)', () => {
+  it('is the cores each server process has to itself when several share the machine (SERVER_PROCESSES)', () => {
     const cores = availableParallelism();
-    expect(loadEnvironment({ WEB_CONCURRENCY: '2' }).EXPLAIN_POOL_SIZE).toBe(Math.floor(cores / 2));
-    expect(loadEnvironment({ WEB_CONCURRENCY: '64' }).EXPLAIN_POOL_SIZE).toBe(Math.floor(cores / 64));
-    expect(loadEnvironment({ WEB_CONCURRENCY: '2', EXPLAIN_POOL_SIZE: '3' }).EXPLAIN_POOL_SIZE).toBe(3);
+    expect(loadEnvironment({ SERVER_PROCESSES: '2' }).EXPLAIN_POOL_SIZE).toBe(Math.floor(cores / 2));
+    expect(loadEnvironment({ SERVER_PROCESSES: '64' }).EXPLAIN_POOL_SIZE).toBe(Math.floor(cores / 64));
+    expect(loadEnvironment({ SERVER_PROCESSES: '2', EXPLAIN_POOL_SIZE: '3' }).EXPLAIN_POOL_SIZE).toBe(3);
   });
 
   it('takes a whole number of threads, 0 and 1 included (both turn the pool off)', () => {

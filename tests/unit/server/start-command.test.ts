@@ -2,10 +2,10 @@ import { loadEnvironment } from '@/config/environment';
 import { EnvironmentError } from '@/config/environment';
 import { parseStartArgs, StartUsageError } from '@/server/start-command';
 
-const env = (PORT?: string, WEB_CONCURRENCY?: string) =>
+const env = (PORT?: string, SERVER_PROCESSES?: string) =>
   loadEnvironment({
     ...(PORT === undefined ? {} : { PORT }),
-    ...(WEB_CONCURRENCY === undefined ? {} : { WEB_CONCURRENCY }),
+    ...(SERVER_PROCESSES === undefined ? {} : { SERVER_PROCESSES }),
   });
 
 describe("the start command's options", () => {
@@ -24,7 +24,7 @@ describe("the start command's options", () => {
     expect(parseStartArgs(['-p', '0', '-H', '::1'], env())).toEqual({ port: 0, hostname: '::1', workers: 1 });
   });
 
-  it('runs WEB_CONCURRENCY server processes, else one, and takes --workers (or -w) over it', () => {
+  it('runs SERVER_PROCESSES server processes, else one, and takes --workers (or -w) over it', () => {
     expect(parseStartArgs([], env(undefined, '3')).workers).toBe(3);
     expect(parseStartArgs(['--workers', '2'], env(undefined, '3')).workers).toBe(2);
     expect(parseStartArgs(['-w', '64'], env()).workers).toBe(64);
@@ -36,9 +36,9 @@ describe("the start command's options", () => {
     );
   });
 
-  it('refuses a WEB_CONCURRENCY that is not a number of processes, naming the setting', () => {
+  it('refuses a SERVER_PROCESSES that is not a number of processes, naming the setting', () => {
     expect(() => env(undefined, '0')).toThrow(
-      'invalid environment: WEB_CONCURRENCY: must be a whole number of processes from 1 to 64',
+      'invalid environment: SERVER_PROCESSES: must be a whole number of processes from 1 to 64',
     );
   });
 
