@@ -32,7 +32,7 @@ export class WorkerStartError extends CodedError {
     readonly worker: number,
     exit: string,
   ) {
-    super(`server process ${worker} ended before it was ready (${exit}); the others were stopped`);
+    super(`server process ${worker} ended before it was ready (${exit})`);
   }
 }
 
@@ -170,7 +170,10 @@ export function startCluster(options: ClusterOptions): RunningCluster {
     try {
       for (let n = 1; n <= options.workers && !ending; n++) ({ port } = await fork(n));
     } catch (error) {
-      if (!ending) await endAll('SIGTERM');
+      if (!ending) {
+        await endAll('SIGTERM');
+        log('the start failed: the server processes already started were stopped');
+      }
       throw error;
     }
     return port;
