@@ -106,11 +106,5 @@ export async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: num
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return Buffer.concat(chunks, size);
 }

@@ -65,8 +65,3 @@ export function allWorkersMetrics(timeoutMs = 10_000): Promise<string> {
     process.send!({ type: REQUEST, id } satisfies Request);
   });
 }
-
-/** True in a process `npm start` forked as one of several (src/server/cluster.ts). */
-export function isClusterWorker(): boolean {
-  return cluster.isWorker;
-}

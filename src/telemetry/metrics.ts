@@ -2,9 +2,10 @@
  * The service's Prometheus metrics (prom-client): requests by operation and outcome, their latency, predictions by
  * model and risk band, and each model input's drift (PSI) read at scrape time.
  */
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { processWide } from '@/config/process-wide';
-import { allWorkersMetrics, isClusterWorker, reportToPrimary } from './cluster-metrics';
+import { allWorkersMetrics, reportToPrimary } from './cluster-metrics';
 
 export interface Metrics {
   registry: Registry;
@@ -112,7 +113,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
 export function processMetrics(): Metrics {
   return processWide('metrics', () => {
     const metrics = createMetrics({ processMetrics: true });
-    if (isClusterWorker()) reportToPrimary(metrics.registry);
+    if (cluster.isWorker) reportToPrimary(metrics.registry);
     return metrics;
   });
 }
@@ -123,6 +124,6 @@ export function processMetrics(): Metrics {
  */
 export async function metricsExposition(): Promise<{ text: string; contentType: string }> {
   const { registry } = processMetrics();
-  const text = isClusterWorker() ? await allWorkersMetrics() : await registry.metrics();
+  const text = cluster.isWorker ? await allWorkersMetrics() : await registry.metrics();
   return { text, contentType: registry.contentType };
 }
