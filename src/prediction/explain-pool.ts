@@ -37,6 +37,11 @@ export interface ExplainPoolOptions {
   /** Hears of each chunk the pool failed to explain and the main thread explained instead. Must not throw. */
   onFallback?: (failure: { modelId: string; rows: number; error: unknown }) => void;
   /**
+   * Hears of a thread that failed while it held no chunk (as it started, say: its chunks then fall back like any
+   * other). Must not throw.
+   */
+  onThreadError?: (error: unknown) => void;
+  /**
    * Start the threads at the first batch worth them rather than now: for a command that may never score a batch large
    * enough (starting a thread costs about a second of CPU here, tsx compiling the worker's modules).
    */
@@ -88,6 +93,12 @@ export class ExplainPool {
       // Workers keep their prepared explainers: an idle thread is not ended.
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData,
+    });
+    // piscina emits 'error' for a thread that fails outside any chunk and for an answer that arrives after close() ended
+    // its thread (a warm-up chunk, say): the first is worth hearing of, the second is expected. Unheard, either would
+    // end the process.
+    this.piscina.on('error', (error: unknown) => {
+      if (!this.closing) this.options.onThreadError?.(error);
     });
     this.warming = this.warmUp(this.piscina);
     return this.piscina;

@@ -105,6 +105,7 @@ export const explainPool = shared('explain-pool', async (): Promise<ExplainPool 
     lazy: true,
     onFallback: ({ modelId, rows, error }) =>
       logger.warn({ model: modelId, rows, err: error }, 'a worker thread failed a chunk: explained on the main thread'),
+    onThreadError: (error) => logger.warn({ err: error }, 'an explanation worker thread failed outside any chunk'),
   });
   return pool && stoppedWith('the explanation pool', pool, (p) => p.close());
 });

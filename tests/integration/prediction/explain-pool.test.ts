@@ -249,4 +249,26 @@ describe('the explanation pool', () => {
     // A shutdown is not a failure to report.
     expect(failures).toEqual([]);
   });
+
+  it('closing while the threads’ answers are on their way ends neither the process nor a row, and reports nothing', async () => {
+    const model = await registry.get('heart-failure');
+    const heard: unknown[] = [];
+    const explaining = pool({
+      preload: [model],
+      onFallback: (failure) => heard.push(failure),
+      onThreadError: (error) => heard.push(error),
+    });
+    await explaining.ready();
+    const vectors = variedVectors(model, 'heart-failure', 100);
+    const pending = explaining.explain(model, vectors);
+    // The main thread is busy while the threads answer, so their answers wait in the ports as close() ends the threads:
+    // piscina then meets answers to tasks it has already failed, and says so with an 'error' event.
+    const busyUntil = Date.now() + 500;
+    while (Date.now() < busyUntil);
+    const closed = explaining.close();
+    expect(bits(await pending).equals(bits(mainThreadContributions(model, vectors)))).toBe(true);
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual([]);
+  });
 });
