@@ -205,6 +205,39 @@ describe.each(DATABASES)('the monitor on %s', (_kind, open) => {
     expect((hour4[2].news2 as { missing: string[] }).missing.join(' ')).toMatch(/temperature/);
   });
 
+  it('stores a correction sent in the batch of what it corrects, after it and pointing at it; once if redelivered', async () => {
+    const batch = {
+      stayRef: 'enc-1',
+      observations: [
+        { name: 'HR', time: at(235), value: 150, sourceId: 'same/1' },
+        {
+          name: 'HR',
+          time: at(235),
+          value: 95,
+          sourceId: 'same/1/fix',
+          supersedes: 'same/1',
+          status: 'amended' as const,
+        },
+      ],
+    };
+    const first = await monitor.recordObservations(batch, origin);
+    expect(first.stored[0].observations.every((o) => o !== null)).toBe(true);
+    const rows = await database.db.prisma.observation.findMany({
+      where: { sourceId: { in: ['same/1', 'same/1/fix'] } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(rows.map((r) => [r.sourceId, r.status, r.value, r.source, r.requester])).toEqual([
+      ['same/1', 'final', 150, 'graphql', 'test-key'],
+      ['same/1/fix', 'amended', 95, 'graphql', 'test-key'],
+    ]);
+    expect(rows[0].supersedes).toBeNull();
+    expect(rows[1].supersedes).toBe(rows[0].seq);
+    expect(first.stored[0].observations).toEqual(rows.map((r) => ({ id: r.id })));
+    const again = await monitor.recordObservations(batch, origin);
+    expect(again.stored[0].observations).toEqual([null, null]);
+    expect(again.duplicates).toBe(2);
+  });
+
   it('acknowledges (note required), suppresses the same kind for the window, resolves at discharge; moves chained', async () => {
     const stay = await stayViews(database.db.prisma).get('enc-1');
     const alert = stay!.alerts.find((a) => a.kind === 'news2')!;
