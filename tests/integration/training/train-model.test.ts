@@ -147,7 +147,7 @@ describe('trainModel (sepsis, first 1,500 patients)', () => {
     expect(folds.folds).toBe(5);
     expect(folds.utility!.lower).toBeLessThanOrEqual(folds.utility!.upper);
     expect(await onnxParity(model)).toBeLessThanOrEqual(PARITY_TOLERANCE);
-    // A whole (shrunk) training run: 110 s alone on a shared 2-core machine, 330 s beside another suite on a slow day.
+    // A whole (shrunk) training run: 110 s alone on a shared 2-core machine, 147–193 s beside another suite on a slow day.
   }, 900_000);
 });
 
